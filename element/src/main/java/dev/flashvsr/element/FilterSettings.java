@@ -1,0 +1,80 @@
+package dev.flashvsr.element;
+
+import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.SessionOptions;
+
+/**
+ * The element's writable properties as plain values. Changing them takes effect at the next
+ * start (READY to PAUSED); GStreamer only lets them change in NULL or READY.
+ */
+public final class FilterSettings {
+    public static final int DEFAULT_SCALE = 4;
+    public static final int MAX_DEVICE_ID = 63;
+    public static final int MAX_TILE_SIZE = 16384;
+    public static final int MAX_TILE_OVERLAP = 1024;
+
+    private volatile int scale = DEFAULT_SCALE;
+    private volatile String model = Models.DEFAULT;
+    private volatile Backend backend = Backend.AUTO;
+    private volatile int deviceId;
+    private volatile int tileSize;
+    private volatile int tileOverlap;
+
+    public int scale() {
+        return scale;
+    }
+
+    public void setScale(int scale) {
+        if (scale != 2 && scale != 4) {
+            throw new IllegalArgumentException("scale must be 2 or 4, got " + scale);
+        }
+        this.scale = scale;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    /** A null or empty name selects the default model. */
+    public void setModel(String model) {
+        this.model = model == null || model.isBlank() ? Models.DEFAULT : model;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public void setBackend(Backend backend) {
+        this.backend = backend;
+    }
+
+    public int deviceId() {
+        return deviceId;
+    }
+
+    public void setDeviceId(int deviceId) {
+        this.deviceId = deviceId;
+    }
+
+    public int tileSize() {
+        return tileSize;
+    }
+
+    public void setTileSize(int tileSize) {
+        this.tileSize = tileSize;
+    }
+
+    public int tileOverlap() {
+        return tileOverlap;
+    }
+
+    public void setTileOverlap(int tileOverlap) {
+        this.tileOverlap = tileOverlap;
+    }
+
+    /** The session options these settings describe; fails when tile settings contradict each other. */
+    public SessionOptions sessionOptions() {
+        return new SessionOptions(backend, deviceId, tileSize, tileOverlap);
+    }
+}

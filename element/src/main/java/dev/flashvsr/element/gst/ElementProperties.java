@@ -1,0 +1,111 @@
+package dev.flashvsr.element.gst;
+
+import com.sun.jna.Pointer;
+import dev.flashvsr.element.FilterSettings;
+import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.Models;
+import java.util.List;
+
+/**
+ * The element's GObject properties: their specs (names, nicks, blurbs, ranges, defaults, as
+ * gst-inspect shows them) and how each maps onto {@link FilterSettings} or live counters.
+ */
+enum ElementProperties {
+    SCALE("scale", "Scale", "Upscaling factor of width and height"),
+    MODEL("model", "Model", "Built-in model name (" + String.join(", ", Models.builtInNames())
+            + ") or path to a model package; empty selects the default"),
+    BACKEND("backend", "Backend", "Where the model runs; an unavailable backend fails at start"),
+    DEVICE_ID("device-id", "Device ID", "GPU index for GPU backends"),
+    TILE_SIZE("tile-size", "Tile size", "Process frames in tiles of this many input pixels square (0 = whole frame)"),
+    TILE_OVERLAP("tile-overlap", "Tile overlap", "Input pixels shared by neighbouring tiles"),
+    LATENCY_FRAMES("latency-frames", "Latency in frames", "Input frames the model holds before its first output"),
+    FRAMES_PROCESSED("frames-processed", "Frames processed", "Output frames produced since the element started");
+
+    private static final GObjectApi GOBJECT = GObjectApi.LIB;
+    private static final int WRITABLE = NativeLayout.PARAM_READWRITE | NativeLayout.PARAM_MUTABLE_READY;
+
+    private final String propertyName;
+    private final String nick;
+    private final String blurb;
+
+    ElementProperties(String propertyName, String nick, String blurb) {
+        this.propertyName = propertyName;
+        this.nick = nick;
+        this.blurb = blurb;
+    }
+
+    /** GObject property ids start at 1. */
+    int id() {
+        return ordinal() + 1;
+    }
+
+    static ElementProperties byId(int id) {
+        return values()[id - 1];
+    }
+
+    static void installAll(Pointer objectClass) {
+        long scaleType = GEnumType.register("GstFlashVsrScale", List.of(
+                new GEnumType.Value(2, "2x: twice the width and height", "2"),
+                new GEnumType.Value(4, "4x: four times the width and height", "4")));
+        long backendType = GEnumType.register("GstFlashVsrBackend", List.of(
+                new GEnumType.Value(Backend.AUTO.ordinal(), "Fastest available backend for the model", "auto"),
+                new GEnumType.Value(Backend.CPU.ordinal(), "CPU", "cpu"),
+                new GEnumType.Value(Backend.TENSORRT.ordinal(), "NVIDIA TensorRT", "tensorrt")));
+        for (ElementProperties property : values()) {
+            GOBJECT.g_object_class_install_property(objectClass, property.id(),
+                    property.paramSpec(scaleType, backendType));
+        }
+    }
+
+    private Pointer paramSpec(long scaleType, long backendType) {
+        return switch (this) {
+            case SCALE -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, scaleType,
+                    FilterSettings.DEFAULT_SCALE, WRITABLE);
+            case MODEL -> GOBJECT.g_param_spec_string(propertyName, nick, blurb, Models.DEFAULT, WRITABLE);
+            case BACKEND -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, backendType,
+                    Backend.AUTO.ordinal(), WRITABLE);
+            case DEVICE_ID -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0, FilterSettings.MAX_DEVICE_ID,
+                    0, WRITABLE);
+            case TILE_SIZE -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0, FilterSettings.MAX_TILE_SIZE,
+                    0, WRITABLE);
+            case TILE_OVERLAP -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0,
+                    FilterSettings.MAX_TILE_OVERLAP, 0, WRITABLE);
+            case LATENCY_FRAMES -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0, Integer.MAX_VALUE, 0,
+                    NativeLayout.PARAM_READABLE);
+            case FRAMES_PROCESSED -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0, Long.MAX_VALUE, 0,
+                    NativeLayout.PARAM_READABLE);
+        };
+    }
+
+    void set(FlashVsrFilter filter, Pointer value) {
+        FilterSettings settings = filter.settings();
+        switch (this) {
+            case SCALE -> settings.setScale(GOBJECT.g_value_get_enum(value));
+            case MODEL -> settings.setModel(GOBJECT.g_value_get_string(value));
+            case BACKEND -> settings.setBackend(Backend.values()[GOBJECT.g_value_get_enum(value)]);
+            case DEVICE_ID -> settings.setDeviceId(GOBJECT.g_value_get_int(value));
+            case TILE_SIZE -> settings.setTileSize(GOBJECT.g_value_get_int(value));
+            case TILE_OVERLAP -> settings.setTileOverlap(GOBJECT.g_value_get_int(value));
+            default -> throw new IllegalArgumentException("property '" + propertyName + "' is read-only");
+        }
+        filter.warnIfRunning(propertyName);
+    }
+
+    void get(FlashVsrFilter filter, Pointer value) {
+        FilterSettings settings = filter.settings();
+        switch (this) {
+            case SCALE -> GOBJECT.g_value_set_enum(value, settings.scale());
+            case MODEL -> GOBJECT.g_value_set_string(value, settings.model());
+            case BACKEND -> GOBJECT.g_value_set_enum(value, settings.backend().ordinal());
+            case DEVICE_ID -> GOBJECT.g_value_set_int(value, settings.deviceId());
+            case TILE_SIZE -> GOBJECT.g_value_set_int(value, settings.tileSize());
+            case TILE_OVERLAP -> GOBJECT.g_value_set_int(value, settings.tileOverlap());
+            case LATENCY_FRAMES -> GOBJECT.g_value_set_int(value, filter.latencyFrames());
+            case FRAMES_PROCESSED -> GOBJECT.g_value_set_uint64(value, filter.framesProcessed());
+        }
+    }
+
+    String propertyName() {
+        return propertyName;
+    }
+}

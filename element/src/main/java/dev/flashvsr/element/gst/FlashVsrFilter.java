@@ -1,0 +1,447 @@
+package dev.flashvsr.element.gst;
+
+import com.sun.jna.Function;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import dev.flashvsr.element.Downstream;
+import dev.flashvsr.element.FilterSettings;
+import dev.flashvsr.element.FrameTiming;
+import dev.flashvsr.element.StreamProcessor;
+import dev.flashvsr.element.gst.ElementMessages.Domain;
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.FrameSink.FrameRenderer;
+import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.StreamSpec;
+import java.util.function.BiFunction;
+
+/**
+ * One flashvsrfilter instance: the GStreamer side of the element. It translates pad callbacks,
+ * events, queries and state changes into calls on a {@link StreamProcessor} and moves buffers
+ * between GStreamer memory and the engine. Streaming callbacks run under the sink pad's stream
+ * lock; queries and property access may come from any thread.
+ */
+final class FlashVsrFilter implements Downstream<Pointer> {
+    private static final GstApi GST = GstApi.LIB;
+
+    private final Pointer element;
+    private final Pointer sinkPad;
+    private final Pointer srcPad;
+    private final FilterSettings settings = new FilterSettings();
+    private final StreamProcessor<Pointer> processor = new StreamProcessor<>(this);
+
+    /** Resolved when the element starts; null while stopped. */
+    private volatile Model model;
+    private volatile SessionOptions options;
+    private volatile int activeScale;
+    private Pointer inputCaps;
+    private VideoInfo inputInfo;
+    private VideoInfo outputInfo;
+    private Pointer outputCaps;
+    private OutputBufferPool pool;
+    private int lastFlow = NativeLayout.FLOW_OK;
+    private volatile long lastInputDuration = -1;
+
+    FlashVsrFilter(Pointer element, Pointer sinkPad, Pointer srcPad) {
+        this.element = element;
+        this.sinkPad = sinkPad;
+        this.srcPad = srcPad;
+    }
+
+    FilterSettings settings() {
+        return settings;
+    }
+
+    boolean isStarted() {
+        return model != null;
+    }
+
+    long framesProcessed() {
+        return processor.framesProcessed();
+    }
+
+    int latencyFrames() {
+        Model current = model;
+        return processor.isConfigured() ? processor.latencyFrames() : current == null ? 0 : current.latencyFrames();
+    }
+
+    /** The scale in use: fixed while running, the property's value while stopped. */
+    private int scale() {
+        return model != null ? activeScale : settings.scale();
+    }
+
+    // ---- State changes ----
+
+    int changeState(int transition, Function parentChangeState) {
+        if (transition == NativeLayout.STATE_CHANGE_READY_TO_PAUSED && !start()) {
+            return NativeLayout.STATE_CHANGE_FAILURE;
+        }
+        int result = parentChangeState.invokeInt(new Object[] {element, transition});
+        if (transition == NativeLayout.STATE_CHANGE_PAUSED_TO_READY) {
+            stop();
+        }
+        return result;
+    }
+
+    private boolean start() {
+        try {
+            Model resolved = Models.resolve(settings.model());
+            if (!resolved.scales().contains(settings.scale())) {
+                throw new EngineException("model '" + resolved.name() + "' does not support scale "
+                        + settings.scale(), "Set scale to one of " + resolved.scales());
+            }
+            resolved.resolveBackend(settings.backend());
+            options = settings.sessionOptions();
+            activeScale = settings.scale();
+            model = resolved;
+            return true;
+        } catch (EngineException e) {
+            ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_NOT_FOUND,
+                    "flashvsrfilter cannot start: " + e.getMessage(), e.describe());
+        } catch (IllegalArgumentException e) {
+            ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS,
+                    "flashvsrfilter cannot start: " + e.getMessage(), "Fix the element's properties");
+        }
+        return false;
+    }
+
+    private void stop() {
+        processor.stop();
+        closePool();
+        replaceCaps(null, null);
+        inputInfo = null;
+        outputInfo = null;
+        model = null;
+        lastInputDuration = -1;
+    }
+
+    void dispose() {
+        processor.stop();
+        closePool();
+        replaceCaps(null, null);
+    }
+
+    // ---- Data flow ----
+
+    int chain(Pointer buffer) {
+        try {
+            if (!processor.isConfigured()) {
+                ElementMessages.error(element, Domain.CORE, NativeLayout.CORE_ERROR_NEGOTIATION,
+                        "flashvsrfilter received a buffer before caps were negotiated", null);
+                return NativeLayout.FLOW_NOT_NEGOTIATED;
+            }
+            if (GST.gst_pad_check_reconfigure(srcPad) && !negotiatePool()) {
+                return NativeLayout.FLOW_NOT_NEGOTIATED;
+            }
+            FrameTiming timing = readTiming(buffer);
+            if (timing.duration() >= 0) {
+                lastInputDuration = timing.duration();
+            }
+            boolean accepted;
+            try (MappedVideoFrame input = MappedVideoFrame.map(inputInfo, buffer, false)) {
+                if (input == null) {
+                    ElementMessages.error(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FORMAT,
+                            "flashvsrfilter: an input buffer is smaller than its caps describe", null);
+                    return NativeLayout.FLOW_ERROR;
+                }
+                lastFlow = NativeLayout.FLOW_OK;
+                accepted = processor.push(input.view(), timing);
+            }
+            postLatencyIfChanged();
+            return accepted ? NativeLayout.FLOW_OK : refusedFlow();
+        } catch (EngineException e) {
+            ElementMessages.error(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FAILED,
+                    "flashvsrfilter: " + e.getMessage(), e.describe());
+            return NativeLayout.FLOW_ERROR;
+        } catch (Throwable t) {
+            ElementMessages.error(element, "processing a frame failed", t);
+            return NativeLayout.FLOW_ERROR;
+        } finally {
+            GST.gst_mini_object_unref(buffer);
+        }
+    }
+
+    /** The flow return to give upstream when an output was not accepted. */
+    private int refusedFlow() {
+        return lastFlow == NativeLayout.FLOW_OK ? NativeLayout.FLOW_FLUSHING : lastFlow;
+    }
+
+    @Override
+    public boolean pushFrame(FrameRenderer renderer, FrameTiming timing) {
+        PointerByReference acquired = new PointerByReference();
+        lastFlow = pool.acquire(acquired);
+        if (lastFlow != NativeLayout.FLOW_OK) {
+            return false;
+        }
+        Pointer output = acquired.getValue();
+        try (MappedVideoFrame frame = MappedVideoFrame.map(outputInfo, output, true)) {
+            if (frame == null) {
+                throw new IllegalStateException("cannot map an output buffer from the negotiated pool");
+            }
+            renderer.renderInto(frame.view());
+        } catch (RuntimeException | Error e) {
+            GST.gst_mini_object_unref(output);
+            throw e;
+        }
+        writeTiming(output, timing);
+        lastFlow = GST.gst_pad_push(srcPad, output);
+        return lastFlow == NativeLayout.FLOW_OK;
+    }
+
+    private static FrameTiming readTiming(Pointer buffer) {
+        int flags = buffer.getInt(NativeLayout.MINI_OBJECT_FLAGS);
+        return new FrameTiming(buffer.getLong(NativeLayout.BUFFER_PTS), buffer.getLong(NativeLayout.BUFFER_DTS),
+                buffer.getLong(NativeLayout.BUFFER_DURATION), buffer.getLong(NativeLayout.BUFFER_OFFSET),
+                buffer.getLong(NativeLayout.BUFFER_OFFSET_END), (flags & NativeLayout.BUFFER_FLAG_DISCONT) != 0);
+    }
+
+    private static void writeTiming(Pointer buffer, FrameTiming timing) {
+        buffer.setLong(NativeLayout.BUFFER_PTS, timing.pts());
+        buffer.setLong(NativeLayout.BUFFER_DTS, timing.dts());
+        buffer.setLong(NativeLayout.BUFFER_DURATION, timing.duration());
+        buffer.setLong(NativeLayout.BUFFER_OFFSET, timing.offset());
+        buffer.setLong(NativeLayout.BUFFER_OFFSET_END, timing.offsetEnd());
+        int flags = buffer.getInt(NativeLayout.MINI_OBJECT_FLAGS) & ~NativeLayout.BUFFER_FLAG_DISCONT;
+        buffer.setInt(NativeLayout.MINI_OBJECT_FLAGS, timing.discont() ? flags | NativeLayout.BUFFER_FLAG_DISCONT : flags);
+    }
+
+    // ---- Events ----
+
+    boolean sinkEvent(Pointer pad, Pointer parent, Pointer event) {
+        try {
+            int type = event.getInt(NativeLayout.EVENT_TYPE);
+            switch (type) {
+                case NativeLayout.EVENT_CAPS:
+                    PointerByReference caps = new PointerByReference();
+                    GST.gst_event_parse_caps(event, caps);
+                    boolean configured = setCaps(caps.getValue());
+                    GST.gst_mini_object_unref(event);
+                    return configured;
+                case NativeLayout.EVENT_EOS:
+                    if (!drainOrReport("draining at end of stream")) {
+                        GST.gst_mini_object_unref(event);
+                        return false;
+                    }
+                    return GST.gst_pad_push_event(srcPad, event);
+                case NativeLayout.EVENT_FLUSH_START:
+                    processor.flushStart();
+                    return GST.gst_pad_push_event(srcPad, event);
+                case NativeLayout.EVENT_FLUSH_STOP:
+                    processor.flushStop();
+                    return GST.gst_pad_push_event(srcPad, event);
+                default:
+                    if ((type & NativeLayout.EVENT_TYPE_SERIALIZED) != 0) {
+                        processor.serializedEvent(event);
+                        return true;
+                    }
+                    return GST.gst_pad_event_default(pad, parent, event);
+            }
+        } catch (Throwable t) {
+            ElementMessages.error(element, "handling an event failed", t);
+            return false;
+        }
+    }
+
+    @Override
+    public void pushEvent(Pointer event) {
+        GST.gst_pad_push_event(srcPad, event);
+    }
+
+    @Override
+    public void discardEvent(Pointer event) {
+        GST.gst_mini_object_unref(event);
+    }
+
+    private boolean drainOrReport(String context) {
+        try {
+            processor.drain();
+            return true;
+        } catch (EngineException e) {
+            ElementMessages.error(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FAILED,
+                    "flashvsrfilter: " + context + " failed: " + e.getMessage(), e.describe());
+            return false;
+        }
+    }
+
+    /** New input caps: drain the old stream, open a session for the new one, negotiate output. */
+    private boolean setCaps(Pointer caps) throws EngineException {
+        if (inputCaps != null && GST.gst_caps_is_equal(caps, inputCaps)) {
+            return true;
+        }
+        Model current = model;
+        if (current == null) {
+            return false;
+        }
+        VideoInfo info = VideoInfo.fromCaps(caps);
+        if (info == null) {
+            ElementMessages.error(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FORMAT,
+                    "flashvsrfilter cannot process caps " + capsToString(caps), null);
+            return false;
+        }
+        if (!drainOrReport("draining before a caps change")) {
+            return false;
+        }
+        int previousLatency = processor.latencyFrames();
+        StreamSpec spec = new StreamSpec(info.format, info.width(), info.height(), activeScale, info.colorimetry());
+        processor.replaceSession(current.open(spec, options));
+        Pointer sourceCaps = CapsScaler.toSource(caps, activeScale);
+        VideoInfo sourceInfo = VideoInfo.fromCaps(sourceCaps);
+        replaceCaps(GST.gst_caps_copy(caps), sourceCaps);
+        inputInfo = info;
+        outputInfo = sourceInfo;
+        if (!GST.gst_pad_push_event(srcPad, GST.gst_event_new_caps(sourceCaps))) {
+            ElementMessages.warning(element, Domain.CORE, NativeLayout.CORE_ERROR_NEGOTIATION,
+                    "flashvsrfilter: downstream refused " + capsToString(sourceCaps),
+                    "The output is always the input scaled by " + activeScale + " in both directions");
+            return false;
+        }
+        if (!negotiatePool()) {
+            return false;
+        }
+        if (processor.latencyFrames() != previousLatency) {
+            GST.gst_element_post_message(element, GST.gst_message_new_latency(element));
+        }
+        return true;
+    }
+
+    private boolean negotiatePool() {
+        closePool();
+        pool = OutputBufferPool.negotiate(srcPad, outputCaps, outputInfo);
+        if (pool == null) {
+            ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS,
+                    "flashvsrfilter could not set up an output buffer pool for " + capsToString(outputCaps), null);
+            return false;
+        }
+        return true;
+    }
+
+    private void closePool() {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+    }
+
+    private void replaceCaps(Pointer input, Pointer output) {
+        if (inputCaps != null) {
+            GST.gst_caps_unref(inputCaps);
+        }
+        if (outputCaps != null) {
+            GST.gst_caps_unref(outputCaps);
+        }
+        inputCaps = input;
+        outputCaps = output;
+    }
+
+    static String capsToString(Pointer caps) {
+        Pointer text = GST.gst_caps_to_string(caps);
+        try {
+            return text.getString(0);
+        } finally {
+            GObjectApi.LIB.g_free(text);
+        }
+    }
+
+    // ---- Queries ----
+
+    boolean sinkQuery(Pointer pad, Pointer parent, Pointer query) {
+        try {
+            switch (query.getInt(NativeLayout.QUERY_TYPE)) {
+                case NativeLayout.QUERY_CAPS:
+                    return answerCaps(query, sinkPad, srcPad, CapsScaler::toSink);
+                case NativeLayout.QUERY_ALLOCATION:
+                    // Our input may be padded or have offset planes: we read GstVideoMeta.
+                    GST.gst_query_add_allocation_meta(query, GstVideoApi.LIB.gst_video_meta_api_get_type(), null);
+                    return true;
+                default:
+                    return GST.gst_pad_query_default(pad, parent, query);
+            }
+        } catch (Throwable t) {
+            ElementMessages.error(element, "answering a query failed", t);
+            return false;
+        }
+    }
+
+    boolean srcQuery(Pointer pad, Pointer parent, Pointer query) {
+        try {
+            switch (query.getInt(NativeLayout.QUERY_TYPE)) {
+                case NativeLayout.QUERY_CAPS:
+                    return answerCaps(query, srcPad, sinkPad, CapsScaler::toSource);
+                case NativeLayout.QUERY_LATENCY:
+                    return answerLatency(query);
+                default:
+                    return GST.gst_pad_query_default(pad, parent, query);
+            }
+        } catch (Throwable t) {
+            ElementMessages.error(element, "answering a query failed", t);
+            return false;
+        }
+    }
+
+    /** Caps this pad can take: the other side's peer caps mapped across, within our template. */
+    private boolean answerCaps(Pointer query, Pointer pad, Pointer otherPad,
+            BiFunction<Pointer, Integer, Pointer> mapAcross) {
+        PointerByReference filterRef = new PointerByReference();
+        GST.gst_query_parse_caps(query, filterRef);
+        Pointer filter = filterRef.getValue();
+        Pointer peer = GST.gst_pad_peer_query_caps(otherPad, null);
+        Pointer mapped = mapAcross.apply(peer, scale());
+        GST.gst_caps_unref(peer);
+        Pointer template = GST.gst_pad_get_pad_template_caps(pad);
+        Pointer result = GST.gst_caps_intersect_full(mapped, template, NativeLayout.CAPS_INTERSECT_FIRST);
+        GST.gst_caps_unref(mapped);
+        GST.gst_caps_unref(template);
+        if (filter != null) {
+            Pointer filtered = GST.gst_caps_intersect_full(filter, result, NativeLayout.CAPS_INTERSECT_FIRST);
+            GST.gst_caps_unref(result);
+            result = filtered;
+        }
+        GST.gst_query_set_caps_result(query, result);
+        GST.gst_caps_unref(result);
+        return true;
+    }
+
+    private boolean answerLatency(Pointer query) {
+        if (!GST.gst_pad_peer_query(sinkPad, query)) {
+            return false;
+        }
+        IntByReference live = new IntByReference();
+        LongByReference min = new LongByReference();
+        LongByReference max = new LongByReference();
+        GST.gst_query_parse_latency(query, live, min, max);
+        long ours = currentLatencyNanos();
+        long newMax = max.getValue() == NativeLayout.CLOCK_TIME_NONE ? max.getValue() : max.getValue() + ours;
+        GST.gst_query_set_latency(query, live.getValue() != 0, min.getValue() + ours, newMax);
+        processor.latency().markReported(ours);
+        return true;
+    }
+
+    private long currentLatencyNanos() {
+        VideoInfo info = inputInfo;
+        long frameDuration = info == null ? -1 : info.frameDurationNanos();
+        if (frameDuration < 0) {
+            frameDuration = lastInputDuration;
+        }
+        return processor.latency().latencyNanos(latencyFrames(), frameDuration);
+    }
+
+    private void postLatencyIfChanged() {
+        long current = currentLatencyNanos();
+        if (processor.latency().shouldRepost(current)) {
+            processor.latency().markReported(current);
+            GST.gst_element_post_message(element, GST.gst_message_new_latency(element));
+        }
+    }
+
+    /** Property changes that only apply at the next start get a warning while running. */
+    void warnIfRunning(String property) {
+        if (isStarted()) {
+            ElementMessages.warning(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS,
+                    "flashvsrfilter: '" + property + "' changes take effect after the element returns to READY",
+                    null);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.flashvsr.engine;
+
+import java.util.Set;
+
+/**
+ * A resolved model: it knows which scales and backends it supports and opens sessions. Resolving
+ * checks everything that does not depend on the stream, so configuration errors surface before
+ * the first frame.
+ */
+public interface Model {
+
+    /** The name users select it by, or its path. */
+    String name();
+
+    /** True only for learned models; the bicubic baseline says false. */
+    boolean isNeural();
+
+    Set<Integer> scales();
+
+    /** The backend {@code AUTO} resolves to, or the requested one when the model supports it. */
+    Backend resolveBackend(Backend requested) throws EngineException;
+
+    /** Frames held before the first output, so the element can report latency before streaming. */
+    int latencyFrames();
+
+    StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException;
+}

@@ -1,0 +1,22 @@
+package dev.flashvsr.engine;
+
+/**
+ * Settings that choose how a model runs, independent of the stream.
+ *
+ * @param tileSize    input tile edge in pixels; 0 processes whole frames
+ * @param tileOverlap input pixels shared by neighbouring tiles
+ */
+public record SessionOptions(Backend backend, int deviceId, int tileSize, int tileOverlap) {
+
+    public static final SessionOptions DEFAULT = new SessionOptions(Backend.AUTO, 0, 0, 0);
+
+    public SessionOptions {
+        if (deviceId < 0 || tileSize < 0 || tileOverlap < 0) {
+            throw new IllegalArgumentException("device id, tile size and overlap must not be negative");
+        }
+        if (tileSize > 0 && tileOverlap * 2 >= tileSize) {
+            throw new IllegalArgumentException(
+                    "tile-overlap " + tileOverlap + " must be less than half of tile-size " + tileSize);
+        }
+    }
+}

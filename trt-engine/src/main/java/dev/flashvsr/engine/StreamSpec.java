@@ -1,0 +1,26 @@
+package dev.flashvsr.engine;
+
+/** What a session is opened for: the input video's format, size and colorimetry, and the scale. */
+public record StreamSpec(PixelFormat format, int width, int height, int scale, Colorimetry colorimetry) {
+
+    public StreamSpec {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("frame size must be positive, got " + width + "x" + height);
+        }
+        if (scale != 2 && scale != 4) {
+            throw new IllegalArgumentException("scale must be 2 or 4, got " + scale);
+        }
+    }
+
+    public StreamSpec(PixelFormat format, int width, int height, int scale) {
+        this(format, width, height, scale, Colorimetry.defaultFor(format, height));
+    }
+
+    public int outputWidth() {
+        return width * scale;
+    }
+
+    public int outputHeight() {
+        return height * scale;
+    }
+}
