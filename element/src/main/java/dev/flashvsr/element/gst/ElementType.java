@@ -193,30 +193,34 @@ public final class ElementType {
         }
     }
 
-    private static boolean sinkEvent(Pointer pad, Pointer parent, Pointer event) {
+    private static int gboolean(boolean value) {
+        return value ? 1 : 0;
+    }
+
+    private static int sinkEvent(Pointer pad, Pointer parent, Pointer event) {
         try {
-            return filter(parent).sinkEvent(pad, parent, event);
+            return gboolean(filter(parent).sinkEvent(pad, parent, event));
         } catch (Throwable t) {
             ElementMessages.error(parent, "handling an event failed", t);
-            return false;
+            return 0;
         }
     }
 
-    private static boolean sinkQuery(Pointer pad, Pointer parent, Pointer query) {
+    private static int sinkQuery(Pointer pad, Pointer parent, Pointer query) {
         try {
-            return filter(parent).sinkQuery(pad, parent, query);
+            return gboolean(filter(parent).sinkQuery(pad, parent, query));
         } catch (Throwable t) {
             ElementMessages.error(parent, "answering a query failed", t);
-            return false;
+            return 0;
         }
     }
 
-    private static boolean srcQuery(Pointer pad, Pointer parent, Pointer query) {
+    private static int srcQuery(Pointer pad, Pointer parent, Pointer query) {
         try {
-            return filter(parent).srcQuery(pad, parent, query);
+            return gboolean(filter(parent).srcQuery(pad, parent, query));
         } catch (Throwable t) {
             ElementMessages.error(parent, "answering a query failed", t);
-            return false;
+            return 0;
         }
     }
 }

@@ -16,12 +16,14 @@ public interface GstApi extends Library {
         int invoke(Pointer pad, Pointer parent, Pointer buffer);
     }
 
+    // Callbacks return gboolean as an int: JNA would turn a Java true into -1, and GStreamer
+    // compares some results with TRUE (1).
     interface EventFunction extends Callback {
-        boolean invoke(Pointer pad, Pointer parent, Pointer event);
+        int invoke(Pointer pad, Pointer parent, Pointer event);
     }
 
     interface QueryFunction extends Callback {
-        boolean invoke(Pointer pad, Pointer parent, Pointer query);
+        int invoke(Pointer pad, Pointer parent, Pointer query);
     }
 
     interface ChangeState extends Callback {

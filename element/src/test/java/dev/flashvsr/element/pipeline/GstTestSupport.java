@@ -1,23 +1,36 @@
 package dev.flashvsr.element.pipeline;
 
 import dev.flashvsr.element.FlashVsrPlugin;
+import dev.flashvsr.element.testmodels.DelayModel;
+import dev.flashvsr.engine.Models;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.freedesktop.gstreamer.Bus;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.freedesktop.gstreamer.Buffer;
-import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.FlowReturn;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.event.FlushStopEvent;
 import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.message.MessageType;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.Version;
 import org.freedesktop.gstreamer.elements.AppSink;
 
-/** Runs real GStreamer pipelines with flashvsrfilter registered in this JVM and collects output. */
+/**
+ * Runs real GStreamer pipelines with flashvsrfilter registered in this JVM (plus two test models:
+ * {@code test-delay-3} holds three frames, {@code test-fail-5} throws on the fifth) and collects
+ * what reaches app sinks and the bus.
+ */
 public final class GstTestSupport {
     private static boolean initialised;
 
@@ -29,70 +42,98 @@ public final class GstTestSupport {
             FlashVsrPlugin.prepareJavaHost();
             Gst.init(Version.of(1, 16), "flashvsr-tests");
             FlashVsrPlugin.registerInProcess();
+            Models.register("test-delay-3", () -> new DelayModel(3, 0));
+            Models.register("test-fail-5", () -> new DelayModel(0, 5));
             initialised = true;
         }
     }
 
-    /** One buffer that reached the app sink. */
+    /** One buffer that reached an app sink, or the {@link #FLUSH_STOP} marker. */
     public record Frame(String format, int width, int height, long pts, long duration, byte[] data) {
     }
 
-    /** Everything a pipeline run produced: frames at sink "out", caps seen, and the first error. */
-    public record Run(List<Frame> frames, String error, String errorDebug, List<String> warnings) {
+    /** Recorded in a sink's list where a FLUSH_STOP event reached it. */
+    public static final Frame FLUSH_STOP = new Frame("FLUSH-STOP", 0, 0, -1, -1, new byte[0]);
+
+    /** What a pipeline run produced: frames per app sink, the first error, latency messages. */
+    public record Run(Map<String, List<Frame>> sinks, String error, String errorSource, List<String> warnings,
+            int latencyMessages) {
+        public List<Frame> frames() {
+            return sinks.getOrDefault("out", List.of());
+        }
+
         public boolean failed() {
             return error != null;
         }
     }
 
-    /**
-     * Runs a pipeline description that ends in an appsink named "out" (or has none) until EOS or
-     * error, or the timeout.
-     */
-    public static Run run(String description, long timeoutSeconds) {
-        return run(description, timeoutSeconds, pipeline -> { });
-    }
-
+    /** Called once the pipeline is built and before it plays; may start threads that drive it. */
     public interface Setup {
-        void accept(Pipeline pipeline) throws Exception;
+        void accept(Pipeline pipeline, Map<String, List<Frame>> liveSinks) throws Exception;
     }
 
-    public static Run run(String description, long timeoutSeconds, Setup setup) {
+    public static Run run(String description) {
+        return run(description, (pipeline, sinks) -> { });
+    }
+
+    /**
+     * Runs until EOS or error (60 s at most). Every appsink in the description is collected by
+     * name; "out" is the main one.
+     */
+    public static Run run(String description, Setup setup) {
         init();
         Pipeline pipeline = (Pipeline) Gst.parseLaunch(description);
-        List<Frame> frames = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
+        Map<String, List<Frame>> sinks = new HashMap<>();
         CompletableFuture<String[]> done = new CompletableFuture<>();
-        AppSink sink = (AppSink) pipeline.getElementByName("out");
-        if (sink != null) {
-            sink.set("emit-signals", true);
-            sink.set("sync", false);
-            sink.connect((AppSink.NEW_SAMPLE) appsink -> {
-                Sample sample = appsink.pullSample();
-                synchronized (frames) {
-                    frames.add(toFrame(sample));
-                }
-                sample.dispose();
-                return FlowReturn.OK;
-            });
+        AtomicInteger latencyMessages = new AtomicInteger();
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (Element element : pipeline.getElementsRecursive()) {
+            if (element instanceof AppSink sink) {
+                List<Frame> frames = new ArrayList<>();
+                sinks.put(sink.getName(), frames);
+                sink.set("emit-signals", true);
+                sink.set("sync", false);
+                sink.getStaticPad("sink").addEventProbe((pad, event) -> {
+                    if (event instanceof FlushStopEvent) {
+                        synchronized (frames) {
+                            frames.add(FLUSH_STOP);
+                        }
+                    }
+                    return PadProbeReturn.OK;
+                });
+                sink.connect((AppSink.NEW_SAMPLE) appsink -> {
+                    Sample sample = appsink.pullSample();
+                    synchronized (frames) {
+                        frames.add(toFrame(sample));
+                    }
+                    sample.dispose();
+                    return FlowReturn.OK;
+                });
+            }
         }
         Bus bus = pipeline.getBus();
         bus.connect((Bus.EOS) source -> done.complete(new String[0]));
-        bus.connect((Bus.ERROR) (source, code, message) -> done.complete(new String[] {message, ""}));
-        bus.connect((Bus.WARNING) (source, code, message) -> {
-            synchronized (warnings) {
-                warnings.add(message);
+        bus.connect((Bus.ERROR) (source, code, message) -> done.complete(new String[] {message, source.getName()}));
+        bus.connect((Bus.WARNING) (source, code, message) -> warnings.add(message));
+        bus.connect((Bus.MESSAGE) (b, message) -> {
+            if (message.getType() == MessageType.LATENCY) {
+                latencyMessages.incrementAndGet();
             }
         });
         try {
-            setup.accept(pipeline);
+            setup.accept(pipeline, sinks);
             pipeline.play();
-            String[] result = done.get(timeoutSeconds, TimeUnit.SECONDS);
-            synchronized (frames) {
-                return new Run(new ArrayList<>(frames), result.length == 0 ? null : result[0],
-                        result.length == 0 ? null : result[1], warnings);
-            }
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("pipeline did not finish within " + timeoutSeconds + " s: " + description);
+            String[] result = done.get(60, TimeUnit.SECONDS);
+            Map<String, List<Frame>> copy = new HashMap<>();
+            sinks.forEach((name, frames) -> {
+                synchronized (frames) {
+                    copy.put(name, List.copyOf(frames));
+                }
+            });
+            return new Run(copy, result.length == 0 ? null : result[0], result.length == 0 ? null : result[1],
+                    List.copyOf(warnings), latencyMessages.get());
+        } catch (TimeoutException e) {
+            throw new AssertionError("pipeline did not finish within 60 s: " + description);
         } catch (Exception e) {
             throw new AssertionError("pipeline failed: " + description, e);
         } finally {
@@ -111,9 +152,4 @@ public final class GstTestSupport {
         return new Frame(s.getString("format"), s.getInteger("width"), s.getInteger("height"),
                 buffer.getPresentationTimestamp(), buffer.getDuration(), data);
     }
-
-    public static Caps caps(String text) {
-        return Caps.fromString(text);
-    }
-
 }
