@@ -5,6 +5,7 @@ import com.sun.jna.Function;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import dev.flashvsr.element.loader.NativeLoaderHooks;
 import dev.flashvsr.engine.PixelFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The GObject plumbing of flashvsrfilter: registers the GType (a GstElement subclass), fills its
  * class (metadata, pad templates, properties, vfuncs) and routes every native callback to the
- * {@link FlashVsrFilter} of its instance. Callback objects live in static fields because JNA frees
+ * {@link FlashVsrFilter} of its instance. Class and instance setup first let the native loader
+ * re-install the JVM's SIGSEGV handler, which GStreamer's plugin loading removes. Callback objects live in static fields because JNA frees
  * a trampoline once its Java object is collected; each callback catches everything, since an
  * escaped exception would read as success to GStreamer.
  */
@@ -25,9 +27,6 @@ public final class ElementType {
     private static final GstApi GST = GstApi.LIB;
     private static final GObjectApi GOBJECT = GObjectApi.LIB;
     private static final Map<Long, FlashVsrFilter> INSTANCES = new ConcurrentHashMap<>();
-    private static final Runnable NO_HOOK = () -> { };
-
-    private static volatile Runnable beforeFirstUse = NO_HOOK;
     private static long type;
     private static Function parentChangeState;
     private static Function parentFinalize;
@@ -55,11 +54,6 @@ public final class ElementType {
     private ElementType() {
     }
 
-    /** Code to run once before the first class or instance is set up (the native loader's hook). */
-    public static void setBeforeFirstUse(Runnable hook) {
-        beforeFirstUse = hook;
-    }
-
     /** Registers the GType once per process and returns it. */
     public static synchronized long gtype() {
         if (type == 0) {
@@ -80,17 +74,9 @@ public final class ElementType {
         return type;
     }
 
-    private static void runHook() {
-        Runnable hook = beforeFirstUse;
-        if (hook != NO_HOOK) {
-            beforeFirstUse = NO_HOOK;
-            hook.run();
-        }
-    }
-
     private static void classInit(Pointer klass, Pointer classData) {
         try {
-            runHook();
+            NativeLoaderHooks.afterPluginLoad();
             Pointer parent = GOBJECT.g_type_class_peek_parent(klass);
             parentChangeState = Function.getFunction(parent.getPointer(NativeLayout.ELEMENT_CLASS_CHANGE_STATE));
             parentFinalize = Function.getFunction(parent.getPointer(NativeLayout.OBJECT_CLASS_FINALIZE));
@@ -123,7 +109,7 @@ public final class ElementType {
 
     private static void instanceInit(Pointer instance, Pointer klass) {
         try {
-            runHook();
+            NativeLoaderHooks.afterPluginLoad();
             Pointer sink = GST.gst_pad_new_from_template(GST.gst_element_class_get_pad_template(klass, "sink"), "sink");
             Pointer src = GST.gst_pad_new_from_template(GST.gst_element_class_get_pad_template(klass, "src"), "src");
             GST.gst_pad_set_chain_function_full(sink, CHAIN, null, null);
