@@ -1,6 +1,5 @@
 package dev.flashvsr.element.pipeline;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,11 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.PixelFormat;
-import dev.flashvsr.engine.SessionOptions;
-import dev.flashvsr.engine.StreamSpec;
-import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
 import java.nio.ByteBuffer;
 import java.util.Random;
@@ -85,24 +80,7 @@ class VideoMetaTest {
                 });
         assertNull(run.error(), run.error());
         assertEquals(1, run.frames().size());
-        VideoFrame expected = VideoFrame.allocate(format, WIDTH * 2, HEIGHT * 2);
-        try (StreamingSession bicubic = Models.resolve("bicubic").open(new StreamSpec(format, WIDTH, HEIGHT, 2),
-                SessionOptions.DEFAULT)) {
-            bicubic.push(packed, renderer -> {
-                renderer.renderInto(expected);
-                return true;
-            });
-        }
-        VideoFrame actual = RawLayout.wrap(format, WIDTH * 2, HEIGHT * 2, run.frames().get(0).data());
-        for (int p = 0; p < format.planeCount(); p++) {
-            int rowBytes = actual.planeWidth(p) * format.pixelStride(p);
-            for (int y = 0; y < actual.planeHeight(p); y++) {
-                byte[] want = new byte[rowBytes];
-                byte[] got = new byte[rowBytes];
-                expected.plane(p).get(y * expected.stride(p), want);
-                actual.plane(p).get(y * actual.stride(p), got);
-                assertArrayEquals(want, got, format + " plane " + p + " row " + y);
-            }
-        }
+        RawLayout.assertSamePixels(RawLayout.bicubic(packed, 2),
+                RawLayout.wrap(format, WIDTH * 2, HEIGHT * 2, run.frames().get(0).data()), format.toString());
     }
 }

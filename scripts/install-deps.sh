@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing flashvsr-gst needs on Debian/Ubuntu: a JDK 17,
+# Maven, a C compiler with GStreamer headers (native loader plugin), GStreamer with the plugins
+# the pipelines use, and Python GObject bindings (embedding tests). Skips apt when all are present.
+set -euo pipefail
+
+packages=(
+  openjdk-17-jdk-headless maven gcc libc6-dev pkg-config
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
+  python3 python3-gi gir1.2-gstreamer-1.0
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "Installing: ${missing[*]}" >&2
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
