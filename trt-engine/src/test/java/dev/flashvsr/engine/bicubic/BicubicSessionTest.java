@@ -74,8 +74,7 @@ class BicubicSessionTest {
                         int expected = ReferenceBicubic.sample(input, p, c, x, y, scale);
                         int actual = output.sample(p, x, y, c);
                         String where = format + " x" + scale + " plane " + p + " at " + x + "," + y + " channel " + c;
-                        assertTrue(Math.abs(expected - actual) <= 1,
-                                () -> where + ": expected " + expected + ", got " + actual);
+                        assertEquals(expected, actual, where);
                     }
                 }
             }
