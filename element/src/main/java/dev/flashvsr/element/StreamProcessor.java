@@ -130,6 +130,10 @@ public final class StreamProcessor<E> {
         latency.reset();
     }
 
+    public void resetFramesProcessed() {
+        framesProcessed.set(0);
+    }
+
     public long framesProcessed() {
         return framesProcessed.get();
     }

@@ -19,7 +19,7 @@ enum ElementProperties {
     TILE_SIZE("tile-size", "Tile size", "Process frames in tiles of this many input pixels square (0 = whole frame)"),
     TILE_OVERLAP("tile-overlap", "Tile overlap", "Input pixels shared by neighbouring tiles"),
     LATENCY_FRAMES("latency-frames", "Latency in frames", "Input frames the model holds before its first output"),
-    FRAMES_PROCESSED("frames-processed", "Frames processed", "Output frames produced since the element started");
+    FRAMES_PROCESSED("frames-processed", "Frames processed", "Output frames produced since the element last started (READY to PAUSED)");
 
     private static final GObjectApi GOBJECT = GObjectApi.LIB;
     private static final int WRITABLE = NativeLayout.PARAM_READWRITE | NativeLayout.PARAM_MUTABLE_READY;

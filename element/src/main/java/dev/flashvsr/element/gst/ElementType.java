@@ -88,7 +88,7 @@ public final class ElementType {
             GST.gst_element_class_set_metadata(klass, "FlashVSR video super-resolution", "Filter/Effect/Video/Scaler",
                     "Upscales raw video 2x or 4x frame by frame with a streaming super-resolution model "
                             + "(built-in: bicubic; neural models plug in behind the same engine API)",
-                    "flashvsr-gst developers <https://github.com/flashvsr-gst>");
+                    "the flashvsr-gst developers");
             addTemplate(klass, "sink", NativeLayout.PAD_SINK);
             addTemplate(klass, "src", NativeLayout.PAD_SRC);
         } catch (Throwable t) {

@@ -96,6 +96,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             resolved.resolveBackend(settings.backend());
             options = settings.sessionOptions();
             activeScale = settings.scale();
+            processor.resetFramesProcessed();
             model = resolved;
             return true;
         } catch (EngineException e) {

@@ -1,6 +1,7 @@
 package dev.flashvsr.element.pipeline;
 
 import dev.flashvsr.element.FlashVsrPlugin;
+import dev.flashvsr.element.gst.NativeLayout;
 import dev.flashvsr.element.testmodels.DelayModel;
 import dev.flashvsr.engine.Models;
 import java.nio.ByteBuffer;
@@ -17,7 +18,7 @@ import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.FlowReturn;
 import org.freedesktop.gstreamer.PadProbeReturn;
-import org.freedesktop.gstreamer.event.FlushStopEvent;
+import org.freedesktop.gstreamer.glib.Natives;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.message.MessageType;
 import org.freedesktop.gstreamer.Pipeline;
@@ -94,7 +95,9 @@ public final class GstTestSupport {
                 sink.set("emit-signals", true);
                 sink.set("sync", false);
                 sink.getStaticPad("sink").addEventProbe((pad, event) -> {
-                    if (event instanceof FlushStopEvent) {
+                    // Read the type from native memory: gst1-java-core may hand back a cached proxy
+                    // of another event that lived at the same address earlier.
+                    if (Natives.getRawPointer(event).getInt(NativeLayout.EVENT_TYPE) == NativeLayout.EVENT_FLUSH_STOP) {
                         synchronized (frames) {
                             frames.add(FLUSH_STOP);
                         }

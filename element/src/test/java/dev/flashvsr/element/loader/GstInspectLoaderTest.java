@@ -1,0 +1,65 @@
+package dev.flashvsr.element.loader;
+
+import static dev.flashvsr.element.loader.LoaderProcesses.assertSucceeded;
+import static dev.flashvsr.element.loader.LoaderProcesses.gstEnv;
+import static dev.flashvsr.element.loader.LoaderProcesses.requirePluginDir;
+import static dev.flashvsr.element.loader.LoaderProcesses.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flashvsr.element.loader.LoaderProcesses.Result;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gst-inspect-1.0 sees the element and the plugin through the native loader. */
+class GstInspectLoaderTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void inspectElementPrintsMetadataPadTemplatesAndProperties() {
+        Path dir = requirePluginDir();
+        Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0", "flashvsrfilter");
+        assertSucceeded(r);
+        String out = r.stdout();
+        for (String expected : List.of("Factory Details:", "Long-name", "Klass", "Description", "Author",
+                "Plugin Details:", "flashvsr", "LGPL", "GstFlashVsrFilter", "Pad Templates:",
+                "SINK template: 'sink'", "SRC template: 'src'", "video/x-raw", "Element Properties:")) {
+            assertTrue(out.contains(expected), () -> "missing '" + expected + "' in\n" + r.describe());
+        }
+        for (String format : FlashVsrFormats.ALL) {
+            assertTrue(out.contains(format), () -> "pad templates lack " + format + ":\n" + r.describe());
+        }
+        assertTrue(Pattern.compile("(?m)^\\s+scale\\s+:").matcher(out).find(),
+                () -> "no 'scale' property:\n" + r.describe());
+    }
+
+    @Test
+    void inspectPluginListsTheElement() {
+        Path dir = requirePluginDir();
+        Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0", "flashvsr");
+        assertSucceeded(r);
+        String out = r.stdout();
+        assertTrue(Pattern.compile("(?m)^\\s+Name\\s+flashvsr$").matcher(out).find(), r::describe);
+        assertTrue(Pattern.compile("(?m)^\\s+License\\s+LGPL$").matcher(out).find(), r::describe);
+        assertTrue(out.contains(dir.resolve(LoaderProcesses.LIBRARY).toString()), r::describe);
+        assertTrue(Pattern.compile("(?m)^\\s+flashvsrfilter: ").matcher(out).find(), r::describe);
+        assertTrue(Pattern.compile("(?m)^\\s+1 features:").matcher(out).find(), r::describe);
+    }
+
+    @Test
+    void pluginIsListedAmongAllPlugins() {
+        Path dir = requirePluginDir();
+        Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0");
+        assertSucceeded(r);
+        assertTrue(Pattern.compile("(?m)^flashvsr:\\s+flashvsrfilter: ").matcher(r.stdout()).find(), r::describe);
+        assertEquals(0, r.stderr().lines().filter(l -> l.contains("flashvsr: the flashvsrfilter element is not"))
+                .count(), r::describe);
+    }
+}

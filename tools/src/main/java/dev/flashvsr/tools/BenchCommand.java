@@ -1,0 +1,188 @@
+package dev.flashvsr.tools;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.glib.GError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code flashvsr bench}: frames per second of flashvsrfilter next to videoscale (bicubic) and a
+ * bare source, all in one run so the numbers are comparable.
+ */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {"Measure frames per second of flashvsrfilter against videoscale and a source-only",
+                "baseline (videotestsrc ! fakesink), all in this one run. videoscale has no method named",
+                "bicubic; its catrom method is the same Keys (a = -0.5) bicubic kernel as flashvsrfilter's",
+                "bicubic model, and it gets as many threads as there are CPU cores.",
+                "Each pipeline runs once for warm-up, then is timed from PLAYING to end-of-stream",
+                "after prerolling (model loading and the first frame are not counted)."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--width", defaultValue = "320", description = "Input width (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--height", defaultValue = "180", description = "Input height (default: ${DEFAULT-VALUE}).")
+    int height;
+
+    @Option(names = "--scale", paramLabel = "2|4", defaultValue = "4",
+            description = "Upscaling factor (default: ${DEFAULT-VALUE}).")
+    int scale;
+
+    @Option(names = "--frames", paramLabel = "N", defaultValue = "200",
+            description = "Frames per timed run (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--format", paramLabel = "F", defaultValue = "I420",
+            description = "Raw video format of the input, e.g. I420, NV12, RGBA (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--pattern", defaultValue = "smpte",
+            description = "videotestsrc pattern (default: ${DEFAULT-VALUE}).")
+    String pattern;
+
+    @Option(names = "--videoscale-method", paramLabel = "METHOD", defaultValue = "catrom",
+            description = "videoscale method to compare with (default: ${DEFAULT-VALUE}, bicubic a = -0.5).")
+    String videoscaleMethod;
+
+    @Option(names = "--videoscale-threads", paramLabel = "N",
+            description = "videoscale n-threads (default: the number of CPU cores).")
+    Integer videoscaleThreads;
+
+    @Option(names = "--model", defaultValue = "bicubic",
+            description = "flashvsrfilter model (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--backend", paramLabel = "auto|cpu|tensorrt",
+            description = "flashvsrfilter backend (default: the element's default).")
+    String backend;
+
+    /** A timed run that takes longer than this is reported as failed. */
+    private static final long RUN_LIMIT_MS = 600_000;
+
+    /** One measured pipeline. */
+    record Result(String label, long frames, double seconds, String error) {
+        double fps() {
+            return seconds > 0 ? frames / seconds : Double.NaN;
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (scale != 2 && scale != 4) {
+            throw CliException.usage("--scale must be 2 or 4, not " + scale);
+        }
+        if (width < 2 || height < 2 || width > 7680 || height > 4320) {
+            throw CliException.usage("--width and --height must be between 2x2 and 7680x4320");
+        }
+        if (frames < 2) {
+            throw CliException.usage("--frames must be at least 2");
+        }
+        if (!format.matches("[A-Za-z0-9_]+") || !pattern.matches("[A-Za-z0-9_-]+")
+                || !model.matches("[A-Za-z0-9_.-]+") || !videoscaleMethod.matches("[A-Za-z0-9_-]+")
+                || (backend != null && !backend.matches("auto|cpu|tensorrt"))) {
+            throw CliException.usage("--format, --pattern, --model, --videoscale-method must be plain names"
+                    + " and --backend one of auto, cpu, tensorrt");
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = videoscaleThreads == null ? cores : videoscaleThreads;
+        if (threads < 1) {
+            throw CliException.usage("--videoscale-threads must be at least 1");
+        }
+        GstSupport.init();
+        PrintWriter out = spec.commandLine().getOut();
+
+        String source = String.format(Locale.ROOT,
+                "videotestsrc pattern=%s num-buffers=%%d ! video/x-raw,format=%s,width=%d,height=%d,framerate=30/1",
+                pattern, format, width, height);
+        String scaled = String.format(Locale.ROOT, "video/x-raw,width=%d,height=%d", width * scale, height * scale);
+        String vsr = "flashvsrfilter model=" + model + " scale=" + scale
+                + (backend == null ? "" : " backend=" + backend);
+        String sink = "fakesink sync=false";
+
+        String scaler = "videoscale method=" + videoscaleMethod + " n-threads=" + threads;
+        List<String[]> pipelines = List.of(
+                new String[] {"videotestsrc only (baseline)", source + " ! " + sink},
+                new String[] {scaler, source + " ! " + scaler + " ! " + scaled + " ! " + sink},
+                new String[] {"flashvsrfilter model=" + model, source + " ! " + vsr + " ! " + scaled + " ! " + sink});
+
+        out.printf(Locale.ROOT, "flashvsr bench: %dx%d %s -> %dx%d, %d frames per run, %d CPU cores, %s%n",
+                width, height, format, width * scale, height * scale, frames, cores, Gst.getVersionString());
+        out.flush();
+        List<Result> results = new ArrayList<>();
+        for (String[] p : pipelines) {
+            // Warm-up: JIT, plugin loading, caches.
+            Result warm = measure(p[0], p[1], Math.min(frames, 30));
+            results.add(warm.error() != null ? warm : measure(p[0], p[1], frames));
+        }
+
+        out.printf(Locale.ROOT, "%n%-40s %8s %9s %10s %12s%n", "pipeline", "frames", "seconds", "fps", "ms/frame");
+        for (Result r : results) {
+            if (r.error() != null) {
+                out.printf(Locale.ROOT, "%-40s %s%n", r.label(), "failed: " + r.error());
+            } else {
+                out.printf(Locale.ROOT, "%-40s %8d %9.3f %10.1f %12.3f%n", r.label(), r.frames(), r.seconds(),
+                        r.fps(), 1000 * r.seconds() / r.frames());
+            }
+        }
+        Result videoscale = results.get(1);
+        Result flashvsr = results.get(2);
+        out.println();
+        if (videoscale.error() == null && flashvsr.error() == null) {
+            out.printf(Locale.ROOT, "flashvsrfilter / videoscale throughput: %.2fx%n", flashvsr.fps() / videoscale.fps());
+        }
+        out.println("(fps includes the cost of videotestsrc; see the baseline row)");
+        out.flush();
+        return results.stream().anyMatch(r -> r.error() != null) ? FlashVsrCli.EXIT_FAILURE : FlashVsrCli.EXIT_OK;
+    }
+
+    /**
+     * Prerolls the pipeline (PAUSED: elements start and one frame reaches the sink), then times
+     * PLAYING to EOS. The timed part covers the frames after the prerolled one.
+     */
+    private static Result measure(String label, String template, int n) throws InterruptedException {
+        String description = String.format(Locale.ROOT, template, n);
+        List<GError> errors = new ArrayList<>();
+        Element parsed;
+        try {
+            parsed = Gst.parseLaunch(description, errors);
+        } catch (RuntimeException e) {
+            return new Result(label, 0, 0, e.getMessage());
+        }
+        if (!errors.isEmpty() || !(parsed instanceof Pipeline pipeline)) {
+            if (parsed != null) {
+                parsed.dispose();
+            }
+            return new Result(label, 0, 0, errors.isEmpty() ? "not a pipeline: " + description
+                    : errors.get(0).getMessage());
+        }
+        try (PipelineRun run = new PipelineRun(pipeline)) {
+            if (!run.setState(State.PAUSED)) {
+                return new Result(label, 0, 0, run.failure().message());
+            }
+            long start = System.nanoTime();
+            if (run.setState(State.PLAYING)) {
+                run.await(RUN_LIMIT_MS);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (!run.reachedEndOfStream()) {
+                return new Result(label, 0, 0, run.failure() != null ? run.failure().message()
+                        : "no end-of-stream within " + RUN_LIMIT_MS / 1000 + " s");
+            }
+            return new Result(label, n - 1, seconds, null);
+        }
+    }
+}

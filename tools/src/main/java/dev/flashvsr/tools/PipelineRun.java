@@ -1,0 +1,118 @@
+package dev.flashvsr.tools;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.freedesktop.gstreamer.Bus;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.StateChangeReturn;
+import org.freedesktop.gstreamer.message.Message;
+import org.freedesktop.gstreamer.message.MessageType;
+
+/**
+ * Runs one pipeline until end-of-stream or the first error, recording how it ended. Bus messages
+ * arrive on GStreamer's threads; everything else happens on the caller's thread.
+ */
+final class PipelineRun implements AutoCloseable {
+
+    private final Pipeline pipeline;
+    private final Bus bus;
+    private final Bus.MESSAGE listener;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile GstSupport.MessageText failure;
+    private volatile boolean endOfStream;
+
+    PipelineRun(Pipeline pipeline) {
+        this.pipeline = pipeline;
+        this.bus = pipeline.getBus();
+        this.listener = this::onMessage;
+        bus.connect(listener);
+    }
+
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    private void onMessage(Bus source, Message message) {
+        MessageType type = message.getType();
+        if (type == MessageType.ERROR) {
+            GstSupport.MessageText text = GstSupport.parseError(message, false);
+            fail(text);
+        } else if (type == MessageType.EOS) {
+            endOfStream = true;
+            finished.countDown();
+        }
+    }
+
+    /** Ends the run with an error of our own (for example "no video stream"). */
+    void fail(GstSupport.MessageText text) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = text;
+            }
+        }
+        finished.countDown();
+    }
+
+    /** How long {@link #setState} waits for a pipeline to preroll (model loading included). */
+    static final long PREROLL_LIMIT_MS = 10 * 60 * 1000;
+
+    /**
+     * Brings the pipeline to the given state; a failure ends the run (see {@link #failure()}).
+     * Going to PAUSED waits until the pipeline has prerolled, failed or finished.
+     */
+    boolean setState(State state) {
+        StateChangeReturn ret = pipeline.setState(state);
+        if (ret == StateChangeReturn.FAILURE) {
+            // Elements post their ERROR before failing the state change; give a message that is
+            // dispatched on another thread a moment to arrive.
+            awaitQuietly(1000);
+            if (failure == null) {
+                fail(new GstSupport.MessageText("the pipeline could not change to " + state
+                        + " (no element reported why)", null, null));
+            }
+            return false;
+        }
+        if (ret == StateChangeReturn.ASYNC && state != State.PLAYING) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PREROLL_LIMIT_MS);
+            while (failure == null && !isFinished() && System.nanoTime() < deadline
+                    && pipeline.getState(200, TimeUnit.MILLISECONDS) != state) {
+                // Polling keeps a failure reported on the bus from being waited out.
+            }
+        }
+        return failure == null;
+    }
+
+    /** Waits up to {@code millis} for EOS or an error; true when the run has finished. */
+    boolean await(long millis) throws InterruptedException {
+        return finished.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void awaitQuietly(long millis) {
+        try {
+            finished.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    boolean reachedEndOfStream() {
+        return endOfStream && failure == null;
+    }
+
+    GstSupport.MessageText failure() {
+        return failure;
+    }
+
+    /** Stops the pipeline (state NULL) and detaches from its bus. */
+    @Override
+    public void close() {
+        pipeline.setState(State.NULL);
+        bus.disconnect(listener);
+        pipeline.dispose();
+    }
+}

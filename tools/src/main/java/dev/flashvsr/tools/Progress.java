@@ -1,0 +1,75 @@
+package dev.flashvsr.tools;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** The self-overwriting ({@code \r}) progress line of {@code flashvsr upscale}. */
+final class Progress {
+    private final PrintWriter err;
+    private final boolean quiet;
+    private int lastLength;
+
+    Progress(PrintWriter err, boolean quiet) {
+        this.err = err;
+        this.quiet = quiet;
+    }
+
+    /**
+     * @param frames   frames upscaled so far, or null when unknown
+     * @param elapsed  seconds since the pipeline started
+     * @param position stream time reached in ns, or negative when unknown
+     * @param duration stream duration in ns, or negative when unknown
+     */
+    void update(Long frames, double elapsed, long position, long duration) {
+        if (quiet) {
+            return;
+        }
+        print(line(frames, elapsed, position, duration));
+    }
+
+    static String line(Long frames, double elapsed, long position, long duration) {
+        StringBuilder sb = new StringBuilder("flashvsr: ");
+        if (frames != null) {
+            sb.append(frames).append(" frames");
+            if (elapsed > 0) {
+                sb.append(String.format(Locale.ROOT, ", %.1f fps", frames / elapsed));
+            }
+        } else {
+            sb.append("running");
+        }
+        sb.append(", elapsed ").append(clock(elapsed));
+        if (position > 0 && duration > 0) {
+            double fraction = Math.min(1.0, (double) position / duration);
+            sb.append(String.format(Locale.ROOT, ", %.0f%%", fraction * 100));
+            if (fraction > 0.005) {
+                double eta = elapsed * (1 - fraction) / fraction;
+                sb.append(", ETA ").append(clock(eta));
+            }
+        }
+        return sb.toString();
+    }
+
+    private void print(String text) {
+        int pad = Math.max(0, lastLength - text.length());
+        err.print("\r" + text + " ".repeat(pad));
+        err.flush();
+        lastLength = text.length();
+    }
+
+    /** Ends the progress line so the next message starts on a fresh line. */
+    void finish() {
+        if (lastLength > 0) {
+            err.print("\r" + " ".repeat(lastLength) + "\r");
+            err.flush();
+            lastLength = 0;
+        }
+    }
+
+    static String clock(double seconds) {
+        long s = Math.max(0, Math.round(seconds));
+        long h = s / 3600;
+        long m = (s % 3600) / 60;
+        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", m, s % 60);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.flashvsr.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class BenchAndMiscTest {
+
+    @Test
+    void benchPrintsATableWithTheRatio() {
+        CliTestSupport.Result r = CliTestSupport.run("bench", "--width", "64", "--height", "48", "--frames", "10",
+                "--scale", "2");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("videotestsrc only (baseline)"), r::toString);
+        assertTrue(r.out().contains("videoscale method=catrom"), r::toString);
+        assertTrue(r.out().contains("flashvsrfilter model=bicubic"), r::toString);
+        assertTrue(r.out().contains("flashvsrfilter / videoscale throughput:"), r::toString);
+    }
+
+    @Test
+    void noSubcommandIsAUsageError() {
+        CliTestSupport.Result r = CliTestSupport.run();
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("upscale"), r::toString);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertEquals(2, CliTestSupport.run("upscale", "--frobnicate", "a.mp4", "b.mp4").code());
+    }
+
+    @Test
+    void progressLineShowsFramesRateAndEta() {
+        String line = Progress.line(60L, 2.0, 1_000_000_000L, 4_000_000_000L);
+        assertEquals("flashvsr: 60 frames, 30.0 fps, elapsed 0:02, 25%, ETA 0:06", line);
+        assertEquals("flashvsr: running, elapsed 1:01:05", Progress.line(null, 3665, -1, -1));
+    }
+
+    @Test
+    void humanSizes() {
+        assertEquals("512 B", UpscaleCommand.humanSize(512));
+        assertEquals("1.5 KiB", UpscaleCommand.humanSize(1536));
+        assertEquals("2.0 MiB", UpscaleCommand.humanSize(2L * 1024 * 1024));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.flashvsr.tools;
+
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.Sample;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.Structure;
+import org.freedesktop.gstreamer.elements.AppSink;
+
+/** Runs the CLI in this JVM and inspects the files it writes. */
+final class CliTestSupport {
+
+    private CliTestSupport() {
+    }
+
+    record Result(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+        }
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = FlashVsrCli.execute(o, e, args);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A small synthetic photo with gradients, edges and fine stripes, written as PNG. */
+    static Path writePhoto(Path dir, int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setPaint(new GradientPaint(0, 0, new Color(20, 60, 140), width, height, new Color(240, 200, 80)));
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.WHITE);
+        for (int x = 0; x < width; x += 7) {
+            g.drawLine(x, 0, x + height / 3, height);
+        }
+        g.setColor(new Color(200, 30, 30));
+        g.fillOval(width / 4, height / 4, width / 2, height / 2);
+        g.dispose();
+        Path file = dir.resolve("photo.png");
+        ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    /** Makes a clip with make-sample from a synthetic photo. */
+    static Path makeClip(Path dir, String name, int width, int height, int frames) throws IOException {
+        Path photo = writePhoto(dir, 400, 300);
+        Path clip = dir.resolve(name);
+        Result r = run("make-sample", clip.toString(), "--photo", photo.toString(), "--width",
+                Integer.toString(width), "--height", Integer.toString(height), "--frames", Integer.toString(frames));
+        if (r.code() != 0) {
+            throw new IllegalStateException("make-sample failed: " + r);
+        }
+        return clip;
+    }
+
+    /** What a decoded video file contains. */
+    record VideoInfo(int frames, int width, int height) {
+    }
+
+    /** Decodes a file with filesrc ! decodebin ! videoconvert ! appsink and counts its frames. */
+    static VideoInfo decode(Path file) {
+        GstSupport.init();
+        Pipeline pipeline = new Pipeline("test-decode");
+        Element src = GstSupport.make("filesrc", null);
+        src.set("location", file.toString());
+        Element decode = GstSupport.make("decodebin", null);
+        Element convert = GstSupport.make("videoconvert", null);
+        AppSink sink = (AppSink) GstSupport.make("appsink", null);
+        sink.set("sync", false);
+        sink.setCaps(Caps.fromString("video/x-raw,format=I420"));
+        pipeline.addMany(src, decode, convert, sink);
+        src.link(decode);
+        convert.link(sink);
+        decode.connect((Element.PAD_ADDED) (element, pad) -> {
+            if (!convert.getStaticPad("sink").isLinked()) {
+                pad.link(convert.getStaticPad("sink"));
+            }
+        });
+        PipelineRun run = new PipelineRun(pipeline);
+        try {
+            run.setState(State.PLAYING);
+            int frames = 0;
+            int width = 0;
+            int height = 0;
+            Sample sample;
+            while ((sample = sink.pullSample()) != null) {
+                Structure s = sample.getCaps().getStructure(0);
+                width = s.getInteger("width");
+                height = s.getInteger("height");
+                frames++;
+                sample.dispose();
+            }
+            if (run.failure() != null) {
+                throw new IllegalStateException("decoding " + file + " failed: " + run.failure().message());
+            }
+            return new VideoInfo(frames, width, height);
+        } finally {
+            run.close();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.flashvsr.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MakeSampleCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void makesTheSameFileTwice() throws IOException {
+        Path photo = CliTestSupport.writePhoto(dir, 400, 300);
+        String[] options = {"--photo", photo.toString(), "--width", "80", "--height", "60", "--frames", "10",
+                "--fps", "25", "--zoom", "1.1"};
+        Path first = dir.resolve("a.mp4");
+        Path second = dir.resolve("b.mp4");
+        CliTestSupport.Result r1 = CliTestSupport.run(concat("make-sample", first.toString(), options));
+        assertEquals(0, r1.code(), r1::toString);
+        CliTestSupport.Result r2 = CliTestSupport.run(concat("make-sample", second.toString(), options));
+        assertEquals(0, r2.code(), r2::toString);
+        assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second), "encoding must be reproducible");
+        assertEquals(new CliTestSupport.VideoInfo(10, 80, 60), CliTestSupport.decode(first));
+        assertTrue(r1.err().contains("wrote 10 frames 80x60 at 25 fps"), r1::toString);
+    }
+
+    @Test
+    void rejectsAPhotoTooSmallForThePan() throws IOException {
+        Path photo = CliTestSupport.writePhoto(dir, 40, 30);
+        Path out = dir.resolve("o.mp4");
+        CliTestSupport.Result r = CliTestSupport.run("make-sample", out.toString(), "--photo", photo.toString());
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("photo is 40x30"), r::toString);
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void rejectsMissingPhotoAndOddSizes() {
+        Path out = dir.resolve("o.mp4");
+        CliTestSupport.Result missing = CliTestSupport.run("make-sample", out.toString(), "--photo",
+                dir.resolve("none.jpg").toString());
+        assertEquals(2, missing.code(), missing::toString);
+        assertTrue(missing.err().contains("none.jpg"), missing::toString);
+        CliTestSupport.Result odd = CliTestSupport.run("make-sample", out.toString(), "--width", "321");
+        assertEquals(2, odd.code(), odd::toString);
+    }
+
+    private static String[] concat(String command, String out, String[] options) {
+        String[] all = new String[options.length + 2];
+        all[0] = command;
+        all[1] = out;
+        System.arraycopy(options, 0, all, 2, options.length);
+        return all;
+    }
+}
