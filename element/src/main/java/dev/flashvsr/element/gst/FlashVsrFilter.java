@@ -16,6 +16,7 @@ import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.VideoFrame;
 import java.util.function.BiFunction;
 
 /**
@@ -32,6 +33,9 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     private final Pointer srcPad;
     private final FilterSettings settings = new FilterSettings();
     private final StreamProcessor<Pointer> processor = new StreamProcessor<>(this);
+    /** Reused for every buffer: chain and pushFrame run one at a time under the stream lock. */
+    private final MappedVideoFrame inputMapping = new MappedVideoFrame();
+    private final MappedVideoFrame outputMapping = new MappedVideoFrame();
 
     /** Resolved when the element starts; null while stopped. */
     private volatile Model model;
@@ -134,7 +138,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                         "flashvsrfilter received a buffer before caps were negotiated", null);
                 return NativeLayout.FLOW_NOT_NEGOTIATED;
             }
-            if (GST.gst_pad_check_reconfigure(srcPad) && !negotiatePool()) {
+            if (StreamingCalls.gst_pad_check_reconfigure(srcPad) && !negotiatePool()) {
                 return NativeLayout.FLOW_NOT_NEGOTIATED;
             }
             FrameTiming timing = readTiming(buffer);
@@ -142,14 +146,17 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                 lastInputDuration = timing.duration();
             }
             boolean accepted;
-            try (MappedVideoFrame input = MappedVideoFrame.map(inputInfo, buffer, false)) {
-                if (input == null) {
-                    ElementMessages.error(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FORMAT,
-                            "flashvsrfilter: an input buffer is smaller than its caps describe", null);
-                    return NativeLayout.FLOW_ERROR;
-                }
+            VideoFrame input = inputMapping.map(inputInfo, buffer, false);
+            if (input == null) {
+                ElementMessages.error(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FORMAT,
+                        "flashvsrfilter: an input buffer is smaller than its caps describe", null);
+                return NativeLayout.FLOW_ERROR;
+            }
+            try {
                 lastFlow = NativeLayout.FLOW_OK;
-                accepted = processor.push(input.view(), timing);
+                accepted = processor.push(input, timing);
+            } finally {
+                inputMapping.unmap();
             }
             postLatencyIfChanged();
             return accepted ? NativeLayout.FLOW_OK : refusedFlow();
@@ -161,7 +168,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             ElementMessages.error(element, "processing a frame failed", t);
             return NativeLayout.FLOW_ERROR;
         } finally {
-            GST.gst_mini_object_unref(buffer);
+            StreamingCalls.gst_mini_object_unref(buffer);
         }
     }
 
@@ -172,23 +179,27 @@ final class FlashVsrFilter implements Downstream<Pointer> {
 
     @Override
     public boolean pushFrame(FrameRenderer renderer, FrameTiming timing) {
-        PointerByReference acquired = new PointerByReference();
-        lastFlow = pool.acquire(acquired);
+        lastFlow = pool.acquire();
         if (lastFlow != NativeLayout.FLOW_OK) {
             return false;
         }
-        Pointer output = acquired.getValue();
-        try (MappedVideoFrame frame = MappedVideoFrame.map(outputInfo, output, true)) {
+        Pointer output = pool.lastAcquired();
+        try {
+            VideoFrame frame = outputMapping.map(outputInfo, output, true);
             if (frame == null) {
                 throw new IllegalStateException("cannot map an output buffer from the negotiated pool");
             }
-            renderer.renderInto(frame.view());
+            try {
+                renderer.renderInto(frame);
+            } finally {
+                outputMapping.unmap();
+            }
         } catch (RuntimeException | Error e) {
-            GST.gst_mini_object_unref(output);
+            StreamingCalls.gst_mini_object_unref(output);
             throw e;
         }
         writeTiming(output, timing);
-        lastFlow = GST.gst_pad_push(srcPad, output);
+        lastFlow = StreamingCalls.gst_pad_push(srcPad, output);
         return lastFlow == NativeLayout.FLOW_OK;
     }
 
@@ -219,11 +230,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                     PointerByReference caps = new PointerByReference();
                     GST.gst_event_parse_caps(event, caps);
                     boolean configured = setCaps(caps.getValue());
-                    GST.gst_mini_object_unref(event);
+                    StreamingCalls.gst_mini_object_unref(event);
                     return configured;
                 case NativeLayout.EVENT_EOS:
                     if (!drainOrReport("draining at end of stream")) {
-                        GST.gst_mini_object_unref(event);
+                        StreamingCalls.gst_mini_object_unref(event);
                         return false;
                     }
                     return GST.gst_pad_push_event(srcPad, event);
@@ -253,7 +264,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
 
     @Override
     public void discardEvent(Pointer event) {
-        GST.gst_mini_object_unref(event);
+        StreamingCalls.gst_mini_object_unref(event);
     }
 
     private boolean drainOrReport(String context) {

@@ -8,7 +8,7 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
-/** The GStreamer core functions the element uses. */
+/** The GStreamer core functions the element uses outside the per-buffer path ({@link StreamingCalls}). */
 public interface GstApi extends Library {
     GstApi LIB = Native.load("libgstreamer-1.0.so.0", GstApi.class);
 
@@ -61,8 +61,6 @@ public interface GstApi extends Library {
 
     boolean gst_element_add_pad(Pointer element, Pointer pad);
 
-    int gst_pad_push(Pointer pad, Pointer buffer);
-
     boolean gst_pad_push_event(Pointer pad, Pointer event);
 
     boolean gst_pad_event_default(Pointer pad, Pointer parent, Pointer event);
@@ -74,8 +72,6 @@ public interface GstApi extends Library {
     Pointer gst_pad_peer_query_caps(Pointer pad, Pointer filter);
 
     Pointer gst_pad_get_pad_template_caps(Pointer pad);
-
-    boolean gst_pad_check_reconfigure(Pointer pad);
 
     void gst_pad_mark_reconfigure(Pointer pad);
 
@@ -99,8 +95,6 @@ public interface GstApi extends Library {
     void gst_caps_remove_structure(Pointer caps, int index);
 
     Pointer gst_caps_intersect_full(Pointer a, Pointer b, int mode);
-
-    void gst_caps_set_simple(Pointer caps, String field, Object... rest);
 
     Pointer gst_caps_to_string(Pointer caps);
 
@@ -166,8 +160,6 @@ public interface GstApi extends Library {
     int gst_core_error_quark();
 
     // Buffers and pools
-    void gst_mini_object_unref(Pointer object);
-
     Pointer gst_buffer_pool_get_config(Pointer pool);
 
     boolean gst_buffer_pool_set_config(Pointer pool, Pointer config);
@@ -181,8 +173,6 @@ public interface GstApi extends Library {
     void gst_structure_free(Pointer structure);
 
     boolean gst_buffer_pool_set_active(Pointer pool, boolean active);
-
-    int gst_buffer_pool_acquire_buffer(Pointer pool, PointerByReference buffer, Pointer params);
 
     void gst_object_unref(Pointer object);
 

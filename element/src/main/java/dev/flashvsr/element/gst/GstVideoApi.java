@@ -4,15 +4,11 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-/** The gst-video functions the element uses: video info from caps, frame mapping, video pools. */
+/** The gst-video functions the element uses outside the per-buffer path: video info, video pools. */
 public interface GstVideoApi extends Library {
     GstVideoApi LIB = Native.load("libgstvideo-1.0.so.0", GstVideoApi.class);
 
     boolean gst_video_info_from_caps(Pointer info, Pointer caps);
-
-    boolean gst_video_frame_map(Pointer frame, Pointer info, Pointer buffer, int flags);
-
-    void gst_video_frame_unmap(Pointer frame);
 
     Pointer gst_video_buffer_pool_new();
 

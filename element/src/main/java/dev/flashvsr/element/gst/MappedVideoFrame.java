@@ -8,16 +8,34 @@ import dev.flashvsr.engine.VideoFrame;
 import java.nio.ByteBuffer;
 
 /**
- * A buffer mapped with gst_video_frame_map, seen as a {@link VideoFrame} without copying. The
- * plane pointers and strides come from the buffer's GstVideoMeta when it has one (padded or
- * offset planes), otherwise from the caps' layout. Valid until {@link #close()}.
+ * Maps buffers with gst_video_frame_map and shows them as {@link VideoFrame}s without copying.
+ * Plane pointers and strides come from the buffer's GstVideoMeta when it has one (padded or
+ * offset planes), otherwise from the caps' layout. One instance maps one buffer at a time and
+ * reuses its native GstVideoFrame struct; a view is valid until {@link #unmap()}.
  */
-final class MappedVideoFrame implements AutoCloseable {
-    private final Memory frame;
-    private final VideoFrame view;
+final class MappedVideoFrame {
+    private final Memory frame = new Memory(NativeLayout.VIDEO_FRAME_SIZE);
+    private boolean mapped;
 
-    private MappedVideoFrame(Memory frame, VideoInfo info) {
-        this.frame = frame;
+    /** Maps the buffer for reading or writing; returns null when the buffer does not fit the info. */
+    VideoFrame map(VideoInfo info, Pointer buffer, boolean write) {
+        if (mapped) {
+            throw new IllegalStateException("a buffer is already mapped");
+        }
+        int flags = write ? NativeLayout.MAP_WRITE : NativeLayout.MAP_READ;
+        if (!VideoFrameCalls.gst_video_frame_map(frame, info.info, buffer, flags)) {
+            return null;
+        }
+        mapped = true;
+        try {
+            return view(info);
+        } catch (RuntimeException e) {
+            unmap();
+            throw e;
+        }
+    }
+
+    private VideoFrame view(VideoInfo info) {
         PixelFormat format = info.format;
         int width = info.width();
         int height = info.height();
@@ -30,31 +48,13 @@ final class MappedVideoFrame implements AutoCloseable {
             Pointer data = frame.getPointer(NativeLayout.VIDEO_FRAME_DATA + (long) Native.POINTER_SIZE * p);
             planes[p] = data.getByteBuffer(0, bytes);
         }
-        view = new VideoFrame(format, width, height, planes, strides);
+        return new VideoFrame(format, width, height, planes, strides);
     }
 
-    /** Maps the buffer for reading or writing; returns null when the buffer does not fit the info. */
-    static MappedVideoFrame map(VideoInfo info, Pointer buffer, boolean write) {
-        Memory frame = new Memory(NativeLayout.VIDEO_FRAME_SIZE);
-        frame.clear();
-        int flags = write ? NativeLayout.MAP_WRITE : NativeLayout.MAP_READ;
-        if (!GstVideoApi.LIB.gst_video_frame_map(frame, info.info, buffer, flags)) {
-            return null;
+    void unmap() {
+        if (mapped) {
+            mapped = false;
+            VideoFrameCalls.gst_video_frame_unmap(frame);
         }
-        try {
-            return new MappedVideoFrame(frame, info);
-        } catch (RuntimeException e) {
-            GstVideoApi.LIB.gst_video_frame_unmap(frame);
-            throw e;
-        }
-    }
-
-    VideoFrame view() {
-        return view;
-    }
-
-    @Override
-    public void close() {
-        GstVideoApi.LIB.gst_video_frame_unmap(frame);
     }
 }

@@ -1,5 +1,7 @@
 package dev.flashvsr.element.gst;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -14,6 +16,7 @@ final class OutputBufferPool implements AutoCloseable {
     private static final String VIDEO_META_OPTION = "GstBufferPoolOptionVideoMeta";
 
     private final Pointer pool;
+    private final Memory acquired = new Memory(Native.POINTER_SIZE);
 
     private OutputBufferPool(Pointer pool) {
         this.pool = pool;
@@ -55,7 +58,7 @@ final class OutputBufferPool implements AutoCloseable {
             GST.gst_object_unref(own);
             return null;
         } finally {
-            GST.gst_mini_object_unref(query);
+            StreamingCalls.gst_mini_object_unref(query);
         }
     }
 
@@ -79,9 +82,13 @@ final class OutputBufferPool implements AutoCloseable {
         return GST.gst_buffer_pool_set_active(pool, true);
     }
 
-    /** Acquires a buffer; returns the flow return and stores the buffer in {@code out}. */
-    int acquire(PointerByReference out) {
-        return GST.gst_buffer_pool_acquire_buffer(pool, out, null);
+    /** Acquires a buffer: returns the flow return; on success the buffer is {@link #lastAcquired()}. */
+    int acquire() {
+        return StreamingCalls.gst_buffer_pool_acquire_buffer(pool, acquired, null);
+    }
+
+    Pointer lastAcquired() {
+        return acquired.getPointer(0);
     }
 
     @Override

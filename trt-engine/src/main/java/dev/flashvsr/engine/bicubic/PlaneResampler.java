@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
  * several threads can share it; each band owns its scratch memory, reused across frames.
  */
 final class PlaneResampler {
+    /** Below this many output samples a band costs more to hand to another thread than to compute. */
+    private static final int MIN_BAND_SAMPLES = 1 << 16;
+
     private final int sourceWidth;
     private final int sourceHeight;
     private final int outputWidth;
@@ -32,7 +35,7 @@ final class PlaneResampler {
         this.channels = channels;
         this.columns = new AxisTaps(sourceWidth, outputWidth, scale);
         this.rows = new AxisTaps(sourceHeight, outputHeight, scale);
-        int bandCount = Math.max(1, Math.min(bands, outputHeight));
+        int bandCount = (int) Math.max(1, Math.min(bands, (long) outputWidth * channels * outputHeight / MIN_BAND_SAMPLES));
         bandStart = new int[bandCount + 1];
         bandScratch = new int[bandCount][][];
         bandSourceRow = new byte[bandCount][sourceWidth * channels];
