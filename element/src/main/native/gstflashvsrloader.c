@@ -462,6 +462,20 @@ loader_config_read (LoaderConfig * cfg, GstPlugin * plugin)
   g_strfreev (conf_options);
 }
 
+/* A rescan follows changes to this one file. */
+static void
+add_file_dependency (GstPlugin * plugin, const gchar * path)
+{
+  gchar *dir = g_path_get_dirname (path);
+  gchar *base = g_path_get_basename (path);
+  const gchar *paths[] = { dir, NULL };
+  const gchar *names[] = { base, NULL };
+  gst_plugin_add_dependency (plugin, NULL, paths, names,
+      GST_PLUGIN_DEPENDENCY_FLAG_NONE);
+  g_free (dir);
+  g_free (base);
+}
+
 /* Everything that decides whether the features can be registered is declared
  * as a dependency, so a change to any of it makes GStreamer rescan this
  * plugin (and a fixed config brings the features back). */
@@ -488,26 +502,10 @@ declare_dependencies (GstPlugin * plugin, LoaderConfig * cfg)
   }
 
   /* every class path entry and libjvm itself */
-  for (i = 0; cfg->classpath != NULL && cfg->classpath[i] != NULL; i++) {
-    gchar *dir = g_path_get_dirname (cfg->classpath[i]);
-    gchar *base = g_path_get_basename (cfg->classpath[i]);
-    const gchar *paths[] = { dir, NULL };
-    const gchar *names[] = { base, NULL };
-    gst_plugin_add_dependency (plugin, NULL, paths, names,
-        GST_PLUGIN_DEPENDENCY_FLAG_NONE);
-    g_free (dir);
-    g_free (base);
-  }
-  if (cfg->libjvm != NULL) {
-    gchar *dir = g_path_get_dirname (cfg->libjvm);
-    gchar *base = g_path_get_basename (cfg->libjvm);
-    const gchar *paths[] = { dir, NULL };
-    const gchar *names[] = { base, NULL };
-    gst_plugin_add_dependency (plugin, NULL, paths, names,
-        GST_PLUGIN_DEPENDENCY_FLAG_NONE);
-    g_free (dir);
-    g_free (base);
-  }
+  for (i = 0; cfg->classpath != NULL && cfg->classpath[i] != NULL; i++)
+    add_file_dependency (plugin, cfg->classpath[i]);
+  if (cfg->libjvm != NULL)
+    add_file_dependency (plugin, cfg->libjvm);
 }
 
 /* ------------------------------------------------------------------------ */
