@@ -7,7 +7,7 @@ import java.util.Set;
  * checks everything that does not depend on the stream, so configuration errors surface before
  * the first frame.
  */
-public interface Model {
+public interface Model extends AutoCloseable {
 
     /** The name users select it by, or its path. */
     String name();
@@ -24,4 +24,9 @@ public interface Model {
     int latencyFrames();
 
     StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException;
+
+    /** Releases what the model holds (runtime sessions); its open sessions must be closed first. */
+    @Override
+    default void close() {
+    }
 }

@@ -1,12 +1,14 @@
 package dev.flashvsr.engine;
 
 import dev.flashvsr.engine.bicubic.BicubicModel;
+import dev.flashvsr.engine.cpu.OnnxModel;
+import dev.flashvsr.engine.pkg.ModelManifest;
+import dev.flashvsr.engine.pkg.ModelPackage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Supplier;
 
 /**
  * Resolves the {@code model} setting: a registered model name or a path to a model package.
@@ -17,7 +19,13 @@ public final class Models {
     /** The best model built into this build; used when none is named. */
     public static final String DEFAULT = BicubicModel.NAME;
 
-    private static final Map<String, Supplier<Model>> REGISTERED = new ConcurrentSkipListMap<>();
+    /** Creates a model; may fail with an error the user can act on. */
+    @FunctionalInterface
+    public interface Factory {
+        Model create() throws EngineException;
+    }
+
+    private static final Map<String, Factory> REGISTERED = new ConcurrentSkipListMap<>();
 
     static {
         REGISTERED.put(BicubicModel.NAME, BicubicModel::new);
@@ -27,7 +35,7 @@ public final class Models {
     }
 
     /** Makes a model selectable by name in this process (for example {@code model=my-model}). */
-    public static void register(String name, Supplier<Model> factory) {
+    public static void register(String name, Factory factory) {
         if (name.isBlank() || name.contains("/")) {
             throw new IllegalArgumentException("a model name must be non-empty and must not look like a path: " + name);
         }
@@ -40,9 +48,9 @@ public final class Models {
 
     public static Model resolve(String nameOrPath) throws EngineException {
         String requested = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT : nameOrPath.trim();
-        Supplier<Model> registered = REGISTERED.get(requested);
+        Factory registered = REGISTERED.get(requested);
         if (registered != null) {
-            return registered.get();
+            return registered.create();
         }
         Path path = Path.of(requested);
         String choices = "Set model to one of " + builtInNames() + " or to the path of a model package";
@@ -53,7 +61,10 @@ public final class Models {
         if (!Files.isReadable(path)) {
             throw new EngineException("model file '" + requested + "' is not readable", "Check its permissions");
         }
-        throw new EngineException("'" + requested + "' is not a model package this build can load"
-                + " (this build has no model package format yet, only built-in models)", choices);
+        if (Files.isDirectory(path) || path.getFileName().toString().equals(ModelManifest.FILE_NAME)) {
+            return new OnnxModel(ModelPackage.load(path));
+        }
+        throw new EngineException("'" + requested + "' is not a model package (a directory with "
+                + ModelManifest.FILE_NAME + ")", choices);
     }
 }

@@ -31,7 +31,7 @@ class ModelsTest {
     void unknownFileIsRefused(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("garbage.bin"), "not a model");
         EngineException e = assertThrows(EngineException.class, () -> Models.resolve(file.toString()));
-        assertTrue(e.getMessage().contains("not a model package"), e.getMessage());
+        assertTrue(e.getMessage().contains("is not a model package"), e.getMessage());
     }
 
     @Test

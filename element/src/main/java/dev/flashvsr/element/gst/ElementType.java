@@ -153,7 +153,7 @@ public final class ElementType {
         try {
             FlashVsrFilter filter = INSTANCES.remove(Pointer.nativeValue(object));
             if (filter != null) {
-                filter.dispose();
+                filter.stop();
             }
         } catch (Throwable t) {
             GOBJECT.g_printerr("flashvsrfilter: finalize failed: %s\n", t.toString());

@@ -113,20 +113,18 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         return false;
     }
 
-    private void stop() {
+    /** Releases everything a start acquired; also called when the instance is finalized. */
+    void stop() {
         processor.stop();
         closePool();
         replaceCaps(null, null);
         inputInfo = null;
         outputInfo = null;
+        if (model != null) {
+            model.close();
+        }
         model = null;
         lastInputDuration = -1;
-    }
-
-    void dispose() {
-        processor.stop();
-        closePool();
-        replaceCaps(null, null);
     }
 
     // ---- Data flow ----

@@ -1,0 +1,239 @@
+package dev.flashvsr.tools.train;
+
+import dev.flashvsr.engine.bicubic.FloatBicubic;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Synthetic video clips for training: short sequences of high-res frames that follow a camera
+ * motion over a photo, and the low-res frames made from them by a random {@link Degradation}.
+ *
+ * <p>Each photo is decoded once and area-downscaled by a random factor (so that pixel-level
+ * detail looks like a video frame's, not like a 16-megapixel photo's), into a pool of high-res
+ * images held in memory. A clip is then half the time a whole-pixel pan in high-res pixels (the
+ * frames are exact crops, and the motion is still sub-pixel in the low-res frames), half the time
+ * a general camera move: a sub-pixel pan with a slow zoom and a small rotation, resampled with
+ * Keys bicubic. Random flips and transposes augment both.
+ */
+public final class ClipSampler {
+
+    /**
+     * A batch of clips: {@code lowRes[t]} holds frame t of every clip, [N, 3, h, w] flattened;
+     * {@code residualTarget[t]} the high-res ground truth minus the bicubic upscale of
+     * {@code lowRes[t]}, [N, 3, scale*h, scale*w].
+     */
+    public record Batch(int clips, int frames, int height, int width, int scale,
+                        float[][] lowRes, float[][] residualTarget) {
+
+        /**
+         * The same clips mirrored left to right (a new batch). Bicubic upscaling commutes with
+         * mirroring, so the residual targets stay exact.
+         */
+        public Batch mirrored() {
+            float[][] lr = new float[frames][];
+            float[][] res = new float[frames][];
+            for (int t = 0; t < frames; t++) {
+                lr[t] = mirrorRows(lowRes[t], width);
+                res[t] = mirrorRows(residualTarget[t], width * scale);
+            }
+            return new Batch(clips, frames, height, width, scale, lr, res);
+        }
+
+        private static float[] mirrorRows(float[] a, int w) {
+            float[] out = new float[a.length];
+            for (int row = 0; row < a.length; row += w) {
+                for (int x = 0; x < w; x++) {
+                    out[row + x] = a[row + w - 1 - x];
+                }
+            }
+            return out;
+        }
+    }
+
+    private final List<RgbImage> pool;
+    private final int scale;
+    private final int lrSize;
+    private final int frames;
+    private final Random rnd;
+
+    public ClipSampler(List<RgbImage> pool, int scale, int lrSize, int frames, long seed) {
+        if (pool.isEmpty()) {
+            throw new IllegalArgumentException("no training images");
+        }
+        this.pool = pool;
+        this.scale = scale;
+        this.lrSize = lrSize;
+        this.frames = frames;
+        this.rnd = new Random(seed);
+    }
+
+    /**
+     * Decodes each photo once and keeps {@code versions} area-downscaled copies of it, each with a
+     * long side drawn from [minLong, maxLong] pixels (but at least 1.25x smaller than the photo).
+     */
+    public static List<RgbImage> loadPool(List<Path> photos, int versions, int minLong, int maxLong,
+                                          long seed, PrintWriter log) throws IOException {
+        Random r = new Random(seed ^ 0x5DEECE66DL);
+        List<RgbImage> pool = new ArrayList<>();
+        for (Path p : photos) {
+            long t0 = System.nanoTime();
+            RgbImage full = RgbImage.read(p);
+            int longSide = Math.max(full.width(), full.height());
+            StringBuilder sizes = new StringBuilder();
+            for (int v = 0; v < versions; v++) {
+                double target = minLong + r.nextDouble() * (maxLong - minLong);
+                double factor = Math.max(1.25, longSide / target);
+                int w = (int) Math.round(full.width() / factor);
+                int h = (int) Math.round(full.height() / factor);
+                pool.add(Resample.resize(full, h, w, Resample.Filter.AREA));
+                sizes.append(' ').append(w).append('x').append(h);
+            }
+            if (log != null) {
+                log.printf(Locale.ROOT, "  %-40s %dx%d ->%s (%.1f s)%n", p.getFileName(), full.width(),
+                        full.height(), sizes, (System.nanoTime() - t0) / 1e9);
+                log.flush();
+            }
+        }
+        return pool;
+    }
+
+    /** The next batch of {@code clips} clips. Deterministic for a given seed and call order. */
+    public Batch next(int clips) {
+        int h = lrSize;
+        int w = lrSize;
+        int hr = lrSize * scale;
+        int lrLen = 3 * h * w;
+        int hrLen = 3 * hr * hr;
+        float[][] lowRes = new float[frames][clips * lrLen];
+        float[][] target = new float[frames][clips * hrLen];
+        for (int n = 0; n < clips; n++) {
+            RgbImage[] hrFrames = clip();
+            Degradation deg = Degradation.random(rnd, scale);
+            for (int t = 0; t < frames; t++) {
+                RgbImage lr = deg.apply(hrFrames[t], scale, rnd);
+                float[] base = FloatBicubic.upscale(lr.data(), 3, h, w, scale);
+                System.arraycopy(lr.data(), 0, lowRes[t], n * lrLen, lrLen);
+                float[] gt = hrFrames[t].data();
+                float[] dst = target[t];
+                int off = n * hrLen;
+                for (int i = 0; i < hrLen; i++) {
+                    dst[off + i] = gt[i] - base[i];
+                }
+            }
+        }
+        return new Batch(clips, frames, h, w, scale, lowRes, target);
+    }
+
+    /** High-res frames of one clip, {@code lrSize * scale} square. */
+    RgbImage[] clip() {
+        int p = lrSize * scale;
+        RgbImage img = pool.get(rnd.nextInt(pool.size()));
+        boolean integerPan = rnd.nextBoolean();
+        boolean flip = rnd.nextBoolean();
+        boolean transpose = rnd.nextBoolean();
+        double speed;
+        double zoom0;
+        double zoomRate;
+        double angle0;
+        double angleRate;
+        double still = rnd.nextDouble();
+        if (integerPan) {
+            speed = still < 0.15 ? 0 : Math.round(rnd.nextDouble() * 3.0 * scale);
+            zoom0 = 1;
+            zoomRate = 1;
+            angle0 = 0;
+            angleRate = 0;
+        } else {
+            speed = still < 0.15 ? rnd.nextDouble() * 0.5 : rnd.nextDouble() * 3.0 * scale;
+            zoom0 = Math.exp((rnd.nextDouble() * 2 - 1) * 0.05);
+            zoomRate = Math.exp((rnd.nextDouble() * 2 - 1) * 0.012);
+            angle0 = Math.toRadians((rnd.nextDouble() * 2 - 1) * 3);
+            angleRate = Math.toRadians((rnd.nextDouble() * 2 - 1) * 0.6);
+        }
+        double dir = rnd.nextDouble() * 2 * Math.PI;
+        double vx = speed * Math.cos(dir);
+        double vy = speed * Math.sin(dir);
+        if (integerPan) {
+            vx = Math.round(vx);
+            vy = Math.round(vy);
+        }
+        double reach = p * 0.75 * 1.1 + frames * speed + 4;
+        double cx0 = 0;
+        double cy0 = 0;
+        // Prefer textured places: retry flat ones a few times.
+        for (int attempt = 0; attempt < 6; attempt++) {
+            cx0 = pick(img.width(), reach);
+            cy0 = pick(img.height(), reach);
+            if (integerPan) {
+                cx0 = Math.floor(cx0) + ((p % 2 == 0) ? 0.5 : 0);
+                cy0 = Math.floor(cy0) + ((p % 2 == 0) ? 0.5 : 0);
+            }
+            if (activity(img, cx0, cy0, p) > 0.025 || rnd.nextDouble() < 0.15) {
+                break;
+            }
+        }
+        RgbImage[] out = new RgbImage[frames];
+        for (int t = 0; t < frames; t++) {
+            double z = zoom0 * Math.pow(zoomRate, t);
+            double th = angle0 + angleRate * t;
+            double cos = Math.cos(th) * z;
+            double sin = Math.sin(th) * z;
+            // [a b; c d] = z R(th) * F, F = flip/transpose of the output axes
+            double a = cos;
+            double b = -sin;
+            double c = sin;
+            double d = cos;
+            if (flip) {
+                a = -a;
+                c = -c;
+            }
+            if (transpose) {
+                double ta = a;
+                double tc = c;
+                a = b;
+                c = d;
+                b = ta;
+                d = tc;
+            }
+            out[t] = Resample.warp(img, p, p, cx0 + vx * t, cy0 + vy * t, a, b, c, d);
+        }
+        return out;
+    }
+
+    private double pick(int size, double reach) {
+        if (size <= 2 * reach) {
+            return size / 2.0;
+        }
+        return reach + rnd.nextDouble() * (size - 2 * reach);
+    }
+
+    /** Mean absolute luma difference between neighbours (every other pixel) in the p x p box around (cx, cy). */
+    private static double activity(RgbImage img, double cx, double cy, int p) {
+        int x0 = Math.max(0, (int) (cx - p / 2.0));
+        int y0 = Math.max(0, (int) (cy - p / 2.0));
+        int x1 = Math.min(img.width() - 2, x0 + p);
+        int y1 = Math.min(img.height() - 2, y0 + p);
+        int w = img.width();
+        int plane = img.plane();
+        float[] s = img.data();
+        double sum = 0;
+        long n = 0;
+        for (int y = y0; y < y1; y += 2) {
+            for (int x = x0; x < x1; x += 2) {
+                int i = y * w + x;
+                double l = 0.299 * s[i] + 0.587 * s[plane + i] + 0.114 * s[2 * plane + i];
+                double lx = 0.299 * s[i + 1] + 0.587 * s[plane + i + 1] + 0.114 * s[2 * plane + i + 1];
+                int j = i + w;
+                double ly = 0.299 * s[j] + 0.587 * s[plane + j] + 0.114 * s[2 * plane + j];
+                sum += Math.abs(lx - l) + Math.abs(ly - l);
+                n++;
+            }
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+}

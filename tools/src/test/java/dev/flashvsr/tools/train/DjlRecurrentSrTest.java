@@ -1,0 +1,160 @@
+package dev.flashvsr.tools.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.flashvsr.engine.bicubic.FloatBicubic;
+import dev.flashvsr.engine.model.RecurrentSrArchitecture;
+import dev.flashvsr.engine.weights.FloatTensor;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The DJL network against a plain-Java reference of RecurrentSrArchitecture's forward pass. */
+class DjlRecurrentSrTest {
+
+    private static Map<String, FloatTensor> randomWeights(RecurrentSrArchitecture arch, long seed) {
+        DjlRecurrentSr.Parameters p = DjlRecurrentSr.Parameters.initial(arch, new Random(seed), 0.5);
+        Random r = new Random(seed + 1);
+        for (float[] b : p.bias) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) (r.nextGaussian() * 0.1);
+            }
+        }
+        return p.toTensors();
+    }
+
+    private static float[] random(int n, long seed) {
+        Random r = new Random(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.nextFloat();
+        }
+        return a;
+    }
+
+    /** 3x3 convolution, padding 1, with bias, on CHW arrays. */
+    private static float[] conv(float[] x, int cin, int h, int w, float[] wt, float[] bias, int cout) {
+        float[] y = new float[cout * h * w];
+        for (int o = 0; o < cout; o++) {
+            for (int yy = 0; yy < h; yy++) {
+                for (int xx = 0; xx < w; xx++) {
+                    double acc = bias[o];
+                    for (int i = 0; i < cin; i++) {
+                        for (int ky = 0; ky < 3; ky++) {
+                            for (int kx = 0; kx < 3; kx++) {
+                                int sy = yy + ky - 1;
+                                int sx = xx + kx - 1;
+                                if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
+                                    acc += wt[((o * cin + i) * 3 + ky) * 3 + kx] * x[(i * h + sy) * w + sx];
+                                }
+                            }
+                        }
+                    }
+                    y[(o * h + yy) * w + xx] = (float) acc;
+                }
+            }
+        }
+        return y;
+    }
+
+    /** The architecture's documented forward pass, written out loop by loop. */
+    static DjlRecurrentSr.Result reference(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
+                                           float[] cur, float[] prev, float[] hid, int h, int w) {
+        int plane = h * w;
+        int hc = arch.hiddenChannels();
+        float[] x = new float[(6 + hc) * plane];
+        System.arraycopy(cur, 0, x, 0, 3 * plane);
+        System.arraycopy(prev, 0, x, 3 * plane, 3 * plane);
+        System.arraycopy(hid, 0, x, 6 * plane, hc * plane);
+        int c = 6 + hc;
+        for (int l = 0; l < arch.layers(); l++) {
+            int out = arch.convOut(l);
+            x = conv(x, c, h, w, weights.get("conv" + l + ".weight").data(), weights.get("conv" + l + ".bias").data(), out);
+            if (l < arch.layers() - 1) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = Math.max(0, x[i]);
+                }
+            }
+            c = out;
+        }
+        int s = arch.scale();
+        float[] output = FloatBicubic.upscale(cur, 3, h, w, s);
+        int ow = w * s;
+        int oh = h * s;
+        for (int ch = 0; ch < 3; ch++) {
+            for (int i = 0; i < s; i++) {
+                for (int j = 0; j < s; j++) {
+                    int src = ch * s * s + i * s + j; // CRD: channel index = c*s*s + i*s + j
+                    for (int yy = 0; yy < h; yy++) {
+                        for (int xx = 0; xx < w; xx++) {
+                            output[(ch * oh + yy * s + i) * ow + xx * s + j] += x[(src * h + yy) * w + xx];
+                        }
+                    }
+                }
+            }
+        }
+        float[] hiddenOut = new float[hc * plane];
+        for (int k = 0; k < hc * plane; k++) {
+            hiddenOut[k] = (float) Math.tanh(x[3 * s * s * plane + k]);
+        }
+        return new DjlRecurrentSr.Result(output, hiddenOut);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void matchesTheDocumentedForwardPass(int scale) {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(scale, 6, 3, 2);
+        int h = 5;
+        int w = 7;
+        Map<String, FloatTensor> weights = randomWeights(arch, 11 + scale);
+        float[] cur = random(3 * h * w, 1);
+        float[] prev = random(3 * h * w, 2);
+        float[] hid = random(2 * h * w, 3);
+        for (int i = 0; i < hid.length; i++) {
+            hid[i] = 2 * hid[i] - 1;
+        }
+        DjlRecurrentSr.Result djl = DjlRecurrentSr.forward(arch, weights, cur, prev, hid, h, w);
+        DjlRecurrentSr.Result ref = reference(arch, weights, cur, prev, hid, h, w);
+        assertEquals(3 * h * w * scale * scale, djl.output().length);
+        assertArrayEquals(ref.output(), djl.output(), 1e-4f);
+        assertArrayEquals(ref.hiddenOut(), djl.hiddenOut(), 1e-5f);
+    }
+
+    @Test
+    void nullPreviousIsCurrentAndNullHiddenIsZero() {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(2, 4, 2, 3);
+        Map<String, FloatTensor> weights = randomWeights(arch, 5);
+        float[] cur = random(3 * 4 * 6, 9);
+        DjlRecurrentSr.Result a = DjlRecurrentSr.forward(arch, weights, cur, null, null, 4, 6);
+        DjlRecurrentSr.Result b = DjlRecurrentSr.forward(arch, weights, cur, cur.clone(), new float[3 * 4 * 6], 4, 6);
+        assertArrayEquals(b.output(), a.output(), 0f);
+        assertArrayEquals(b.hiddenOut(), a.hiddenOut(), 0f);
+    }
+
+    @Test
+    void zeroLastLayerIsExactlyBicubic() {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(4, 8, 4, 4);
+        Map<String, FloatTensor> weights = randomWeights(arch, 3);
+        Arrays.fill(weights.get("conv3.weight").data(), 0f);
+        Arrays.fill(weights.get("conv3.bias").data(), 0f);
+        float[] cur = random(3 * 6 * 5, 4);
+        DjlRecurrentSr.Result r = DjlRecurrentSr.forward(arch, weights, cur, null, null, 6, 5);
+        assertArrayEquals(FloatBicubic.upscale(cur, 3, 6, 5, 4), r.output(), 0f);
+        assertArrayEquals(new float[4 * 6 * 5], r.hiddenOut(), 0f);
+    }
+
+    @Test
+    void rejectsWrongWeightsAndSizes() {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(2, 4, 2, 1);
+        Map<String, FloatTensor> weights = randomWeights(arch, 1);
+        RecurrentSrArchitecture wider = new RecurrentSrArchitecture(2, 5, 2, 1);
+        float[] cur = new float[3 * 2 * 2];
+        assertThrows(IllegalArgumentException.class, () -> DjlRecurrentSr.forward(wider, weights, cur, null, null, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> DjlRecurrentSr.forward(arch, weights, cur, null, null, 2, 3));
+    }
+}

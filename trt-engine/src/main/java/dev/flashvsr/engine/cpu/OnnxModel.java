@@ -1,0 +1,148 @@
+package dev.flashvsr.engine.cpu;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.StreamingSession;
+import dev.flashvsr.engine.pkg.ModelManifest;
+import dev.flashvsr.engine.pkg.ModelPackage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A model package run by ONNX Runtime on the CPU. Every graph is loaded into a session when the
+ * model is resolved (the element's start), so a graph ONNX Runtime rejects, or one whose inputs
+ * and outputs contradict the manifest, fails then and not at the first frame.
+ */
+public final class OnnxModel implements Model {
+    private final ModelPackage modelPackage;
+    private final Map<Integer, OrtSession> sessions = new TreeMap<>();
+
+    public OnnxModel(ModelPackage modelPackage) throws EngineException {
+        this.modelPackage = modelPackage;
+        try {
+            for (ModelManifest.Graph graph : modelPackage.manifest().graphs()) {
+                OrtSession session = createSession(graph);
+                sessions.put(graph.scale(), session);
+                checkAgainstManifest(session, graph);
+            }
+        } catch (EngineException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private OrtSession createSession(ModelManifest.Graph graph) throws EngineException {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
+            return OrtRuntime.ENV.createSession(modelPackage.graph(graph.scale()), options);
+        } catch (OrtException e) {
+            throw new EngineException("ONNX Runtime rejects graph " + graph.file() + " of model package "
+                    + modelPackage.location() + ": " + e.getMessage(), "The graph file is not a valid ONNX model", e);
+        }
+    }
+
+    private void checkAgainstManifest(OrtSession session, ModelManifest.Graph graph) throws EngineException {
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            List<String> expectedInputs = new ArrayList<>(List.of(graph.frameInput()));
+            graph.previousInput().ifPresent(expectedInputs::add);
+            List<String> expectedOutputs = new ArrayList<>(List.of(graph.frameOutput()));
+            graph.state().forEach(s -> {
+                expectedInputs.add(s.input());
+                expectedOutputs.add(s.output());
+            });
+            requireSame("inputs", graph, new TreeSet<>(expectedInputs), inputs.keySet());
+            requireSame("outputs", graph, new TreeSet<>(expectedOutputs), outputs.keySet());
+            for (Map.Entry<String, NodeInfo> entry : inputs.entrySet()) {
+                if (!(entry.getValue().getInfo() instanceof TensorInfo tensor) || tensor.getShape().length != 4) {
+                    throw new EngineException("input '" + entry.getKey() + "' of graph " + graph.file()
+                            + " is not a 4-D tensor", "Graphs take NCHW tensors");
+                }
+            }
+        } catch (OrtException e) {
+            throw new EngineException("cannot inspect graph " + graph.file() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private void requireSame(String what, ModelManifest.Graph graph, Set<String> expected, Set<String> actual)
+            throws EngineException {
+        if (!expected.equals(new TreeSet<>(actual))) {
+            throw new EngineException("the manifest of " + modelPackage.location() + " contradicts graph "
+                    + graph.file() + ": the manifest names " + what + " " + expected + ", the graph has "
+                    + new TreeSet<>(actual), "Rebuild the package or fix manifest.json");
+        }
+    }
+
+    public ModelManifest manifest() {
+        return modelPackage.manifest();
+    }
+
+    @Override
+    public String name() {
+        return modelPackage.manifest().name();
+    }
+
+    @Override
+    public boolean isNeural() {
+        return modelPackage.manifest().neural();
+    }
+
+    @Override
+    public Set<Integer> scales() {
+        return sessions.keySet();
+    }
+
+    @Override
+    public Backend resolveBackend(Backend requested) throws EngineException {
+        if (requested == Backend.TENSORRT) {
+            throw new EngineException("backend tensorrt is not available in this build (no TensorRT backend yet)",
+                    "Set backend=cpu or backend=auto");
+        }
+        return Backend.CPU;
+    }
+
+    @Override
+    public int latencyFrames() {
+        return modelPackage.manifest().latencyFrames();
+    }
+
+    @Override
+    public StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException {
+        resolveBackend(options.backend());
+        OrtSession session = sessions.get(spec.scale());
+        if (session == null) {
+            throw new EngineException("model '" + name() + "' has no graph for scale " + spec.scale(),
+                    "Set scale to one of " + scales());
+        }
+        int multiple = modelPackage.manifest().sizeMultiple();
+        if (spec.width() % multiple != 0 || spec.height() % multiple != 0) {
+            throw new EngineException("model '" + name() + "' needs frame sizes that are multiples of " + multiple
+                    + ", got " + spec.width() + "x" + spec.height(), "Scale or crop the video first");
+        }
+        return new OnnxStreamingSession(spec, options, session, modelPackage.manifest().graphFor(spec.scale()).get());
+    }
+
+    /** Releases the ONNX Runtime sessions. */
+    @Override
+    public void close() {
+        for (OrtSession session : sessions.values()) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                // Closing twice or during shutdown: nothing left to release.
+            }
+        }
+        sessions.clear();
+    }
+}

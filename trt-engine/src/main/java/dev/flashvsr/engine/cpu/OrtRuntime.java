@@ -1,0 +1,27 @@
+package dev.flashvsr.engine.cpu;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/** The process-wide ONNX Runtime environment and the session settings of the CPU backend. */
+final class OrtRuntime {
+    static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+    private OrtRuntime() {
+    }
+
+    /**
+     * One intra-op thread per core (the streaming thread waits while a frame runs, so it does not
+     * compete); sequential execution, since these graphs are chains of convolutions; full graph
+     * optimisation.
+     */
+    static OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        options.setInterOpNumThreads(1);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        return options;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.flashvsr.engine.onnx;
+
+import dev.flashvsr.engine.model.RecurrentSrArchitecture;
+import dev.flashvsr.engine.weights.FloatTensor;
+import dev.flashvsr.engine.weights.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Builds the ONNX graph of a {@link RecurrentSrArchitecture} from its weights: exactly the
+ * forward pass that class documents, with standard opset-17 ops only (Concat, Conv, Relu, Slice,
+ * DepthToSpace CRD, Tanh, Add, Pad; Resize only with {@link BicubicMethod#RESIZE}).
+ *
+ * <p>By default the bicubic base is computed as {@link BicubicMethod#PHASE_CONV}: a fixed
+ * grouped convolution gives its {@code scale^2} phases at low resolution, the residual channels
+ * are added to them there, and a single DepthToSpace produces the output; this is
+ * mathematically the documented {@code bicubic(current) + DepthToSpace(residual)}.
+ *
+ * <p>Graph inputs: {@code current}, {@code previous} [N, 3, H, W] and {@code hidden}
+ * [N, hiddenChannels, H, W]; outputs {@code output} [N, 3, scale H, scale W] and
+ * {@code hidden_out} [N, hiddenChannels, H, W]. H, W and N are symbolic. When
+ * {@code hiddenChannels == 0} the graph has neither {@code hidden} nor {@code hidden_out}.
+ * The architecture is recorded in the model's metadata_props ({@link #META_ARCHITECTURE} etc.).
+ */
+public final class RecurrentSrGraph {
+    public static final String META_ARCHITECTURE = "flashvsr.architecture";
+    public static final String META_SCALE = "flashvsr.scale";
+    public static final String META_FEATURES = "flashvsr.features";
+    public static final String META_LAYERS = "flashvsr.layers";
+    public static final String META_HIDDEN_CHANNELS = "flashvsr.hidden_channels";
+    public static final String ARCHITECTURE_NAME = "RecurrentSr";
+
+    private RecurrentSrGraph() {
+    }
+
+    /**
+     * The serialized ONNX model, with the bicubic base computed by
+     * {@link BicubicMethod#PHASE_CONV}; see {@link #build(RecurrentSrArchitecture, Map, BicubicMethod)}.
+     */
+    public static byte[] build(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights) {
+        return build(arch, weights, BicubicMethod.PHASE_CONV);
+    }
+
+    /**
+     * The serialized ONNX model.
+     *
+     * @param bicubic how the bicubic base is computed (all methods give the same values)
+     * @throws IllegalArgumentException listing every missing, unexpected or misshapen weight, or
+     *     a weight with a non-finite value
+     */
+    public static byte[] build(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
+            BicubicMethod bicubic) {
+        return builder(arch, weights, bicubic).toByteArray();
+    }
+
+    /** Reads the weights from a safetensors file (F32, F16 or BF16) and builds the model. */
+    public static byte[] build(RecurrentSrArchitecture arch, Path safetensors) throws IOException {
+        Map<String, FloatTensor> weights = SafeTensors.readAll(safetensors);
+        try {
+            return build(arch, weights);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(safetensors + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The graph under construction, for callers that add to it; weights are validated first. */
+    public static OnnxGraphBuilder builder(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
+            BicubicMethod bicubic) {
+        validate(arch, weights);
+        int s = arch.scale();
+        int hc = arch.hiddenChannels();
+        int imageChannels = 3 * s * s;
+        OnnxGraphBuilder g = new OnnxGraphBuilder("recurrent_sr_x" + s);
+        g.docString("RecurrentSr x" + s + ": features " + arch.features() + ", layers " + arch.layers()
+                + ", hidden channels " + hc);
+        g.metadata(META_ARCHITECTURE, ARCHITECTURE_NAME)
+                .metadata(META_SCALE, Integer.toString(s))
+                .metadata(META_FEATURES, Integer.toString(arch.features()))
+                .metadata(META_LAYERS, Integer.toString(arch.layers()))
+                .metadata(META_HIDDEN_CHANNELS, Integer.toString(hc));
+
+        String current = g.input(RecurrentSrArchitecture.INPUT_CURRENT, "N", 3, "H", "W");
+        String previous = g.input(RecurrentSrArchitecture.INPUT_PREVIOUS, "N", 3, "H", "W");
+        String x = hc > 0
+                ? g.concat(1, current, previous, g.input(RecurrentSrArchitecture.INPUT_HIDDEN, "N", hc, "H", "W"))
+                : g.concat(1, current, previous);
+        for (int i = 0; i < arch.layers(); i++) {
+            String w = g.initializer(RecurrentSrArchitecture.weightName(i), weights.get(RecurrentSrArchitecture.weightName(i)));
+            String b = g.initializer(RecurrentSrArchitecture.biasName(i), weights.get(RecurrentSrArchitecture.biasName(i)));
+            x = g.conv3x3(x, w, b);
+            if (i < arch.layers() - 1) {
+                x = g.relu(x);
+            }
+        }
+        String residualChannels = hc > 0
+                ? g.slice(x, new long[] {0}, new long[] {imageChannels}, new long[] {1})
+                : x;
+        String output;
+        if (bicubic == BicubicMethod.PHASE_CONV) {
+            // bicubic + residual = DepthToSpace(bicubic phases + residual channels): one shuffle.
+            output = g.depthToSpace(g.add(g.bicubicPhases(current, 3, s), residualChannels), s);
+        } else {
+            output = g.add(g.bicubicUpscale(current, 3, s, bicubic), g.depthToSpace(residualChannels, s));
+        }
+        String sh = "H*" + s;
+        String sw = "W*" + s;
+        g.output(output, RecurrentSrArchitecture.OUTPUT_IMAGE, "N", 3, sh, sw);
+        if (hc > 0) {
+            String state = g.slice(x, new long[] {imageChannels}, new long[] {imageChannels + hc}, new long[] {1});
+            g.output(g.tanh(state), RecurrentSrArchitecture.OUTPUT_HIDDEN, "N", hc, "H", "W");
+        }
+        return g;
+    }
+
+    /**
+     * Checks that {@code weights} holds exactly the tensors {@code arch} needs, with the right
+     * shapes and finite values.
+     *
+     * @throws IllegalArgumentException listing every problem found
+     */
+    public static void validate(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights) {
+        List<String> problems = new ArrayList<>();
+        TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
+        for (int i = 0; i < arch.layers(); i++) {
+            long out = arch.convOut(i);
+            long in = arch.convIn(i);
+            check(weights, RecurrentSrArchitecture.weightName(i), new long[] {out, in, 3, 3}, problems);
+            check(weights, RecurrentSrArchitecture.biasName(i), new long[] {out}, problems);
+            unexpected.remove(RecurrentSrArchitecture.weightName(i));
+            unexpected.remove(RecurrentSrArchitecture.biasName(i));
+        }
+        if (!unexpected.isEmpty()) {
+            problems.add("unexpected tensors " + unexpected + " (the architecture has " + arch.layers()
+                    + " convolutions, conv0 to conv" + (arch.layers() - 1) + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("weights do not fit " + arch + ": " + String.join("; ", problems));
+        }
+    }
+
+    private static void check(Map<String, FloatTensor> weights, String name, long[] shape, List<String> problems) {
+        FloatTensor t = weights.get(name);
+        if (t == null) {
+            problems.add("missing tensor '" + name + "' of shape " + Arrays.toString(shape));
+            return;
+        }
+        if (!Arrays.equals(t.shape(), shape)) {
+            problems.add("tensor '" + name + "' has shape " + Arrays.toString(t.shape()) + ", expected "
+                    + Arrays.toString(shape));
+            return;
+        }
+        float[] data = t.data();
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                problems.add("tensor '" + name + "' has a non-finite value (" + data[i] + ") at flat index " + i);
+                return;
+            }
+        }
+    }
+}

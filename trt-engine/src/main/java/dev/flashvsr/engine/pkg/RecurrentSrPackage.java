@@ -1,0 +1,89 @@
+package dev.flashvsr.engine.pkg;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flashvsr.engine.model.RecurrentSrArchitecture;
+import dev.flashvsr.engine.onnx.RecurrentSrGraph;
+import dev.flashvsr.engine.weights.FloatTensor;
+import dev.flashvsr.engine.weights.SafeTensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a model package for the default network ({@link RecurrentSrArchitecture}) from trained
+ * weights: one ONNX graph per scale, built in Java, and the manifest with their checksums. The
+ * architecture is read off the weight shapes, so the weights file is the only input.
+ */
+public final class RecurrentSrPackage {
+    private RecurrentSrPackage() {
+    }
+
+    /** The architecture that weights of these shapes belong to. */
+    public static RecurrentSrArchitecture architectureOf(Map<String, FloatTensor> weights) {
+        int layers = 0;
+        while (weights.containsKey(RecurrentSrArchitecture.weightName(layers))) {
+            layers++;
+        }
+        if (layers < 2) {
+            throw new IllegalArgumentException("weights need conv0.weight and conv1.weight at least");
+        }
+        FloatTensor first = weights.get(RecurrentSrArchitecture.weightName(0));
+        FloatTensor last = weights.get(RecurrentSrArchitecture.weightName(layers - 1));
+        int features = (int) first.dim(0);
+        int hidden = (int) first.dim(1) - 6;
+        int imageChannels = (int) last.dim(0) - hidden;
+        int scale = (int) Math.round(Math.sqrt(imageChannels / 3.0));
+        if (hidden < 0 || 3 * scale * scale != imageChannels) {
+            throw new IllegalArgumentException("weight shapes fit no RecurrentSr architecture: conv0 "
+                    + java.util.Arrays.toString(first.shape()) + ", conv" + (layers - 1) + " "
+                    + java.util.Arrays.toString(last.shape()));
+        }
+        return new RecurrentSrArchitecture(scale, features, layers, hidden);
+    }
+
+    /**
+     * Builds {@code x<scale>.onnx} for every weights file and writes {@code manifest.json} into
+     * {@code dir}.
+     */
+    public static void write(Path dir, String name, String description, List<Path> weightFiles) throws IOException {
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode manifest = json.createObjectNode();
+        manifest.put("format", ModelManifest.FORMAT);
+        manifest.put("name", name);
+        manifest.put("description", description);
+        manifest.put("neural", true);
+        manifest.put("latencyFrames", 0);
+        manifest.put("sizeMultiple", 1);
+        manifest.put("colorSpace", "RGB");
+        manifest.putArray("valueRange").add(0.0).add(1.0);
+        ArrayNode graphs = manifest.putArray("graphs");
+        for (Path weightFile : weightFiles) {
+            Map<String, FloatTensor> weights = SafeTensors.readAll(weightFile);
+            RecurrentSrArchitecture arch = architectureOf(weights);
+            byte[] onnx = RecurrentSrGraph.build(arch, weights);
+            String file = "x" + arch.scale() + ".onnx";
+            Files.write(dir.resolve(file), onnx);
+            ObjectNode graph = graphs.addObject();
+            graph.put("scale", arch.scale());
+            graph.put("file", file);
+            graph.put("sha256", ModelPackage.sha256(onnx));
+            graph.put("frameInput", RecurrentSrArchitecture.INPUT_CURRENT);
+            graph.put("previousInput", RecurrentSrArchitecture.INPUT_PREVIOUS);
+            graph.put("frameOutput", RecurrentSrArchitecture.OUTPUT_IMAGE);
+            if (arch.hiddenChannels() > 0) {
+                ObjectNode state = graph.putArray("state").addObject();
+                state.put("input", RecurrentSrArchitecture.INPUT_HIDDEN);
+                state.put("output", RecurrentSrArchitecture.OUTPUT_HIDDEN);
+                state.put("channels", arch.hiddenChannels());
+                state.put("initial", 0.0);
+            }
+        }
+        Files.writeString(dir.resolve(ModelManifest.FILE_NAME), json.writeValueAsString(manifest) + "\n");
+    }
+}

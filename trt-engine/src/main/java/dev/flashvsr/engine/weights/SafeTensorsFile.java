@@ -1,0 +1,216 @@
+package dev.flashvsr.engine.weights;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An open, validated safetensors file. The data buffer is memory-mapped in chunks of at most
+ * {@link SafeTensors#DEFAULT_CHUNK_SIZE} bytes, so files larger than 2 GB work and nothing is
+ * read into the heap until a tensor is requested. Instances are safe for concurrent reads.
+ * Close it to drop the mapping's file handle (the mapped pages themselves are released by the
+ * garbage collector, as for any {@link MappedByteBuffer}).
+ */
+public final class SafeTensorsFile implements Closeable {
+    private static final int COPY_BLOCK = 1 << 16;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final long dataStart;
+    private final long dataSize;
+    private final int chunkSize;
+    private final MappedByteBuffer[] chunks;
+    private final Map<String, TensorInfo> tensors;
+    private final Map<String, String> metadata;
+    private volatile boolean closed;
+
+    SafeTensorsFile(Path path, FileChannel channel, long dataStart, long dataSize, int chunkSize,
+            Map<String, TensorInfo> tensors, Map<String, String> metadata) throws IOException {
+        this.path = path;
+        this.channel = channel;
+        this.dataStart = dataStart;
+        this.dataSize = dataSize;
+        this.chunkSize = chunkSize;
+        this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        int count = (int) ((dataSize + chunkSize - 1) / chunkSize);
+        this.chunks = new MappedByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            long begin = (long) i * chunkSize;
+            long length = Math.min(chunkSize, dataSize - begin);
+            chunks[i] = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, length);
+        }
+    }
+
+    /** The file this was opened from. */
+    public Path path() {
+        return path;
+    }
+
+    /** Tensor names in header order. */
+    public List<String> names() {
+        return new ArrayList<>(tensors.keySet());
+    }
+
+    public boolean contains(String name) {
+        return tensors.containsKey(name);
+    }
+
+    /** The header entry of tensor {@code name}; IllegalArgumentException naming the file if absent. */
+    public TensorInfo info(String name) {
+        TensorInfo info = tensors.get(name);
+        if (info == null) {
+            throw new IllegalArgumentException(path + ": no tensor named '" + name + "' (has " + tensors.size()
+                    + " tensors: " + abbreviatedNames() + ")");
+        }
+        return info;
+    }
+
+    /** The {@code __metadata__} entries (empty when the file has none). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Size in bytes of the data buffer after the header. */
+    public long dataSize() {
+        return dataSize;
+    }
+
+    /** Number of memory-mapped chunks the data buffer is split into. */
+    int chunkCount() {
+        return chunks.length;
+    }
+
+    /**
+     * Reads tensor {@code name} as floats (F32 as is; F16, BF16 and F64 converted), row-major.
+     *
+     * @throws IllegalArgumentException if there is no such tensor, its type is not a float type,
+     *     or it has more elements than a Java array can hold
+     */
+    public float[] readFloats(String name) {
+        TensorInfo info = info(name);
+        checkOpen();
+        if (!info.dtype().readableAsFloat()) {
+            throw new IllegalArgumentException(path + ": tensor '" + name + "' has dtype " + info.dtype()
+                    + ", which cannot be read as float (supported: F32, F16, BF16, F64)");
+        }
+        long count = info.elementCount();
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(path + ": tensor '" + name + "' has " + count
+                    + " elements, too many for one float[]");
+        }
+        float[] out = new float[(int) count];
+        int elementSize = info.dtype().size();
+        byte[] block = new byte[COPY_BLOCK];
+        ByteBuffer view = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
+        int perBlock = COPY_BLOCK / elementSize;
+        int done = 0;
+        while (done < out.length) {
+            int n = Math.min(perBlock, out.length - done);
+            copyBytes(info.dataBegin() + (long) done * elementSize, block, n * elementSize);
+            decode(info.dtype(), view, out, done, n);
+            done += n;
+        }
+        return out;
+    }
+
+    /** Reads tensor {@code name} with its shape; see {@link #readFloats(String)}. */
+    public FloatTensor readTensor(String name) {
+        return new FloatTensor(info(name).shape(), readFloats(name));
+    }
+
+    /** Reads every tensor, in header order, as float32 (all must have float dtypes). */
+    public Map<String, FloatTensor> readAll() {
+        Map<String, FloatTensor> all = new LinkedHashMap<>();
+        for (String name : tensors.keySet()) {
+            all.put(name, readTensor(name));
+        }
+        return all;
+    }
+
+    /** Copies the raw bytes of tensor {@code name} (little-endian, as stored). */
+    public byte[] readBytes(String name) {
+        TensorInfo info = info(name);
+        checkOpen();
+        if (info.byteSize() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(path + ": tensor '" + name + "' is " + info.byteSize()
+                    + " bytes, too many for one byte[]");
+        }
+        byte[] out = new byte[(int) info.byteSize()];
+        copyBytes(info.dataBegin(), out, out.length);
+        return out;
+    }
+
+    private static void decode(DType dtype, ByteBuffer view, float[] out, int offset, int n) {
+        switch (dtype) {
+            case F32 -> {
+                view.clear();
+                view.asFloatBuffer().get(out, offset, n);
+            }
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[offset + i] = HalfFloats.float16ToFloat(view.getShort(2 * i));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[offset + i] = HalfFloats.bfloat16ToFloat(view.getShort(2 * i));
+                }
+            }
+            case F64 -> {
+                for (int i = 0; i < n; i++) {
+                    out[offset + i] = (float) view.getDouble(8 * i);
+                }
+            }
+            default -> throw new IllegalStateException("not a float type: " + dtype);
+        }
+    }
+
+    /** Copies {@code length} bytes at data-buffer offset {@code position}, across chunk boundaries. */
+    void copyBytes(long position, byte[] destination, int length) {
+        int written = 0;
+        while (written < length) {
+            long at = position + written;
+            int chunk = (int) (at / chunkSize);
+            int within = (int) (at % chunkSize);
+            int n = Math.min(length - written, chunks[chunk].limit() - within);
+            chunks[chunk].get(within, destination, written, n);
+            written += n;
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(path + ": file is closed");
+        }
+    }
+
+    private String abbreviatedNames() {
+        List<String> names = names();
+        if (names.size() <= 8) {
+            return names.toString();
+        }
+        return names.subList(0, 8) + " ...";
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SafeTensorsFile[" + path + ", " + tensors.size() + " tensors, " + dataSize + " data bytes, starting at "
+                + dataStart + "]";
+    }
+}

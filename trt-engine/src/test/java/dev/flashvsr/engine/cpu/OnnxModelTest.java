@@ -1,0 +1,192 @@
+package dev.flashvsr.engine.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.StreamingSession;
+import dev.flashvsr.engine.VideoFrame;
+import dev.flashvsr.engine.bicubic.BicubicModel;
+import dev.flashvsr.engine.model.RecurrentSrArchitecture;
+import dev.flashvsr.engine.pkg.RecurrentSrPackage;
+import dev.flashvsr.engine.weights.FloatTensor;
+import dev.flashvsr.engine.weights.SafeTensors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Model packages through the CPU backend: loading, checks, and streaming through ONNX Runtime. */
+class OnnxModelTest {
+    @TempDir
+    Path dir;
+
+    /** Random weights; with {@code silentLast} the last convolution is zero, so the net is exactly bicubic. */
+    static Map<String, FloatTensor> weights(RecurrentSrArchitecture arch, boolean silentLast, long seed) {
+        Random random = new Random(seed);
+        Map<String, FloatTensor> weights = new TreeMap<>();
+        for (int layer = 0; layer < arch.layers(); layer++) {
+            int in = arch.convIn(layer);
+            int out = arch.convOut(layer);
+            boolean zero = silentLast && layer == arch.layers() - 1;
+            float[] w = new float[out * in * 9];
+            float[] b = new float[out];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = zero ? 0 : (float) (random.nextGaussian() * 0.1);
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = zero ? 0 : (float) (random.nextGaussian() * 0.01);
+            }
+            weights.put(RecurrentSrArchitecture.weightName(layer), FloatTensor.of(w, out, in, 3, 3));
+            weights.put(RecurrentSrArchitecture.biasName(layer), FloatTensor.of(b, out));
+        }
+        return weights;
+    }
+
+    Path writePackage(boolean silentLast) throws Exception {
+        Path x2 = dir.resolve("w2.safetensors");
+        Path x4 = dir.resolve("w4.safetensors");
+        SafeTensors.write(x2, weights(new RecurrentSrArchitecture(2, 8, 3, 2), silentLast, 1), Map.of());
+        SafeTensors.write(x4, weights(new RecurrentSrArchitecture(4, 8, 3, 2), silentLast, 2), Map.of());
+        Path pkg = dir.resolve("pkg");
+        RecurrentSrPackage.write(pkg, "tiny", "test package", List.of(x2, x4));
+        return pkg;
+    }
+
+    static VideoFrame upscale(Model model, VideoFrame input, int scale) throws EngineException {
+        StreamSpec spec = new StreamSpec(input.format(), input.width(), input.height(), scale);
+        VideoFrame out = VideoFrame.allocate(input.format(), spec.outputWidth(), spec.outputHeight());
+        try (StreamingSession session = model.open(spec, SessionOptions.DEFAULT)) {
+            session.push(input, renderer -> {
+                renderer.renderInto(out);
+                return true;
+            });
+        }
+        return out;
+    }
+
+    static VideoFrame randomRgb(int width, int height, long seed) {
+        VideoFrame frame = VideoFrame.allocate(PixelFormat.RGB, width, height);
+        Random random = new Random(seed);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                for (int c = 0; c < 3; c++) {
+                    frame.setSample(0, x, y, c, random.nextInt(256));
+                }
+            }
+        }
+        return frame;
+    }
+
+    @Test
+    void aNetworkWithASilentLastLayerIsExactlyBicubic() throws Exception {
+        Path pkg = writePackage(true);
+        try (Model model = Models.resolve(pkg.toString())) {
+            assertEquals("tiny", model.name());
+            assertTrue(model.isNeural());
+            assertEquals(java.util.Set.of(2, 4), model.scales());
+            for (int scale : new int[] {2, 4}) {
+                VideoFrame input = randomRgb(13, 9, scale);
+                VideoFrame neural = upscale(model, input, scale);
+                VideoFrame bicubic = upscale(new BicubicModel(), input, scale);
+                for (int y = 0; y < neural.height(); y++) {
+                    for (int x = 0; x < neural.width(); x++) {
+                        for (int c = 0; c < 3; c++) {
+                            int diff = Math.abs(neural.sample(0, x, y, c) - bicubic.sample(0, x, y, c));
+                            assertTrue(diff <= 1, "x" + scale + " at " + x + "," + y + ": " + diff);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void stateCarriesAcrossFramesAndResetRestoresIt() throws Exception {
+        Path pkg = writePackage(false);
+        try (Model model = Models.resolve(pkg.toString())) {
+            VideoFrame a = randomRgb(8, 6, 10);
+            VideoFrame b = randomRgb(8, 6, 11);
+            StreamSpec spec = new StreamSpec(PixelFormat.RGB, 8, 6, 2);
+            try (StreamingSession session = model.open(spec, SessionOptions.DEFAULT)) {
+                byte[] first = run(session, b);
+                byte[] afterA = run(session, a);
+                byte[] bAfterA = run(session, b);
+                session.reset();
+                byte[] again = run(session, b);
+                assertTrue(java.util.Arrays.equals(first, again), "reset returns to the start state");
+                assertTrue(!java.util.Arrays.equals(first, bAfterA), "the hidden state and previous frame matter");
+                assertTrue(afterA.length > 0);
+            }
+        }
+    }
+
+    private static byte[] run(StreamingSession session, VideoFrame input) throws EngineException {
+        StreamSpec spec = session.spec();
+        VideoFrame out = VideoFrame.allocate(PixelFormat.RGB, spec.outputWidth(), spec.outputHeight());
+        session.push(input, r -> {
+            r.renderInto(out);
+            return true;
+        });
+        byte[] bytes = new byte[out.plane(0).capacity()];
+        out.plane(0).get(0, bytes);
+        return bytes;
+    }
+
+    @Test
+    void aChangedGraphFailsItsChecksum() throws Exception {
+        Path pkg = writePackage(true);
+        byte[] graph = Files.readAllBytes(pkg.resolve("x4.onnx"));
+        graph[graph.length / 2] ^= 1;
+        Files.write(pkg.resolve("x4.onnx"), graph);
+        EngineException e = assertThrows(EngineException.class, () -> Models.resolve(pkg.toString()));
+        assertTrue(e.getMessage().contains("x4.onnx") && e.getMessage().contains("checksum"), e.getMessage());
+    }
+
+    @Test
+    void aGraphOnnxRuntimeRejectsFailsAtLoad() throws Exception {
+        Path pkg = writePackage(true);
+        byte[] garbage = "not an onnx graph".getBytes();
+        Files.write(pkg.resolve("x2.onnx"), garbage);
+        String manifest = Files.readString(pkg.resolve("manifest.json"));
+        String oldSum = manifest.split("\"sha256\" : \"")[1].substring(0, 64);
+        Files.writeString(pkg.resolve("manifest.json"),
+                manifest.replace(oldSum, dev.flashvsr.engine.pkg.ModelPackage.sha256(garbage)));
+        EngineException e = assertThrows(EngineException.class, () -> Models.resolve(pkg.toString()));
+        assertTrue(e.getMessage().contains("ONNX Runtime rejects graph x2.onnx"), e.getMessage());
+    }
+
+    @Test
+    void aManifestThatContradictsItsGraphFailsAtLoad() throws Exception {
+        Path pkg = writePackage(true);
+        String manifest = Files.readString(pkg.resolve("manifest.json"));
+        Files.writeString(pkg.resolve("manifest.json"), manifest.replace("\"hidden_out\"", "\"memory_out\""));
+        EngineException e = assertThrows(EngineException.class, () -> Models.resolve(pkg.toString()));
+        assertTrue(e.getMessage().contains("contradicts graph"), e.getMessage());
+    }
+
+    @Test
+    void aMissingGraphFileIsNamed() throws Exception {
+        Path pkg = writePackage(true);
+        Files.delete(pkg.resolve("x2.onnx"));
+        EngineException e = assertThrows(EngineException.class, () -> Models.resolve(pkg.toString()));
+        assertTrue(e.getMessage().contains("lacks graph file x2.onnx"), e.getMessage());
+    }
+
+    @Test
+    void tensorrtIsRefused() throws Exception {
+        try (Model model = Models.resolve(writePackage(true).toString())) {
+            assertThrows(EngineException.class, () -> model.resolveBackend(dev.flashvsr.engine.Backend.TENSORRT));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.flashvsr.engine.pkg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ManifestReaderTest {
+    static final String VALID = """
+            {"format": "flashvsr-model/1", "name": "m", "latencyFrames": 0,
+             "graphs": [{"scale": 4, "file": "x4.onnx", "sha256": "%s",
+                         "frameInput": "current", "previousInput": "previous", "frameOutput": "output",
+                         "state": [{"input": "hidden", "output": "hidden_out", "channels": 4}]}]}
+            """.formatted("0".repeat(64));
+
+    static ModelManifest parse(String json) throws Exception {
+        return ManifestReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String errorOf(String json) {
+        return assertThrows(ManifestReader.InvalidManifestException.class, () -> parse(json)).getMessage();
+    }
+
+    @Test
+    void readsAValidManifest() throws Exception {
+        ModelManifest manifest = parse(VALID);
+        assertEquals("m", manifest.name());
+        assertTrue(manifest.neural());
+        ModelManifest.Graph graph = manifest.graphFor(4).orElseThrow();
+        assertEquals("previous", graph.previousInput().orElseThrow());
+        assertEquals(4, graph.state().get(0).channels());
+        assertEquals(0f, graph.state().get(0).initial());
+        assertEquals(1, manifest.sizeMultiple());
+    }
+
+    @Test
+    void namesTheFaultyField() {
+        assertTrue(errorOf("{").contains("not valid JSON"));
+        assertTrue(errorOf(VALID.replace("flashvsr-model/1", "other/2")).contains("'format'"));
+        assertTrue(errorOf(VALID.replace("\"scale\": 4", "\"scale\": 3")).contains("graphs[0].scale"));
+        assertTrue(errorOf(VALID.replace("x4.onnx", "../x4.onnx")).contains("graphs[0].file"));
+        assertTrue(errorOf(VALID.replace("0".repeat(64), "abc")).contains("sha256"));
+        assertTrue(errorOf(VALID.replace("\"channels\": 4", "\"channels\": 0")).contains("state[0].channels"));
+        assertTrue(errorOf(VALID.replace("\"frameOutput\": \"output\",", "")).contains("frameOutput"));
+        assertTrue(errorOf(VALID.replace("\"latencyFrames\": 0", "\"latencyFrames\": -1")).contains("latencyFrames"));
+        assertTrue(errorOf("{\"format\": \"flashvsr-model/1\", \"name\": \"m\", \"graphs\": []}").contains("graphs"));
+    }
+}
