@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = FlashVsrCli.Version.class,
         description = "Video super-resolution with the flashvsrfilter GStreamer element.",
-        subcommands = {UpscaleCommand.class, MakeSampleCommand.class, BenchCommand.class,
+        subcommands = {UpscaleCommand.class, MakeSampleCommand.class, BenchCommand.class, BuildModelCommand.class,
                 dev.flashvsr.tools.train.TrainCommand.class,
                 dev.flashvsr.tools.eval.EvalCommand.class,
                 CommandLine.HelpCommand.class})

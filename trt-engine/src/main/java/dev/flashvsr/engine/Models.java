@@ -27,8 +27,12 @@ public final class Models {
 
     private static final Map<String, Factory> REGISTERED = new ConcurrentSkipListMap<>();
 
+    /** The trained default network, shipped as a package on the class path. */
+    public static final String VSR_SMALL = "vsr-small";
+
     static {
         REGISTERED.put(BicubicModel.NAME, BicubicModel::new);
+        REGISTERED.put(VSR_SMALL, () -> new OnnxModel(ModelPackage.loadResource("/dev/flashvsr/models/" + VSR_SMALL + "/")));
     }
 
     private Models() {

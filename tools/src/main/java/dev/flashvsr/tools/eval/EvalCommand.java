@@ -35,9 +35,9 @@ import picocli.CommandLine.Spec;
                         + "interpolation. Each frame is downscaled by the scale with an antialiased bicubic "
                         + "(MATLAB imresize) and, with --h264, also encoded and decoded with x264enc/avdec_h264. "
                         + "Each model upscales the clip as one stream through the engine API.",
-                "PSNR-Y and SSIM-Y (Wang et al. 2004: 11x11 Gaussian window, sigma 1.5) use BT.601 luma "
-                        + "Y = 16 + 65.481 R + 128.553 G + 24.966 B (R, G, B in [0, 1]) with a border of `scale` "
-                        + "pixels left out, averaged over the frames. temp.err is the mean of "
+                "PSNR-Y and SSIM-Y (Wang et al. 2004: 11x11 Gaussian window, sigma 1.5) use the luma of "
+                        + "BT.601, Y = 16 + 65.481 R + 128.553 G + 24.966 B (R, G, B in [0, 1]), with a border of "
+                        + "`scale` pixels left out, averaged over the frames. temp.err is the mean of "
                         + "|(out_t - out_t-1) - (gt_t - gt_t-1)| on that luma (flicker and temporal noise raise it); "
                         + "MATD-out and MATD-gt are the mean |x_t - x_t-1| of output and ground truth.",
                 "The bicubic model is always evaluated too, as the reference of the differences."},

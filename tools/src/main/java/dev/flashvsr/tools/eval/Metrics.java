@@ -12,7 +12,9 @@ import java.util.List;
  *   <li>SSIM: Wang, Bovik, Sheikh and Simoncelli (2004): local statistics under an 11x11 Gaussian
  *       window of sigma 1.5 (normalised to sum 1), {@code C1 = (0.01 L)^2}, {@code C2 = (0.03
  *       L)^2}, L = 255, the SSIM map computed where the window fits entirely ("valid") and
- *       averaged; as the authors' reference {@code ssim_index.m} does.</li>
+ *       averaged; as the authors' reference {@code ssim_index.m} does, and as scikit-image's
+ *       {@code structural_similarity(gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
+ *       data_range=255)}, which gives the same values (see the tests).</li>
  *   <li>Temporal error of a sequence: the mean over frame pairs and pixels of {@code |(out_t -
  *       out_t-1) - (gt_t - gt_t-1)|}: how far the frame-to-frame change of the output is from the
  *       true change. Flicker and temporal noise raise it; so does missing real motion. The plain

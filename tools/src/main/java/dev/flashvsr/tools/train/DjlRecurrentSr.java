@@ -45,11 +45,48 @@ public final class DjlRecurrentSr {
      */
     public static synchronized Engine engine(int threads) {
         System.setProperty("ai.djl.offline", "true");
+        capOneDnnIsa();
         if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         return Engine.getEngine("PyTorch");
+    }
+
+    /** The instruction set oneDNN is limited to unless the environment already says otherwise. */
+    public static final String ONEDNN_ISA = "AVX2";
+
+    private static boolean isaCapped;
+
+    /**
+     * Limits oneDNN (PyTorch's CPU convolutions) to AVX2 before PyTorch starts, unless
+     * {@code DNNL_MAX_CPU_ISA} or {@code ONEDNN_MAX_CPU_ISA} is already set. On the AVX-512 CPU
+     * this project is developed on (a virtualised AMD EPYC), PyTorch 2.7.1's oneDNN AVX-512
+     * convolution kernels return wrong values for 48x48 inputs and NaN gradients, while the AVX2
+     * ones agree with a plain-Java reference to 1e-6. The variable is set in this process's C
+     * environment (setenv through JNA) and has to be set before the first convolution runs.
+     */
+    static void capOneDnnIsa() {
+        if (isaCapped) {
+            return;
+        }
+        isaCapped = true;
+        if (System.getenv("DNNL_MAX_CPU_ISA") != null || System.getenv("ONEDNN_MAX_CPU_ISA") != null) {
+            return;
+        }
+        try {
+            CLib c = com.sun.jna.Native.load("c", CLib.class);
+            c.setenv("DNNL_MAX_CPU_ISA", ONEDNN_ISA, 0);
+            c.setenv("ONEDNN_MAX_CPU_ISA", ONEDNN_ISA, 0);
+        } catch (UnsatisfiedLinkError e) {
+            System.err.println("flashvsr: could not set DNNL_MAX_CPU_ISA (" + e.getMessage()
+                    + "); set DNNL_MAX_CPU_ISA=AVX2 in the environment on AVX-512 machines");
+        }
+    }
+
+    /** The C library's setenv. */
+    interface CLib extends com.sun.jna.Library {
+        int setenv(String name, String value, int overwrite);
     }
 
     /**

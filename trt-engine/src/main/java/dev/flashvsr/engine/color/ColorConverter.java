@@ -318,14 +318,13 @@ public final class ColorConverter implements AutoCloseable {
     /** One row of pixels: luma bytes plus upsampled chroma (from index {@code shift}) to clamped R'G'B'. */
     private static void yuvPixels(byte[] yRow, float[] uPb, float[] uPr, int shift, float[] out, int rOff, int gOff,
             int bOff, int w, Tables t) {
-        float yMul = t.yMul;
-        float yAdd = t.yAdd;
+        float[] yLut = t.yLut;
         float rCr = t.rCr;
         float gCb = t.gCb;
         float gCr = t.gCr;
         float bCb = t.bCb;
         for (int k = 0; k < w; k++) {
-            float yv = (yRow[k] & 0xff) * yMul + yAdd;
+            float yv = yLut[yRow[k] & 0xff];
             float pb = uPb[k + shift];
             float pr = uPr[k + shift];
             float r = yv + rCr * pr;
@@ -488,18 +487,9 @@ public final class ColorConverter implements AutoCloseable {
         int w = jobW;
         int height = f.height();
         int cw = f.planeWidth(1);
-        int pairs = w >> 1;
-        boolean oddW = (w & 1) != 0;
-        float yR = t.yR;
-        float yG = t.yG;
-        float yB = t.yB;
-        float yOff = t.yOff;
         ByteBuffer yPlane = f.plane(0);
         int yStride = f.stride(0);
         byte[] yRow = s.bytes0;
-        float[] sR = s.sumR;
-        float[] sG = s.sumG;
-        float[] sB = s.sumB;
         for (int i = i0; i < i1; i++) {
             int last = Math.min(2 * i + 1, height - 1);
             for (int yy = 2 * i; yy <= last; yy++) {
@@ -519,48 +509,64 @@ public final class ColorConverter implements AutoCloseable {
                     gOff = s.r.length / 3;
                     bOff = 2 * gOff;
                 }
-                boolean first = yy == 2 * i;
-                for (int j = 0; j < pairs; j++) {
-                    int k = 2 * j;
-                    float r0 = clamp01(in[rOff + k]);
-                    float g0 = clamp01(in[gOff + k]);
-                    float b0 = clamp01(in[bOff + k]);
-                    float r1 = clamp01(in[rOff + k + 1]);
-                    float g1 = clamp01(in[gOff + k + 1]);
-                    float b1 = clamp01(in[bOff + k + 1]);
-                    yRow[k] = (byte) (int) (yR * r0 + yG * g0 + yB * b0 + yOff);
-                    yRow[k + 1] = (byte) (int) (yR * r1 + yG * g1 + yB * b1 + yOff);
-                    if (first) {
-                        sR[j] = r0 + r1;
-                        sG[j] = g0 + g1;
-                        sB[j] = b0 + b1;
-                    } else {
-                        sR[j] += r0 + r1;
-                        sG[j] += g0 + g1;
-                        sB[j] += b0 + b1;
-                    }
-                }
-                if (oddW) {
-                    int k = w - 1;
-                    float r0 = clamp01(in[rOff + k]);
-                    float g0 = clamp01(in[gOff + k]);
-                    float b0 = clamp01(in[bOff + k]);
-                    yRow[k] = (byte) (int) (yR * r0 + yG * g0 + yB * b0 + yOff);
-                    // a 1-wide block counts its column twice, so that the 1/4 below averages it
-                    if (first) {
-                        sR[pairs] = 2 * r0;
-                        sG[pairs] = 2 * g0;
-                        sB[pairs] = 2 * b0;
-                    } else {
-                        sR[pairs] += 2 * r0;
-                        sG[pairs] += 2 * g0;
-                        sB[pairs] += 2 * b0;
-                    }
-                }
+                rgbRowToLuma(in, rOff, gOff, bOff, w, yRow, s, yy == 2 * i, t);
                 yPlane.put(yy * yStride, yRow, 0, w);
             }
             float norm = last == 2 * i ? 0.5f : 0.25f; // a 1-high block (odd height) counts once
             writeChromaRow(s, f, t, i, cw, norm);
+        }
+    }
+
+    /**
+     * One row: clamped R'G'B' to luma bytes, and the clamped R'G'B' of each horizontal pair summed
+     * into the chroma sums (assigned on the block's first row, added on its second).
+     */
+    private static void rgbRowToLuma(float[] in, int rOff, int gOff, int bOff, int w, byte[] yRow, Scratch s,
+            boolean first, Tables t) {
+        float yR = t.yR;
+        float yG = t.yG;
+        float yB = t.yB;
+        float yOff = t.yOff;
+        float[] sR = s.sumR;
+        float[] sG = s.sumG;
+        float[] sB = s.sumB;
+        int pairs = w >> 1;
+        for (int j = 0; j < pairs; j++) {
+            int k = 2 * j;
+            float r0 = clamp01(in[rOff + k]);
+            float g0 = clamp01(in[gOff + k]);
+            float b0 = clamp01(in[bOff + k]);
+            float r1 = clamp01(in[rOff + k + 1]);
+            float g1 = clamp01(in[gOff + k + 1]);
+            float b1 = clamp01(in[bOff + k + 1]);
+            yRow[k] = (byte) (int) (yR * r0 + yG * g0 + yB * b0 + yOff);
+            yRow[k + 1] = (byte) (int) (yR * r1 + yG * g1 + yB * b1 + yOff);
+            if (first) {
+                sR[j] = r0 + r1;
+                sG[j] = g0 + g1;
+                sB[j] = b0 + b1;
+            } else {
+                sR[j] += r0 + r1;
+                sG[j] += g0 + g1;
+                sB[j] += b0 + b1;
+            }
+        }
+        if ((w & 1) != 0) {
+            int k = w - 1;
+            float r0 = clamp01(in[rOff + k]);
+            float g0 = clamp01(in[gOff + k]);
+            float b0 = clamp01(in[bOff + k]);
+            yRow[k] = (byte) (int) (yR * r0 + yG * g0 + yB * b0 + yOff);
+            // a 1-wide block counts its column twice, so that the 1/4 below averages it
+            if (first) {
+                sR[pairs] = 2 * r0;
+                sG[pairs] = 2 * g0;
+                sB[pairs] = 2 * b0;
+            } else {
+                sR[pairs] += 2 * r0;
+                sG[pairs] += 2 * g0;
+                sB[pairs] += 2 * b0;
+            }
         }
     }
 
@@ -626,9 +632,15 @@ public final class ColorConverter implements AutoCloseable {
         return tables[m.ordinal()];
     }
 
-    /** [0, 1] clamp; the comparison form compiles to faster code than Math.min/max on C2. */
+    /**
+     * Branch-free [0, 1] clamp on the float's bits (NaN becomes 0 or 1): as fast as an unclamped
+     * loop whatever the share of out-of-range values, where comparisons mispredict on noisy data
+     * and Math.min/max cost twice as much.
+     */
     private static float clamp01(float v) {
-        return v < 0f ? 0f : (v > 1f ? 1f : v);
+        int bits = Float.floatToRawIntBits(v);
+        bits &= ~(bits >> 31); // negative (sign bit set) -> +0
+        return Float.intBitsToFloat(Math.min(bits, 0x3f800000)); // non-negative floats order as ints
     }
 
     private static int redIndex(PixelFormat fmt) {
@@ -678,8 +690,7 @@ public final class ColorConverter implements AutoCloseable {
     /** Precomputed constants and lookup tables of one matrix and range. */
     static final class Tables {
         final YuvCoefficients coefficients;
-        final float yMul;
-        final float yAdd;
+        final float[] yLut = new float[256];
         final float[] cLut = new float[256];
         final float rCr;
         final float gCb;
@@ -702,10 +713,9 @@ public final class ColorConverter implements AutoCloseable {
             double kb = c.kb();
             double kg = c.kg();
             for (int i = 0; i < 256; i++) {
+                yLut[i] = (float) ((i - c.yOffset()) / c.yScale());
                 cLut[i] = (float) ((i - 128) / c.cScale());
             }
-            yMul = (float) (1 / c.yScale());
-            yAdd = (float) (-c.yOffset() / c.yScale());
             rCr = (float) (2 * (1 - kr));
             bCb = (float) (2 * (1 - kb));
             gCb = (float) (-2 * kb * (1 - kb) / kg);

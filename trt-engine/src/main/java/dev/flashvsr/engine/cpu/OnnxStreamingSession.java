@@ -11,22 +11,37 @@ import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.color.ChromaUpsampling;
 import dev.flashvsr.engine.color.ColorConverter;
 import dev.flashvsr.engine.pkg.ModelManifest;
+import dev.flashvsr.engine.tiling.Tile;
+import dev.flashvsr.engine.tiling.TilePlan;
+import dev.flashvsr.engine.tiling.TiledUpscaler;
 
 /**
  * One stream through an ONNX graph on the CPU: each frame is converted to planar float RGB, run
  * through the graph with the stream's recurrent state, and converted back into the output frame
  * the sink provides. Frames are not held (the graph carries its memory as state tensors).
+ *
+ * <p>Untiled, the frame goes through one {@link TileRunner} straight from and to its direct
+ * buffers. With {@code tile-size} set and a frame larger than a tile, every tile has its own
+ * runner (and so its own recurrent state); tiles are read from the frame on demand and their
+ * outputs feathered together by {@link TiledUpscaler}, which hands finished rows to the output
+ * conversion band by band, so no full-size float image is ever held.
  */
 final class OnnxStreamingSession implements StreamingSession {
     private final StreamSpec spec;
     private final ColorConverter converter;
-    private final TileRunner runner;
+    private final TileRunner[] runners;
+    private final TiledUpscaler tiled;
 
     OnnxStreamingSession(StreamSpec spec, SessionOptions options, OrtSession session, ModelManifest.Graph graph) {
         this.spec = spec;
         this.converter = new ColorConverter(spec.colorimetry(), ChromaUpsampling.BILINEAR,
                 Runtime.getRuntime().availableProcessors());
-        this.runner = new TileRunner(session, graph, spec.height(), spec.width());
+        TilePlan plan = TilePlan.of(spec.width(), spec.height(), options.tileSize(), options.tileOverlap(), spec.scale());
+        runners = new TileRunner[plan.tileCount()];
+        for (int i = 0; i < runners.length; i++) {
+            runners[i] = new TileRunner(session, graph, plan.tileHeight(), plan.tileWidth());
+        }
+        tiled = plan.tileCount() > 1 ? new TiledUpscaler(plan) : null;
     }
 
     @Override
@@ -36,14 +51,47 @@ final class OnnxStreamingSession implements StreamingSession {
 
     @Override
     public void push(VideoFrame input, FrameSink sink) throws EngineException {
-        converter.toPlanarRgb(input, runner.input(), 0);
+        try {
+            if (tiled == null) {
+                TileRunner runner = runners[0];
+                converter.toPlanarRgb(input, runner.input(), 0);
+                runner.run();
+                sink.frameReady(output -> converter.fromPlanarRgb(runner.output(), 0, output));
+            } else {
+                sink.frameReady(output -> upscaleTiles(input, output));
+            }
+        } catch (OrtException | TileFailure e) {
+            Throwable cause = e instanceof TileFailure ? e.getCause() : e;
+            throw new EngineException("ONNX Runtime failed on a " + spec.width() + "x" + spec.height() + " frame: "
+                    + cause.getMessage(), "Check the model package; a smaller tile-size may help if memory ran out",
+                    cause);
+        }
+    }
+
+    private void upscaleTiles(VideoFrame input, VideoFrame output) {
+        tiled.upscale((tile, destination) -> converter.toPlanarRgb(input, tile.x(), tile.y(), tile.width(),
+                tile.height(), destination, 0),
+                this::runTile,
+                (data, offset, planeStride, y0, rows) -> converter.fromPlanarRgbRows(data, offset, planeStride, output,
+                        y0, rows));
+    }
+
+    private void runTile(Tile tile, float[] in, float[] out) {
+        TileRunner runner = runners[tile.index()];
+        runner.input().clear().put(in, 0, runner.input().capacity());
         try {
             runner.run();
         } catch (OrtException e) {
-            throw new EngineException("ONNX Runtime failed on a " + spec.width() + "x" + spec.height() + " frame: "
-                    + e.getMessage(), "Check the model package; a smaller tile-size may help if memory ran out", e);
+            throw new TileFailure(e);
         }
-        sink.frameReady(output -> converter.fromPlanarRgb(runner.output(), 0, output));
+        runner.output().clear().get(out, 0, runner.output().capacity());
+    }
+
+    /** Carries an ONNX Runtime failure out of the tiling callbacks. */
+    private static final class TileFailure extends RuntimeException {
+        TileFailure(OrtException cause) {
+            super(cause);
+        }
     }
 
     @Override
@@ -53,7 +101,9 @@ final class OnnxStreamingSession implements StreamingSession {
 
     @Override
     public void reset() {
-        runner.reset();
+        for (TileRunner runner : runners) {
+            runner.reset();
+        }
     }
 
     @Override
@@ -68,7 +118,6 @@ final class OnnxStreamingSession implements StreamingSession {
 
     @Override
     public void close() {
-        runner.close();
         converter.close();
     }
 }

@@ -17,8 +17,9 @@ import java.util.Map;
  * region's recurrent state from call to call. All tensors live in direct buffers allocated once:
  * inputs are written in place, outputs are pinned, and each state tensor alternates between two
  * buffers (this call's input is last call's output), so steady state allocates no tensor memory.
+ * The direct buffers are freed with the runner; the ONNX Runtime session belongs to the model.
  */
-final class TileRunner implements AutoCloseable {
+final class TileRunner {
     private final OrtSession session;
     private final ModelManifest.Graph graph;
     private final int height;
@@ -121,11 +122,6 @@ final class TileRunner implements AutoCloseable {
             previous.put(current.duplicate().clear());
         }
         started = true;
-    }
-
-    @Override
-    public void close() {
-        // Direct buffers are freed with this object; the session belongs to the model.
     }
 
     @Override

@@ -57,21 +57,25 @@ public final class OnnxGraphBuilder {
      * String (a symbolic size such as "N", "H", "W"; equal strings mean equal sizes).
      */
     public String input(String name, Object... dims) {
+        ValueInfoProto info = valueInfo(name, dims);
         claim(name);
-        inputs.add(valueInfo(name, dims));
+        inputs.add(info);
         return name;
     }
 
     /**
      * Declares {@code value} a float32 graph output named {@code name}: the node producing
      * {@code value} is renamed so it writes {@code name} directly (no Identity copy). If
-     * {@code value} is a graph input or initializer, an Identity node is added instead.
+     * {@code value} is a graph input, an initializer or already an output, an Identity node is
+     * added instead.
      */
     public String output(String value, String name, Object... dims) {
+        valueInfo(name, dims); // validates the dimensions before the graph changes
         String produced = value;
         if (!value.equals(name)) {
             NodeProto.Builder producer = producerOf(value);
-            if (producer == null) {
+            boolean alreadyOutput = outputs.stream().anyMatch(o -> o.getName().equals(value));
+            if (producer == null || alreadyOutput) {
                 node("Identity", List.of(value), name, Map.of());
             } else {
                 claim(name);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
@@ -15,6 +16,8 @@ import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.bicubic.BicubicModel;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
 import dev.flashvsr.engine.pkg.RecurrentSrPackage;
+import dev.flashvsr.engine.tiling.Tile;
+import dev.flashvsr.engine.tiling.TilePlan;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.SafeTensors;
 import java.nio.file.Files;
@@ -141,6 +144,58 @@ class OnnxModelTest {
         byte[] bytes = new byte[out.plane(0).capacity()];
         out.plane(0).get(0, bytes);
         return bytes;
+    }
+
+    @Test
+    void tiledEqualsUntiledAwayFromBlendZones() throws Exception {
+        Path pkg = writePackage(false);
+        int width = 80;
+        int height = 60;
+        int scale = 2;
+        TilePlan plan = TilePlan.of(width, height, 32, 12, scale);
+        assertTrue(plan.tileCount() > 4);
+        try (Model model = Models.resolve(pkg.toString())) {
+            StreamSpec spec = new StreamSpec(PixelFormat.RGB, width, height, scale);
+            try (StreamingSession whole = model.open(spec, SessionOptions.DEFAULT);
+                    StreamingSession tiled = model.open(spec, new SessionOptions(Backend.CPU, 0, 32, 12))) {
+                VideoFrame input = randomRgb(width, height, 5);
+                VideoFrame a = VideoFrame.allocate(PixelFormat.RGB, width * scale, height * scale);
+                VideoFrame b = VideoFrame.allocate(PixelFormat.RGB, width * scale, height * scale);
+                whole.push(input, r -> {
+                    r.renderInto(a);
+                    return true;
+                });
+                tiled.push(input, r -> {
+                    r.renderInto(b);
+                    return true;
+                });
+                int worstInside = 0;
+                int worstZone = 0;
+                for (int y = 0; y < height * scale; y++) {
+                    for (int x = 0; x < width * scale; x++) {
+                        boolean owned = false;
+                        for (Tile tile : plan.tiles()) {
+                            int lx = x - tile.x() * scale;
+                            int ly = y - tile.y() * scale;
+                            if (lx >= 0 && ly >= 0 && lx < tile.width() * scale && ly < tile.height() * scale
+                                    && plan.weight(tile.index(), lx, ly) == 1f) {
+                                owned = true;
+                            }
+                        }
+                        for (int c = 0; c < 3; c++) {
+                            int diff = Math.abs(a.sample(0, x, y, c) - b.sample(0, x, y, c));
+                            if (owned) {
+                                worstInside = Math.max(worstInside, diff);
+                            } else {
+                                worstZone = Math.max(worstZone, diff);
+                            }
+                        }
+                    }
+                }
+                assertTrue(worstInside <= 1, "outside blend zones tiles must match the whole frame: " + worstInside);
+                assertTrue(worstZone <= 8, "inside blend zones the difference is bounded: " + worstZone);
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,127 @@
+package dev.flashvsr.element.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flashvsr.engine.Models;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.freedesktop.gstreamer.Buffer;
+import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.elements.AppSrc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The default (neural) model through real pipelines: every format streams, and it beats bicubic. */
+class DefaultModelPipelineTest {
+    /** A validation photo from Debian's python3-skimage (installed by scripts/install-deps.sh). */
+    private static final File VALIDATION_IMAGE = new File("/usr/lib/python3/dist-packages/skimage/data/astronaut.png");
+    private static final int SCALE = 4;
+    /** The least gain over bicubic this test accepts; flashvsr eval measures the real one. */
+    private static final double MIN_GAIN_DB = 0.5;
+
+    @Test
+    void theDefaultModelIsNeural() throws Exception {
+        try (var model = Models.resolve(Models.DEFAULT)) {
+            assertTrue(model.isNeural(), "the default model " + Models.DEFAULT + " must be the trained network");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NV12", "I420", "RGB", "BGRx"})
+    void everyFormatStreamsThroughTheDefaultModel(String format) {
+        GstTestSupport.Run run = GstTestSupport.run("videotestsrc num-buffers=4 pattern=ball ! video/x-raw,format="
+                + format + ",width=33,height=19,framerate=25/1 ! flashvsrfilter ! appsink name=out");
+        assertNull(run.error(), run.error());
+        assertEquals(4, run.frames().size());
+        assertEquals(33 * SCALE, run.frames().get(0).width());
+        assertEquals(format, run.frames().get(3).format());
+        assertEquals(120_000_000L, run.frames().get(3).pts());
+    }
+
+    @Test
+    void beatsBicubicOnAValidationImage() throws Exception {
+        assertTrue(VALIDATION_IMAGE.isFile(), VALIDATION_IMAGE + " is missing: run scripts/install-deps.sh");
+        BufferedImage truth = ImageIO.read(VALIDATION_IMAGE);
+        int width = truth.getWidth() / SCALE;
+        int height = truth.getHeight() / SCALE;
+        byte[] lowRes = areaDownscale(truth, width, height);
+        double neural = psnrY(truth, upscale("flashvsrfilter", lowRes, width, height));
+        double bicubic = psnrY(truth, upscale("flashvsrfilter model=bicubic", lowRes, width, height));
+        System.out.printf("astronaut x4: default model %.2f dB, bicubic %.2f dB PSNR-Y%n", neural, bicubic);
+        assertTrue(neural > bicubic + MIN_GAIN_DB,
+                String.format("default model %.2f dB is not %.1f dB over bicubic %.2f dB", neural, MIN_GAIN_DB, bicubic));
+    }
+
+    private static byte[] upscale(String element, byte[] rgb, int width, int height) {
+        GstTestSupport.Run run = GstTestSupport.run("appsrc name=src format=time ! " + element
+                + " ! appsink name=out", (pipeline, sinks) -> {
+                    AppSrc src = (AppSrc) pipeline.getElementByName("src");
+                    src.setCaps(Caps.fromString("video/x-raw,format=RGB,width=" + width + ",height=" + height
+                            + ",framerate=1/1"));
+                    Buffer buffer = new Buffer(rgb.length);
+                    ByteBuffer mapped = buffer.map(true);
+                    mapped.put(rgb);
+                    buffer.unmap();
+                    buffer.setPresentationTimestamp(0);
+                    src.pushBuffer(buffer);
+                    src.endOfStream();
+                });
+        assertNull(run.error(), run.error());
+        List<GstTestSupport.Frame> frames = run.frames();
+        assertEquals(1, frames.size());
+        return frames.get(0).data();
+    }
+
+    /** Packed RGB (rows padded to 4 bytes) of the image shrunk by averaging each SCALE x SCALE block. */
+    private static byte[] areaDownscale(BufferedImage image, int width, int height) {
+        int stride = (width * 3 + 3) & ~3;
+        byte[] out = new byte[stride * height];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int[] sum = new int[3];
+                for (int dy = 0; dy < SCALE; dy++) {
+                    for (int dx = 0; dx < SCALE; dx++) {
+                        int rgb = image.getRGB(x * SCALE + dx, y * SCALE + dy);
+                        sum[0] += (rgb >> 16) & 0xff;
+                        sum[1] += (rgb >> 8) & 0xff;
+                        sum[2] += rgb & 0xff;
+                    }
+                }
+                for (int c = 0; c < 3; c++) {
+                    out[y * stride + x * 3 + c] = (byte) Math.round(sum[c] / (float) (SCALE * SCALE));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** PSNR of BT.601 luma (8-bit units), with a border of SCALE pixels left out. */
+    private static double psnrY(BufferedImage truth, byte[] rgb) {
+        int width = truth.getWidth() / SCALE * SCALE;
+        int height = truth.getHeight() / SCALE * SCALE;
+        int stride = (width * 3 + 3) & ~3;
+        double squared = 0;
+        long count = 0;
+        for (int y = SCALE; y < height - SCALE; y++) {
+            for (int x = SCALE; x < width - SCALE; x++) {
+                int t = truth.getRGB(x, y);
+                double yTruth = luma((t >> 16) & 0xff, (t >> 8) & 0xff, t & 0xff);
+                int o = y * stride + x * 3;
+                double yOut = luma(rgb[o] & 0xff, rgb[o + 1] & 0xff, rgb[o + 2] & 0xff);
+                squared += (yTruth - yOut) * (yTruth - yOut);
+                count++;
+            }
+        }
+        return 10 * Math.log10(255.0 * 255.0 / (squared / count));
+    }
+
+    private static double luma(int r, int g, int b) {
+        return 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255.0;
+    }
+}
