@@ -1,5 +1,9 @@
 package dev.flashvsr.tools;
 
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.cpu.OnnxModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +36,9 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--width", defaultValue = "320", description = "Input width (default: ${DEFAULT-VALUE}).")
-    int width;
-
-    @Option(names = "--height", defaultValue = "180", description = "Input height (default: ${DEFAULT-VALUE}).")
-    int height;
+    @Option(names = "--size", paramLabel = "WxH", split = ",", defaultValue = "320x180,480x270",
+            description = "Input sizes, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> sizes;
 
     @Option(names = "--scale", paramLabel = "2|4", defaultValue = "4",
             description = "Upscaling factor (default: ${DEFAULT-VALUE}).")
@@ -62,8 +64,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "videoscale n-threads (default: the number of CPU cores).")
     Integer videoscaleThreads;
 
-    @Option(names = "--model", defaultValue = "bicubic",
-            description = "flashvsrfilter model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", description = "flashvsrfilter model (default: the element's default model).")
     String model;
 
     @Option(names = "--backend", paramLabel = "auto|cpu|tensorrt",
@@ -85,14 +86,12 @@ final class BenchCommand implements Callable<Integer> {
         if (scale != 2 && scale != 4) {
             throw CliException.usage("--scale must be 2 or 4, not " + scale);
         }
-        if (width < 2 || height < 2 || width > 7680 || height > 4320) {
-            throw CliException.usage("--width and --height must be between 2x2 and 7680x4320");
-        }
         if (frames < 2) {
             throw CliException.usage("--frames must be at least 2");
         }
+        String modelName = model == null ? Models.DEFAULT : model;
         if (!format.matches("[A-Za-z0-9_]+") || !pattern.matches("[A-Za-z0-9_-]+")
-                || !model.matches("[A-Za-z0-9_.-]+") || !videoscaleMethod.matches("[A-Za-z0-9_-]+")
+                || !modelName.matches("[A-Za-z0-9_./-]+") || !videoscaleMethod.matches("[A-Za-z0-9_-]+")
                 || (backend != null && !backend.matches("auto|cpu|tensorrt"))) {
             throw CliException.usage("--format, --pattern, --model, --videoscale-method must be plain names"
                     + " and --backend one of auto, cpu, tensorrt");
@@ -104,49 +103,91 @@ final class BenchCommand implements Callable<Integer> {
         }
         GstSupport.init();
         PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "flashvsr bench: model %s, x%d, %s input, %d frames per run, %d CPU cores, %s%n",
+                modelName, scale, format, frames, cores, Gst.getVersionString());
+        boolean failed = false;
+        for (String size : sizes) {
+            int[] wh = parseSize(size);
+            failed |= benchSize(out, modelName, wh[0], wh[1], threads);
+        }
+        out.println("(pipeline fps include the cost of videotestsrc; see the baseline row)");
+        out.flush();
+        return failed ? FlashVsrCli.EXIT_FAILURE : FlashVsrCli.EXIT_OK;
+    }
 
+    private static int[] parseSize(String size) {
+        String[] parts = size.trim().split("x");
+        try {
+            int w = Integer.parseInt(parts[0]);
+            int h = Integer.parseInt(parts[1]);
+            if (parts.length == 2 && w >= 2 && h >= 2 && w <= 7680 && h <= 4320) {
+                return new int[] {w, h};
+            }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            // reported below
+        }
+        throw CliException.usage("--size must be WxH between 2x2 and 7680x4320, not " + size);
+    }
+
+    /** Measures one input size; returns true when something failed. */
+    private boolean benchSize(PrintWriter out, String modelName, int width, int height, int threads)
+            throws InterruptedException {
         String source = String.format(Locale.ROOT,
                 "videotestsrc pattern=%s num-buffers=%%d ! video/x-raw,format=%s,width=%d,height=%d,framerate=30/1",
                 pattern, format, width, height);
         String scaled = String.format(Locale.ROOT, "video/x-raw,width=%d,height=%d", width * scale, height * scale);
-        String vsr = "flashvsrfilter model=" + model + " scale=" + scale
+        String vsr = "flashvsrfilter model=" + modelName + " scale=" + scale
                 + (backend == null ? "" : " backend=" + backend);
         String sink = "fakesink sync=false";
-
         String scaler = "videoscale method=" + videoscaleMethod + " n-threads=" + threads;
         List<String[]> pipelines = List.of(
                 new String[] {"videotestsrc only (baseline)", source + " ! " + sink},
                 new String[] {scaler, source + " ! " + scaler + " ! " + scaled + " ! " + sink},
-                new String[] {"flashvsrfilter model=" + model, source + " ! " + vsr + " ! " + scaled + " ! " + sink});
-
-        out.printf(Locale.ROOT, "flashvsr bench: %dx%d %s -> %dx%d, %d frames per run, %d CPU cores, %s%n",
-                width, height, format, width * scale, height * scale, frames, cores, Gst.getVersionString());
-        out.flush();
+                new String[] {"flashvsrfilter model=" + modelName, source + " ! " + vsr + " ! " + scaled + " ! " + sink});
         List<Result> results = new ArrayList<>();
         for (String[] p : pipelines) {
             // Warm-up: JIT, plugin loading, caches.
-            Result warm = measure(p[0], p[1], Math.min(frames, 30));
+            Result warm = measure(p[0], p[1], Math.min(frames, 10));
             results.add(warm.error() != null ? warm : measure(p[0], p[1], frames));
         }
-
-        out.printf(Locale.ROOT, "%n%-40s %8s %9s %10s %12s%n", "pipeline", "frames", "seconds", "fps", "ms/frame");
+        Result raw = measureGraph(modelName, width, height);
+        if (raw != null) {
+            results.add(raw);
+        }
+        out.printf(Locale.ROOT, "%n%dx%d -> %dx%d%n%-44s %8s %9s %10s %12s%n", width, height, width * scale,
+                height * scale, "pipeline", "frames", "seconds", "fps", "ms/frame");
         for (Result r : results) {
             if (r.error() != null) {
-                out.printf(Locale.ROOT, "%-40s %s%n", r.label(), "failed: " + r.error());
+                out.printf(Locale.ROOT, "%-44s %s%n", r.label(), "failed: " + r.error());
             } else {
-                out.printf(Locale.ROOT, "%-40s %8d %9.3f %10.1f %12.3f%n", r.label(), r.frames(), r.seconds(),
+                out.printf(Locale.ROOT, "%-44s %8d %9.3f %10.1f %12.3f%n", r.label(), r.frames(), r.seconds(),
                         r.fps(), 1000 * r.seconds() / r.frames());
             }
         }
         Result videoscale = results.get(1);
-        Result flashvsr = results.get(2);
-        out.println();
-        if (videoscale.error() == null && flashvsr.error() == null) {
-            out.printf(Locale.ROOT, "flashvsrfilter / videoscale throughput: %.2fx%n", flashvsr.fps() / videoscale.fps());
+        Result element = results.get(2);
+        if (videoscale.error() == null && element.error() == null) {
+            out.printf(Locale.ROOT, "flashvsrfilter / videoscale throughput: %.2fx%n", element.fps() / videoscale.fps());
         }
-        out.println("(fps includes the cost of videotestsrc; see the baseline row)");
+        if (raw != null && raw.error() == null && element.error() == null) {
+            out.printf(Locale.ROOT, "flashvsrfilter / raw ONNX Runtime session throughput: %.2fx (element overhead %.1f%%)%n",
+                    element.fps() / raw.fps(), 100 * (raw.fps() / element.fps() - 1));
+        }
         out.flush();
-        return results.stream().anyMatch(r -> r.error() != null) ? FlashVsrCli.EXIT_FAILURE : FlashVsrCli.EXIT_OK;
+        return results.stream().anyMatch(r -> r.error() != null);
+    }
+
+    /** The bare graph in ONNX Runtime, for neural models; null for others. */
+    private Result measureGraph(String modelName, int width, int height) {
+        String label = "raw ONNX Runtime session (graph only)";
+        try (Model resolved = Models.resolve(modelName)) {
+            if (!(resolved instanceof OnnxModel onnx)) {
+                return null;
+            }
+            return new Result(label, frames, onnx.timeGraph(scale, width, height, frames), null);
+        } catch (EngineException e) {
+            return new Result(label, 0, 0, e.describe());
+        }
     }
 
     /**

@@ -9,13 +9,28 @@ class BenchAndMiscTest {
 
     @Test
     void benchPrintsATableWithTheRatio() {
-        CliTestSupport.Result r = CliTestSupport.run("bench", "--width", "64", "--height", "48", "--frames", "10",
-                "--scale", "2");
+        CliTestSupport.Result r = CliTestSupport.run("bench", "--size", "64x48", "--frames", "10",
+                "--scale", "2", "--model", "bicubic");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("videotestsrc only (baseline)"), r::toString);
         assertTrue(r.out().contains("videoscale method=catrom"), r::toString);
         assertTrue(r.out().contains("flashvsrfilter model=bicubic"), r::toString);
         assertTrue(r.out().contains("flashvsrfilter / videoscale throughput:"), r::toString);
+    }
+
+    @Test
+    void benchOfANeuralModelComparesWithTheRawSession() {
+        CliTestSupport.Result r = CliTestSupport.run("bench", "--size", "32x24,40x30", "--frames", "5", "--scale", "2");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("raw ONNX Runtime session (graph only)"), r::toString);
+        assertTrue(r.out().contains("40x30 -> 80x60"), r::toString);
+        assertTrue(r.out().contains("flashvsrfilter / raw ONNX Runtime session throughput:"), r::toString);
+    }
+
+    @Test
+    void badSizesAreUsageErrors() {
+        assertEquals(2, CliTestSupport.run("bench", "--size", "64by48").code());
+        assertEquals(2, CliTestSupport.run("bench", "--size", "1x1").code());
     }
 
     @Test

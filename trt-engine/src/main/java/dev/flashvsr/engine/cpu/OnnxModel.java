@@ -133,6 +133,30 @@ public final class OnnxModel implements Model {
         return new OnnxStreamingSession(spec, options, session, modelPackage.manifest().graphFor(spec.scale()).get());
     }
 
+    /**
+     * Runs the bare graph (no colour conversion, no element) on a blank frame: the baseline that
+     * benchmarks compare the element with. Returns seconds for {@code frames} runs after a warm-up.
+     */
+    public double timeGraph(int scale, int width, int height, int frames) throws EngineException {
+        OrtSession session = sessions.get(scale);
+        if (session == null) {
+            throw new EngineException("model '" + name() + "' has no graph for scale " + scale, null);
+        }
+        TileRunner runner = new TileRunner(session, modelPackage.manifest().graphFor(scale).get(), height, width);
+        try {
+            for (int i = 0; i < 3; i++) {
+                runner.run();
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < frames; i++) {
+                runner.run();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        } catch (OrtException e) {
+            throw new EngineException("ONNX Runtime failed: " + e.getMessage(), null, e);
+        }
+    }
+
     /** Releases the ONNX Runtime sessions. */
     @Override
     public void close() {

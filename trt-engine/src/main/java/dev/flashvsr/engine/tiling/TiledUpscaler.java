@@ -1,6 +1,5 @@
 package dev.flashvsr.engine.tiling;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -10,9 +9,9 @@ import java.util.Objects;
  * <p><b>Memory.</b> There is no whole-frame output buffer. Tiles are processed one tile row at a
  * time, left to right, and weighted outputs are accumulated into a band buffer of
  * {@code 3 x (scale * tileHeight) x outputWidth} floats. After each tile row the rows no later tile
- * touches are handed to the sink, the rows of the next blend zone are moved to the top of the band
- * and the rest is cleared. Held memory ({@link #bufferBytes()}):
- * band {@code 12 * scale * tileHeight * outputWidth} bytes, plus one tile input
+ * touches are handed to the sink and the rows of the next blend zone are moved to the top of the
+ * band (nothing is ever cleared: a pixel's first contributor assigns, later ones add). Held memory
+ * ({@link #bufferBytes()}): band {@code 12 * scale * tileHeight * outputWidth} bytes, plus one tile input
  * ({@code 12 * tileWidth * tileHeight}) and one tile output ({@code 12 * scale^2 * tileWidth *
  * tileHeight}). For 1920x1080 -> 7680x4320 (scale 4) with tile 256, overlap 16 that is 94.4 MB +
  * 0.8 MB + 12.6 MB = 108 MB, against 398 MB for one whole-frame float output. When the plan has a
@@ -25,7 +24,6 @@ import java.util.Objects;
 public final class TiledUpscaler {
     private final TilePlan plan;
     private final int outWidth;
-    private final int bandRows;
     private final int bandPlane;
     private final float[] band;
     private final float[] tileIn;
@@ -43,12 +41,10 @@ public final class TiledUpscaler {
         tileOutPlane = tileOutWidth * s * plan.tileHeight();
         tileOut = new float[3 * tileOutPlane];
         if (plan.tileCount() == 1) {
-            bandRows = 0;
             bandPlane = 0;
             band = null;
         } else {
-            bandRows = s * plan.tileHeight();
-            bandPlane = bandRows * outWidth;
+            bandPlane = s * plan.tileHeight() * outWidth;
             band = new float[3 * bandPlane];
         }
         tileIn = new float[3 * plan.tileWidth() * plan.tileHeight()];
@@ -104,7 +100,6 @@ public final class TiledUpscaler {
             return;
         }
         int s = plan.scale();
-        Arrays.fill(band, 0f);
         int emitted = 0;
         for (int row = 0; row < plan.rows(); row++) {
             int base = s * plan.tile(0, row).y(); // output row held in band row 0
@@ -120,36 +115,50 @@ public final class TiledUpscaler {
                 emitted = finished;
             }
             if (row + 1 < plan.rows()) {
+                // The blend zone's rows [finished, base + rowWeightEnd) get weight from the next tile
+                // row too: move them to where that row's band has them (its rowWeightStart).
                 int next = s * plan.tile(0, row + 1).y();
-                // rows [finished, base + rowWeightEnd) still get weight from the next tile row: keep them
-                int keepEnd = base + plan.rowWeightEnd(row);
-                int keep = Math.max(0, keepEnd - finished);
-                for (int c = 0; c < 3; c++) {
-                    int p = c * bandPlane;
-                    System.arraycopy(band, p + (finished - base) * outWidth, band, p + (finished - next) * outWidth,
-                            keep * outWidth);
-                    Arrays.fill(band, p, p + (finished - next) * outWidth, 0f);
-                    Arrays.fill(band, p + (finished - next + keep) * outWidth, p + bandPlane, 0f);
+                int keep = base + plan.rowWeightEnd(row) - finished;
+                if (keep > 0) {
+                    for (int c = 0; c < 3; c++) {
+                        int p = c * bandPlane;
+                        System.arraycopy(band, p + (finished - base) * outWidth, band,
+                                p + (finished - next) * outWidth, keep * outWidth);
+                    }
                 }
             }
         }
     }
 
+    /**
+     * Adds one tile's weighted output to the band. The band is never cleared: each band pixel's
+     * first contributor assigns instead of adding. Within a tile row, tile columns are visited left
+     * to right, so a tile's left blend zone already holds its left neighbour's share and the rest
+     * of its non-zero range is new; the top blend zone's rows hold the previous tile row's share.
+     */
     private void accumulate(Tile t) {
         int s = plan.scale();
+        int ramp = s * plan.overlap();
         float[] wx = plan.columnWeights(t.column());
         float[] wy = plan.rowWeights(t.row());
         int x0 = plan.columnWeightStart(t.column());
         int x1 = plan.columnWeightEnd(t.column());
         int y0 = plan.rowWeightStart(t.row());
         int y1 = plan.rowWeightEnd(t.row());
+        int xNew = t.column() > 0 ? Math.min(x1, x0 + ramp) : x0; // [x0, xNew): left zone, already written
+        int yNew = t.row() > 0 ? Math.min(y1, y0 + ramp) : y0; // [y0, yNew): top zone, already written
         int outX = s * t.x();
         for (int ly = y0; ly < y1; ly++) {
             float rowWeight = wy[ly];
             for (int c = 0; c < 3; c++) {
                 int dst = c * bandPlane + ly * outWidth + outX;
                 int src = c * tileOutPlane + ly * tileOutWidth;
-                addWeighted(band, dst, tileOut, src, wx, rowWeight, x0, x1);
+                if (ly < yNew) {
+                    addWeighted(band, dst, tileOut, src, wx, rowWeight, x0, x1);
+                } else {
+                    addWeighted(band, dst, tileOut, src, wx, rowWeight, x0, xNew);
+                    setWeighted(band, dst, tileOut, src, wx, rowWeight, xNew, x1);
+                }
             }
         }
     }
@@ -158,6 +167,13 @@ public final class TiledUpscaler {
             int x0, int x1) {
         for (int x = x0; x < x1; x++) {
             band[dst + x] += rowWeight * wx[x] * tile[src + x];
+        }
+    }
+
+    private static void setWeighted(float[] band, int dst, float[] tile, int src, float[] wx, float rowWeight,
+            int x0, int x1) {
+        for (int x = x0; x < x1; x++) {
+            band[dst + x] = rowWeight * wx[x] * tile[src + x];
         }
     }
 
