@@ -31,13 +31,21 @@ public record Degradation(Resample.Filter filter, double blurSigma, boolean chro
     /** The validation degradation: antialiased Keys bicubic downscale, rounded to 8 bits, nothing else. */
     public static final Degradation CLEAN_BICUBIC = new Degradation(Resample.Filter.CUBIC, 0, false, 0, 0);
 
-    /** Draws a random training degradation for a clip. */
+    /**
+     * Draws a random training degradation for a clip: half the clips are clean (antialiased
+     * bicubic or area downscale only); the other half get each of mild blur (sigma 0.15-0.5
+     * low-res pixels), sensor noise (sigma 0.5-3 levels of 255), JPEG (quality 60-95) with
+     * probability 0.35, and 4:2:0 chroma with probability 0.3 when there is no JPEG.
+     */
     public static Degradation random(Random rnd, int scale) {
-        Resample.Filter filter = rnd.nextDouble() < 0.6 ? Resample.Filter.CUBIC : Resample.Filter.AREA;
-        double blur = rnd.nextDouble() < 0.25 ? (0.15 + 0.35 * rnd.nextDouble()) * scale : 0;
-        double noise = rnd.nextDouble() < 0.25 ? (0.5 + 2.5 * rnd.nextDouble()) / 255.0 : 0;
-        int jpeg = rnd.nextDouble() < 0.25 ? 60 + rnd.nextInt(36) : 0;
-        boolean chroma = jpeg == 0 && rnd.nextDouble() < 0.2;
+        Resample.Filter filter = rnd.nextDouble() < CUBIC_FRACTION ? Resample.Filter.CUBIC : Resample.Filter.AREA;
+        if (rnd.nextDouble() < CLEAN_FRACTION) {
+            return new Degradation(filter, 0, false, 0, 0);
+        }
+        double blur = rnd.nextDouble() < 0.35 ? (0.15 + 0.35 * rnd.nextDouble()) * scale : 0;
+        double noise = rnd.nextDouble() < 0.35 ? (0.5 + 2.5 * rnd.nextDouble()) / 255.0 : 0;
+        int jpeg = rnd.nextDouble() < 0.35 ? 60 + rnd.nextInt(36) : 0;
+        boolean chroma = jpeg == 0 && rnd.nextDouble() < 0.3;
         return new Degradation(filter, blur, chroma, noise, jpeg);
     }
 

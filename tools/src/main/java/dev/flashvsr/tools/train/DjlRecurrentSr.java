@@ -53,18 +53,30 @@ public final class DjlRecurrentSr {
         return Engine.getEngine("PyTorch");
     }
 
+    /**
+     * The first convolution's input is padded with zero channels to a multiple of this (they
+     * change no value). See {@link #capOneDnnIsa()}.
+     */
+    static final int CHANNEL_MULTIPLE = 8;
+
     /** The instruction set oneDNN is limited to unless the environment already says otherwise. */
-    public static final String ONEDNN_ISA = "AVX2";
+    public static final String ONEDNN_ISA = "AVX";
 
     private static boolean isaCapped;
 
     /**
-     * Limits oneDNN (PyTorch's CPU convolutions) to AVX2 before PyTorch starts, unless
-     * {@code DNNL_MAX_CPU_ISA} or {@code ONEDNN_MAX_CPU_ISA} is already set. On the AVX-512 CPU
-     * this project is developed on (a virtualised AMD EPYC), PyTorch 2.7.1's oneDNN AVX-512
-     * convolution kernels return wrong values for 48x48 inputs and NaN gradients, while the AVX2
-     * ones agree with a plain-Java reference to 1e-6. The variable is set in this process's C
-     * environment (setenv through JNA) and has to be set before the first convolution runs.
+     * Limits oneDNN (PyTorch's CPU convolutions) to AVX before PyTorch starts, unless
+     * {@code DNNL_MAX_CPU_ISA} or {@code ONEDNN_MAX_CPU_ISA} is already set in the environment.
+     *
+     * <p>On the machine this was developed on (a virtualised AMD EPYC with AVX-512), PyTorch
+     * 2.7.1's oneDNN convolutions with the AVX2 and AVX-512 kernels return wrong values or NaN,
+     * nondeterministically: always for 10 input channels, sometimes for other shapes and in the
+     * backward pass. With oneDNN limited to AVX (or SSE4.1) and the first layer's 10 input
+     * channels padded to 16, forward passes agree with a plain-Java reference to 1e-6 and
+     * training steps match the SSE4.1 ones; AVX is about twice as fast as SSE4.1 here. The
+     * variable is set in this process's C environment (setenv through JNA) before the first
+     * convolution; {@link Trainer} also checks the network against {@link JavaReference} before
+     * it trains.
      */
     static void capOneDnnIsa() {
         if (isaCapped) {
@@ -80,7 +92,7 @@ public final class DjlRecurrentSr {
             c.setenv("ONEDNN_MAX_CPU_ISA", ONEDNN_ISA, 0);
         } catch (UnsatisfiedLinkError e) {
             System.err.println("flashvsr: could not set DNNL_MAX_CPU_ISA (" + e.getMessage()
-                    + "); set DNNL_MAX_CPU_ISA=AVX2 in the environment on AVX-512 machines");
+                    + "); set DNNL_MAX_CPU_ISA=AVX in the environment");
         }
     }
 
@@ -146,13 +158,23 @@ public final class DjlRecurrentSr {
                                            NDArray current, NDArray previous, NDArray hidden) {
         int s = arch.scale();
         int rc = 3 * s * s;
-        NDArray x = arch.hiddenChannels() == 0
-                ? current.concat(previous, 1)
-                : NDArrays.concat(new NDList(current, previous, hidden), 1);
+        NDList inputs = arch.hiddenChannels() == 0
+                ? new NDList(current, previous)
+                : new NDList(current, previous, hidden);
+        // Zero channels up to a multiple of 8 (see CHANNEL_MULTIPLE); they change nothing.
+        int in = arch.inputChannels();
+        int padded = (in + CHANNEL_MULTIPLE - 1) / CHANNEL_MULTIPLE * CHANNEL_MULTIPLE;
+        NDArray w0 = weights[0];
+        if (padded != in) {
+            Shape cs = current.getShape();
+            inputs.add(current.getManager().zeros(new Shape(cs.get(0), padded - in, cs.get(2), cs.get(3))));
+            w0 = w0.concat(current.getManager().zeros(new Shape(arch.convOut(0), padded - in, 3, 3)), 1);
+        }
+        NDArray x = NDArrays.concat(inputs, 1);
         Shape stride = new Shape(1, 1);
         Shape pad = new Shape(1, 1);
         for (int i = 0; i < arch.layers(); i++) {
-            x = Conv2d.conv2d(x, weights[i], biases[i], stride, pad).singletonOrThrow();
+            x = Conv2d.conv2d(x, i == 0 ? w0 : weights[i], biases[i], stride, pad).singletonOrThrow();
             if (i < arch.layers() - 1) {
                 x = Activation.relu(x);
             }

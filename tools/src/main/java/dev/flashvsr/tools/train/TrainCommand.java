@@ -128,7 +128,11 @@ public final class TrainCommand implements Callable<Integer> {
                         + " (install Debian's python3-skimage, pass --validation-dir or --no-validation)");
             }
         }
-        String commandLine = "flashvsr train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals("train")) {
+            args.remove(0);
+        }
+        String commandLine = "flashvsr train " + String.join(" ", args);
         Trainer.Config cfg = new Trainer.Config(arch, seed, minutes, steps, threads, batch, patchSide, frames, reuse,
                 learningRate, validateEvery, photos, poolVersions, vdir, vfiles, out, report, commandLine);
         PrintWriter log = spec.commandLine().getOut();

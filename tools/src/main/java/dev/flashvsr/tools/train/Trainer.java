@@ -73,6 +73,8 @@ public final class Trainer {
             validator = new Validator(cfg.validationDir(), cfg.validationFiles(), scale);
         }
 
+        selfCheck(arch, cfg.patch(), log);
+
         Random init = new Random(cfg.seed());
         DjlRecurrentSr.Parameters params = DjlRecurrentSr.Parameters.initial(arch, init, 1e-3);
         Adam adam = new Adam(params);
@@ -105,6 +107,7 @@ public final class Trainer {
         long windowStart = System.nanoTime();
         double lastLoss = Double.NaN;
         ClipSampler.Batch current = null;
+        int skipped = 0;
         try {
             while (cfg.steps() > 0 ? step < cfg.steps() : trainSeconds < budget) {
                 long t0 = System.nanoTime();
@@ -118,12 +121,19 @@ public final class Trainer {
                 double progress = cfg.steps() > 0 ? (double) step / cfg.steps() : trainSeconds / budget;
                 double lr = learningRate(step, progress);
                 float loss = step(engine, arch, params, batch, adam, lr);
-                if (!Float.isFinite(loss)) {
-                    throw new IllegalStateException("loss became " + loss + " at step " + step);
-                }
                 step++;
+                trainSeconds += (System.nanoTime() - t0) / 1e9;
+                if (!Float.isFinite(loss)) {
+                    skipped++;
+                    log.printf(Locale.ROOT, "step %d: non-finite loss or gradient, update skipped (%d so far)%n",
+                            step, skipped);
+                    if (skipped > 20 && skipped > step / 100) {
+                        throw new IllegalStateException(skipped + " of " + step
+                                + " steps had non-finite values: the CPU library computes garbage");
+                    }
+                    continue;
+                }
                 long t2 = System.nanoTime();
-                trainSeconds += (t2 - t0) / 1e9;
                 windowLoss += loss;
                 windowSteps++;
                 windowWait += (t1 - t0) / 1e9;
@@ -184,6 +194,57 @@ public final class Trainer {
         return outcome;
     }
 
+    /**
+     * Checks the DJL network against {@link JavaReference} on a random patch with random weights,
+     * so that a CPU library computing wrong convolutions (see {@link DjlRecurrentSr#capOneDnnIsa})
+     * stops the run before it trains on garbage.
+     */
+    static void selfCheck(RecurrentSrArchitecture arch, int size, PrintWriter log) {
+        Random r = new Random(12345);
+        DjlRecurrentSr.Parameters p = DjlRecurrentSr.Parameters.initial(arch, r, 0.5);
+        for (float[] b : p.bias) {
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) (r.nextGaussian() * 0.1);
+            }
+        }
+        int plane = size * size;
+        float[] cur = new float[3 * plane];
+        float[] prev = new float[3 * plane];
+        float[] hid = new float[arch.hiddenChannels() * plane];
+        for (int i = 0; i < cur.length; i++) {
+            cur[i] = r.nextFloat();
+            prev[i] = r.nextFloat();
+        }
+        for (int i = 0; i < hid.length; i++) {
+            hid[i] = r.nextFloat() * 2 - 1;
+        }
+        Map<String, dev.flashvsr.engine.weights.FloatTensor> t = p.toTensors();
+        double worst = 0;
+        for (int rep = 0; rep < 3; rep++) {
+            DjlRecurrentSr.Result d = DjlRecurrentSr.forward(arch, t, cur, prev, hid, size, size);
+            DjlRecurrentSr.Result j = JavaReference.forward(arch, t, cur, prev, hid, size, size);
+            worst = Math.max(worst, maxAbsDiff(d.output(), j.output()));
+            worst = Math.max(worst, maxAbsDiff(d.hiddenOut(), j.hiddenOut()));
+        }
+        if (!(worst < 1e-3)) {
+            throw new IllegalStateException("PyTorch's CPU convolutions disagree with the Java reference (max difference "
+                    + worst + "); try another oneDNN instruction set, e.g. DNNL_MAX_CPU_ISA=SSE41");
+        }
+        log.printf(Locale.ROOT, "self-check: DJL network = Java reference to %.1e (%dx%d, random weights)%n",
+                worst, size, size);
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]);
+            if (!(d <= m)) {
+                m = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+            }
+        }
+        return m;
+    }
+
     double learningRate(int step, double progress) {
         double lr0 = cfg.learningRate();
         double p = Math.min(1, Math.max(0, progress));
@@ -213,8 +274,22 @@ public final class Trainer {
                 }
             }
         }
+        if (!Float.isFinite(loss) || !allFinite(gw) || !allFinite(gb)) {
+            return Float.NaN; // not applied; the caller counts it
+        }
         adam.update(gw, gb, lr);
         return loss;
+    }
+
+    private static boolean allFinite(float[][] arrays) {
+        for (float[] a : arrays) {
+            for (float v : a) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** The loss on {@code batch} without training (no gradients). */

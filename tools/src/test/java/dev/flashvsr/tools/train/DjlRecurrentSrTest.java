@@ -37,72 +37,9 @@ class DjlRecurrentSrTest {
         return a;
     }
 
-    /** 3x3 convolution, padding 1, with bias, on CHW arrays. */
-    private static float[] conv(float[] x, int cin, int h, int w, float[] wt, float[] bias, int cout) {
-        float[] y = new float[cout * h * w];
-        for (int o = 0; o < cout; o++) {
-            for (int yy = 0; yy < h; yy++) {
-                for (int xx = 0; xx < w; xx++) {
-                    double acc = bias[o];
-                    for (int i = 0; i < cin; i++) {
-                        for (int ky = 0; ky < 3; ky++) {
-                            for (int kx = 0; kx < 3; kx++) {
-                                int sy = yy + ky - 1;
-                                int sx = xx + kx - 1;
-                                if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
-                                    acc += wt[((o * cin + i) * 3 + ky) * 3 + kx] * x[(i * h + sy) * w + sx];
-                                }
-                            }
-                        }
-                    }
-                    y[(o * h + yy) * w + xx] = (float) acc;
-                }
-            }
-        }
-        return y;
-    }
-
-    /** The architecture's documented forward pass, written out loop by loop. */
     static DjlRecurrentSr.Result reference(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
                                            float[] cur, float[] prev, float[] hid, int h, int w) {
-        int plane = h * w;
-        int hc = arch.hiddenChannels();
-        float[] x = new float[(6 + hc) * plane];
-        System.arraycopy(cur, 0, x, 0, 3 * plane);
-        System.arraycopy(prev, 0, x, 3 * plane, 3 * plane);
-        System.arraycopy(hid, 0, x, 6 * plane, hc * plane);
-        int c = 6 + hc;
-        for (int l = 0; l < arch.layers(); l++) {
-            int out = arch.convOut(l);
-            x = conv(x, c, h, w, weights.get("conv" + l + ".weight").data(), weights.get("conv" + l + ".bias").data(), out);
-            if (l < arch.layers() - 1) {
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = Math.max(0, x[i]);
-                }
-            }
-            c = out;
-        }
-        int s = arch.scale();
-        float[] output = FloatBicubic.upscale(cur, 3, h, w, s);
-        int ow = w * s;
-        int oh = h * s;
-        for (int ch = 0; ch < 3; ch++) {
-            for (int i = 0; i < s; i++) {
-                for (int j = 0; j < s; j++) {
-                    int src = ch * s * s + i * s + j; // CRD: channel index = c*s*s + i*s + j
-                    for (int yy = 0; yy < h; yy++) {
-                        for (int xx = 0; xx < w; xx++) {
-                            output[(ch * oh + yy * s + i) * ow + xx * s + j] += x[(src * h + yy) * w + xx];
-                        }
-                    }
-                }
-            }
-        }
-        float[] hiddenOut = new float[hc * plane];
-        for (int k = 0; k < hc * plane; k++) {
-            hiddenOut[k] = (float) Math.tanh(x[3 * s * s * plane + k]);
-        }
-        return new DjlRecurrentSr.Result(output, hiddenOut);
+        return JavaReference.forward(arch, weights, cur, prev, hid, h, w);
     }
 
     @ParameterizedTest
@@ -123,6 +60,24 @@ class DjlRecurrentSrTest {
         assertEquals(3 * h * w * scale * scale, djl.output().length);
         assertArrayEquals(ref.output(), djl.output(), 1e-4f);
         assertArrayEquals(ref.hiddenOut(), djl.hiddenOut(), 1e-5f);
+    }
+
+    /** The real size and width: 48x48 patches, 24 features (where a broken CPU convolution showed up). */
+    @Test
+    void matchesAtTrainingSize() {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(4, 24, 4, 4);
+        int h = 48;
+        int w = 40;
+        Map<String, FloatTensor> weights = randomWeights(arch, 21);
+        float[] cur = random(3 * h * w, 4);
+        float[] prev = random(3 * h * w, 5);
+        float[] hid = random(4 * h * w, 6);
+        for (int rep = 0; rep < 2; rep++) {
+            DjlRecurrentSr.Result djl = DjlRecurrentSr.forward(arch, weights, cur, prev, hid, h, w);
+            DjlRecurrentSr.Result ref = reference(arch, weights, cur, prev, hid, h, w);
+            assertArrayEquals(ref.output(), djl.output(), 1e-4f);
+            assertArrayEquals(ref.hiddenOut(), djl.hiddenOut(), 1e-5f);
+        }
     }
 
     @Test

@@ -7,7 +7,8 @@ package dev.flashvsr.engine.bicubic;
  * separable, rows first), but on floats, with no rounding or clamping of values.
  *
  * <p>At scales 2 and 4 every weight is a multiple of 1/1024 and exact in float. This is also
- * what the ONNX graphs compute (see {@code dev.flashvsr.engine.onnx.OnnxGraphBuilder#resizeCubic}).
+ * what the ONNX graphs compute (see {@code dev.flashvsr.engine.onnx.OnnxGraphBuilder#bicubicPhases}
+ * and {@code #resizeCubic}).
  */
 public final class FloatBicubic {
     private FloatBicubic() {

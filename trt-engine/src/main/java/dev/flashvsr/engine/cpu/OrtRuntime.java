@@ -13,8 +13,9 @@ final class OrtRuntime {
 
     /**
      * One intra-op thread per core (the streaming thread waits while a frame runs, so it does not
-     * compete); sequential execution, since these graphs are chains of convolutions; full graph
-     * optimisation.
+     * compete); no spinning between runs, so idle sessions (the other scale, other elements) and
+     * the rest of the pipeline (decoders, encoders) keep the cores; sequential execution, since
+     * these graphs are chains of convolutions; full graph optimisation.
      */
     static OrtSession.SessionOptions sessionOptions() throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -22,6 +23,7 @@ final class OrtRuntime {
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
         return options;
     }
 }

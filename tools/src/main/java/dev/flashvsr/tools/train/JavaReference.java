@@ -1,0 +1,94 @@
+package dev.flashvsr.tools.train;
+
+import dev.flashvsr.engine.bicubic.FloatBicubic;
+import dev.flashvsr.engine.model.RecurrentSrArchitecture;
+import dev.flashvsr.engine.weights.FloatTensor;
+import java.util.Map;
+
+/**
+ * {@link RecurrentSrArchitecture}'s forward pass written out loop by loop in plain Java (double
+ * accumulation): the independent reference {@link DjlRecurrentSr} is checked against, in the
+ * tests and before every training run. Slow; for small frames only.
+ */
+public final class JavaReference {
+
+    private JavaReference() {
+    }
+
+    /** Same contract as {@link DjlRecurrentSr#forward}; {@code previous} and {@code hidden} must be given. */
+    public static DjlRecurrentSr.Result forward(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
+                                                float[] current, float[] previous, float[] hidden,
+                                                int height, int width) {
+        int plane = height * width;
+        int hc = arch.hiddenChannels();
+        float[] x = new float[(6 + hc) * plane];
+        System.arraycopy(current, 0, x, 0, 3 * plane);
+        System.arraycopy(previous, 0, x, 3 * plane, 3 * plane);
+        System.arraycopy(hidden, 0, x, 6 * plane, hc * plane);
+        int channels = 6 + hc;
+        for (int l = 0; l < arch.layers(); l++) {
+            int out = arch.convOut(l);
+            x = conv3x3(x, channels, height, width, weights.get(RecurrentSrArchitecture.weightName(l)).data(),
+                    weights.get(RecurrentSrArchitecture.biasName(l)).data(), out);
+            if (l < arch.layers() - 1) {
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = Math.max(0f, x[i]);
+                }
+            }
+            channels = out;
+        }
+        int s = arch.scale();
+        float[] output = FloatBicubic.upscale(current, 3, height, width, s);
+        int ow = width * s;
+        int oh = height * s;
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < s; i++) {
+                for (int j = 0; j < s; j++) {
+                    int src = c * s * s + i * s + j; // DepthToSpace CRD: channel c*s*s + i*s + j -> (c, y*s+i, x*s+j)
+                    for (int y = 0; y < height; y++) {
+                        for (int xx = 0; xx < width; xx++) {
+                            output[(c * oh + y * s + i) * ow + xx * s + j] += x[(src * height + y) * width + xx];
+                        }
+                    }
+                }
+            }
+        }
+        float[] hiddenOut = new float[hc * plane];
+        for (int k = 0; k < hc * plane; k++) {
+            hiddenOut[k] = (float) Math.tanh(x[3 * s * s * plane + k]);
+        }
+        return new DjlRecurrentSr.Result(output, hiddenOut);
+    }
+
+    /** 3x3 convolution, zero padding 1, with bias, on CHW arrays; weights [out, in, 3, 3]. */
+    static float[] conv3x3(float[] x, int cin, int h, int w, float[] weight, float[] bias, int cout) {
+        float[] y = new float[cout * h * w];
+        double[] acc = new double[w];
+        for (int o = 0; o < cout; o++) {
+            for (int yy = 0; yy < h; yy++) {
+                java.util.Arrays.fill(acc, bias[o]);
+                for (int i = 0; i < cin; i++) {
+                    for (int ky = 0; ky < 3; ky++) {
+                        int sy = yy + ky - 1;
+                        if (sy < 0 || sy >= h) {
+                            continue;
+                        }
+                        int row = (i * h + sy) * w;
+                        for (int kx = 0; kx < 3; kx++) {
+                            double wk = weight[((o * cin + i) * 3 + ky) * 3 + kx];
+                            int x0 = Math.max(0, 1 - kx);
+                            int x1 = Math.min(w, w + 1 - kx);
+                            for (int xx = x0; xx < x1; xx++) {
+                                acc[xx] += wk * x[row + xx + kx - 1];
+                            }
+                        }
+                    }
+                }
+                for (int xx = 0; xx < w; xx++) {
+                    y[(o * h + yy) * w + xx] = (float) acc[xx];
+                }
+            }
+        }
+        return y;
+    }
+}
