@@ -16,8 +16,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class Models {
 
+    /** The trained default network, shipped as a package on the class path. */
+    public static final String VSR_SMALL = "vsr-small";
+
     /** The best model built into this build; used when none is named. */
-    public static final String DEFAULT = BicubicModel.NAME;
+    public static final String DEFAULT = VSR_SMALL;
 
     /** Creates a model; may fail with an error the user can act on. */
     @FunctionalInterface
@@ -26,9 +29,6 @@ public final class Models {
     }
 
     private static final Map<String, Factory> REGISTERED = new ConcurrentSkipListMap<>();
-
-    /** The trained default network, shipped as a package on the class path. */
-    public static final String VSR_SMALL = "vsr-small";
 
     static {
         REGISTERED.put(BicubicModel.NAME, BicubicModel::new);

@@ -13,11 +13,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelsTest {
 
     @Test
-    void defaultIsBicubicAndNotNeural() throws EngineException {
-        Model model = Models.resolve(null);
-        assertEquals("bicubic", model.name());
-        assertFalse(model.isNeural());
-        assertEquals(Backend.CPU, model.resolveBackend(Backend.AUTO));
+    void defaultIsTheShippedNetworkAndBicubicIsNotNeural() throws EngineException {
+        try (Model model = Models.resolve(null)) {
+            assertEquals(Models.VSR_SMALL, model.name());
+            assertTrue(model.isNeural());
+            assertEquals(java.util.Set.of(2, 4), model.scales());
+            assertEquals(Backend.CPU, model.resolveBackend(Backend.AUTO));
+        }
+        try (Model bicubic = Models.resolve("bicubic")) {
+            assertFalse(bicubic.isNeural());
+        }
     }
 
     @Test

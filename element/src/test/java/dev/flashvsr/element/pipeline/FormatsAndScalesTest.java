@@ -35,7 +35,7 @@ class FormatsAndScalesTest {
     void upscalesEveryFrameExactly(PixelFormat format, int scale) throws EngineException {
         GstTestSupport.Run run = GstTestSupport.run("videotestsrc pattern=snow num-buffers=" + FRAMES
                 + " ! video/x-raw,format=" + format.gstName() + ",width=" + WIDTH + ",height=" + HEIGHT
-                + ",framerate=25/1 ! tee name=t t. ! queue ! appsink name=in t. ! queue ! flashvsrfilter scale="
+                + ",framerate=25/1 ! tee name=t t. ! queue ! appsink name=in t. ! queue ! flashvsrfilter model=bicubic scale="
                 + scale + " ! appsink name=out");
         assertNull(run.error(), () -> run.error());
         List<GstTestSupport.Frame> in = run.sinks().get("in");

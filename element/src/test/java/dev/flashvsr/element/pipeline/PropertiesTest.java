@@ -2,6 +2,7 @@ package dev.flashvsr.element.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.flashvsr.engine.Models;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class PropertiesTest {
         Element filter = ElementFactory.make("flashvsrfilter", "f");
         try {
             assertEquals(4, ((Number) filter.get("scale")).intValue());
-            assertEquals("bicubic", filter.get("model"));
+            assertEquals(Models.DEFAULT, filter.get("model"));
             assertEquals(0, filter.get("device-id"));
             assertEquals(0, filter.get("tile-size"));
             assertEquals(0, filter.get("latency-frames"));
@@ -28,7 +29,7 @@ class PropertiesTest {
             assertEquals(256, filter.get("tile-size"));
             assertEquals(16, filter.get("tile-overlap"));
             filter.set("model", "");
-            assertEquals("bicubic", filter.get("model"), "empty selects the default");
+            assertEquals(Models.DEFAULT, filter.get("model"), "empty selects the default");
         } finally {
             filter.dispose();
         }

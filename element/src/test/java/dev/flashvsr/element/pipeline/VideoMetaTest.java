@@ -63,7 +63,7 @@ class VideoMetaTest {
             }
         }
         int formatId = VideoMetaApi.LIB.gst_video_format_from_string(format.gstName());
-        GstTestSupport.Run run = GstTestSupport.run("appsrc name=src format=time ! flashvsrfilter scale=2 ! "
+        GstTestSupport.Run run = GstTestSupport.run("appsrc name=src format=time ! flashvsrfilter model=bicubic scale=2 ! "
                 + "appsink name=out", (pipeline, sinks) -> {
                     AppSrc src = (AppSrc) pipeline.getElementByName("src");
                     src.setCaps(Caps.fromString("video/x-raw,format=" + format.gstName() + ",width=" + WIDTH

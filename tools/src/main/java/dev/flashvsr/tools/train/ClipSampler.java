@@ -18,7 +18,7 @@ import java.util.Random;
  * images held in memory. A clip is then half the time a whole-pixel pan in high-res pixels (the
  * frames are exact crops, and the motion is still sub-pixel in the low-res frames), half the time
  * a general camera move: a sub-pixel pan with a slow zoom and a small rotation, resampled with
- * Keys bicubic. Random flips and transposes augment both.
+ * Keys bicubic. Random flips and transposes augment both; flat places are mostly skipped.
  */
 public final class ClipSampler {
 
@@ -133,10 +133,10 @@ public final class ClipSampler {
     RgbImage[] clip() {
         int p = lrSize * scale;
         RgbImage img = pool.get(rnd.nextInt(pool.size()));
-        boolean integerPan = rnd.nextBoolean();
+        boolean integerPan = rnd.nextDouble() >= GENERAL_MOTION_FRACTION;
         boolean flip = rnd.nextBoolean();
         boolean transpose = rnd.nextBoolean();
-        double speed;
+        double speed; // high-res pixels per frame
         double zoom0;
         double zoomRate;
         double angle0;
@@ -170,10 +170,11 @@ public final class ClipSampler {
             cx0 = pick(img.width(), reach);
             cy0 = pick(img.height(), reach);
             if (integerPan) {
+                // the centre of an even-sized view on whole pixels
                 cx0 = Math.floor(cx0) + ((p % 2 == 0) ? 0.5 : 0);
                 cy0 = Math.floor(cy0) + ((p % 2 == 0) ? 0.5 : 0);
             }
-            if (activity(img, cx0, cy0, p) > 0.025 || rnd.nextDouble() < 0.15) {
+            if (activity(img, cx0, cy0, p) > MIN_ACTIVITY || rnd.nextDouble() < 0.15) {
                 break;
             }
         }
@@ -204,6 +205,11 @@ public final class ClipSampler {
         }
         return out;
     }
+
+    /** Share of clips with sub-pixel pans, zooms and rotations (the rest: whole-pixel pans). */
+    static final double GENERAL_MOTION_FRACTION = 0.5;
+    /** Mean absolute luma step (see {@link #activity}) below which a place counts as flat. */
+    static final double MIN_ACTIVITY = 0.025;
 
     private double pick(int size, double reach) {
         if (size <= 2 * reach) {

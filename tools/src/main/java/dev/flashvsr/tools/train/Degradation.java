@@ -31,6 +31,11 @@ public record Degradation(Resample.Filter filter, double blurSigma, boolean chro
     /** The validation degradation: antialiased Keys bicubic downscale, rounded to 8 bits, nothing else. */
     public static final Degradation CLEAN_BICUBIC = new Degradation(Resample.Filter.CUBIC, 0, false, 0, 0);
 
+    /** Share of training clips with no degradation other than the downscale. */
+    static final double CLEAN_FRACTION = 0.5;
+    /** Share of training clips downscaled with antialiased bicubic (the rest: area). */
+    static final double CUBIC_FRACTION = 0.6;
+
     /**
      * Draws a random training degradation for a clip: half the clips are clean (antialiased
      * bicubic or area downscale only); the other half get each of mild blur (sigma 0.15-0.5

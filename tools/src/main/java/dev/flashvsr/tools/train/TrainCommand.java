@@ -64,14 +64,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patch", paramLabel = "PX", description = "Low-res patch side (default: 48 at x4, 64 at x2).")
     Integer patch;
 
-    @Option(names = "--frames", defaultValue = "3", description = "Frames per clip, back-propagated through (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "2", description = "Frames per clip, back-propagated through (default: ${DEFAULT-VALUE}).")
     int frames;
 
     @Option(names = "--reuse", defaultValue = "2",
             description = "Steps per generated batch; repeats are mirrored (default: ${DEFAULT-VALUE}).")
     int reuse;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--validate-every", paramLabel = "MIN", defaultValue = "4",

@@ -87,6 +87,6 @@ class TrainerTest {
         java.util.Arrays.fill(out, 1f / 255);
         // Y difference = (65.481 + 128.553 + 24.966) / 255 = 219/255 of one step
         double expected = 10 * Math.log10(255.0 * 255.0 / Math.pow(219.0 / 255, 2));
-        assertEquals(expected, Validator.psnrY(out, truth, 2), 1e-9);
+        assertEquals(expected, Validator.psnrY(out, truth, 2), 1e-5);
     }
 }

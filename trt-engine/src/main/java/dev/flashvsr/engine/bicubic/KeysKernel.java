@@ -5,13 +5,13 @@ package dev.flashvsr.engine.bicubic;
  * processing" (IEEE TASSP 29(6), 1981), with a = -0.5: the interpolating cubic that reproduces
  * polynomials up to degree two, the "bicubic" of most image libraries.
  */
-final class KeysKernel {
+public final class KeysKernel {
     static final double A = -0.5;
 
     private KeysKernel() {
     }
 
-    static double weight(double x) {
+    public static double weight(double x) {
         double ax = Math.abs(x);
         if (ax <= 1) {
             return ((A + 2) * ax - (A + 3)) * ax * ax + 1;
