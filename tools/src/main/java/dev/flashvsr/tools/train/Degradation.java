@@ -32,9 +32,9 @@ public record Degradation(Resample.Filter filter, double blurSigma, boolean chro
     public static final Degradation CLEAN_BICUBIC = new Degradation(Resample.Filter.CUBIC, 0, false, 0, 0);
 
     /** Share of training clips with no degradation other than the downscale. */
-    static final double CLEAN_FRACTION = 0.5;
+    static final double CLEAN_FRACTION = Double.parseDouble(System.getProperty("flashvsr.train.clean", "0.5"));
     /** Share of training clips downscaled with antialiased bicubic (the rest: area). */
-    static final double CUBIC_FRACTION = 0.6;
+    static final double CUBIC_FRACTION = Double.parseDouble(System.getProperty("flashvsr.train.cubic", "0.6"));
 
     /**
      * Draws a random training degradation for a clip: half the clips are clean (antialiased

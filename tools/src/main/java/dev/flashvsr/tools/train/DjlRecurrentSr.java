@@ -83,13 +83,16 @@ public final class DjlRecurrentSr {
             return;
         }
         isaCapped = true;
-        if (System.getenv("DNNL_MAX_CPU_ISA") != null || System.getenv("ONEDNN_MAX_CPU_ISA") != null) {
-            return;
-        }
+        boolean isaSet = System.getenv("DNNL_MAX_CPU_ISA") != null || System.getenv("ONEDNN_MAX_CPU_ISA") != null;
         try {
             CLib c = com.sun.jna.Native.load("c", CLib.class);
-            c.setenv("DNNL_MAX_CPU_ISA", ONEDNN_ISA, 0);
-            c.setenv("ONEDNN_MAX_CPU_ISA", ONEDNN_ISA, 0);
+            if (!isaSet) {
+                c.setenv("DNNL_MAX_CPU_ISA", ONEDNN_ISA, 0);
+                c.setenv("ONEDNN_MAX_CPU_ISA", ONEDNN_ISA, 0);
+            }
+            // OpenMP threads that sleep instead of spinning between operations: on a small machine
+            // shared with other work, spinning threads slowed training steps several-fold.
+            c.setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
         } catch (UnsatisfiedLinkError e) {
             System.err.println("flashvsr: could not set DNNL_MAX_CPU_ISA (" + e.getMessage()
                     + "); set DNNL_MAX_CPU_ISA=AVX in the environment");

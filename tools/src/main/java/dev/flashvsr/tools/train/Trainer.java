@@ -44,6 +44,7 @@ public final class Trainer {
     }
 
     private static final float CHARBONNIER_EPS2 = 1e-6f;
+    static final double CHROMA_WEIGHT = Double.parseDouble(System.getProperty("flashvsr.train.chroma", "1"));
     private static final int WARMUP_STEPS = 100;
     private static final double FINAL_LR_FRACTION = 0.02;
 
@@ -281,6 +282,10 @@ public final class Trainer {
         return loss;
     }
 
+    private static NDArray charbonnier(NDArray d) {
+        return d.square().add(CHARBONNIER_EPS2).sqrt().mean();
+    }
+
     private static boolean allFinite(float[][] arrays) {
         for (float[] a : arrays) {
             for (float v : a) {
@@ -322,7 +327,19 @@ public final class Trainer {
             NDList out = DjlRecurrentSr.residualAndHidden(arch, w, b, current,
                     previous == null ? current : previous, hidden);
             NDArray target = m.create(batch.residualTarget()[t], new Shape(n, 3, h * s, wd * s));
-            NDArray frameLoss = out.get(0).sub(target).square().add(CHARBONNIER_EPS2).sqrt().mean();
+            NDArray d = out.get(0).sub(target);
+            NDArray frameLoss;
+            if (CHROMA_WEIGHT == 1.0) {
+                frameLoss = charbonnier(d);
+            } else {
+                // luma and colour differences (BT.601 weights), colour weighted less: PSNR-Y is what counts most
+                NDArray dr = d.get(":, 0");
+                NDArray dg = d.get(":, 1");
+                NDArray db = d.get(":, 2");
+                NDArray dy = dr.mul(0.299f).add(dg.mul(0.587f)).add(db.mul(0.114f));
+                frameLoss = charbonnier(dy).mul(3 * (1 - CHROMA_WEIGHT))
+                        .add(charbonnier(d).mul(CHROMA_WEIGHT));
+            }
             total = total == null ? frameLoss : total.add(frameLoss);
             if (arch.hiddenChannels() > 0) {
                 hidden = out.get(1);
