@@ -337,8 +337,8 @@ public final class Trainer {
                 NDArray dg = d.get(":, 1");
                 NDArray db = d.get(":, 2");
                 NDArray dy = dr.mul(0.299f).add(dg.mul(0.587f)).add(db.mul(0.114f));
-                frameLoss = charbonnier(dy).mul(3 * (1 - CHROMA_WEIGHT))
-                        .add(charbonnier(d).mul(CHROMA_WEIGHT));
+                frameLoss = charbonnier(dy).mul((float) (3 * (1 - CHROMA_WEIGHT)))
+                        .add(charbonnier(d).mul((float) CHROMA_WEIGHT));
             }
             total = total == null ? frameLoss : total.add(frameLoss);
             if (arch.hiddenChannels() > 0) {
