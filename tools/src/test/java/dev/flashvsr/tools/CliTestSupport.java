@@ -20,19 +20,19 @@ import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSink;
 
 /** Runs the CLI in this JVM and inspects the files it writes. */
-final class CliTestSupport {
+public final class CliTestSupport {
 
     private CliTestSupport() {
     }
 
-    record Result(int code, String out, String err) {
+    public record Result(int code, String out, String err) {
         @Override
         public String toString() {
             return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
         }
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
@@ -43,8 +43,13 @@ final class CliTestSupport {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** A small synthetic photo with gradients, edges and fine stripes, written as PNG. */
+    /** A small synthetic photo with gradients, edges and fine stripes, written as photo.png. */
     static Path writePhoto(Path dir, int width, int height) throws IOException {
+        return writePhoto(dir, "photo.png", width, height);
+    }
+
+    /** As {@link #writePhoto(Path, int, int)}, under the given file name. */
+    public static Path writePhoto(Path dir, String name, int width, int height) throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -57,7 +62,7 @@ final class CliTestSupport {
         g.setColor(new Color(200, 30, 30));
         g.fillOval(width / 4, height / 4, width / 2, height / 2);
         g.dispose();
-        Path file = dir.resolve("photo.png");
+        Path file = dir.resolve(name);
         ImageIO.write(image, "png", file.toFile());
         return file;
     }

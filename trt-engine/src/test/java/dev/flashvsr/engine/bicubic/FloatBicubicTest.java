@@ -9,19 +9,6 @@ import org.junit.jupiter.api.Test;
 
 class FloatBicubicTest {
 
-    /** Keys' kernel, a = -0.5, from the textbook formula. */
-    private static double keys(double x) {
-        double a = -0.5;
-        x = Math.abs(x);
-        if (x <= 1) {
-            return (a + 2) * x * x * x - (a + 3) * x * x + 1;
-        }
-        if (x < 2) {
-            return a * x * x * x - 5 * a * x * x + 8 * a * x - 4 * a;
-        }
-        return 0;
-    }
-
     /** Naive double-precision 4x4 sum with clamped edges, independent of the implementation. */
     private static double reference(float[] img, int c, int h, int w, int scale, int ox, int oy) {
         double sx = (ox + 0.5) / scale - 0.5;
@@ -31,7 +18,7 @@ class FloatBicubicTest {
             for (int i = (int) Math.floor(sx) - 1; i <= (int) Math.floor(sx) + 2; i++) {
                 int x = Math.min(Math.max(i, 0), w - 1);
                 int y = Math.min(Math.max(j, 0), h - 1);
-                sum += keys(sx - i) * keys(sy - j) * img[(c * h + y) * w + x];
+                sum += ReferenceBicubic.keys(sx - i) * ReferenceBicubic.keys(sy - j) * img[(c * h + y) * w + x];
             }
         }
         return sum;
