@@ -1,6 +1,5 @@
 package dev.flashvsr.engine.weights;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +19,7 @@ import java.util.Map;
  * Close it to drop the mapping's file handle (the mapped pages themselves are released by the
  * garbage collector, as for any {@link MappedByteBuffer}).
  */
-public final class SafeTensorsFile implements Closeable {
+public final class SafeTensorsFile implements WeightSource {
     private static final int COPY_BLOCK = 1 << 16;
 
     private final Path path;
@@ -56,16 +55,24 @@ public final class SafeTensorsFile implements Closeable {
         return path;
     }
 
+    @Override
+    public String origin() {
+        return path.toString();
+    }
+
     /** Tensor names in header order. */
+    @Override
     public List<String> names() {
         return new ArrayList<>(tensors.keySet());
     }
 
+    @Override
     public boolean contains(String name) {
         return tensors.containsKey(name);
     }
 
     /** The header entry of tensor {@code name}; IllegalArgumentException naming the file if absent. */
+    @Override
     public TensorInfo info(String name) {
         TensorInfo info = tensors.get(name);
         if (info == null) {
@@ -124,6 +131,7 @@ public final class SafeTensorsFile implements Closeable {
     }
 
     /** Reads tensor {@code name} with its shape; see {@link #readFloats(String)}. */
+    @Override
     public FloatTensor readTensor(String name) {
         return new FloatTensor(info(name).shape(), readFloats(name));
     }
