@@ -74,6 +74,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "3e-3", description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
+    @Option(names = "--temporal-weight", paramLabel = "W", defaultValue = "0",
+            description = "Weight of the flicker term: distance between the output's and the ground truth's"
+                    + " frame-to-frame change (default: ${DEFAULT-VALUE}).")
+    double temporalWeight;
+
     @Option(names = "--validate-every", paramLabel = "MIN", defaultValue = "4",
             description = "Minutes of training between validations (default: ${DEFAULT-VALUE}).")
     double validateEvery;
@@ -99,6 +104,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (minutes <= 0 && steps <= 0) {
             throw new ParameterException(spec.commandLine(), "--minutes or --steps must be positive");
+        }
+        if (temporalWeight < 0) {
+            throw new ParameterException(spec.commandLine(), "--temporal-weight must not be negative");
         }
         if (batch < 1 || frames < 1 || threads < 1 || poolVersions < 1 || reuse < 1) {
             throw new ParameterException(spec.commandLine(), "--batch, --frames, --threads, --pool-versions and --reuse must be >= 1");
@@ -134,7 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         String commandLine = "flashvsr train " + String.join(" ", args);
         Trainer.Config cfg = new Trainer.Config(arch, seed, minutes, steps, threads, batch, patchSide, frames, reuse,
-                learningRate, validateEvery, photos, poolVersions, vdir, vfiles, out, report, commandLine);
+                learningRate, temporalWeight, validateEvery, photos, poolVersions, vdir, vfiles, out, report, commandLine);
         PrintWriter log = spec.commandLine().getOut();
         log.println(commandLine);
         new Trainer(cfg, log).run();

@@ -33,7 +33,8 @@ public final class Trainer {
 
     /** Everything a training run depends on. */
     public record Config(RecurrentSrArchitecture arch, long seed, double minutes, int steps, int threads,
-                         int batch, int patch, int frames, int reuse, double learningRate, double validateEveryMinutes,
+                         int batch, int patch, int frames, int reuse, double learningRate, double temporalWeight,
+                         double validateEveryMinutes,
                          List<Path> photos, int poolVersions, Path validationDir, List<String> validationFiles,
                          Path out, Path report, String commandLine) {
     }
@@ -121,7 +122,7 @@ public final class Trainer {
                 long t1 = System.nanoTime();
                 double progress = cfg.steps() > 0 ? (double) step / cfg.steps() : trainSeconds / budget;
                 double lr = learningRate(step, progress);
-                float loss = step(engine, arch, params, batch, adam, lr);
+                float loss = step(engine, arch, params, batch, adam, lr, cfg.temporalWeight());
                 step++;
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
                 if (!Float.isFinite(loss)) {
@@ -256,7 +257,7 @@ public final class Trainer {
 
     /** One optimisation step on {@code batch}; returns the loss before the update. */
     static float step(Engine engine, RecurrentSrArchitecture arch, DjlRecurrentSr.Parameters params,
-                      ClipSampler.Batch batch, Adam adam, double lr) {
+                      ClipSampler.Batch batch, Adam adam, double lr, double temporalWeight) {
         int layers = arch.layers();
         float[][] gw = new float[layers][];
         float[][] gb = new float[layers][];
@@ -266,7 +267,7 @@ public final class Trainer {
             NDArray[] b = new NDArray[layers];
             params.toNDArrays(m, w, b, true);
             try (GradientCollector gc = engine.newGradientCollector()) {
-                NDArray total = clipLoss(m, arch, w, b, batch);
+                NDArray total = clipLoss(m, arch, w, b, batch, temporalWeight);
                 gc.backward(total);
                 loss = total.getFloat();
                 for (int i = 0; i < layers; i++) {
@@ -299,28 +300,31 @@ public final class Trainer {
 
     /** The loss on {@code batch} without training (no gradients). */
     static float evaluate(Engine engine, RecurrentSrArchitecture arch, DjlRecurrentSr.Parameters params,
-                          ClipSampler.Batch batch) {
+                          ClipSampler.Batch batch, double temporalWeight) {
         try (NDManager m = engine.newBaseManager()) {
             NDArray[] w = new NDArray[arch.layers()];
             NDArray[] b = new NDArray[arch.layers()];
             params.toNDArrays(m, w, b, false);
-            return clipLoss(m, arch, w, b, batch).getFloat();
+            return clipLoss(m, arch, w, b, batch, temporalWeight).getFloat();
         }
     }
 
     /**
      * Mean over the clip's frames of the mean Charbonnier distance between output and ground
-     * truth (computed as residual against ground truth minus bicubic). The hidden state starts at
-     * zero and the first frame is its own previous frame.
+     * truth (computed as residual against ground truth minus bicubic), plus {@code temporalWeight}
+     * times the distance between the output's and the ground truth's change from the previous
+     * frame (the flicker that eval's temporal error measures). The hidden state starts at zero and
+     * the first frame is its own previous frame.
      */
     static NDArray clipLoss(NDManager m, RecurrentSrArchitecture arch, NDArray[] w, NDArray[] b,
-                            ClipSampler.Batch batch) {
+                            ClipSampler.Batch batch, double temporalWeight) {
         int n = batch.clips();
         int h = batch.height();
         int wd = batch.width();
         int s = batch.scale();
         NDArray hidden = m.zeros(new Shape(n, arch.hiddenChannels(), h, wd));
         NDArray previous = null;
+        NDArray previousError = null;
         NDArray total = null;
         for (int t = 0; t < batch.frames(); t++) {
             NDArray current = m.create(batch.lowRes()[t], new Shape(n, 3, h, wd));
@@ -340,6 +344,10 @@ public final class Trainer {
                 frameLoss = charbonnier(dy).mul((float) (3 * (1 - CHROMA_WEIGHT)))
                         .add(charbonnier(d).mul((float) CHROMA_WEIGHT));
             }
+            if (previousError != null && temporalWeight > 0) {
+                frameLoss = frameLoss.add(charbonnier(d.sub(previousError)).mul((float) temporalWeight));
+            }
+            previousError = d;
             total = total == null ? frameLoss : total.add(frameLoss);
             if (arch.hiddenChannels() > 0) {
                 hidden = out.get(1);

@@ -37,12 +37,23 @@ class TrainerTest {
         Engine engine = DjlRecurrentSr.engine(2);
         DjlRecurrentSr.Parameters p = DjlRecurrentSr.Parameters.initial(arch, new Random(3), 1e-3);
         Trainer.Adam adam = new Trainer.Adam(p);
-        float before = Trainer.evaluate(engine, arch, p, batches[0]) + Trainer.evaluate(engine, arch, p, batches[1]);
+        float before = Trainer.evaluate(engine, arch, p, batches[0], 0.5) + Trainer.evaluate(engine, arch, p, batches[1], 0.5);
         for (int i = 0; i < 40; i++) {
-            Trainer.step(engine, arch, p, batches[i % 2], adam, 3e-3);
+            Trainer.step(engine, arch, p, batches[i % 2], adam, 3e-3, 0.5);
         }
-        float after = Trainer.evaluate(engine, arch, p, batches[0]) + Trainer.evaluate(engine, arch, p, batches[1]);
+        float after = Trainer.evaluate(engine, arch, p, batches[0], 0.5) + Trainer.evaluate(engine, arch, p, batches[1], 0.5);
         assertTrue(after < 0.9f * before, "loss " + before + " -> " + after);
+    }
+
+    @Test
+    void flickerTermAddsTheChangeOfTheErrorBetweenFrames() {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(2, 8, 3, 2);
+        ClipSampler.Batch batch = new ClipSampler(List.of(texture(160, 200, 4)), 2, 16, 2, 9).next(2);
+        Engine engine = DjlRecurrentSr.engine(2);
+        DjlRecurrentSr.Parameters p = DjlRecurrentSr.Parameters.initial(arch, new Random(5), 1e-3);
+        float plain = Trainer.evaluate(engine, arch, p, batch, 0);
+        float withFlicker = Trainer.evaluate(engine, arch, p, batch, 1);
+        assertTrue(withFlicker > plain, plain + " vs " + withFlicker);
     }
 
     @Test

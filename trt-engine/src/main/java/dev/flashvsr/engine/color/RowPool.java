@@ -4,10 +4,10 @@ package dev.flashvsr.engine.color;
  * A tiny fixed set of worker threads that run the parts of one job at a time, without allocating
  * per job (no futures, no task objects): the caller runs part 0 itself and waits for the others.
  */
-final class RowPool implements AutoCloseable {
+public final class RowPool implements AutoCloseable {
 
     /** One job split into {@code parts} independent parts. */
-    interface Job {
+    public interface Job {
         void run(int part, int parts);
     }
 
@@ -20,7 +20,7 @@ final class RowPool implements AutoCloseable {
     private Throwable failure;
     private boolean closed;
 
-    RowPool(int threads, String name) {
+    public RowPool(int threads, String name) {
         workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
             int index = i + 1;
@@ -31,12 +31,12 @@ final class RowPool implements AutoCloseable {
         }
     }
 
-    int threads() {
+    public int threads() {
         return workers.length + 1;
     }
 
     /** Runs parts 0..parts-1 of the job, part 0 on the calling thread; at most {@link #threads()} parts. */
-    void run(Job task, int partCount) {
+    public void run(Job task, int partCount) {
         if (partCount < 1 || partCount > threads()) {
             throw new IllegalArgumentException("parts " + partCount + " not in 1.." + threads());
         }
@@ -46,7 +46,7 @@ final class RowPool implements AutoCloseable {
         }
         synchronized (lock) {
             if (closed) {
-                throw new IllegalStateException("converter closed");
+                throw new IllegalStateException("pool closed");
             }
             job = task;
             parts = partCount;

@@ -5,8 +5,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.Colorimetry;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.PixelFormat;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
@@ -15,6 +17,7 @@ import dev.flashvsr.engine.pkg.ModelPackage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,15 +29,22 @@ import java.util.TreeSet;
  */
 public final class OnnxModel implements Model {
     private final ModelPackage modelPackage;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     private final Map<Integer, OrtSession> sessions = new TreeMap<>();
+    /** Single-threaded sessions for graphs that can run as parallel bands (known receptive field). */
+    private final Map<Integer, OrtSession> bandSessions = new TreeMap<>();
 
     public OnnxModel(ModelPackage modelPackage) throws EngineException {
         this.modelPackage = modelPackage;
         try {
             for (ModelManifest.Graph graph : modelPackage.manifest().graphs()) {
-                OrtSession session = createSession(graph);
+                OrtSession session = createSession(graph, CORES);
                 sessions.put(graph.scale(), session);
                 checkAgainstManifest(session, graph);
+                if (CORES > 1 && graph.receptiveField() > 0) {
+                    bandSessions.put(graph.scale(), createSession(graph, 1));
+                }
             }
         } catch (EngineException e) {
             close();
@@ -42,8 +52,8 @@ public final class OnnxModel implements Model {
         }
     }
 
-    private OrtSession createSession(ModelManifest.Graph graph) throws EngineException {
-        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
+    private OrtSession createSession(ModelManifest.Graph graph, int threads) throws EngineException {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(threads)) {
             return OrtRuntime.ENV.createSession(modelPackage.graph(graph.scale()), options);
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime rejects graph " + graph.file() + " of model package "
@@ -130,7 +140,8 @@ public final class OnnxModel implements Model {
             throw new EngineException("model '" + name() + "' needs frame sizes that are multiples of " + multiple
                     + ", got " + spec.width() + "x" + spec.height(), "Scale or crop the video first");
         }
-        return new OnnxStreamingSession(spec, options, session, modelPackage.manifest().graphFor(spec.scale()).get());
+        ModelManifest.Graph graph = modelPackage.manifest().graphFor(spec.scale()).get();
+        return new OnnxStreamingSession(spec, options, session, bandSessions.get(spec.scale()), graph);
     }
 
     /**
@@ -157,16 +168,48 @@ public final class OnnxModel implements Model {
         }
     }
 
+    /**
+     * Like {@link #timeGraph} but as the element runs an untiled frame when it can: the graph alone
+     * (no colour conversion) in parallel bands, one single-threaded run per core. Returns the
+     * number of bands and the seconds, or empty when the graph cannot run as bands.
+     */
+    public Optional<double[]> timeGraphInBands(int scale, int width, int height, int frames) throws EngineException {
+        OrtSession single = bandSessions.get(scale);
+        ModelManifest.Graph graph = modelPackage.manifest().graphFor(scale).orElse(null);
+        if (single == null || graph == null) {
+            return Optional.empty();
+        }
+        BandPlan plan = BandPlan.of(height, graph.receptiveField(), CORES, OnnxStreamingSession.MIN_BAND_ROWS);
+        if (plan.count() < 2) {
+            return Optional.empty();
+        }
+        try (BandedUpscaler banded = new BandedUpscaler(single, graph, plan, width,
+                Colorimetry.defaultFor(PixelFormat.RGB, height))) {
+            for (int i = 0; i < 3; i++) {
+                banded.runGraphsOnce();
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < frames; i++) {
+                banded.runGraphsOnce();
+            }
+            return Optional.of(new double[] {plan.count(), (System.nanoTime() - start) / 1e9});
+        } catch (BandedUpscaler.BandFailure e) {
+            throw new EngineException("ONNX Runtime failed: " + e.getCause().getMessage(), null, e.getCause());
+        }
+    }
+
     /** Releases the ONNX Runtime sessions. */
     @Override
     public void close() {
-        for (OrtSession session : sessions.values()) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                // Closing twice or during shutdown: nothing left to release.
+        for (Map<Integer, OrtSession> map : List.of(sessions, bandSessions)) {
+            for (OrtSession session : map.values()) {
+                try {
+                    session.close();
+                } catch (OrtException e) {
+                    // Closing twice or during shutdown: nothing left to release.
+                }
             }
+            map.clear();
         }
-        sessions.clear();
     }
 }

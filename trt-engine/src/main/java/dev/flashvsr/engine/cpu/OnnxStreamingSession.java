@@ -20,23 +20,43 @@ import dev.flashvsr.engine.tiling.TiledUpscaler;
  * through the graph with the stream's recurrent state, and converted back into the output frame
  * the sink provides. Frames are not held (the graph carries its memory as state tensors).
  *
- * <p>Untiled, the frame goes through one {@link TileRunner} straight from and to its direct
- * buffers. With {@code tile-size} set and a frame larger than a tile, every tile has its own
+ * <p>Untiled, a frame high enough for two bands, of a graph whose receptive field is known, runs
+ * as parallel bands ({@link BandedUpscaler}, exactly the whole-frame result); otherwise the frame
+ * goes through one {@link TileRunner} straight from and to its direct buffers. With {@code tile-size} set and a frame larger than a tile, every tile has its own
  * runner (and so its own recurrent state); tiles are read from the frame on demand and their
  * outputs feathered together by {@link TiledUpscaler}, which hands finished rows to the output
  * conversion band by band, so no full-size float image is ever held.
  */
 final class OnnxStreamingSession implements StreamingSession {
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** Bands lower than this are not worth a thread of their own. */
+    static final int MIN_BAND_ROWS = 32;
+
     private final StreamSpec spec;
     private final ColorConverter converter;
     private final TileRunner[] runners;
     private final TiledUpscaler tiled;
+    private final BandedUpscaler banded;
 
-    OnnxStreamingSession(StreamSpec spec, SessionOptions options, OrtSession session, ModelManifest.Graph graph) {
+    /**
+     * @param session       the graph's session, all cores
+     * @param bandSession   the same graph single-threaded, for parallel bands; null if the graph's
+     *                      receptive field is unknown or there is one core
+     */
+    OnnxStreamingSession(StreamSpec spec, SessionOptions options, OrtSession session, OrtSession bandSession,
+            ModelManifest.Graph graph) {
         this.spec = spec;
-        this.converter = new ColorConverter(spec.colorimetry(), ChromaUpsampling.BILINEAR,
-                Runtime.getRuntime().availableProcessors());
         TilePlan plan = TilePlan.of(spec.width(), spec.height(), options.tileSize(), options.tileOverlap(), spec.scale());
+        BandPlan bands = BandPlan.of(spec.height(), graph.receptiveField(), CORES, MIN_BAND_ROWS);
+        if (plan.tileCount() == 1 && bandSession != null && bands.count() > 1) {
+            banded = new BandedUpscaler(bandSession, graph, bands, spec.width(), spec.colorimetry());
+            converter = null;
+            runners = new TileRunner[0];
+            tiled = null;
+            return;
+        }
+        banded = null;
+        converter = new ColorConverter(spec.colorimetry(), ChromaUpsampling.BILINEAR, CORES);
         runners = new TileRunner[plan.tileCount()];
         for (int i = 0; i < runners.length; i++) {
             runners[i] = new TileRunner(session, graph, plan.tileHeight(), plan.tileWidth());
@@ -52,7 +72,9 @@ final class OnnxStreamingSession implements StreamingSession {
     @Override
     public void push(VideoFrame input, FrameSink sink) throws EngineException {
         try {
-            if (tiled == null) {
+            if (banded != null) {
+                sink.frameReady(output -> banded.upscale(input, output));
+            } else if (tiled == null) {
                 TileRunner runner = runners[0];
                 converter.toPlanarRgb(input, runner.input(), 0);
                 runner.run();
@@ -60,8 +82,8 @@ final class OnnxStreamingSession implements StreamingSession {
             } else {
                 sink.frameReady(output -> upscaleTiles(input, output));
             }
-        } catch (OrtException | TileFailure e) {
-            Throwable cause = e instanceof TileFailure ? e.getCause() : e;
+        } catch (OrtException | TileFailure | BandedUpscaler.BandFailure e) {
+            Throwable cause = e instanceof OrtException ? e : e.getCause();
             throw new EngineException("ONNX Runtime failed on a " + spec.width() + "x" + spec.height() + " frame: "
                     + cause.getMessage(), "Check the model package; a smaller tile-size may help if memory ran out",
                     cause);
@@ -104,6 +126,9 @@ final class OnnxStreamingSession implements StreamingSession {
         for (TileRunner runner : runners) {
             runner.reset();
         }
+        if (banded != null) {
+            banded.reset();
+        }
     }
 
     @Override
@@ -118,6 +143,11 @@ final class OnnxStreamingSession implements StreamingSession {
 
     @Override
     public void close() {
-        converter.close();
+        if (converter != null) {
+            converter.close();
+        }
+        if (banded != null) {
+            banded.close();
+        }
     }
 }

@@ -12,14 +12,14 @@ final class OrtRuntime {
     }
 
     /**
-     * One intra-op thread per core (the streaming thread waits while a frame runs, so it does not
-     * compete); no spinning between runs, so idle sessions (the other scale, other elements) and
+     * Usually one intra-op thread per core (the streaming thread waits while a frame runs, so it
+     * does not compete), one for sessions run from several threads at once; no spinning between runs, so idle sessions (the other scale, other elements) and
      * the rest of the pipeline (decoders, encoders) keep the cores; sequential execution, since
      * these graphs are chains of convolutions; full graph optimisation.
      */
-    static OrtSession.SessionOptions sessionOptions() throws OrtException {
+    static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+        options.setIntraOpNumThreads(intraOpThreads);
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

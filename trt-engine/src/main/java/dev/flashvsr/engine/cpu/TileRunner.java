@@ -76,6 +76,19 @@ final class TileRunner {
         return width;
     }
 
+    int stateCount() {
+        return states.size();
+    }
+
+    int stateChannels(int index) {
+        return states.get(index).channels();
+    }
+
+    /** State tensor {@code index} that the next {@link #run()} reads (the last run's output), CHW. */
+    FloatBuffer nextState(int index) {
+        return stateBuffers[index][stateSide];
+    }
+
     /** Back to stream start: initial state, and the next frame is its own previous frame. */
     void reset() {
         for (int i = 0; i < states.size(); i++) {

@@ -34,6 +34,14 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
         }
     }
 
+    /**
+     * How many low-res pixels away an output (image or state) pixel can see: one per 3x3
+     * convolution, and at least the bicubic base's 2.
+     */
+    public int receptiveRadius() {
+        return Math.max(layers, 2);
+    }
+
     public int inputChannels() {
         return 6 + hiddenChannels;
     }

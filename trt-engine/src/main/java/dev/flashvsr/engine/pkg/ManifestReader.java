@@ -99,7 +99,8 @@ public final class ManifestReader {
             }
         }
         return new ModelManifest.Graph(scale, file, sha256, text(node, "frameInput", where),
-                optionalText(node, "previousInput"), text(node, "frameOutput", where), List.copyOf(state));
+                optionalText(node, "previousInput"), text(node, "frameOutput", where), List.copyOf(state),
+                node.has("receptiveField") ? nonNegative(node, "receptiveField", where) : 0);
     }
 
     private static String text(JsonNode node, String field) throws InvalidManifestException {
@@ -136,6 +137,14 @@ public final class ManifestReader {
         int value = integer(node, field, fallback, where);
         if (value < 1) {
             throw new InvalidManifestException(where + "." + field + " must be a positive integer");
+        }
+        return value;
+    }
+
+    private static int nonNegative(JsonNode node, String field, String where) throws InvalidManifestException {
+        int value = integer(node, field, -1, where);
+        if (value < 0) {
+            throw new InvalidManifestException(where + "." + field + " must not be negative");
         }
         return value;
     }

@@ -33,9 +33,12 @@ public record ModelManifest(String name, String description, boolean neural, int
      * @param previousInput input taking the previous frame (the current one at stream start), if any
      * @param frameOutput   output giving the upscaled frame [1, 3, scale*H, scale*W]
      * @param state         tensors fed from one call's outputs to the next call's inputs
+     * @param receptiveField how many input pixels away an output or state pixel depends on, 0 if
+     *                      unknown; when known, a frame can be split into bands with that many
+     *                      rows of overlap and run in parallel with exactly the whole-frame result
      */
     public record Graph(int scale, String file, String sha256, String frameInput, Optional<String> previousInput,
-            String frameOutput, List<State> state) {
+            String frameOutput, List<State> state, int receptiveField) {
     }
 
     /**

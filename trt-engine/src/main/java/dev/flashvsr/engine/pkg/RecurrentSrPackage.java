@@ -76,6 +76,7 @@ public final class RecurrentSrPackage {
             graph.put("frameInput", RecurrentSrArchitecture.INPUT_CURRENT);
             graph.put("previousInput", RecurrentSrArchitecture.INPUT_PREVIOUS);
             graph.put("frameOutput", RecurrentSrArchitecture.OUTPUT_IMAGE);
+            graph.put("receptiveField", arch.receptiveRadius());
             if (arch.hiddenChannels() > 0) {
                 ObjectNode state = graph.putArray("state").addObject();
                 state.put("input", RecurrentSrArchitecture.INPUT_HIDDEN);

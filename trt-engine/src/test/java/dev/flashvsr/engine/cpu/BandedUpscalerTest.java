@@ -1,0 +1,140 @@
+package dev.flashvsr.engine.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OrtSession;
+import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.StreamingSession;
+import dev.flashvsr.engine.VideoFrame;
+import dev.flashvsr.engine.model.RecurrentSrArchitecture;
+import dev.flashvsr.engine.pkg.ModelManifest;
+import dev.flashvsr.engine.pkg.ModelPackage;
+import dev.flashvsr.engine.pkg.RecurrentSrPackage;
+import dev.flashvsr.engine.weights.SafeTensors;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Parallel bands give exactly the whole-frame result, state included, frame after frame. */
+class BandedUpscalerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void plansCoverTheFrameWithHalosInside() {
+        BandPlan plan = BandPlan.of(97, 4, 3, 16);
+        assertEquals(3, plan.count());
+        int next = 0;
+        for (BandPlan.Band band : plan.bands()) {
+            assertEquals(next, band.y0());
+            assertEquals(Math.max(0, band.y0() - 4), band.regionY0());
+            assertEquals(Math.min(97, band.y1() + 4), band.regionY1());
+            assertTrue(band.y1() - band.y0() >= 4);
+            next = band.y1();
+        }
+        assertEquals(97, next);
+        assertEquals(1, BandPlan.of(40, 4, 2, 32).count(), "too low for two bands of 32 rows");
+        assertEquals(1, BandPlan.of(9, 5, 4, 1).count(), "a core must be at least a halo high");
+    }
+
+    @Test
+    void bandsEqualTheWholeFrameOverARecurrentStream() throws Exception {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(4, 8, 4, 3);
+        Path weights = dir.resolve("w4.safetensors");
+        SafeTensors.write(weights, OnnxModelTest.weights(arch, false, 7), Map.of());
+        Path pkgDir = dir.resolve("pkg");
+        RecurrentSrPackage.write(pkgDir, "banded", "test", List.of(weights));
+        ModelPackage pkg = ModelPackage.load(pkgDir);
+        ModelManifest.Graph graph = pkg.manifest().graphFor(4).orElseThrow();
+        assertEquals(arch.receptiveRadius(), graph.receptiveField());
+        try (OrtSession whole = session(pkg, 2); OrtSession single = session(pkg, 1)) {
+            for (PixelFormat format : new PixelFormat[] {PixelFormat.I420, PixelFormat.RGBA, PixelFormat.NV12}) {
+                for (int height : new int[] {70, 97}) {
+                    StreamSpec spec = new StreamSpec(format, 38, height, 4);
+                    List<VideoFrame> frames = new ArrayList<>();
+                    for (int t = 0; t < 5; t++) {
+                        frames.add(movingFrame(format, 38, height, t));
+                    }
+                    List<byte[]> expected = run(new OnnxStreamingSession(spec, SessionOptions.DEFAULT, whole, null,
+                            graph), spec, frames);
+                    for (int bands : new int[] {2, 3}) {
+                        BandPlan plan = BandPlan.of(height, graph.receptiveField(), bands, 8);
+                        assertEquals(bands, plan.count());
+                        try (BandedUpscaler banded = new BandedUpscaler(single, graph, plan, 38,
+                                spec.colorimetry())) {
+                            for (int t = 0; t < frames.size(); t++) {
+                                VideoFrame out = VideoFrame.allocate(format, spec.outputWidth(),
+                                        spec.outputHeight());
+                                banded.upscale(frames.get(t), out);
+                                assertArrayEquals(expected.get(t), bytes(out),
+                                        format + " " + height + " rows, " + bands + " bands, frame " + t);
+                            }
+                            banded.reset();
+                            VideoFrame out = VideoFrame.allocate(format, spec.outputWidth(), spec.outputHeight());
+                            banded.upscale(frames.get(0), out);
+                            assertArrayEquals(expected.get(0), bytes(out), "after reset");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static OrtSession session(ModelPackage pkg, int threads) throws Exception {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(threads)) {
+            return OrtRuntime.ENV.createSession(pkg.graph(4), options);
+        }
+    }
+
+    private static List<byte[]> run(StreamingSession session, StreamSpec spec, List<VideoFrame> frames)
+            throws Exception {
+        List<byte[]> outputs = new ArrayList<>();
+        try (session) {
+            for (VideoFrame frame : frames) {
+                VideoFrame out = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
+                session.push(frame, r -> {
+                    r.renderInto(out);
+                    return true;
+                });
+                outputs.add(bytes(out));
+            }
+        }
+        return outputs;
+    }
+
+    /** A pattern that moves with {@code t}, so the recurrent inputs change from frame to frame. */
+    private static VideoFrame movingFrame(PixelFormat format, int width, int height, int t) {
+        VideoFrame frame = VideoFrame.allocate(format, width, height);
+        for (int p = 0; p < format.planeCount(); p++) {
+            ByteBuffer plane = frame.plane(p);
+            for (int i = 0; i < plane.capacity(); i++) {
+                int v = (int) (128 + 100 * Math.sin(0.21 * (i + 3 * t) + p) * Math.cos(0.013 * i * (p + 1)));
+                plane.put(i, (byte) v);
+            }
+        }
+        return frame;
+    }
+
+    private static byte[] bytes(VideoFrame frame) {
+        int total = 0;
+        for (int p = 0; p < frame.format().planeCount(); p++) {
+            total += frame.plane(p).capacity();
+        }
+        byte[] all = new byte[total];
+        int at = 0;
+        for (int p = 0; p < frame.format().planeCount(); p++) {
+            ByteBuffer plane = frame.plane(p);
+            plane.get(0, all, at, plane.capacity());
+            at += plane.capacity();
+        }
+        return all;
+    }
+}
