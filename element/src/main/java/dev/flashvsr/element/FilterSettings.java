@@ -1,5 +1,8 @@
 package dev.flashvsr.element;
 
+import dev.flashvsr.engine.DiffusionOptions;
+import java.nio.file.Path;
+import java.util.Optional;
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.SessionOptions;
@@ -20,6 +23,10 @@ public final class FilterSettings {
     private volatile int deviceId;
     private volatile int tileSize;
     private volatile int tileOverlap;
+    private volatile DiffusionOptions.ColorFix colorFix = DiffusionOptions.DEFAULT.colorFix();
+    private volatile boolean upstreamReference;
+    private volatile long seed;
+    private volatile String noiseFile = "";
 
     public int scale() {
         return scale;
@@ -73,8 +80,43 @@ public final class FilterSettings {
         this.tileOverlap = tileOverlap;
     }
 
+    public DiffusionOptions.ColorFix colorFix() {
+        return colorFix;
+    }
+
+    public void setColorFix(DiffusionOptions.ColorFix colorFix) {
+        this.colorFix = colorFix;
+    }
+
+    public boolean upstreamReference() {
+        return upstreamReference;
+    }
+
+    public void setUpstreamReference(boolean upstreamReference) {
+        this.upstreamReference = upstreamReference;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public void setSeed(long seed) {
+        this.seed = seed;
+    }
+
+    public String noiseFile() {
+        return noiseFile;
+    }
+
+    /** A null or empty path means generated noise. */
+    public void setNoiseFile(String noiseFile) {
+        this.noiseFile = noiseFile == null ? "" : noiseFile;
+    }
+
     /** The session options these settings describe; fails when tile settings contradict each other. */
     public SessionOptions sessionOptions() {
-        return new SessionOptions(backend, deviceId, tileSize, tileOverlap);
+        Optional<Path> noise = noiseFile.isBlank() ? Optional.empty() : Optional.of(Path.of(noiseFile));
+        return new SessionOptions(backend, deviceId, tileSize, tileOverlap,
+                new DiffusionOptions(colorFix, upstreamReference, seed, noise));
     }
 }

@@ -5,12 +5,21 @@ package dev.flashvsr.engine;
  *
  * @param tileSize    input tile edge in pixels; 0 processes whole frames
  * @param tileOverlap input pixels shared by neighbouring tiles
+ * @param diffusion   settings that only diffusion models (FlashVSR) use
  */
-public record SessionOptions(Backend backend, int deviceId, int tileSize, int tileOverlap) {
+public record SessionOptions(Backend backend, int deviceId, int tileSize, int tileOverlap,
+        DiffusionOptions diffusion) {
 
     public static final SessionOptions DEFAULT = new SessionOptions(Backend.AUTO, 0, 0, 0);
 
+    public SessionOptions(Backend backend, int deviceId, int tileSize, int tileOverlap) {
+        this(backend, deviceId, tileSize, tileOverlap, DiffusionOptions.DEFAULT);
+    }
+
     public SessionOptions {
+        if (diffusion == null) {
+            throw new IllegalArgumentException("diffusion options must not be null");
+        }
         if (deviceId < 0 || tileSize < 0 || tileOverlap < 0) {
             throw new IllegalArgumentException("device id, tile size and overlap must not be negative");
         }

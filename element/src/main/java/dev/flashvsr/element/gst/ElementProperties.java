@@ -3,6 +3,7 @@ package dev.flashvsr.element.gst;
 import com.sun.jna.Pointer;
 import dev.flashvsr.element.FilterSettings;
 import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.Models;
 import java.util.List;
 
@@ -18,6 +19,13 @@ enum ElementProperties {
     DEVICE_ID("device-id", "Device ID", "GPU index for GPU backends"),
     TILE_SIZE("tile-size", "Tile size", "Process frames in tiles of this many input pixels square (0 = whole frame)"),
     TILE_OVERLAP("tile-overlap", "Tile overlap", "Input pixels shared by neighbouring tiles"),
+    COLOR_FIX("color-fix", "Colour fix", "Diffusion models: how output colours are matched to the input"),
+    UPSTREAM_REFERENCE("upstream-reference", "Upstream reference mode",
+            "Diffusion models: reproduce upstream FlashVSR's pre/post-processing exactly (PIL bicubic, centre crop"
+                    + " to multiples of 128, truncation to 8 bits) for verification"),
+    SEED("seed", "Noise seed", "Diffusion models: seed of the latent noise"),
+    NOISE_FILE("noise-file", "Noise file",
+            "Diffusion models: safetensors file whose 'noise' tensor replaces the generated noise (empty = generate)"),
     LATENCY_FRAMES("latency-frames", "Latency in frames", "Input frames the model holds before its first output"),
     FRAMES_PROCESSED("frames-processed", "Frames processed", "Output frames produced since the element last started (READY to PAUSED)");
 
@@ -51,13 +59,19 @@ enum ElementProperties {
                 new GEnumType.Value(Backend.AUTO.ordinal(), "Fastest available backend for the model", "auto"),
                 new GEnumType.Value(Backend.CPU.ordinal(), "CPU", "cpu"),
                 new GEnumType.Value(Backend.TENSORRT.ordinal(), "NVIDIA TensorRT", "tensorrt")));
+        long colorFixType = GEnumType.register("GstFlashVsrColorFix", List.of(
+                new GEnumType.Value(DiffusionOptions.ColorFix.ADAIN.ordinal(),
+                        "Match each channel's mean and standard deviation (AdaIN)", "adain"),
+                new GEnumType.Value(DiffusionOptions.ColorFix.WAVELET.ordinal(),
+                        "Take low frequencies from the input (wavelet)", "wavelet"),
+                new GEnumType.Value(DiffusionOptions.ColorFix.NONE.ordinal(), "No colour fix", "none")));
         for (ElementProperties property : values()) {
             GOBJECT.g_object_class_install_property(objectClass, property.id(),
-                    property.paramSpec(scaleType, backendType));
+                    property.paramSpec(scaleType, backendType, colorFixType));
         }
     }
 
-    private Pointer paramSpec(long scaleType, long backendType) {
+    private Pointer paramSpec(long scaleType, long backendType, long colorFixType) {
         return switch (this) {
             case SCALE -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, scaleType,
                     FilterSettings.DEFAULT_SCALE, WRITABLE);
@@ -70,6 +84,11 @@ enum ElementProperties {
                     0, WRITABLE);
             case TILE_OVERLAP -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0,
                     FilterSettings.MAX_TILE_OVERLAP, 0, WRITABLE);
+            case COLOR_FIX -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, colorFixType,
+                    DiffusionOptions.DEFAULT.colorFix().ordinal(), WRITABLE);
+            case UPSTREAM_REFERENCE -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 0, WRITABLE);
+            case SEED -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0, Long.MAX_VALUE, 0, WRITABLE);
+            case NOISE_FILE -> GOBJECT.g_param_spec_string(propertyName, nick, blurb, "", WRITABLE);
             case LATENCY_FRAMES -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0, Integer.MAX_VALUE, 0,
                     NativeLayout.PARAM_READABLE);
             case FRAMES_PROCESSED -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0, Long.MAX_VALUE, 0,
@@ -86,6 +105,10 @@ enum ElementProperties {
             case DEVICE_ID -> settings.setDeviceId(GOBJECT.g_value_get_int(value));
             case TILE_SIZE -> settings.setTileSize(GOBJECT.g_value_get_int(value));
             case TILE_OVERLAP -> settings.setTileOverlap(GOBJECT.g_value_get_int(value));
+            case COLOR_FIX -> settings.setColorFix(DiffusionOptions.ColorFix.values()[GOBJECT.g_value_get_enum(value)]);
+            case UPSTREAM_REFERENCE -> settings.setUpstreamReference(GOBJECT.g_value_get_boolean(value) != 0);
+            case SEED -> settings.setSeed(GOBJECT.g_value_get_uint64(value));
+            case NOISE_FILE -> settings.setNoiseFile(GOBJECT.g_value_get_string(value));
             default -> throw new IllegalArgumentException("property '" + propertyName + "' is read-only");
         }
         filter.warnIfRunning(propertyName);
@@ -100,6 +123,10 @@ enum ElementProperties {
             case DEVICE_ID -> GOBJECT.g_value_set_int(value, settings.deviceId());
             case TILE_SIZE -> GOBJECT.g_value_set_int(value, settings.tileSize());
             case TILE_OVERLAP -> GOBJECT.g_value_set_int(value, settings.tileOverlap());
+            case COLOR_FIX -> GOBJECT.g_value_set_enum(value, settings.colorFix().ordinal());
+            case UPSTREAM_REFERENCE -> GOBJECT.g_value_set_boolean(value, settings.upstreamReference() ? 1 : 0);
+            case SEED -> GOBJECT.g_value_set_uint64(value, settings.seed());
+            case NOISE_FILE -> GOBJECT.g_value_set_string(value, settings.noiseFile());
             case LATENCY_FRAMES -> GOBJECT.g_value_set_int(value, filter.latencyFrames());
             case FRAMES_PROCESSED -> GOBJECT.g_value_set_uint64(value, filter.framesProcessed());
         }

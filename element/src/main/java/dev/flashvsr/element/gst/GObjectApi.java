@@ -49,11 +49,18 @@ public interface GObjectApi extends Library {
 
     Pointer g_param_spec_string(String name, String nick, String blurb, String defaultValue, int flags);
 
+    /** gboolean is an int: JNA's boolean mapping would pass -1 for true. */
+    Pointer g_param_spec_boolean(String name, String nick, String blurb, int defaultValue, int flags);
+
     Pointer g_param_spec_enum(String name, String nick, String blurb, long enumType, int defaultValue, int flags);
 
     int g_value_get_int(Pointer value);
 
     int g_value_get_enum(Pointer value);
+
+    int g_value_get_boolean(Pointer value);
+
+    long g_value_get_uint64(Pointer value);
 
     String g_value_get_string(Pointer value);
 
@@ -64,6 +71,8 @@ public interface GObjectApi extends Library {
     void g_value_set_string(Pointer value, String v);
 
     void g_value_set_uint64(Pointer value, long v);
+
+    void g_value_set_boolean(Pointer value, int v);
 
     Pointer g_value_init(Pointer value, long type);
 
