@@ -418,4 +418,23 @@ public final class OnnxGraphBuilder {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(ByteString.copyFromUtf8(value)).build();
     }
+
+    // ---------------------------------------------------------------- typed initializers
+
+    /**
+     * Adds an initializer of element type {@code type} from raw little-endian element bytes
+     * (from the current position to the limit), e.g. FLOAT16 or BFLOAT16 weights that the caller
+     * encoded. The byte count must be a whole multiple of the element count.
+     */
+    public String rawInitializer(String name, TensorProto.DataType type, ByteBuffer littleEndian, long... shape) {
+        long count = FloatTensor.elementCount(shape);
+        int bytes = littleEndian.remaining();
+        if (count == 0 ? bytes != 0 : bytes % count != 0) {
+            throw new IllegalArgumentException("initializer '" + name + "': " + bytes + " bytes do not hold "
+                    + count + " elements of shape " + Arrays.toString(shape));
+        }
+        claim(name);
+        initializers.add(tensor(name, type, shape, littleEndian.slice()));
+        return name;
+    }
 }
