@@ -418,4 +418,23 @@ public final class OnnxGraphBuilder {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(ByteString.copyFromUtf8(value)).build();
     }
+
+    // ---------------------------------------------------------------- multi-output nodes
+
+    /**
+     * Adds a node with several outputs (TopK's values and indices, for example) and returns their
+     * names, in order.
+     */
+    public List<String> node(String opType, List<String> nodeInputs, List<String> nodeOutputs,
+            Map<String, AttributeProto> attributes) {
+        nodeOutputs.forEach(this::claim);
+        NodeProto.Builder node = NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName(opType + "_" + nodes.size())
+                .addAllInput(nodeInputs)
+                .addAllOutput(nodeOutputs);
+        attributes.values().forEach(node::addAttribute);
+        nodes.add(node);
+        return List.copyOf(nodeOutputs);
+    }
 }
