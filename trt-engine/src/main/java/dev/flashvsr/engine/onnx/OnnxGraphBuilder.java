@@ -437,4 +437,23 @@ public final class OnnxGraphBuilder {
         initializers.add(tensor(name, type, shape, littleEndian.slice()));
         return name;
     }
+
+    // ---------------------------------------------------------------- multi-output nodes
+
+    /**
+     * Adds a node with several outputs (TopK's values and indices, for example) and returns their
+     * names, in order.
+     */
+    public List<String> node(String opType, List<String> nodeInputs, List<String> nodeOutputs,
+            Map<String, AttributeProto> attributes) {
+        nodeOutputs.forEach(this::claim);
+        NodeProto.Builder node = NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName(opType + "_" + nodes.size())
+                .addAllInput(nodeInputs)
+                .addAllOutput(nodeOutputs);
+        attributes.values().forEach(node::addAttribute);
+        nodes.add(node);
+        return List.copyOf(nodeOutputs);
+    }
 }
