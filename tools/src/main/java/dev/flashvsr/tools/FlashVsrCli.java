@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = FlashVsrCli.Version.class,
         description = "Video super-resolution with the flashvsrfilter GStreamer element.",
         subcommands = {UpscaleCommand.class, MakeSampleCommand.class, BenchCommand.class, BuildModelCommand.class,
+                ImportCommand.class,
                 dev.flashvsr.tools.train.TrainCommand.class,
                 dev.flashvsr.tools.eval.EvalCommand.class,
                 CommandLine.HelpCommand.class})

@@ -2,6 +2,8 @@ package dev.flashvsr.engine;
 
 import dev.flashvsr.engine.bicubic.BicubicModel;
 import dev.flashvsr.engine.cpu.OnnxModel;
+import dev.flashvsr.engine.flashvsr.FlashVsrModel;
+import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
 import java.nio.file.Files;
@@ -66,6 +68,10 @@ public final class Models {
             throw new EngineException("model file '" + requested + "' is not readable", "Check its permissions");
         }
         if (Files.isDirectory(path) || path.getFileName().toString().equals(ModelManifest.FILE_NAME)) {
+            Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+            if (FlashVsrPackage.isFlashVsrManifest(folder.resolve(FlashVsrPackage.MANIFEST))) {
+                return new FlashVsrModel(FlashVsrPackage.open(folder));
+            }
             return new OnnxModel(ModelPackage.load(path));
         }
         throw new EngineException("'" + requested + "' is not a model package (a directory with "

@@ -1,0 +1,213 @@
+package dev.flashvsr.engine.flashvsr;
+
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.flashvsr.graph.BlockMaskBuilder;
+import dev.flashvsr.engine.flashvsr.graph.DitConstants;
+import dev.flashvsr.engine.flashvsr.graph.DitDims;
+import dev.flashvsr.engine.flashvsr.graph.DitGraph;
+import dev.flashvsr.engine.flashvsr.graph.DitGraphSpec;
+import dev.flashvsr.engine.flashvsr.graph.DitPrecision;
+import dev.flashvsr.engine.flashvsr.graph.LcsaMask;
+import dev.flashvsr.engine.flashvsr.graph.LcsaParams;
+import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
+import dev.flashvsr.engine.flashvsr.graph.LqProjectorParams;
+import dev.flashvsr.engine.flashvsr.graph.Precision;
+import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
+import dev.flashvsr.engine.flashvsr.graph.TcDecoderParams;
+import dev.flashvsr.engine.flashvsr.load.Dims3;
+import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
+import dev.flashvsr.engine.flashvsr.load.LqProjVariant;
+
+/**
+ * The five graphs one FlashVSR stream runs, built for one model frame size (multiples of 128) and
+ * loaded into ONNX Runtime: the LQ projector step, the DiT for chunk 0 and for later chunks, and the
+ * decoder for chunk 0 and for later chunks. Building them reads the package's weights; the
+ * timestep, modulation and prompt K/V are folded into the DiT as constants.
+ */
+final class FlashVsrGraphs implements AutoCloseable {
+    private final FlashVsrConfig config;
+    private final int height;
+    private final int width;
+    private final LqProjectorGraph lqProjector;
+    private final TcDecoderGraph decoderFirst;
+    private final TcDecoderGraph decoderLater;
+    private final GraphStep lq;
+    private final GraphStep ditFirst;
+    private final GraphStep ditLater;
+    private final GraphStep decFirst;
+    private final GraphStep decLater;
+
+    private FlashVsrGraphs(FlashVsrConfig config, int height, int width, LqProjectorGraph lqProjector,
+            TcDecoderGraph decoderFirst, TcDecoderGraph decoderLater, GraphStep lq, GraphStep ditFirst,
+            GraphStep ditLater, GraphStep decFirst, GraphStep decLater) {
+        this.config = config;
+        this.height = height;
+        this.width = width;
+        this.lqProjector = lqProjector;
+        this.decoderFirst = decoderFirst;
+        this.decoderLater = decoderLater;
+        this.lq = lq;
+        this.ditFirst = ditFirst;
+        this.ditLater = ditLater;
+        this.decFirst = decFirst;
+        this.decLater = decLater;
+    }
+
+    /**
+     * Builds and loads the graphs for model frames of {@code width x height} (multiples of 128).
+     *
+     * @param attention LCSA settings, or null for dense attention
+     */
+    static FlashVsrGraphs build(FlashVsrPackage pkg, int width, int height, Attention attention, int threads)
+            throws EngineException {
+        FlashVsrConfig config = pkg.config();
+        FlashVsrConfig.Dit d = config.dit();
+        int latentH = height / 8;
+        int latentW = width / 8;
+        DitDims dims = DitDims.fromWeights(pkg.dit(), d.numHeads(), d.eps(), d.ropeTheta(), d.ropeTablePositions(),
+                d.attentionBlockWindow().t(), d.attentionBlockWindow().h(), d.attentionBlockWindow().w());
+        DitConstants constants = DitConstants.compute(pkg.dit(), pkg.textContext(), dims, FlashVsrPackage.TIMESTEP);
+        BlockMaskBuilder masks = attention == null ? BlockMaskBuilder.dense()
+                : (b, layer, q, k, layout) -> LcsaMask.build(b, q, k, new LcsaParams(layout.blockRows(),
+                        layout.blockCols(), layout.queryGroups(), layout.keyGroups(), attention.localRange(),
+                        attention.topkRatio(width, height)));
+        int kvLen = config.streaming().kvRatio();
+        FlashVsrConfig.LqProj p = config.lqProj();
+        LqProjectorParams lqParams = new LqProjectorParams(p.inDim(), list(p.pixelShuffle()),
+                list(p.convKernel()), list(p.convStride()), list(p.convPadding()));
+        LqProjectorGraph lqGraph = LqProjectorGraph.build(pkg.lqProj(), lqParams, height, width,
+                p.variant() == LqProjVariant.BUFFER ? LqProjectorGraph.Variant.BUFFER_V1_0
+                        : LqProjectorGraph.Variant.CAUSAL_V1_1, Precision.FP32);
+        FlashVsrConfig.TcDecoder t = config.tcDecoder();
+        TcDecoderParams decParams = new TcDecoderParams(list(t.condPixelShuffle()), t.timeUpscale(),
+                t.spaceUpscale(), t.framesToTrim());
+        TcDecoderGraph dec0 = TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.FIRST_CHUNK_LATENTS,
+                latentH, latentW, Precision.FP32);
+        TcDecoderGraph decN = TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.CHUNK_LATENTS,
+                latentH, latentW, Precision.FP32);
+        byte[] dit0 = DitGraph.build(pkg.dit(), constants, dims, DitGraphSpec.firstChunk(
+                ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen, DitPrecision.FP32, masks)).toByteArray();
+        byte[] ditN = DitGraph.build(pkg.dit(), constants, dims, DitGraphSpec.laterChunk(ChunkSchedule.CHUNK_LATENTS,
+                latentH, latentW, kvLen, kvLen, DitPrecision.FP32, masks)).toByteArray();
+        GraphStep[] steps = new GraphStep[5];
+        try {
+            steps[0] = new GraphStep("LQ projector", lqGraph.model(), threads);
+            steps[1] = new GraphStep("DiT (chunk 0)", dit0, threads);
+            steps[2] = new GraphStep("DiT (later chunks)", ditN, threads);
+            steps[3] = new GraphStep("decoder (chunk 0)", dec0.model(), threads);
+            steps[4] = new GraphStep("decoder (later chunks)", decN.model(), threads);
+        } catch (EngineException e) {
+            for (GraphStep s : steps) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+            throw e;
+        }
+        return new FlashVsrGraphs(config, height, width, lqGraph, dec0, decN, steps[0], steps[1], steps[2], steps[3],
+                steps[4]);
+    }
+
+    private static java.util.List<Integer> list(Dims3 d) {
+        return java.util.List.of(d.t(), d.h(), d.w());
+    }
+
+    /**
+     * LCSA settings: the local window, and the top-k ratio given directly or from upstream's rule
+     * {@code sparseRatio * 768 * 1280 / (H * W)}.
+     */
+    record Attention(int localRange, double sparseRatio, Double fixedTopkRatio) {
+        double topkRatio(int width, int height) {
+            return fixedTopkRatio != null ? fixedTopkRatio : sparseRatio * 768 * 1280 / ((double) width * height);
+        }
+    }
+
+    int height() {
+        return height;
+    }
+
+    int width() {
+        return width;
+    }
+
+    int latentHeight() {
+        return height / 8;
+    }
+
+    int latentWidth() {
+        return width / 8;
+    }
+
+    int latentChannels() {
+        return config.dit().inDim();
+    }
+
+    int tokenDim() {
+        return config.dit().dim();
+    }
+
+    int kvLen() {
+        return config.streaming().kvRatio();
+    }
+
+    int headDim() {
+        return config.dit().headDim();
+    }
+
+    int ropeTimeDims() {
+        return config.dit().ropeHeadDimSplit().t();
+    }
+
+    double ropeTheta() {
+        return config.dit().ropeTheta();
+    }
+
+    int ropePositions() {
+        return config.dit().ropeTablePositions();
+    }
+
+    int framesToTrim() {
+        return config.tcDecoder().framesToTrim();
+    }
+
+    LqProjectorGraph lqProjector() {
+        return lqProjector;
+    }
+
+    TcDecoderGraph decoderFirst() {
+        return decoderFirst;
+    }
+
+    TcDecoderGraph decoderLater() {
+        return decoderLater;
+    }
+
+    GraphStep lq() {
+        return lq;
+    }
+
+    GraphStep ditFirst() {
+        return ditFirst;
+    }
+
+    GraphStep ditLater() {
+        return ditLater;
+    }
+
+    GraphStep decFirst() {
+        return decFirst;
+    }
+
+    GraphStep decLater() {
+        return decLater;
+    }
+
+    @Override
+    public void close() {
+        lq.close();
+        ditFirst.close();
+        ditLater.close();
+        decFirst.close();
+        decLater.close();
+    }
+}

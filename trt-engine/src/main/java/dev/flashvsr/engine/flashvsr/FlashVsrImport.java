@@ -1,0 +1,94 @@
+package dev.flashvsr.engine.flashvsr;
+
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
+import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Turns a folder laid out like the official FlashVSR release into a model package: the folder is
+ * validated completely first (every file, tensor and shape, config.json against the weights, the
+ * checkpoints through the restricted reader), then its files are copied and the manifest written.
+ */
+public final class FlashVsrImport {
+
+    /**
+     * Attention settings of the package.
+     *
+     * @param dense      dense attention instead of LCSA
+     * @param localRange LCSA window, or 0 for the config's
+     * @param sparseRatio LCSA sparse ratio, or 0 for the config's
+     * @param topkRatio  fixed LCSA top-k ratio, or null for upstream's rule from the sparse ratio
+     */
+    public record Settings(String name, boolean dense, int localRange, double sparseRatio, Double topkRatio) {
+    }
+
+    private FlashVsrImport() {
+    }
+
+    /** Imports {@code release} into the new folder {@code out}; {@code progress} gets one line per step. */
+    public static void run(Path release, Path out, Settings settings, Consumer<String> progress)
+            throws EngineException {
+        if (Files.exists(out)) {
+            throw new EngineException(out + " already exists", "Choose a new output folder");
+        }
+        FlashVsrConfig.Streaming streaming;
+        progress.accept("validating " + release);
+        try (FlashVsrRelease validated = FlashVsrRelease.open(release)) {
+            streaming = validated.config().streaming();
+            FlashVsrConfig.Dit d = validated.config().dit();
+            progress.accept(String.format(java.util.Locale.ROOT, "  DiT: dim %d, %d layers, %d heads; projector %s",
+                    d.dim(), d.numLayers(), d.numHeads(), validated.config().lqProj().variant()));
+        } catch (IOException e) {
+            throw new EngineException("cannot close " + release + ": " + e.getMessage(), null, e);
+        }
+        try {
+            Files.createDirectories(out);
+            List<String> files = List.of(FlashVsrRelease.DIT_FILE, FlashVsrRelease.LQ_PROJ_FILE,
+                    FlashVsrRelease.TC_DECODER_FILE, FlashVsrRelease.PROMPT_FILE, FlashVsrRelease.CONFIG_FILE);
+            for (String file : files) {
+                Path from = release.resolve(file);
+                if (Files.exists(from)) {
+                    copy(from, out.resolve(file), progress);
+                }
+            }
+            FlashVsrPackage.writeManifest(out, settings.name(),
+                    "FlashVSR imported from " + release.toAbsolutePath().normalize(), settings.dense(),
+                    settings.localRange() > 0 ? settings.localRange() : streaming.localRange(),
+                    settings.sparseRatio() > 0 ? settings.sparseRatio() : streaming.sparseRatio(),
+                    settings.topkRatio());
+        } catch (IOException e) {
+            throw new EngineException("cannot write the package " + out + ": " + e.getMessage(),
+                    "Check free space and permissions", e);
+        }
+        progress.accept("checking the written package");
+        FlashVsrPackage.open(out).close();
+        progress.accept("wrote " + out);
+    }
+
+    private static void copy(Path from, Path to, Consumer<String> progress) throws IOException {
+        long size = Files.size(from);
+        long done = 0;
+        long nextReport = 1L << 30;
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(from); OutputStream o = Files.newOutputStream(to)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                o.write(buffer, 0, n);
+                done += n;
+                if (done >= nextReport) {
+                    progress.accept(String.format(java.util.Locale.ROOT, "  %s: %.1f of %.1f GB", from.getFileName(),
+                            done / 1e9, size / 1e9));
+                    nextReport += 1L << 30;
+                }
+            }
+        }
+        progress.accept(String.format(java.util.Locale.ROOT, "  copied %s (%,d bytes)", from.getFileName(), size));
+    }
+}

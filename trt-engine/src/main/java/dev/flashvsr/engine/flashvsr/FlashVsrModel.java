@@ -1,0 +1,83 @@
+package dev.flashvsr.engine.flashvsr;
+
+import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.DiffusionOptions;
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.StreamingSession;
+import dev.flashvsr.engine.flashvsr.pixels.ColorFix;
+import java.util.Set;
+
+/**
+ * FlashVSR (a package written by {@code flashvsr import}) behind the engine's session API, on
+ * ONNX Runtime on the CPU. Sessions build their graphs for the stream's frame size.
+ */
+public final class FlashVsrModel implements Model {
+    private final FlashVsrPackage pkg;
+
+    public FlashVsrModel(FlashVsrPackage pkg) {
+        this.pkg = pkg;
+    }
+
+    @Override
+    public String name() {
+        return pkg.folder().toString();
+    }
+
+    @Override
+    public boolean isNeural() {
+        return true;
+    }
+
+    /** Designed for x4; x2 works the same way (the projector sees the bicubic-upscaled frames). */
+    @Override
+    public Set<Integer> scales() {
+        return Set.of(2, 4);
+    }
+
+    @Override
+    public Backend resolveBackend(Backend requested) throws EngineException {
+        if (requested == Backend.TENSORRT) {
+            throw new EngineException("the FlashVSR model runs on the CPU backend only in this build",
+                    "Set backend=cpu or backend=auto");
+        }
+        return Backend.CPU;
+    }
+
+    @Override
+    public int latencyFrames() {
+        return FlashVsrSession.LATENCY_FRAMES;
+    }
+
+    @Override
+    public StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException {
+        resolveBackend(options.backend());
+        if (!scales().contains(spec.scale())) {
+            throw new EngineException("FlashVSR upscales by 2 or 4, not " + spec.scale(), "Set scale to 4");
+        }
+        DiffusionOptions diffusion = options.diffusion();
+        FramePreparation frames = new FramePreparation(spec.width(), spec.height(), spec.scale(),
+                diffusion.upstreamReference());
+        int latentChannels = pkg.config().dit().inDim();
+        int latentH = frames.modelHeight() / 8;
+        int latentW = frames.modelWidth() / 8;
+        LatentNoise noise = diffusion.noiseFile().isPresent()
+                ? LatentNoise.fromFile(diffusion.noiseFile().get(), latentChannels, latentH, latentW)
+                : LatentNoise.generated(diffusion.seed(), latentChannels, latentH, latentW);
+        ColorFix colorFix = switch (diffusion.colorFix()) {
+            case ADAIN -> new ColorFix(ColorFix.Method.ADAIN, frames.modelWidth(), frames.modelHeight());
+            case WAVELET -> new ColorFix(ColorFix.Method.WAVELET, frames.modelWidth(), frames.modelHeight());
+            case NONE -> null;
+        };
+        FlashVsrGraphs graphs = FlashVsrGraphs.build(pkg, frames.modelWidth(), frames.modelHeight(), pkg.attention(),
+                Runtime.getRuntime().availableProcessors());
+        return new FlashVsrSession(spec, graphs, new FlashVsrStream(graphs, noise, colorFix), frames);
+    }
+
+    @Override
+    public void close() {
+        pkg.close();
+    }
+}

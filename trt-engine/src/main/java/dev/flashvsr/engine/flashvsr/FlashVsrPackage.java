@@ -1,0 +1,160 @@
+package dev.flashvsr.engine.flashvsr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
+import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
+import dev.flashvsr.engine.weights.FloatTensor;
+import dev.flashvsr.engine.weights.WeightSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A FlashVSR model package, as {@code flashvsr import} writes it: the official release files
+ * (DiT safetensors, {@code LQ_proj_in.ckpt}, {@code TCDecoder.ckpt}, {@code posi_prompt.pth},
+ * optional {@code config.json}), validated at import and read again through the restricted
+ * checkpoint reader, plus {@code manifest.json}:
+ *
+ * <pre>{"format": "flashvsr-streaming/1", "name": "...", "description": "...",
+ *  "attention": {"mode": "lcsa" | "dense", "localRange": 11, "sparseRatio": 2.0, "topkRatio": 2.0}}</pre>
+ *
+ * {@code topkRatio} is optional: without it LCSA keeps upstream's
+ * {@code sparseRatio * 768 * 1280 / (H * W)} share of key blocks. The graphs are built for each
+ * stream's frame size when the stream starts.
+ */
+public final class FlashVsrPackage implements AutoCloseable {
+    public static final String FORMAT = "flashvsr-streaming/1";
+    public static final String MANIFEST = "manifest.json";
+    /** The one denoising step's timestep (upstream: 1000 with flow-matching shift 5 gives 1000). */
+    static final double TIMESTEP = 1000.0;
+
+    private final Path folder;
+    private final String name;
+    private final String description;
+    private final FlashVsrGraphs.Attention attention;
+    private final FlashVsrRelease release;
+
+    private FlashVsrPackage(Path folder, String name, String description, FlashVsrGraphs.Attention attention,
+            FlashVsrRelease release) {
+        this.folder = folder;
+        this.name = name;
+        this.description = description;
+        this.attention = attention;
+        this.release = release;
+    }
+
+    /** Whether {@code manifest} (a manifest.json) declares a FlashVSR package. */
+    public static boolean isFlashVsrManifest(Path manifest) {
+        try {
+            JsonNode format = new ObjectMapper().readTree(manifest.toFile()).get("format");
+            return format != null && FORMAT.equals(format.asText());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static FlashVsrPackage open(Path folder) throws EngineException {
+        Path manifest = folder.resolve(MANIFEST);
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(manifest.toFile());
+        } catch (IOException e) {
+            throw new EngineException("cannot read " + manifest + ": " + e.getMessage(),
+                    "Write the package with flashvsr import", e);
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
+            throw new EngineException(manifest + " is not a FlashVSR package manifest (format " + FORMAT + ")",
+                    "Write the package with flashvsr import");
+        }
+        FlashVsrRelease release = FlashVsrRelease.open(folder);
+        FlashVsrConfig.Streaming streaming = release.config().streaming();
+        JsonNode a = root.path("attention");
+        String mode = a.path("mode").asText("lcsa");
+        if (!mode.equals("lcsa") && !mode.equals("dense")) {
+            closeQuietly(release);
+            throw new EngineException(manifest + ": attention.mode must be lcsa or dense, not " + mode,
+                    "Fix the manifest or re-import");
+        }
+        FlashVsrGraphs.Attention attention = mode.equals("dense") ? null : new FlashVsrGraphs.Attention(
+                a.path("localRange").asInt(streaming.localRange()),
+                a.path("sparseRatio").asDouble(streaming.sparseRatio()),
+                a.has("topkRatio") ? a.get("topkRatio").asDouble() : null);
+        return new FlashVsrPackage(folder, root.path("name").asText(folder.getFileName().toString()),
+                root.path("description").asText(""), attention, release);
+    }
+
+    /**
+     * Writes the manifest of a package into {@code folder} (whose release files are already there).
+     *
+     * @param topkRatio a fixed LCSA top-k ratio, or null for upstream's rule
+     */
+    static void writeManifest(Path folder, String name, String description, boolean dense, int localRange,
+            double sparseRatio, Double topkRatio) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("name", name);
+        root.put("description", description);
+        ObjectNode a = root.putObject("attention");
+        a.put("mode", dense ? "dense" : "lcsa");
+        a.put("localRange", localRange);
+        a.put("sparseRatio", sparseRatio);
+        if (topkRatio != null) {
+            a.put("topkRatio", topkRatio);
+        }
+        mapper.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(MANIFEST).toFile(), root);
+    }
+
+    private static void closeQuietly(FlashVsrRelease release) {
+        try {
+            release.close();
+        } catch (IOException e) {
+            // nothing more to release
+        }
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** LCSA settings, or null for dense attention. */
+    FlashVsrGraphs.Attention attention() {
+        return attention;
+    }
+
+    public FlashVsrConfig config() {
+        return release.config();
+    }
+
+    WeightSource dit() {
+        return release.dit();
+    }
+
+    WeightSource lqProj() {
+        return release.lqProj();
+    }
+
+    WeightSource tcDecoder() {
+        return release.tcDecoder();
+    }
+
+    FloatTensor textContext() {
+        return release.textContext();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(release);
+    }
+}
