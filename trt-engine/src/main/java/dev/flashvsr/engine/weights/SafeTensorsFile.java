@@ -1,8 +1,6 @@
 package dev.flashvsr.engine.weights;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -20,14 +18,11 @@ import java.util.Map;
  * garbage collector, as for any {@link MappedByteBuffer}).
  */
 public final class SafeTensorsFile implements WeightSource {
-    private static final int COPY_BLOCK = 1 << 16;
-
     private final Path path;
     private final FileChannel channel;
     private final long dataStart;
     private final long dataSize;
-    private final int chunkSize;
-    private final MappedByteBuffer[] chunks;
+    private final ChunkedMapping data;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
     private volatile boolean closed;
@@ -38,16 +33,9 @@ public final class SafeTensorsFile implements WeightSource {
         this.channel = channel;
         this.dataStart = dataStart;
         this.dataSize = dataSize;
-        this.chunkSize = chunkSize;
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-        int count = (int) ((dataSize + chunkSize - 1) / chunkSize);
-        this.chunks = new MappedByteBuffer[count];
-        for (int i = 0; i < count; i++) {
-            long begin = (long) i * chunkSize;
-            long length = Math.min(chunkSize, dataSize - begin);
-            chunks[i] = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, length);
-        }
+        this.data = new ChunkedMapping(channel, dataStart, dataSize, chunkSize);
     }
 
     /** The file this was opened from. */
@@ -94,7 +82,7 @@ public final class SafeTensorsFile implements WeightSource {
 
     /** Number of memory-mapped chunks the data buffer is split into. */
     int chunkCount() {
-        return chunks.length;
+        return data.chunkCount();
     }
 
     /**
@@ -116,17 +104,7 @@ public final class SafeTensorsFile implements WeightSource {
                     + " elements, too many for one float[]");
         }
         float[] out = new float[(int) count];
-        int elementSize = info.dtype().size();
-        byte[] block = new byte[COPY_BLOCK];
-        ByteBuffer view = ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN);
-        int perBlock = COPY_BLOCK / elementSize;
-        int done = 0;
-        while (done < out.length) {
-            int n = Math.min(perBlock, out.length - done);
-            copyBytes(info.dataBegin() + (long) done * elementSize, block, n * elementSize);
-            decode(info.dtype(), view, out, done, n);
-            done += n;
-        }
+        data.readFloats(info.dataBegin(), info.dtype(), out, 0, out.length);
         return out;
     }
 
@@ -154,46 +132,8 @@ public final class SafeTensorsFile implements WeightSource {
                     + " bytes, too many for one byte[]");
         }
         byte[] out = new byte[(int) info.byteSize()];
-        copyBytes(info.dataBegin(), out, out.length);
+        data.copyBytes(info.dataBegin(), out, 0, out.length);
         return out;
-    }
-
-    private static void decode(DType dtype, ByteBuffer view, float[] out, int offset, int n) {
-        switch (dtype) {
-            case F32 -> {
-                view.clear();
-                view.asFloatBuffer().get(out, offset, n);
-            }
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[offset + i] = HalfFloats.float16ToFloat(view.getShort(2 * i));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[offset + i] = HalfFloats.bfloat16ToFloat(view.getShort(2 * i));
-                }
-            }
-            case F64 -> {
-                for (int i = 0; i < n; i++) {
-                    out[offset + i] = (float) view.getDouble(8 * i);
-                }
-            }
-            default -> throw new IllegalStateException("not a float type: " + dtype);
-        }
-    }
-
-    /** Copies {@code length} bytes at data-buffer offset {@code position}, across chunk boundaries. */
-    void copyBytes(long position, byte[] destination, int length) {
-        int written = 0;
-        while (written < length) {
-            long at = position + written;
-            int chunk = (int) (at / chunkSize);
-            int within = (int) (at % chunkSize);
-            int n = Math.min(length - written, chunks[chunk].limit() - within);
-            chunks[chunk].get(within, destination, written, n);
-            written += n;
-        }
     }
 
     private void checkOpen() {

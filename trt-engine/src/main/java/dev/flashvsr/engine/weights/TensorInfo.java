@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * One tensor's header entry: its element type, shape, and byte range {@code [dataBegin, dataEnd)}
- * relative to the start of the data buffer (after the header).
+ * relative to the start of the source's data area: for safetensors the data buffer after the
+ * header, for {@link TorchCheckpoint}s the file itself (see {@link TorchCheckpoint#info(String)}).
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long dataBegin, long dataEnd) {
 
