@@ -1,0 +1,101 @@
+package dev.flashvsr.engine.flashvsr.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flashvsr.engine.weights.FloatTensor;
+import dev.flashvsr.engine.weights.SafeTensorsFile;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The DiT graphs in ONNX Runtime against the golden 4-call streaming run (README section 3). */
+class DitGraphTest {
+    private static final float TOLERANCE = 1e-4f;
+    private static DitGolden golden;
+    private static DitConstants constants;
+
+    @BeforeAll
+    static void open() throws Exception {
+        golden = DitGolden.open();
+        constants = golden.constants();
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        golden.close();
+    }
+
+    @Test
+    void denseAttentionMatchesGoldenEveryCall() throws Exception {
+        List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
+                call -> BlockMaskBuilder.dense(), true);
+        for (int call = 0; call < out.size(); call++) {
+            float err = DitStreamRun.maxAbsDiff(golden.dense.readTensor("call" + call + ".noise_pred").data(),
+                    out.get(call).get("noise_pred").toFloats());
+            System.out.printf("dense FP32 call %d: max |noise_pred - golden| = %.3g%n", call, err);
+            assertTrue(err <= TOLERANCE, "call " + call + ": " + err);
+            for (int l = 0; l < golden.dims.layers(); l++) {
+                OrtValues.Value mask = out.get(call).get("block_mask_" + l);
+                boolean[] all = new boolean[mask.toBooleans().length];
+                Arrays.fill(all, true);
+                assertArrayEquals(all, mask.toBooleans());
+            }
+        }
+    }
+
+    @Test
+    void goldenBlockMasksReproduceLcsaOutputsEveryCall() throws Exception {
+        List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
+                call -> goldenMasks(golden.lcsa, call), true);
+        for (int call = 0; call < out.size(); call++) {
+            float err = DitStreamRun.maxAbsDiff(golden.lcsa.readTensor("call" + call + ".noise_pred").data(),
+                    out.get(call).get("noise_pred").toFloats());
+            System.out.printf("LCSA (golden masks) FP32 call %d: max |noise_pred - golden| = %.3g%n", call, err);
+            assertTrue(err <= TOLERANCE, "call " + call + ": " + err);
+            for (int l = 0; l < golden.dims.layers(); l++) {
+                FloatTensor expected = golden.lcsa.readTensor("call" + call + ".block_mask.layer" + l);
+                OrtValues.Value mask = out.get(call).get("block_mask_" + l);
+                assertArrayEquals(expected.shape(), mask.shape());
+                assertArrayEquals(booleans(expected.data()), mask.toBooleans());
+            }
+        }
+    }
+
+    @Test
+    void cacheOutputsHaveTheDocumentedLayout() throws Exception {
+        List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
+                call -> BlockMaskBuilder.dense(), false);
+        int groupTokens = (golden.latentHeight / golden.dims.patchH()) * (golden.latentWidth / golden.dims.patchW())
+                * golden.dims.blockFrames();
+        long[] cacheShape = {1, golden.dims.heads(), (long) golden.firstChunkGroups() * groupTokens,
+            golden.dims.headDim()};
+        for (Map<String, OrtValues.Value> call : out) {
+            assertArrayEquals(cacheShape, call.get("k_cache_0_out").shape());
+            assertArrayEquals(cacheShape, call.get("v_cache_1_out").shape());
+            assertEquals(1 + 2 * golden.dims.layers(), call.size(), "noise_pred and the caches, no mask outputs");
+        }
+    }
+
+    /** A mask builder that returns the golden mask of {@code call} as a constant. */
+    static BlockMaskBuilder goldenMasks(SafeTensorsFile lcsa, int call) {
+        return (b, layer, q, k, layout) -> {
+            FloatTensor mask = lcsa.readTensor("call" + call + ".block_mask.layer" + layer);
+            long[] shape = {layout.heads(), layout.queryBlocks(), layout.keyBlocks()};
+            assertArrayEquals(shape, mask.shape(), "golden mask shape of call " + call + " layer " + layer);
+            return b.boolInitializer(b.fresh("golden_block_mask_" + layer), booleans(mask.data()), shape);
+        };
+    }
+
+    private static boolean[] booleans(float[] values) {
+        boolean[] out = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i] != 0;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.flashvsr.engine.flashvsr.graph;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.flashvsr.engine.weights.FloatTensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/** Runs the golden call schedule through the DiT graphs, feeding each call's cache outputs to the next. */
+final class DitStreamRun {
+    private DitStreamRun() {
+    }
+
+    /**
+     * @param masksForCall the mask builder of each call (a graph is built per call when they differ)
+     * @return the outputs of every call
+     */
+    static List<Map<String, OrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
+            IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs) throws OrtException {
+        List<Map<String, OrtValues.Value>> outputs = new ArrayList<>();
+        Map<String, OrtValues.Value> caches = new HashMap<>();
+        for (int call = 0; call < g.framesPerCall.length; call++) {
+            DitGraphSpec spec = g.spec(call, precision, masksForCall.apply(call));
+            if (maskOutputs) {
+                spec = spec.withBlockMaskOutputs();
+            }
+            byte[] model = DitGraph.build(g.weights, constants, g.dims, spec).toByteArray();
+            Map<String, OrtValues.Value> in = new HashMap<>(caches);
+            FloatTensor x = g.inputs.readTensor("call" + call + ".x");
+            FloatTensor lq = g.inputs.readTensor("call" + call + ".lq_tokens");
+            in.put("x", OrtValues.Value.floats(x.data(), x.shape()));
+            in.put("lq_tokens", OrtValues.Value.floats(lq.data(), lq.shape()));
+            long[] positions = g.positions(call);
+            in.put("t_positions", OrtValues.Value.longs(positions, positions.length));
+            Map<String, OrtValues.Value> out;
+            try (OrtSession session = OrtValues.session(model)) {
+                out = OrtValues.run(session, in);
+            }
+            caches.clear();
+            for (int l = 0; l < g.dims.layers(); l++) {
+                caches.put("k_cache_" + l, out.get("k_cache_" + l + "_out"));
+                caches.put("v_cache_" + l, out.get("v_cache_" + l + "_out"));
+            }
+            outputs.add(out);
+        }
+        return outputs;
+    }
+
+    static float maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new AssertionError("length " + a.length + " != " + b.length);
+        }
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            float d = Math.abs(a[i] - b[i]);
+            if (!(d <= max)) {
+                max = Float.isNaN(d) ? Float.NaN : d;
+                if (Float.isNaN(d)) {
+                    return d;
+                }
+            }
+        }
+        return max;
+    }
+}
