@@ -16,6 +16,7 @@ public interface BlockMaskBuilder {
      * @param q float32 [heads, queryTokens, head_dim]: the queries after RMSNorm and RoPE, in block
      *          order, not scaled
      * @param k float32 [heads, keyTokens, head_dim]: the keys likewise (cache first, then current)
+     *          (both are final when this is called, so a builder may declare them graph outputs)
      */
     String build(OnnxGraphBuilder b, int layer, String q, String k, AttentionBlockLayout layout);
 

@@ -70,11 +70,15 @@ final class DitBlockGraph {
         String v = perHead(ops.toCompute(ops.linear(normed, p + "self_attn.v", linear(p + "self_attn.v"))));
         String keys = withCache(kCache, k);
         String values = withCache(vCache, v);
+        // Every use of q and keys comes before the mask builder, which may declare them graph outputs (renaming them).
+        String scaledQ = ops.mul(q, ops.scalar((float) (1 / Math.sqrt(dims.headDim()))));
+        String keysT = ops.transpose(keys, 0, 2, 1);
+        String kCacheOut = cacheOutput(keys);
+        String vCacheOut = cacheOutput(values);
         String mask = wantMask || !masks.allowsAllBlocks()
                 ? masks.build(ops.b, layer, q, ops.toFloat(keys), layout) : null;
-        String attention = AttentionGraph.attend(ops, ops.mul(q, ops.scalar((float) (1 / Math.sqrt(dims.headDim())))),
-                ops.transpose(keys, 0, 2, 1), values, masks.allowsAllBlocks() ? null : mask, layout, dims.heads(),
-                grid.tokens(), dims.headDim());
+        String attention = AttentionGraph.attend(ops, scaledQ, keysT, values, masks.allowsAllBlocks() ? null : mask,
+                layout, dims.heads(), grid.tokens(), dims.headDim());
         String selfOut = ops.linearFromCompute(attention, p + "self_attn.o", linear(p + "self_attn.o"));
         x = ops.add(x, ops.gate(selfOut, modulation, 2, dim));
 
@@ -92,7 +96,7 @@ final class DitBlockGraph {
         String ffn = ops.linear(hidden, p + "ffn.2", weights.linear(p + "ffn.2", dims.ffnDim(), dim));
         x = ops.add(x, ops.gate(ffn, modulation, 5, dim));
 
-        return new Result(x, cacheOutput(keys), cacheOutput(values), mask);
+        return new Result(x, kCacheOut, vCacheOut, mask);
     }
 
     private DitWeights.Linear linear(String prefix) {

@@ -14,8 +14,10 @@ import dev.flashvsr.engine.weights.WeightSource;
  * <li>{@code x} float [1, 16, T, h, w]: noise latents;
  * <li>{@code lq_tokens} float [1, N, C]: LQ-projector tokens in (frame, row, column) order, added
  *     after patch embedding, before block 0;
- * <li>{@code t_positions} int64 [T]: absolute temporal RoPE positions (chunk 0: 0..5; chunk K: 4+2K,
- *     5+2K; a runner may rebase them, only differences matter to attention within the cache);
+ * <li>{@code t_positions} int64 [T]: absolute temporal RoPE positions, gathered from a table of
+ *     {@code ropePositions} (1024) entries (chunk 0: 0..5; chunk K: 4+2K, 5+2K). An input so that a
+ *     runner can rebase them for unlimited streams: RoPE makes attention depend only on the
+ *     differences between query and key positions (cached keys keep the rotation of their call);
  * <li>{@code k_cache_<l>}, {@code v_cache_<l>} (later chunks only), compute type
  *     [1, heads, cacheGroups * S * 128, head_dim]: per-layer keys (after norm_k and RoPE) and values
  *     in attention-block order (see {@link DitTokenGrid}), oldest group first.

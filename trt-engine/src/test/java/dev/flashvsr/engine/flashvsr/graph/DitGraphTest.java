@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OrtSession;
+import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.SafeTensorsFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The DiT graphs in ONNX Runtime against the golden 4-call streaming run (README section 3). */
 class DitGraphTest {
@@ -34,12 +39,20 @@ class DitGraphTest {
     void denseAttentionMatchesGoldenEveryCall() throws Exception {
         List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
                 call -> BlockMaskBuilder.dense(), true);
+        // Cache layout: [1, heads, groups x S blocks x 128 tokens (block order, oldest group first), head_dim].
+        int groupTokens = (golden.latentHeight / golden.dims.patchH()) * (golden.latentWidth / golden.dims.patchW())
+                * golden.dims.blockFrames();
+        long[] cacheShape = {1, golden.dims.heads(), (long) golden.firstChunkGroups() * groupTokens,
+            golden.dims.headDim()};
         for (int call = 0; call < out.size(); call++) {
             float err = DitStreamRun.maxAbsDiff(golden.dense.readTensor("call" + call + ".noise_pred").data(),
                     out.get(call).get("noise_pred").toFloats());
             System.out.printf("dense FP32 call %d: max |noise_pred - golden| = %.3g%n", call, err);
             assertTrue(err <= TOLERANCE, "call " + call + ": " + err);
+            assertEquals(1 + 3 * golden.dims.layers(), out.get(call).size(), "noise_pred, 2 caches and a mask per layer");
             for (int l = 0; l < golden.dims.layers(); l++) {
+                assertArrayEquals(cacheShape, out.get(call).get("k_cache_" + l + "_out").shape());
+                assertArrayEquals(cacheShape, out.get(call).get("v_cache_" + l + "_out").shape());
                 OrtValues.Value mask = out.get(call).get("block_mask_" + l);
                 boolean[] all = new boolean[mask.toBooleans().length];
                 Arrays.fill(all, true);
@@ -67,17 +80,24 @@ class DitGraphTest {
     }
 
     @Test
-    void cacheOutputsHaveTheDocumentedLayout() throws Exception {
-        List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
-                call -> BlockMaskBuilder.dense(), false);
-        int groupTokens = (golden.latentHeight / golden.dims.patchH()) * (golden.latentWidth / golden.dims.patchW())
-                * golden.dims.blockFrames();
-        long[] cacheShape = {1, golden.dims.heads(), (long) golden.firstChunkGroups() * groupTokens,
-            golden.dims.headDim()};
-        for (Map<String, OrtValues.Value> call : out) {
-            assertArrayEquals(cacheShape, call.get("k_cache_0_out").shape());
-            assertArrayEquals(cacheShape, call.get("v_cache_1_out").shape());
-            assertEquals(1 + 2 * golden.dims.layers(), call.size(), "noise_pred and the caches, no mask outputs");
+    void externalWeightsGiveTheSameOutputs(@TempDir Path dir) throws Exception {
+        DitGraphSpec spec = golden.spec(0, DitPrecision.FP32, BlockMaskBuilder.dense());
+        OnnxGraphBuilder b = new OnnxGraphBuilder("flashvsr_dit").externalData(dir.resolve("dit.data"), 1024);
+        DitGraph.build(b, golden.weights, constants, golden.dims, spec);
+        Path model = dir.resolve("dit.onnx");
+        b.save(model);
+        assertTrue(Files.size(model) < Files.size(dir.resolve("dit.data")), "the weights live in the data file");
+        FloatTensor x = golden.inputs.readTensor("call0.x");
+        FloatTensor lq = golden.inputs.readTensor("call0.lq_tokens");
+        long[] positions = golden.positions(0);
+        Map<String, OrtValues.Value> in = Map.of("x", OrtValues.Value.floats(x.data(), x.shape()),
+                "lq_tokens", OrtValues.Value.floats(lq.data(), lq.shape()),
+                "t_positions", OrtValues.Value.longs(positions, positions.length));
+        try (OrtSession external = OrtValues.session(model.toString());
+                OrtSession embedded = OrtValues.session(DitGraph.build(golden.weights, constants, golden.dims, spec)
+                        .toByteArray())) {
+            assertArrayEquals(OrtValues.run(embedded, in).get("noise_pred").toFloats(),
+                    OrtValues.run(external, in).get("noise_pred").toFloats());
         }
     }
 

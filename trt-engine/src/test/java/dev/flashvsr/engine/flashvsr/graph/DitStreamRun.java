@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.flashvsr.graph;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.flashvsr.engine.weights.FloatTensor;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /** Runs the golden call schedule through the DiT graphs, feeding each call's cache outputs to the next. */
 final class DitStreamRun {
@@ -20,6 +22,13 @@ final class DitStreamRun {
      */
     static List<Map<String, OrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
             IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs) throws OrtException {
+        return run(g, constants, precision, masksForCall, maskOutputs, UnaryOperator.identity());
+    }
+
+    /** As above, running {@code rewrite(model)} instead of each model. */
+    static List<Map<String, OrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
+            IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs, UnaryOperator<ModelProto> rewrite)
+            throws OrtException {
         List<Map<String, OrtValues.Value>> outputs = new ArrayList<>();
         Map<String, OrtValues.Value> caches = new HashMap<>();
         for (int call = 0; call < g.framesPerCall.length; call++) {
@@ -27,7 +36,7 @@ final class DitStreamRun {
             if (maskOutputs) {
                 spec = spec.withBlockMaskOutputs();
             }
-            byte[] model = DitGraph.build(g.weights, constants, g.dims, spec).toByteArray();
+            byte[] model = rewrite.apply(DitGraph.build(g.weights, constants, g.dims, spec).build()).toByteArray();
             Map<String, OrtValues.Value> in = new HashMap<>(caches);
             FloatTensor x = g.inputs.readTensor("call" + call + ".x");
             FloatTensor lq = g.inputs.readTensor("call" + call + ".lq_tokens");
@@ -49,6 +58,7 @@ final class DitStreamRun {
         return outputs;
     }
 
+    /** Largest |a - b|; NaN if any difference is NaN. */
     static float maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("length " + a.length + " != " + b.length);
@@ -56,12 +66,10 @@ final class DitStreamRun {
         float max = 0;
         for (int i = 0; i < a.length; i++) {
             float d = Math.abs(a[i] - b[i]);
-            if (!(d <= max)) {
-                max = Float.isNaN(d) ? Float.NaN : d;
-                if (Float.isNaN(d)) {
-                    return d;
-                }
+            if (Float.isNaN(d)) {
+                return d;
             }
+            max = Math.max(max, d);
         }
         return max;
     }
