@@ -41,9 +41,9 @@ class AttentionGraphTest {
                 b.boolInitializer("mask", mask, heads, layout.queryBlocks(), layout.keyBlocks()), layout, heads, nq, hd);
         b.output(out, "out", nq, heads * hd);
         float[] actual;
-        try (OrtSession session = OrtValues.session(b.toByteArray())) {
-            actual = OrtValues.run(session, Map.of("q", OrtValues.Value.floats(q, heads, nq, hd),
-                    "k", OrtValues.Value.floats(k, heads, nk, hd), "v", OrtValues.Value.floats(v, heads, nk, hd)))
+        try (OrtSession session = DitOrtValues.session(b.toByteArray())) {
+            actual = DitOrtValues.run(session, Map.of("q", DitOrtValues.Value.floats(q, heads, nq, hd),
+                    "k", DitOrtValues.Value.floats(k, heads, nk, hd), "v", DitOrtValues.Value.floats(v, heads, nk, hd)))
                     .get("out").toFloats();
         }
 

@@ -37,7 +37,7 @@ class DitGraphTest {
 
     @Test
     void denseAttentionMatchesGoldenEveryCall() throws Exception {
-        List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
                 call -> BlockMaskBuilder.dense(), true);
         // Cache layout: [1, heads, groups x S blocks x 128 tokens (block order, oldest group first), head_dim].
         int groupTokens = (golden.latentHeight / golden.dims.patchH()) * (golden.latentWidth / golden.dims.patchW())
@@ -53,7 +53,7 @@ class DitGraphTest {
             for (int l = 0; l < golden.dims.layers(); l++) {
                 assertArrayEquals(cacheShape, out.get(call).get("k_cache_" + l + "_out").shape());
                 assertArrayEquals(cacheShape, out.get(call).get("v_cache_" + l + "_out").shape());
-                OrtValues.Value mask = out.get(call).get("block_mask_" + l);
+                DitOrtValues.Value mask = out.get(call).get("block_mask_" + l);
                 boolean[] all = new boolean[mask.toBooleans().length];
                 Arrays.fill(all, true);
                 assertArrayEquals(all, mask.toBooleans());
@@ -63,7 +63,7 @@ class DitGraphTest {
 
     @Test
     void goldenBlockMasksReproduceLcsaOutputsEveryCall() throws Exception {
-        List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
                 call -> goldenMasks(golden.lcsa, call), true);
         for (int call = 0; call < out.size(); call++) {
             float err = DitStreamRun.maxAbsDiff(golden.lcsa.readTensor("call" + call + ".noise_pred").data(),
@@ -72,7 +72,7 @@ class DitGraphTest {
             assertTrue(err <= TOLERANCE, "call " + call + ": " + err);
             for (int l = 0; l < golden.dims.layers(); l++) {
                 FloatTensor expected = golden.lcsa.readTensor("call" + call + ".block_mask.layer" + l);
-                OrtValues.Value mask = out.get(call).get("block_mask_" + l);
+                DitOrtValues.Value mask = out.get(call).get("block_mask_" + l);
                 assertArrayEquals(expected.shape(), mask.shape());
                 assertArrayEquals(booleans(expected.data()), mask.toBooleans());
             }
@@ -90,14 +90,14 @@ class DitGraphTest {
         FloatTensor x = golden.inputs.readTensor("call0.x");
         FloatTensor lq = golden.inputs.readTensor("call0.lq_tokens");
         long[] positions = golden.positions(0);
-        Map<String, OrtValues.Value> in = Map.of("x", OrtValues.Value.floats(x.data(), x.shape()),
-                "lq_tokens", OrtValues.Value.floats(lq.data(), lq.shape()),
-                "t_positions", OrtValues.Value.longs(positions, positions.length));
-        try (OrtSession external = OrtValues.session(model.toString());
-                OrtSession embedded = OrtValues.session(DitGraph.build(golden.weights, constants, golden.dims, spec)
+        Map<String, DitOrtValues.Value> in = Map.of("x", DitOrtValues.Value.floats(x.data(), x.shape()),
+                "lq_tokens", DitOrtValues.Value.floats(lq.data(), lq.shape()),
+                "t_positions", DitOrtValues.Value.longs(positions, positions.length));
+        try (OrtSession external = DitOrtValues.session(model.toString());
+                OrtSession embedded = DitOrtValues.session(DitGraph.build(golden.weights, constants, golden.dims, spec)
                         .toByteArray())) {
-            assertArrayEquals(OrtValues.run(embedded, in).get("noise_pred").toFloats(),
-                    OrtValues.run(external, in).get("noise_pred").toFloats());
+            assertArrayEquals(DitOrtValues.run(embedded, in).get("noise_pred").toFloats(),
+                    DitOrtValues.run(external, in).get("noise_pred").toFloats());
         }
     }
 

@@ -26,7 +26,7 @@ class DitPrecisionTest {
     private static final float BF16_TOLERANCE = 8e-2f;
     private static DitGolden golden;
     private static DitConstants constants;
-    private static List<Map<String, OrtValues.Value>> fp32;
+    private static List<Map<String, DitOrtValues.Value>> fp32;
 
     @BeforeAll
     static void open() throws Exception {
@@ -43,7 +43,7 @@ class DitPrecisionTest {
 
     @Test
     void fp16StaysCloseToFp32() throws Exception {
-        List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP16,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP16,
                 call -> DitGraphTest.goldenMasks(golden.lcsa, call), false);
         assertEquals(OnnxJavaType.FLOAT16, out.get(0).get("k_cache_0_out").type(), "caches are stored in FP16");
         compare(DitPrecision.FP16, out, FP16_TOLERANCE);
@@ -57,13 +57,13 @@ class DitPrecisionTest {
      */
     @Test
     void bf16WithEmulatedMatMulStaysCloseToFp32() throws Exception {
-        List<Map<String, OrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.BF16,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.BF16,
                 call -> DitGraphTest.goldenMasks(golden.lcsa, call), false, DitPrecisionTest::floatMatMuls);
         assertEquals(OnnxJavaType.BFLOAT16, out.get(0).get("k_cache_0_out").type(), "caches are stored in BF16");
         compare(DitPrecision.BF16, out, BF16_TOLERANCE);
     }
 
-    private static void compare(DitPrecision p, List<Map<String, OrtValues.Value>> out, float tolerance) {
+    private static void compare(DitPrecision p, List<Map<String, DitOrtValues.Value>> out, float tolerance) {
         for (int call = 0; call < out.size(); call++) {
             float err = DitStreamRun.maxAbsDiff(fp32.get(call).get("noise_pred").toFloats(),
                     out.get(call).get("noise_pred").toFloats());

@@ -20,33 +20,33 @@ final class DitStreamRun {
      * @param masksForCall the mask builder of each call (a graph is built per call when they differ)
      * @return the outputs of every call
      */
-    static List<Map<String, OrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
+    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
             IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs) throws OrtException {
         return run(g, constants, precision, masksForCall, maskOutputs, UnaryOperator.identity());
     }
 
     /** As above, running {@code rewrite(model)} instead of each model. */
-    static List<Map<String, OrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
+    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
             IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs, UnaryOperator<ModelProto> rewrite)
             throws OrtException {
-        List<Map<String, OrtValues.Value>> outputs = new ArrayList<>();
-        Map<String, OrtValues.Value> caches = new HashMap<>();
+        List<Map<String, DitOrtValues.Value>> outputs = new ArrayList<>();
+        Map<String, DitOrtValues.Value> caches = new HashMap<>();
         for (int call = 0; call < g.framesPerCall.length; call++) {
             DitGraphSpec spec = g.spec(call, precision, masksForCall.apply(call));
             if (maskOutputs) {
                 spec = spec.withBlockMaskOutputs();
             }
             byte[] model = rewrite.apply(DitGraph.build(g.weights, constants, g.dims, spec).build()).toByteArray();
-            Map<String, OrtValues.Value> in = new HashMap<>(caches);
+            Map<String, DitOrtValues.Value> in = new HashMap<>(caches);
             FloatTensor x = g.inputs.readTensor("call" + call + ".x");
             FloatTensor lq = g.inputs.readTensor("call" + call + ".lq_tokens");
-            in.put("x", OrtValues.Value.floats(x.data(), x.shape()));
-            in.put("lq_tokens", OrtValues.Value.floats(lq.data(), lq.shape()));
+            in.put("x", DitOrtValues.Value.floats(x.data(), x.shape()));
+            in.put("lq_tokens", DitOrtValues.Value.floats(lq.data(), lq.shape()));
             long[] positions = g.positions(call);
-            in.put("t_positions", OrtValues.Value.longs(positions, positions.length));
-            Map<String, OrtValues.Value> out;
-            try (OrtSession session = OrtValues.session(model)) {
-                out = OrtValues.run(session, in);
+            in.put("t_positions", DitOrtValues.Value.longs(positions, positions.length));
+            Map<String, DitOrtValues.Value> out;
+            try (OrtSession session = DitOrtValues.session(model)) {
+                out = DitOrtValues.run(session, in);
             }
             caches.clear();
             for (int l = 0; l < g.dims.layers(); l++) {

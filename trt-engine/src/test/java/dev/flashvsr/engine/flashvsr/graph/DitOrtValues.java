@@ -14,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Runs ONNX Runtime (CPU) sessions on typed host tensors, copying every output back to the heap. */
-final class OrtValues {
+final class DitOrtValues {
     static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-    private OrtValues() {
+    private DitOrtValues() {
     }
 
     /** A host tensor: element type, shape, little-endian (native) bytes. */
