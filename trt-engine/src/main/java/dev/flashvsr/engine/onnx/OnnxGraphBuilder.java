@@ -13,7 +13,13 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import dev.flashvsr.engine.weights.FloatTensor;
 import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -45,6 +51,9 @@ public final class OnnxGraphBuilder {
     private final Set<String> names = new HashSet<>();
     private int counter;
     private String docString = "";
+    private Path externalDataFile;
+    private long externalMinBytes;
+    private long externalDataSize;
 
     public OnnxGraphBuilder(String graphName) {
         this.graphName = graphName;
@@ -97,7 +106,7 @@ public final class OnnxGraphBuilder {
         claim(name);
         ByteBuffer bytes = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(data);
-        initializers.add(tensor(name, TensorProto.DataType.FLOAT, shape, bytes));
+        addInitializer(tensor(name, TensorProto.DataType.FLOAT, shape, bytes));
         return name;
     }
 
@@ -110,7 +119,7 @@ public final class OnnxGraphBuilder {
         claim(name);
         ByteBuffer bytes = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asLongBuffer().put(data);
-        initializers.add(tensor(name, TensorProto.DataType.INT64, new long[] {data.length}, bytes));
+        addInitializer(tensor(name, TensorProto.DataType.INT64, new long[] {data.length}, bytes));
         return name;
     }
 
@@ -434,7 +443,7 @@ public final class OnnxGraphBuilder {
                     + count + " elements of shape " + Arrays.toString(shape));
         }
         claim(name);
-        initializers.add(tensor(name, type, shape, littleEndian.slice()));
+        addInitializer(tensor(name, type, shape, littleEndian.slice()));
         return name;
     }
 
@@ -455,5 +464,171 @@ public final class OnnxGraphBuilder {
         attributes.values().forEach(node::addAttribute);
         nodes.add(node);
         return List.copyOf(nodeOutputs);
+    }
+
+    // ---------------------------------------------------------------- typed values, external data
+
+    /** Declares a graph input of element type {@code type} (INT64 positions, FLOAT16 caches...); dims as in {@link #input}. */
+    public String typedInput(String name, TensorProto.DataType type, Object... dims) {
+        input(name, dims);
+        inputs.set(inputs.size() - 1, withElementType(inputs.get(inputs.size() - 1), type));
+        return name;
+    }
+
+    /** As {@link #output}, for an output of element type {@code type} (BOOL masks, FLOAT16 caches...). */
+    public String typedOutput(String value, String name, TensorProto.DataType type, Object... dims) {
+        String produced = output(value, name, dims);
+        outputs.set(outputs.size() - 1, withElementType(outputs.get(outputs.size() - 1), type));
+        return produced;
+    }
+
+    /**
+     * Adds an initializer of float values stored as {@code type}: FLOAT, FLOAT16 or BFLOAT16 (both
+     * rounded to nearest even, as a runtime's Cast does).
+     */
+    public String initializer(String name, TensorProto.DataType type, float[] data, long... shape) {
+        if (type == TensorProto.DataType.FLOAT) {
+            return initializer(name, data, shape);
+        }
+        boolean half = type == TensorProto.DataType.FLOAT16;
+        if (!half && type != TensorProto.DataType.BFLOAT16) {
+            throw new IllegalArgumentException("initializer '" + name + "': float data cannot be stored as " + type);
+        }
+        checkCount(name, data.length, shape);
+        claim(name);
+        ByteBuffer bytes = ByteBuffer.allocate(2 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : data) {
+            bytes.putShort(half ? toFloat16(v) : toBfloat16(v));
+        }
+        addInitializer(tensor(name, type, shape, bytes));
+        return name;
+    }
+
+    /** Adds an int64 initializer of any shape (an empty shape makes a scalar). */
+    public String int64Tensor(String name, long[] data, long... shape) {
+        checkCount(name, data.length, shape);
+        claim(name);
+        ByteBuffer bytes = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asLongBuffer().put(data);
+        addInitializer(tensor(name, TensorProto.DataType.INT64, shape, bytes));
+        return name;
+    }
+
+    /** Adds a BOOL initializer (one byte per value). */
+    public String boolInitializer(String name, boolean[] data, long... shape) {
+        checkCount(name, data.length, shape);
+        claim(name);
+        ByteBuffer bytes = ByteBuffer.allocate(data.length);
+        for (boolean v : data) {
+            bytes.put((byte) (v ? 1 : 0));
+        }
+        addInitializer(tensor(name, TensorProto.DataType.BOOL, shape, bytes));
+        return name;
+    }
+
+    /**
+     * From now on, initializers of at least {@code minBytes} bytes are appended to {@code dataFile}
+     * (created or truncated here) as ONNX external data instead of being held in the model: each
+     * gets {@code data_location = EXTERNAL} and the entries {@code location} (the data file's name),
+     * {@code offset} (aligned to 4096 bytes, so runtimes can map it) and {@code length}. The model
+     * must then be written to the data file's folder (see {@link #save}); this lets models exceed
+     * protobuf's 2 GB limit, and the weights never stay in the heap.
+     */
+    public OnnxGraphBuilder externalData(Path dataFile, long minBytes) {
+        try {
+            Files.write(dataFile, new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create external data file " + dataFile, e);
+        }
+        externalDataFile = dataFile.toAbsolutePath();
+        externalMinBytes = minBytes;
+        externalDataSize = 0;
+        return this;
+    }
+
+    /**
+     * Writes the model to {@code modelFile}; with {@link #externalData} it must lie in the data
+     * file's folder, since the locations are relative to the model.
+     */
+    public void save(Path modelFile) throws IOException {
+        Path folder = modelFile.toAbsolutePath().getParent();
+        if (externalDataFile != null && !externalDataFile.getParent().equals(folder)) {
+            throw new IllegalArgumentException("model " + modelFile + " must be written to the folder of its external data "
+                    + externalDataFile.getParent());
+        }
+        Files.write(modelFile, toByteArray());
+    }
+
+    private void addInitializer(TensorProto tensor) {
+        ByteString data = tensor.getRawData();
+        if (externalDataFile == null || data.size() < externalMinBytes) {
+            initializers.add(tensor);
+            return;
+        }
+        long offset = (externalDataSize + 4095) / 4096 * 4096;
+        try (FileChannel channel = FileChannel.open(externalDataFile, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = data.asReadOnlyByteBuffer();
+            long position = offset;
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write initializer '" + tensor.getName() + "' to " + externalDataFile, e);
+        }
+        externalDataSize = offset + data.size();
+        initializers.add(tensor.toBuilder().clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry("location", externalDataFile.getFileName().toString()))
+                .addExternalData(entry("offset", Long.toString(offset)))
+                .addExternalData(entry("length", Integer.toString(data.size())))
+                .build());
+    }
+
+    private static StringStringEntryProto entry(String key, String value) {
+        return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    private static void checkCount(String name, int length, long[] shape) {
+        long count = FloatTensor.elementCount(shape);
+        if (count != length) {
+            throw new IllegalArgumentException("initializer '" + name + "': shape " + Arrays.toString(shape)
+                    + " holds " + count + " values but data has " + length);
+        }
+    }
+
+    private static ValueInfoProto withElementType(ValueInfoProto info, TensorProto.DataType type) {
+        ValueInfoProto.Builder b = info.toBuilder();
+        b.getTypeBuilder().getTensorTypeBuilder().setElemType(type.getNumber());
+        return b.build();
+    }
+
+    /** IEEE binary16 bits of {@code v}, rounded to nearest even; overflow gives infinity. */
+    static short toFloat16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        int sign = (bits >>> 16) & 0x8000;
+        int exponent = (bits >>> 23) & 0xff;
+        int mantissa = bits & 0x7fffff;
+        if (exponent == 0xff) {
+            return (short) (sign | 0x7c00 | (mantissa != 0 ? 0x200 : 0));
+        }
+        int halfExponent = exponent - 112;
+        if (halfExponent <= 0) {
+            // Subnormal (or zero) half: a multiple of 2^-24; rint rounds to nearest even and 1024 is the smallest normal.
+            return (short) (sign | (int) Math.rint(Math.abs((double) v) * 0x1p24));
+        }
+        int rounded = (halfExponent << 10) | (mantissa >>> 13);
+        int rest = mantissa & 0x1fff;
+        if (rest > 0x1000 || (rest == 0x1000 && (rounded & 1) != 0)) {
+            rounded++; // a carry into the exponent is still the right value (up to infinity)
+        }
+        return (short) (sign | Math.min(rounded, 0x7c00));
+    }
+
+    /** bfloat16 bits of {@code v} (the top half of the float), rounded to nearest even. */
+    static short toBfloat16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        if (Float.isNaN(v)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
     }
 }
