@@ -91,10 +91,14 @@ final class FlashVsrStream {
         for (int i = 0; i < frames.size(); i++) {
             float[] frame = frames.get(i);
             for (int j = 0; j < frame.length; j++) {
-                frame[j] = Math.max(-1f, Math.min(1f, frame[j] * 2 - 1));
+                frame[j] = frame[j] * 2 - 1;
             }
             if (colorFix != null) {
-                colorFix.apply(frame, inputs.get(firstFrame + i), frame);
+                colorFix.apply(frame, inputs.get(firstFrame + i), frame); // clamps to [-1, 1] too
+            } else {
+                for (int j = 0; j < frame.length; j++) {
+                    frame[j] = Math.max(-1f, Math.min(1f, frame[j]));
+                }
             }
         }
         inputs.headMap(ChunkSchedule.firstOutput(k + 1)).clear();
@@ -173,6 +177,9 @@ final class FlashVsrStream {
         TcDecoderGraph decoder = k == 0 ? graphs.decoderFirst() : graphs.decoderLater();
         if (k == 0) {
             cond = TcDecoderGraph.padCond(cond, condFrames, graphs.height(), graphs.width(), decoder.params());
+            for (var memory : decoder.states()) { // the memory before the first frame is zero
+                state.put(memory.input(), new StreamState.Value(new float[memory.size()], memory.shape()));
+            }
         }
         float[] out = (k == 0 ? graphs.decFirst() : graphs.decLater()).run(Map.of(
                 TcDecoderGraph.LATENTS, GraphStep.Input.of(ntchw, decoder.latentsShape()),
