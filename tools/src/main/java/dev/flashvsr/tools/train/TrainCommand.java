@@ -74,6 +74,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "3e-3", description = "Peak Adam learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
+    @Option(names = "--init", paramLabel = "FILE",
+            description = "Start from these weights (.safetensors of the same architecture) instead of random ones.")
+    Path init;
+
     @Option(names = "--temporal-weight", paramLabel = "W", defaultValue = "0",
             description = "Weight of the flicker term: distance between the output's and the ground truth's"
                     + " frame-to-frame change (default: ${DEFAULT-VALUE}).")
@@ -142,7 +146,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         String commandLine = "flashvsr train " + String.join(" ", args);
         Trainer.Config cfg = new Trainer.Config(arch, seed, minutes, steps, threads, batch, patchSide, frames, reuse,
-                learningRate, temporalWeight, validateEvery, photos, poolVersions, vdir, vfiles, out, report, commandLine);
+                learningRate, temporalWeight, validateEvery, photos, poolVersions, vdir, vfiles, init, out, report, commandLine);
         PrintWriter log = spec.commandLine().getOut();
         log.println(commandLine);
         new Trainer(cfg, log).run();

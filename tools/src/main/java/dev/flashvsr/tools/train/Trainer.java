@@ -36,7 +36,7 @@ public final class Trainer {
                          int batch, int patch, int frames, int reuse, double learningRate, double temporalWeight,
                          double validateEveryMinutes,
                          List<Path> photos, int poolVersions, Path validationDir, List<String> validationFiles,
-                         Path out, Path report, String commandLine) {
+                         Path init, Path out, Path report, String commandLine) {
     }
 
     /** Results of a run. */
@@ -78,7 +78,11 @@ public final class Trainer {
         selfCheck(arch, cfg.patch(), log);
 
         Random init = new Random(cfg.seed());
-        DjlRecurrentSr.Parameters params = DjlRecurrentSr.Parameters.initial(arch, init, 1e-3);
+        DjlRecurrentSr.Parameters params = cfg.init() == null ? DjlRecurrentSr.Parameters.initial(arch, init, 1e-3)
+                : DjlRecurrentSr.Parameters.fromTensors(arch, dev.flashvsr.engine.weights.SafeTensors.readAll(cfg.init()));
+        if (cfg.init() != null) {
+            log.println("starting from the weights in " + cfg.init());
+        }
         Adam adam = new Adam(params);
         log.printf(Locale.ROOT, "parameters: %d; batch %d clips x %d frames of %dx%d low-res (%dx%d high-res)%n",
                 params.count(), cfg.batch(), cfg.frames(), cfg.patch(), cfg.patch(),
