@@ -6,7 +6,6 @@ import dev.flashvsr.engine.flashvsr.graph.DitConstants;
 import dev.flashvsr.engine.flashvsr.graph.DitDims;
 import dev.flashvsr.engine.flashvsr.graph.DitGraph;
 import dev.flashvsr.engine.flashvsr.graph.DitGraphSpec;
-import dev.flashvsr.engine.flashvsr.graph.DitPrecision;
 import dev.flashvsr.engine.flashvsr.graph.LcsaMask;
 import dev.flashvsr.engine.flashvsr.graph.LcsaParams;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
@@ -86,9 +85,9 @@ final class FlashVsrGraphs implements AutoCloseable {
         TcDecoderGraph decN = TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.CHUNK_LATENTS,
                 latentH, latentW, Precision.FP32);
         byte[] dit0 = DitGraph.build(pkg.dit(), constants, dims, DitGraphSpec.firstChunk(
-                ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen, DitPrecision.FP32, masks)).toByteArray();
+                ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen, Precision.FP32, masks)).toByteArray();
         byte[] ditN = DitGraph.build(pkg.dit(), constants, dims, DitGraphSpec.laterChunk(ChunkSchedule.CHUNK_LATENTS,
-                latentH, latentW, kvLen, kvLen, DitPrecision.FP32, masks)).toByteArray();
+                latentH, latentW, kvLen, kvLen, Precision.FP32, masks)).toByteArray();
         GraphStep[] steps = new GraphStep[5];
         try {
             steps[0] = new GraphStep("LQ projector", lqGraph.model(), threads);

@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import dev.flashvsr.engine.weights.FloatTensor;
+import dev.flashvsr.engine.weights.HalfFloats;
 import java.nio.ByteBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -407,11 +408,12 @@ public final class OnnxGraphBuilder {
         return t.setRawData(ByteString.copyFrom(bytes)).build();
     }
 
-    static AttributeProto intAttr(String name, long value) {
+    /** Node attributes, for op helpers built on this builder (see {@link #node}). */
+    public static AttributeProto intAttr(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
-    static AttributeProto ints(String name, long... values) {
+    public static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
             a.addInts(v);
@@ -419,32 +421,13 @@ public final class OnnxGraphBuilder {
         return a.build();
     }
 
-    static AttributeProto floatAttr(String name, float value) {
+    public static AttributeProto floatAttr(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
     }
 
-    static AttributeProto stringAttr(String name, String value) {
+    public static AttributeProto stringAttr(String name, String value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(ByteString.copyFromUtf8(value)).build();
-    }
-
-    // ---------------------------------------------------------------- typed initializers
-
-    /**
-     * Adds an initializer of element type {@code type} from raw little-endian element bytes
-     * (from the current position to the limit), e.g. FLOAT16 or BFLOAT16 weights that the caller
-     * encoded. The byte count must be a whole multiple of the element count.
-     */
-    public String rawInitializer(String name, TensorProto.DataType type, ByteBuffer littleEndian, long... shape) {
-        long count = FloatTensor.elementCount(shape);
-        int bytes = littleEndian.remaining();
-        if (count == 0 ? bytes != 0 : bytes % count != 0) {
-            throw new IllegalArgumentException("initializer '" + name + "': " + bytes + " bytes do not hold "
-                    + count + " elements of shape " + Arrays.toString(shape));
-        }
-        claim(name);
-        addInitializer(tensor(name, type, shape, littleEndian.slice()));
-        return name;
     }
 
     // ---------------------------------------------------------------- multi-output nodes
@@ -498,7 +481,7 @@ public final class OnnxGraphBuilder {
         claim(name);
         ByteBuffer bytes = ByteBuffer.allocate(2 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : data) {
-            bytes.putShort(half ? toFloat16(v) : toBfloat16(v));
+            bytes.putShort(half ? HalfFloats.floatToFloat16(v) : HalfFloats.floatToBfloat16(v));
         }
         addInitializer(tensor(name, type, shape, bytes));
         return name;
@@ -599,36 +582,5 @@ public final class OnnxGraphBuilder {
         ValueInfoProto.Builder b = info.toBuilder();
         b.getTypeBuilder().getTensorTypeBuilder().setElemType(type.getNumber());
         return b.build();
-    }
-
-    /** IEEE binary16 bits of {@code v}, rounded to nearest even; overflow gives infinity. */
-    static short toFloat16(float v) {
-        int bits = Float.floatToRawIntBits(v);
-        int sign = (bits >>> 16) & 0x8000;
-        int exponent = (bits >>> 23) & 0xff;
-        int mantissa = bits & 0x7fffff;
-        if (exponent == 0xff) {
-            return (short) (sign | 0x7c00 | (mantissa != 0 ? 0x200 : 0));
-        }
-        int halfExponent = exponent - 112;
-        if (halfExponent <= 0) {
-            // Subnormal (or zero) half: a multiple of 2^-24; rint rounds to nearest even and 1024 is the smallest normal.
-            return (short) (sign | (int) Math.rint(Math.abs((double) v) * 0x1p24));
-        }
-        int rounded = (halfExponent << 10) | (mantissa >>> 13);
-        int rest = mantissa & 0x1fff;
-        if (rest > 0x1000 || (rest == 0x1000 && (rounded & 1) != 0)) {
-            rounded++; // a carry into the exponent is still the right value (up to infinity)
-        }
-        return (short) (sign | Math.min(rounded, 0x7c00));
-    }
-
-    /** bfloat16 bits of {@code v} (the top half of the float), rounded to nearest even. */
-    static short toBfloat16(float v) {
-        int bits = Float.floatToRawIntBits(v);
-        if (Float.isNaN(v)) {
-            return (short) ((bits >>> 16) | 0x40);
-        }
-        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
     }
 }

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** External initializer data, typed values and the float16/bfloat16 conversions of OnnxGraphBuilder. */
+/** External initializer data and typed values of OnnxGraphBuilder. */
 class OnnxGraphBuilderExternalDataTest {
 
     @Test
@@ -92,38 +92,6 @@ class OnnxGraphBuilderExternalDataTest {
         assertEquals("4096", b.getExternalDataList().stream().filter(e -> e.getKey().equals("offset")).findFirst()
                 .orElseThrow().getValue());
         assertEquals(4096 + 20, Files.size(dir.resolve("d.bin")));
-    }
-
-    @Test
-    void float16RoundsToNearestEven() {
-        for (int bits = 0; bits < 0x10000; bits++) {
-            float v = HalfFloats.float16ToFloat((short) bits);
-            if (Float.isNaN(v)) {
-                assertTrue(Float.isNaN(HalfFloats.float16ToFloat(OnnxGraphBuilder.toFloat16(v))));
-                continue;
-            }
-            assertEquals((short) bits, OnnxGraphBuilder.toFloat16(v), "round trip of half " + Integer.toHexString(bits));
-            if ((bits & 0x7fff) < 0x7bff) {
-                // Halfway to the next half away from zero: ties go to the even mantissa.
-                float next = HalfFloats.float16ToFloat((short) (bits + 1));
-                float middle = (float) (((double) v + next) / 2);
-                short expected = (short) ((bits & 1) == 0 ? bits : bits + 1);
-                assertEquals(expected, OnnxGraphBuilder.toFloat16(middle), "tie above " + Integer.toHexString(bits));
-            }
-        }
-        assertEquals((short) 0x7c00, OnnxGraphBuilder.toFloat16(70000f), "overflow is infinity");
-        assertEquals((short) 0x0001, OnnxGraphBuilder.toFloat16(0x1p-24f));
-        assertEquals((short) 0x0000, OnnxGraphBuilder.toFloat16(0x1p-26f));
-    }
-
-    @Test
-    void bfloat16RoundsToNearestEven() {
-        assertEquals((short) 0x3f80, OnnxGraphBuilder.toBfloat16(1f));
-        assertEquals((short) 0x3f80, OnnxGraphBuilder.toBfloat16(Float.intBitsToFloat(0x3f808000)), "tie to even");
-        assertEquals((short) 0x3f82, OnnxGraphBuilder.toBfloat16(Float.intBitsToFloat(0x3f818000)), "tie to even");
-        assertEquals((short) 0x3f81, OnnxGraphBuilder.toBfloat16(Float.intBitsToFloat(0x3f808001)));
-        assertEquals((short) 0xbf80, OnnxGraphBuilder.toBfloat16(-1f));
-        assertTrue(Float.isNaN(HalfFloats.bfloat16ToFloat(OnnxGraphBuilder.toBfloat16(Float.NaN))));
     }
 
     @Test

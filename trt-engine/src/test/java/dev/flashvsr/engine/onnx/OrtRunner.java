@@ -9,20 +9,25 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Runs a serialized ONNX model once in ONNX Runtime (CPU) and returns its float outputs. */
-final class OrtRunner {
+/** ONNX Runtime (CPU) sessions for the tests; runs a serialized model once and returns its float outputs. */
+public final class OrtRunner {
     private OrtRunner() {
     }
 
-    static OrtSession session(byte[] model, int threads) throws OrtException {
+    /** All graph optimisations, {@code threads} intra-op threads. */
+    public static OrtSession.SessionOptions options(int threads) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(threads);
-        return OrtEnvironment.getEnvironment().createSession(model, options);
+        return options;
+    }
+
+    public static OrtSession session(byte[] model, int threads) throws OrtException {
+        return OrtEnvironment.getEnvironment().createSession(model, options(threads));
     }
 
     /** Inputs: name to (data, shape). Outputs: name to data, in the session's output order. */
-    static Map<String, float[]> run(byte[] model, Map<String, Map.Entry<float[], long[]>> inputs) throws OrtException {
+    public static Map<String, float[]> run(byte[] model, Map<String, Map.Entry<float[], long[]>> inputs) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Map<String, OnnxTensor> tensors = new HashMap<>();
         try (OrtSession session = session(model, 1)) {

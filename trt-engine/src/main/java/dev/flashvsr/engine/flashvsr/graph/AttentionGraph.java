@@ -22,7 +22,7 @@ final class AttentionGraph {
      * @param mask BOOL [heads, query blocks, key blocks] of {@code layout}, or null for none
      * @return compute type [queries, heads * head_dim]
      */
-    static String attend(DitOps ops, String q, String kT, String v, String mask, AttentionBlockLayout layout,
+    static String attend(GraphOps ops, String q, String kT, String v, String mask, AttentionBlockLayout layout,
             int heads, int queries, int headDim) {
         String scores = ops.toFloat(ops.matMul(ops.toCompute(q), kT));
         String weights = mask == null ? ops.softmax(scores) : maskedSoftmax(ops, scores, mask, layout);
@@ -34,7 +34,7 @@ final class AttentionGraph {
      * Softmax of each query row over the key tokens of its allowed blocks; rows of a query block
      * with no allowed block become 0 (as flash attention's block-sparse kernels give).
      */
-    private static String maskedSoftmax(DitOps ops, String scores, String mask, AttentionBlockLayout l) {
+    private static String maskedSoftmax(GraphOps ops, String scores, String mask, AttentionBlockLayout l) {
         int h = l.heads();
         int t = l.blockTokens();
         String bias = ops.where(mask, ops.scalar(0f), ops.scalar(MASKED_SCORE));

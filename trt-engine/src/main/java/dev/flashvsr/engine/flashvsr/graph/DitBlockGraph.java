@@ -10,8 +10,8 @@ package dev.flashvsr.engine.flashvsr.graph;
  * LN has no affine parameters; norm3 has. Modulation rows come folded from {@link DitConstants}.
  */
 final class DitBlockGraph {
-    private final DitOps ops;
-    private final DitWeights weights;
+    private final GraphOps ops;
+    private final CheckedWeights weights;
     private final DitConstants constants;
     private final DitDims dims;
     private final DitTokenGrid grid;
@@ -25,7 +25,7 @@ final class DitBlockGraph {
      * @param cachedGroups  time groups in the KV cache inputs (0: no cache)
      * @param droppedGroups oldest groups of cache + current left out of the cache outputs
      */
-    DitBlockGraph(DitOps ops, DitWeights weights, DitConstants constants, DitDims dims, DitTokenGrid grid,
+    DitBlockGraph(GraphOps ops, CheckedWeights weights, DitConstants constants, DitDims dims, DitTokenGrid grid,
             RopeEmbedding rope, BlockMaskBuilder masks, int cachedGroups, int droppedGroups) {
         this.ops = ops;
         this.weights = weights;
@@ -76,7 +76,7 @@ final class DitBlockGraph {
         String kCacheOut = cacheOutput(keys);
         String vCacheOut = cacheOutput(values);
         String mask = wantMask || !masks.allowsAllBlocks()
-                ? masks.build(ops.b, layer, q, ops.toFloat(keys), layout) : null;
+                ? masks.build(ops.graph, layer, q, ops.toFloat(keys), layout) : null;
         String attention = AttentionGraph.attend(ops, scaledQ, keysT, values, masks.allowsAllBlocks() ? null : mask,
                 layout, dims.heads(), grid.tokens(), dims.headDim());
         String selfOut = ops.linearFromCompute(attention, p + "self_attn.o", linear(p + "self_attn.o"));
@@ -99,7 +99,7 @@ final class DitBlockGraph {
         return new Result(x, kCacheOut, vCacheOut, mask);
     }
 
-    private DitWeights.Linear linear(String prefix) {
+    private CheckedWeights.Linear linear(String prefix) {
         return weights.linear(prefix, dims.dim(), dims.dim());
     }
 
@@ -141,7 +141,7 @@ final class DitBlockGraph {
                 }
             }
         }
-        return ops.weight("blocks." + layer + ".cross_attn.keys_t", kT, dims.heads(), hd, length);
+        return ops.computeConstant("blocks." + layer + ".cross_attn.keys_t", kT, dims.heads(), hd, length);
     }
 
     /** Cross values as [heads, L, head_dim] in the compute type. */
@@ -155,6 +155,6 @@ final class DitBlockGraph {
                 System.arraycopy(v, l * dims.dim() + h * hd, perHead, (h * length + l) * hd, hd);
             }
         }
-        return ops.weight("blocks." + layer + ".cross_attn.values", perHead, dims.heads(), length, hd);
+        return ops.computeConstant("blocks." + layer + ".cross_attn.values", perHead, dims.heads(), length, hd);
     }
 }

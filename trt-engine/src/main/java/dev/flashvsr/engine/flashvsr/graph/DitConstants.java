@@ -17,13 +17,13 @@ public final class DitConstants {
     public static final int MODULATION_ROWS = 6;
 
     private final DitDims dims;
-    private final DitWeights weights;
+    private final CheckedWeights weights;
     private final float[] t;
     private final float[] tMod;
     private final float[] contextEmbedding;
     private final int contextLength;
 
-    private DitConstants(DitDims dims, DitWeights weights, float[] t, float[] tMod, float[] contextEmbedding,
+    private DitConstants(DitDims dims, CheckedWeights weights, float[] t, float[] tMod, float[] contextEmbedding,
             int contextLength) {
         this.dims = dims;
         this.weights = weights;
@@ -38,7 +38,7 @@ public final class DitConstants {
      * [L, text_dim]) for diffusion timestep {@code timestep} (1000 for FlashVSR's single step).
      */
     public static DitConstants compute(WeightSource source, FloatTensor context, DitDims dims, double timestep) {
-        DitWeights w = new DitWeights(source);
+        CheckedWeights w = new CheckedWeights(source);
         long[] cs = context.shape();
         if (cs.length < 2 || cs[cs.length - 1] != dims.textDim() || (cs.length == 3 && cs[0] != 1) || cs.length > 3) {
             throw new IllegalArgumentException("text context has shape " + Arrays.toString(cs) + ", expected [1, L, "

@@ -41,9 +41,9 @@ public final class DitGraph {
     public static void build(OnnxGraphBuilder b, WeightSource weights, DitConstants constants, DitDims dims,
             DitGraphSpec spec) {
         DitTokenGrid grid = DitTokenGrid.of(dims, spec.latentFrames(), spec.latentHeight(), spec.latentWidth());
-        DitOps ops = new DitOps(b, spec.precision());
-        DitWeights w = new DitWeights(weights);
-        TensorProto.DataType cacheType = spec.precision().type();
+        GraphOps ops = new GraphOps(b, spec.precision());
+        CheckedWeights w = new CheckedWeights(weights);
+        TensorProto.DataType cacheType = spec.precision().onnxType();
         int n = grid.tokens();
         int c = dims.dim();
         int t = spec.latentFrames();
@@ -94,13 +94,13 @@ public final class DitGraph {
     }
 
     /** Conv3d with kernel = stride = (1, ph, pw) as a product: [1, C, T, h, w] to tokens [N, dim] in (f, h, w) order. */
-    private static String patchEmbedding(DitOps ops, DitWeights w, DitDims dims, DitTokenGrid grid, String x) {
+    private static String patchEmbedding(GraphOps ops, CheckedWeights w, DitDims dims, DitTokenGrid grid, String x) {
         int ph = dims.patchH();
         int pw = dims.patchW();
         int patch = dims.inChannels() * ph * pw;
         String split = ops.reshape(x, dims.inChannels(), grid.frames(), grid.rows(), ph, grid.cols(), pw);
         String patches = ops.reshape(ops.transpose(split, 1, 2, 4, 0, 3, 5), grid.tokens(), patch);
-        DitWeights.Linear conv = new DitWeights.Linear(
+        CheckedWeights.Linear conv = new CheckedWeights.Linear(
                 w.read("patch_embedding.weight", dims.dim(), dims.inChannels(), 1, ph, pw),
                 w.read("patch_embedding.bias", dims.dim()), patch, dims.dim());
         return ops.linear(patches, "patch_embedding", conv);
@@ -110,7 +110,7 @@ public final class DitGraph {
      * Head: Linear(LN(x) (1 + scale) + shift), then unpatchify: token features are (ph, pw, channel),
      * channel fastest, giving [1, out, T, h, w].
      */
-    private static String head(DitOps ops, DitWeights w, DitConstants constants, DitDims dims, DitTokenGrid grid,
+    private static String head(GraphOps ops, CheckedWeights w, DitConstants constants, DitDims dims, DitTokenGrid grid,
             String x, DitGraphSpec spec) {
         int features = dims.patchFeatures();
         String normed = ops.modulate(ops.layerNorm(x, dims.dim(), dims.eps(), null, null), constants.headModulation(),

@@ -64,14 +64,14 @@ record DitTokenGrid(int frames, int rows, int cols, int blockFrames, int blockRo
     }
 
     /** [tokens, features] in (frame, row, column) order to block order. */
-    String toBlockOrder(DitOps ops, String x, int features) {
+    String toBlockOrder(GraphOps ops, String x, int features) {
         String split = ops.reshape(x, groups(), blockFrames, blockGridRows(), blockRows, blockGridCols(), blockCols,
                 features);
         return ops.reshape(ops.transpose(split, 0, 2, 4, 1, 3, 5, 6), tokens(), features);
     }
 
     /** [tokens, features] in block order back to (frame, row, column) order. */
-    String fromBlockOrder(DitOps ops, String x, int features) {
+    String fromBlockOrder(GraphOps ops, String x, int features) {
         String split = ops.reshape(x, groups(), blockGridRows(), blockGridCols(), blockFrames, blockRows, blockCols,
                 features);
         return ops.reshape(ops.transpose(split, 0, 3, 1, 4, 2, 5, 6), tokens(), features);

@@ -31,7 +31,7 @@ public final class LcsaMask {
 
     /** The block mask, selecting with {@code form} (TOPK for ONNX Runtime cross-checks). */
     public static String build(OnnxGraphBuilder b, String q, String k, LcsaParams p, LcsaSelection.Form form) {
-        LcsaOps ops = new LcsaOps(b);
+        GraphOps ops = new GraphOps(b, Precision.FP32, "lcsa_");
         String grouped = ops.reshape(blockProbabilities(b, q, k, p), 0, p.queryGroups(), p.groupEntries());
         String selected = LcsaSelection.strictlyAboveRank(b, grouped, p.k(), form);
         return ops.reshape(selected, 0, p.queryBlocks(), p.keyBlocks());
@@ -42,23 +42,23 @@ public final class LcsaMask {
      * exposed so tests can compare it and rank it themselves.
      */
     public static String blockProbabilities(OnnxGraphBuilder b, String q, String k, LcsaParams p) {
-        LcsaOps ops = new LcsaOps(b);
+        GraphOps ops = new GraphOps(b, Precision.FP32, "lcsa_");
         String pooledQ = pool(ops, q, p.queryBlocks());
         String pooledK = pool(ops, k, p.keyBlocks());
         String scores = ops.op("MatMul", List.of(pooledQ,
-                ops.op("Transpose", List.of(pooledK), LcsaOps.intsAttribute("perm", 0, 2, 1))));
+                ops.op("Transpose", List.of(pooledK), OnnxGraphBuilder.ints("perm", 0, 2, 1))));
         String headDim = ops.cast(ops.op("Slice", List.of(ops.op("Shape", List.of(q)),
                 b.int64Initializer(b.fresh("lcsa_starts"), 2), b.int64Initializer(b.fresh("lcsa_ends"), 3))),
                 TensorProto.DataType.FLOAT);
         String scaled = ops.op("Div", List.of(scores, ops.op("Sqrt", List.of(headDim))));
         String localBias = b.initializer(b.fresh("lcsa_local_bias"), localBias(p), p.queryBlocks(), p.keyBlocks());
-        return ops.op("Softmax", List.of(ops.add(scaled, localBias)), LcsaOps.intAttribute("axis", -1));
+        return ops.op("Softmax", List.of(ops.add(scaled, localBias)), OnnxGraphBuilder.intAttr("axis", -1));
     }
 
     /** [heads, blocks*128, d] to the block means [heads, blocks, d]. */
-    private static String pool(LcsaOps ops, String x, int blocks) {
+    private static String pool(GraphOps ops, String x, int blocks) {
         return ops.op("ReduceMean", List.of(ops.reshape(x, 0, blocks, BLOCK_TOKENS, -1)),
-                LcsaOps.intsAttribute("axes", 2), LcsaOps.intAttribute("keepdims", 0));
+                OnnxGraphBuilder.ints("axes", 2), OnnxGraphBuilder.intAttr("keepdims", 0));
     }
 
     /** 0 where the local mask allows the block pair, -inf elsewhere, tiled over the time groups. */

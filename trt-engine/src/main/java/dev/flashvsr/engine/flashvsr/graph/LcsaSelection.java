@@ -56,25 +56,25 @@ public final class LcsaSelection {
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0 (threshold = the (k+1)-th largest value), got " + k);
         }
-        LcsaOps ops = new LcsaOps(b);
+        GraphOps ops = new GraphOps(b, Precision.FP32, "lcsa_");
         String threshold = form == Form.TOPK ? topkThreshold(ops, values, k) : bisectionThreshold(ops, values, k);
         return ops.greater(values, threshold);
     }
 
-    private static String topkThreshold(LcsaOps ops, String values, int k) {
-        OnnxGraphBuilder b = ops.builder();
+    private static String topkThreshold(GraphOps ops, String values, int k) {
+        OnnxGraphBuilder b = ops.graph;
         String count = b.int64Initializer(b.fresh("lcsa_topk_k"), k + 1L);
         List<String> outputs = b.node("TopK", List.of(values, count),
                 List.of(b.fresh("lcsa_topk_values"), b.fresh("lcsa_topk_indices")),
-                Map.of("axis", LcsaOps.intAttribute("axis", -1), "largest", LcsaOps.intAttribute("largest", 1),
-                        "sorted", LcsaOps.intAttribute("sorted", 1)));
+                Map.of("axis", OnnxGraphBuilder.intAttr("axis", -1), "largest", OnnxGraphBuilder.intAttr("largest", 1),
+                        "sorted", OnnxGraphBuilder.intAttr("sorted", 1)));
         return ops.op("Slice", List.of(outputs.get(0), b.int64Initializer(b.fresh("lcsa_starts"), k),
                 b.int64Initializer(b.fresh("lcsa_ends"), k + 1L), b.int64Initializer(b.fresh("lcsa_axes"), -1)));
     }
 
-    private static String bisectionThreshold(LcsaOps ops, String values, int k) {
-        OnnxGraphBuilder b = ops.builder();
-        String kValue = ops.scalar(k);
+    private static String bisectionThreshold(GraphOps ops, String values, int k) {
+        OnnxGraphBuilder b = ops.graph;
+        String kValue = ops.broadcastConstant(k);
         float[] binadeTop = new float[BINADES];
         float[] binadeBase = new float[BINADES];
         float[] binadeUlp = new float[BINADES];
@@ -86,20 +86,20 @@ public final class LcsaSelection {
         String topTable = b.initializer(b.fresh("lcsa_binade_top"), binadeTop, BINADES);
 
         // exponent bits: candidate code ((e + 2^j - 1) << 23) | 0x7FFFFF, the top of binade e + 2^j - 1
-        String exponent = ops.scalar(0);
+        String exponent = ops.broadcastConstant(0);
         for (int j = EXPONENT_BITS - 1; j >= 0; j--) {
             String candidate = ops.gather(topTable,
-                    ops.cast(ops.add(exponent, ops.scalar((1 << j) - 1)), TensorProto.DataType.INT64));
+                    ops.cast(ops.add(exponent, ops.broadcastConstant((1 << j) - 1)), TensorProto.DataType.INT64), 0);
             String tooLow = ops.greater(countAbove(ops, values, candidate), kValue);
-            exponent = ops.where(tooLow, ops.add(exponent, ops.scalar(1 << j)), exponent);
+            exponent = ops.where(tooLow, ops.add(exponent, ops.broadcastConstant(1 << j)), exponent);
         }
 
         // mantissa bits inside binade e: value(p) = base + m * ulp, candidate value(p + 2^bit - 1)
         String index = ops.cast(exponent, TensorProto.DataType.INT64);
-        String threshold = ops.gather(b.initializer(b.fresh("lcsa_binade_base"), binadeBase, BINADES), index);
-        String ulp = ops.gather(b.initializer(b.fresh("lcsa_binade_ulp"), binadeUlp, BINADES), index);
+        String threshold = ops.gather(b.initializer(b.fresh("lcsa_binade_base"), binadeBase, BINADES), index, 0);
+        String ulp = ops.gather(b.initializer(b.fresh("lcsa_binade_ulp"), binadeUlp, BINADES), index, 0);
         for (int bit = MANTISSA_BITS - 1; bit >= 0; bit--) {
-            String candidate = ops.add(threshold, ops.mul(ulp, ops.scalar((1 << bit) - 1)));
+            String candidate = ops.add(threshold, ops.mul(ulp, ops.broadcastConstant((1 << bit) - 1)));
             String tooLow = ops.greater(countAbove(ops, values, candidate), kValue);
             threshold = ops.where(tooLow, ops.add(candidate, ulp), threshold);
         }
@@ -112,7 +112,7 @@ public final class LcsaSelection {
     }
 
     /** count(values &gt; threshold) along the last axis, as float, shape [..., 1]. */
-    private static String countAbove(LcsaOps ops, String values, String threshold) {
-        return ops.sumLastAxis(ops.cast(ops.greater(values, threshold), TensorProto.DataType.FLOAT));
+    private static String countAbove(GraphOps ops, String values, String threshold) {
+        return ops.reduceSumKeepDims(ops.cast(ops.greater(values, threshold), TensorProto.DataType.FLOAT), -1);
     }
 }

@@ -23,7 +23,7 @@ final class RopeEmbedding {
     }
 
     /** Gathers the per-token cos/sin [tokens, 1, head_dim / 2, 1] of the block-ordered grid once per graph. */
-    static RopeEmbedding build(DitOps ops, DitDims dims, DitTokenGrid grid, String tPositions) {
+    static RopeEmbedding build(GraphOps ops, DitDims dims, DitTokenGrid grid, String tPositions) {
         long[][] pos = grid.blockOrderPositions();
         int n = grid.tokens();
         String frame = ops.gather(tPositions, ops.int64s("rope_token_frame", pos[0], n), 0);
@@ -33,8 +33,8 @@ final class RopeEmbedding {
         String[] sinParts = new String[3];
         for (int a = 0; a < 3; a++) {
             RopeTables t = RopeTables.of(dims.ropePositions(), axisDims[a], dims.ropeTheta());
-            cosParts[a] = ops.gather(ops.floats("rope_cos_" + a, t.cos(), t.positions(), t.pairs()), row[a], 0);
-            sinParts[a] = ops.gather(ops.floats("rope_sin_" + a, t.sin(), t.positions(), t.pairs()), row[a], 0);
+            cosParts[a] = ops.gather(ops.floatConstant("rope_cos_" + a, t.cos(), t.positions(), t.pairs()), row[a], 0);
+            sinParts[a] = ops.gather(ops.floatConstant("rope_sin_" + a, t.sin(), t.positions(), t.pairs()), row[a], 0);
         }
         int pairs = dims.headDim() / 2;
         return new RopeEmbedding(dims.heads(), dims.headDim(), n,
@@ -43,7 +43,7 @@ final class RopeEmbedding {
     }
 
     /** Rotates {@code x} [tokens, dim] (float32) and returns it per head: [heads, tokens, head_dim]. */
-    String apply(DitOps ops, String x) {
+    String apply(GraphOps ops, String x) {
         String pairs = ops.reshape(x, tokens, heads, headDim / 2, 2);
         String re = ops.slice(pairs, 3, 0, 1);
         String im = ops.slice(pairs, 3, 1, 2);

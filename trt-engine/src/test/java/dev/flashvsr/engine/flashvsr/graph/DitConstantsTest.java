@@ -69,7 +69,7 @@ class DitConstantsTest {
     }
 
     static void assertClose(String what, float[] expected, float[] actual, float tolerance) {
-        float err = DitStreamRun.maxAbsDiff(expected, actual);
+        float err = StepRunner.maxAbsDiff(expected, actual);
         System.out.printf("%s: max abs error %.3g%n", what, err);
         assertTrue(err <= tolerance, what + ": max abs error " + err + " > " + tolerance);
     }

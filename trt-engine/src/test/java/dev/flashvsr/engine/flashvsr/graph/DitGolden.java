@@ -1,7 +1,6 @@
 package dev.flashvsr.engine.flashvsr.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.weights.SafeTensors;
 import dev.flashvsr.engine.weights.SafeTensorsFile;
@@ -43,8 +42,7 @@ final class DitGolden implements AutoCloseable {
     }
 
     static DitGolden open() throws IOException {
-        Path root = GoldenData.root();
-        return new DitGolden(root, new ObjectMapper().readTree(root.resolve("release-layout/config.json").toFile()));
+        return new DitGolden(GoldenData.root(), GoldenConfig.config());
     }
 
     DitConstants constants() {
@@ -69,7 +67,7 @@ final class DitGolden implements AutoCloseable {
         return framesPerCall[0] / dims.blockFrames();
     }
 
-    DitGraphSpec spec(int call, DitPrecision precision, BlockMaskBuilder masks) {
+    DitGraphSpec spec(int call, Precision precision, BlockMaskBuilder masks) {
         return call == 0
                 ? DitGraphSpec.firstChunk(framesPerCall[0], latentHeight, latentWidth, kvLen, precision, masks)
                 : DitGraphSpec.laterChunk(framesPerCall[call], latentHeight, latentWidth, firstChunkGroups(), kvLen,

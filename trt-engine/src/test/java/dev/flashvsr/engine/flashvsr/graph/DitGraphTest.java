@@ -37,7 +37,7 @@ class DitGraphTest {
 
     @Test
     void denseAttentionMatchesGoldenEveryCall() throws Exception {
-        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, Precision.FP32,
                 call -> BlockMaskBuilder.dense(), true);
         // Cache layout: [1, heads, groups x S blocks x 128 tokens (block order, oldest group first), head_dim].
         int groupTokens = (golden.latentHeight / golden.dims.patchH()) * (golden.latentWidth / golden.dims.patchW())
@@ -45,7 +45,7 @@ class DitGraphTest {
         long[] cacheShape = {1, golden.dims.heads(), (long) golden.firstChunkGroups() * groupTokens,
             golden.dims.headDim()};
         for (int call = 0; call < out.size(); call++) {
-            float err = DitStreamRun.maxAbsDiff(golden.dense.readTensor("call" + call + ".noise_pred").data(),
+            float err = StepRunner.maxAbsDiff(golden.dense.readTensor("call" + call + ".noise_pred").data(),
                     out.get(call).get("noise_pred").toFloats());
             System.out.printf("dense FP32 call %d: max |noise_pred - golden| = %.3g%n", call, err);
             assertTrue(err <= TOLERANCE, "call " + call + ": " + err);
@@ -63,10 +63,10 @@ class DitGraphTest {
 
     @Test
     void goldenBlockMasksReproduceLcsaOutputsEveryCall() throws Exception {
-        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, DitPrecision.FP32,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, Precision.FP32,
                 call -> goldenMasks(golden.lcsa, call), true);
         for (int call = 0; call < out.size(); call++) {
-            float err = DitStreamRun.maxAbsDiff(golden.lcsa.readTensor("call" + call + ".noise_pred").data(),
+            float err = StepRunner.maxAbsDiff(golden.lcsa.readTensor("call" + call + ".noise_pred").data(),
                     out.get(call).get("noise_pred").toFloats());
             System.out.printf("LCSA (golden masks) FP32 call %d: max |noise_pred - golden| = %.3g%n", call, err);
             assertTrue(err <= TOLERANCE, "call " + call + ": " + err);
@@ -81,7 +81,7 @@ class DitGraphTest {
 
     @Test
     void externalWeightsGiveTheSameOutputs(@TempDir Path dir) throws Exception {
-        DitGraphSpec spec = golden.spec(0, DitPrecision.FP32, BlockMaskBuilder.dense());
+        DitGraphSpec spec = golden.spec(0, Precision.FP32, BlockMaskBuilder.dense());
         OnnxGraphBuilder b = new OnnxGraphBuilder("flashvsr_dit").externalData(dir.resolve("dit.data"), 1024);
         DitGraph.build(b, golden.weights, constants, golden.dims, spec);
         Path model = dir.resolve("dit.onnx");

@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.flashvsr.engine.onnx.OrtRunner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -55,18 +56,11 @@ final class DitOrtValues {
     }
 
     static OrtSession session(byte[] model) throws OrtException {
-        return ENV.createSession(model, options());
+        return OrtRunner.session(model, 2);
     }
 
     static OrtSession session(String modelPath) throws OrtException {
-        return ENV.createSession(modelPath, options());
-    }
-
-    private static OrtSession.SessionOptions options() throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.setIntraOpNumThreads(2);
-        return options;
+        return ENV.createSession(modelPath, OrtRunner.options(2));
     }
 
     static Map<String, Value> run(OrtSession session, Map<String, Value> inputs) throws OrtException {

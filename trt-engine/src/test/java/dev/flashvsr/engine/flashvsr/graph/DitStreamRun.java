@@ -20,13 +20,13 @@ final class DitStreamRun {
      * @param masksForCall the mask builder of each call (a graph is built per call when they differ)
      * @return the outputs of every call
      */
-    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
+    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, Precision precision,
             IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs) throws OrtException {
         return run(g, constants, precision, masksForCall, maskOutputs, UnaryOperator.identity());
     }
 
     /** As above, running {@code rewrite(model)} instead of each model. */
-    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, DitPrecision precision,
+    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, Precision precision,
             IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs, UnaryOperator<ModelProto> rewrite)
             throws OrtException {
         List<Map<String, DitOrtValues.Value>> outputs = new ArrayList<>();
@@ -56,21 +56,5 @@ final class DitStreamRun {
             outputs.add(out);
         }
         return outputs;
-    }
-
-    /** Largest |a - b|; NaN if any difference is NaN. */
-    static float maxAbsDiff(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new AssertionError("length " + a.length + " != " + b.length);
-        }
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            float d = Math.abs(a[i] - b[i]);
-            if (Float.isNaN(d)) {
-                return d;
-            }
-            max = Math.max(max, d);
-        }
-        return max;
     }
 }

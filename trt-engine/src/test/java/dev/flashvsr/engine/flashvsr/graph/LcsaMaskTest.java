@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
+import dev.flashvsr.engine.onnx.OrtRunner;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.SafeTensors;
 import dev.flashvsr.engine.weights.SafeTensorsFile;
@@ -103,13 +104,11 @@ class LcsaMaskTest {
         b.input("q", c.heads(), qTokens, c.headDim());
         b.input("k", c.heads(), kTokens, c.headDim());
         String mask = LcsaMask.build(b, "q", "k", p, form);
-        b.output(new LcsaOps(b).cast(mask, TensorProto.DataType.FLOAT), "mask", c.heads(), p.queryBlocks(),
+        b.output(new GraphOps(b, Precision.FP32).cast(mask, TensorProto.DataType.FLOAT), "mask", c.heads(), p.queryBlocks(),
                 p.keyBlocks());
         b.output(LcsaMask.blockProbabilities(b, "q", "k", p), "probs", c.heads(), p.queryBlocks(), p.keyBlocks());
-        try (LcsaGraphRunner runner = new LcsaGraphRunner(b.toByteArray())) {
-            return runner.run(Map.of("q", Map.entry(q, new long[] {c.heads(), qTokens, c.headDim()}),
-                    "k", Map.entry(k, new long[] {c.heads(), kTokens, c.headDim()})));
-        }
+        return OrtRunner.run(b.toByteArray(), Map.of("q", Map.entry(q, new long[] {c.heads(), qTokens, c.headDim()}),
+                "k", Map.entry(k, new long[] {c.heads(), kTokens, c.headDim()})));
     }
 
     private static boolean[] bits(float[] mask) {

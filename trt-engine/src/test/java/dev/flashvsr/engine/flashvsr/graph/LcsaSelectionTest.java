@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.onnxruntime.OrtException;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
+import dev.flashvsr.engine.onnx.OrtRunner;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BiFunction;
@@ -23,15 +24,14 @@ class LcsaSelectionTest {
         OnnxGraphBuilder b = new OnnxGraphBuilder("lcsa_selection");
         String in = b.input("values", rows, n);
         String mask = LcsaSelection.strictlyAboveRank(b, in, k, form);
-        b.output(new LcsaOps(b).cast(mask, TensorProto.DataType.FLOAT), "mask", rows, n);
-        try (LcsaGraphRunner runner = new LcsaGraphRunner(b.toByteArray())) {
-            float[] out = runner.run(Map.of("values", Map.entry(values, new long[] {rows, n}))).get("mask");
-            boolean[] selected = new boolean[out.length];
-            for (int i = 0; i < out.length; i++) {
-                selected[i] = out[i] != 0;
-            }
-            return selected;
+        b.output(new GraphOps(b, Precision.FP32).cast(mask, TensorProto.DataType.FLOAT), "mask", rows, n);
+        float[] out = OrtRunner.run(b.toByteArray(), Map.of("values", Map.entry(values, new long[] {rows, n})))
+                .get("mask");
+        boolean[] selected = new boolean[out.length];
+        for (int i = 0; i < out.length; i++) {
+            selected[i] = out[i] != 0;
         }
+        return selected;
     }
 
     private static void assertBothFormsMatchReference(String what, float[] values, int rows, int n, int k)

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.flashvsr.engine.onnx.OrtRunner;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,10 +20,7 @@ final class StepRunner implements AutoCloseable {
     private final OrtSession session;
 
     StepRunner(byte[] model) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.setIntraOpNumThreads(2);
-        session = env.createSession(model, options);
+        session = OrtRunner.session(model, 2);
     }
 
     List<String> inputNames() {
@@ -71,13 +69,18 @@ final class StepRunner implements AutoCloseable {
                 e.getMessage());
     }
 
+    /** Largest |a - b|; NaN if any difference is NaN. */
     static float maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("lengths differ: " + a.length + " vs " + b.length);
         }
         float max = 0;
         for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
+            float d = Math.abs(a[i] - b[i]);
+            if (Float.isNaN(d)) {
+                return d;
+            }
+            max = Math.max(max, d);
         }
         return max;
     }
