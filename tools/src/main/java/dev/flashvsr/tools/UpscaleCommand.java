@@ -62,6 +62,24 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Where the model runs (default: the element's default, normally auto).")
     String backend;
 
+    @Option(names = "--color-fix", paramLabel = "adain|wavelet|none",
+            description = "Diffusion models (FlashVSR): how output colours are matched to the input"
+                    + " (default: the element's, adain).")
+    String colorFix;
+
+    @Option(names = "--upstream-reference",
+            description = "Diffusion models: reproduce upstream FlashVSR's pre- and post-processing exactly"
+                    + " (for verification; the upscaled frame must be at least 128x128).")
+    boolean upstreamReference;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Diffusion models: seed of the latent noise (default: the element's, 0).")
+    Long seed;
+
+    @Option(names = "--noise-file", paramLabel = "FILE",
+            description = "Diffusion models: safetensors file whose 'noise' tensor replaces the generated noise.")
+    Path noiseFile;
+
     @Option(names = "--quality", paramLabel = "Q", defaultValue = "18",
             description = "x264 quantizer for constant quality, 0-50, lower is better (default: ${DEFAULT-VALUE}).")
     int quality;
@@ -171,6 +189,19 @@ final class UpscaleCommand implements Callable<Integer> {
             }
             backend = b;
         }
+        if (colorFix != null) {
+            String c = colorFix.toLowerCase(Locale.ROOT);
+            if (!c.equals("adain") && !c.equals("wavelet") && !c.equals("none")) {
+                throw CliException.usage("--color-fix must be adain, wavelet or none, not '" + colorFix + "'");
+            }
+            colorFix = c;
+        }
+        if (seed != null && seed < 0) {
+            throw CliException.usage("--seed must not be negative, got " + seed);
+        }
+        if (noiseFile != null && !Files.isRegularFile(noiseFile)) {
+            throw CliException.usage("noise file '" + noiseFile + "' does not exist");
+        }
         if (model != null && model.isBlank()) {
             throw CliException.usage("--model must not be empty");
         }
@@ -221,14 +252,7 @@ final class UpscaleCommand implements Callable<Integer> {
         src.set("location", in.toString());
         Element decode = GstSupport.make("decodebin", "decode");
         Element convertIn = GstSupport.make("videoconvert", "convert-in");
-        Element vsr = GstSupport.make("flashvsrfilter", "vsr");
-        GstSupport.setArg(vsr, "scale", Integer.toString(scale));
-        if (model != null) {
-            vsr.set("model", model);
-        }
-        if (backend != null) {
-            GstSupport.setArg(vsr, "backend", backend);
-        }
+        Element vsr = createFilter();
         Element convertOut = GstSupport.make("videoconvert", "convert-out");
         Element i420 = GstSupport.make("capsfilter", "i420");
         // 4:2:0 keeps the H.264 stream playable everywhere (High 4:4:4 is not).
@@ -285,6 +309,31 @@ final class UpscaleCommand implements Callable<Integer> {
             }
         });
         return new Stages(convertIn, vsr, convertOut);
+    }
+
+    /** flashvsrfilter with the options given; the others keep the element's defaults. */
+    Element createFilter() {
+        Element vsr = GstSupport.make("flashvsrfilter", "vsr");
+        GstSupport.setArg(vsr, "scale", Integer.toString(scale));
+        if (model != null) {
+            vsr.set("model", model);
+        }
+        if (backend != null) {
+            GstSupport.setArg(vsr, "backend", backend);
+        }
+        if (colorFix != null) {
+            GstSupport.setArg(vsr, "color-fix", colorFix);
+        }
+        if (upstreamReference) {
+            vsr.set("upstream-reference", true);
+        }
+        if (seed != null) {
+            GstSupport.setArg(vsr, "seed", Long.toString(seed));
+        }
+        if (noiseFile != null) {
+            vsr.set("noise-file", noiseFile.toAbsolutePath().toString());
+        }
+        return vsr;
     }
 
     private static String describeCaps(Caps caps) {

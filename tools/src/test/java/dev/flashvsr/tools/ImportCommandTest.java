@@ -1,0 +1,93 @@
+package dev.flashvsr.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flashvsr.engine.flashvsr.GoldenPipeline;
+import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
+import dev.flashvsr.engine.flashvsr.load.ReferenceRuns;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code flashvsr import} on the golden tiny release and on broken ones. */
+class ImportCommandTest {
+    private static final List<String> RELEASE_FILES = List.of(FlashVsrRelease.DIT_FILE, FlashVsrRelease.LQ_PROJ_FILE,
+            FlashVsrRelease.TC_DECODER_FILE, FlashVsrRelease.PROMPT_FILE, FlashVsrRelease.CONFIG_FILE);
+
+    static ReferenceRuns.PipelineRun run;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void readRunParameters() throws Exception {
+        run = GoldenPipeline.load().run();
+    }
+
+    @Test
+    void importsTheReleaseReportingEachStep() throws IOException {
+        Path out = dir.resolve("tiny");
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+                "--topk-ratio", Double.toString(run.topkRatio()), "--local-range", Integer.toString(run.localRange()));
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("validating " + GoldenPipeline.release()), r::toString);
+        for (String file : RELEASE_FILES) {
+            assertTrue(r.out().contains("copied " + file), () -> file + " not reported: " + r);
+            assertTrue(Files.isRegularFile(out.resolve(file)), file);
+        }
+        assertTrue(r.out().contains("checking the written package"), r::toString);
+        assertTrue(r.out().strip().endsWith("wrote " + out), r::toString);
+
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertEquals("flashvsr-streaming/1", manifest.path("format").asText());
+        assertEquals("tiny", manifest.path("name").asText());
+        assertEquals("lcsa", manifest.path("attention").path("mode").asText());
+        assertEquals(run.localRange(), manifest.path("attention").path("localRange").asInt());
+        assertEquals(run.topkRatio(), manifest.path("attention").path("topkRatio").asDouble());
+    }
+
+    @Test
+    void missingReleaseFolderIsAUsageError() {
+        Path missing = dir.resolve("no-such-release");
+        CliTestSupport.Result r = CliTestSupport.run("import", missing.toString(), dir.resolve("out").toString());
+        assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("release folder not found: " + missing), r::toString);
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+
+    @Test
+    void existingOutputFolderIsRefused() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("taken"));
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString());
+        assertEquals(FlashVsrCli.EXIT_FAILURE, r.code(), r::toString);
+        assertTrue(r.err().contains(out + " already exists"), r::toString);
+        try (Stream<Path> left = Files.list(out)) {
+            assertEquals(0, left.count(), "nothing written into the existing folder");
+        }
+    }
+
+    @Test
+    void releaseMissingAFileFailsNamingIt() throws IOException {
+        Path release = Files.createDirectories(dir.resolve("incomplete"));
+        for (String file : RELEASE_FILES) {
+            if (!file.equals(FlashVsrRelease.LQ_PROJ_FILE)) {
+                Files.copy(GoldenPipeline.release().resolve(file), release.resolve(file));
+            }
+        }
+        Path out = dir.resolve("out");
+        CliTestSupport.Result r = CliTestSupport.run("import", release.toString(), out.toString());
+        assertEquals(FlashVsrCli.EXIT_FAILURE, r.code(), r::toString);
+        assertTrue(r.err().startsWith("flashvsr: error: "), r::toString);
+        assertTrue(r.err().contains("missing " + FlashVsrRelease.LQ_PROJ_FILE), r::toString);
+        assertFalse(Files.exists(out), "no package is written from an invalid release");
+    }
+}
