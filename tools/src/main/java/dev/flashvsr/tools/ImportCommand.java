@@ -5,6 +5,7 @@ import dev.flashvsr.engine.flashvsr.FlashVsrImport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,6 +51,12 @@ final class ImportCommand implements Callable<Integer> {
             description = "Fixed LCSA top-k ratio for every frame size, instead of the sparse-ratio rule.")
     Double topkRatio;
 
+    @Option(names = "--export-onnx", paramLabel = "WxH", split = ",",
+            description = "Also write the ONNX graphs for these model frame sizes (output pixels, multiples of"
+                    + " 128, e.g. 1280x768) into OUT/onnx/WxH/, DiT weights as external data (for other runtimes;"
+                    + " the CPU backend builds its graphs itself).")
+    List<String> exportSizes = List.of();
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(release)) {
@@ -58,14 +65,26 @@ final class ImportCommand implements Callable<Integer> {
         if (localRange < 0 || sparseRatio < 0 || (topkRatio != null && topkRatio <= 0)) {
             throw CliException.usage("--local-range, --sparse-ratio and --topk-ratio must be positive");
         }
+        List<int[]> sizes = new java.util.ArrayList<>();
+        for (String size : exportSizes) {
+            String[] wh = size.split("x");
+            if (wh.length != 2 || !wh[0].matches("\\d{1,5}") || !wh[1].matches("\\d{1,5}")) {
+                throw CliException.usage("--export-onnx needs WxH, not " + size);
+            }
+            sizes.add(new int[] {Integer.parseInt(wh[0]), Integer.parseInt(wh[1])});
+        }
         PrintWriter log = spec.commandLine().getOut();
         String packageName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
+        java.util.function.Consumer<String> progress = line -> {
+            log.println(line);
+            log.flush();
+        };
         try {
             FlashVsrImport.run(release, out, new FlashVsrImport.Settings(packageName, dense, localRange, sparseRatio,
-                    topkRatio), line -> {
-                        log.println(line);
-                        log.flush();
-                    });
+                    topkRatio), progress);
+            for (int[] wh : sizes) {
+                FlashVsrImport.exportGraphs(out, wh[0], wh[1], progress);
+            }
         } catch (EngineException e) {
             throw CliException.failure(e.describe());
         }

@@ -16,6 +16,11 @@ import dev.flashvsr.engine.flashvsr.graph.TcDecoderParams;
 import dev.flashvsr.engine.flashvsr.load.Dims3;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
 import dev.flashvsr.engine.flashvsr.load.LqProjVariant;
+import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The five graphs one FlashVSR stream runs, built for one model frame size (multiples of 128) and
@@ -59,42 +64,18 @@ final class FlashVsrGraphs implements AutoCloseable {
      */
     static FlashVsrGraphs build(FlashVsrPackage pkg, int width, int height, Attention attention, int threads)
             throws EngineException {
-        FlashVsrConfig config = pkg.config();
-        FlashVsrConfig.Dit d = config.dit();
-        int latentH = height / 8;
-        int latentW = width / 8;
-        DitDims dims = DitDims.fromWeights(pkg.dit(), d.numHeads(), d.eps(), d.ropeTheta(), d.ropeTablePositions(),
-                d.attentionBlockWindow().t(), d.attentionBlockWindow().h(), d.attentionBlockWindow().w());
-        DitConstants constants = DitConstants.compute(pkg.dit(), pkg.textContext(), dims, FlashVsrPackage.TIMESTEP);
-        BlockMaskBuilder masks = attention == null ? BlockMaskBuilder.dense()
-                : (b, layer, q, k, layout) -> LcsaMask.build(b, q, k, new LcsaParams(layout.blockRows(),
-                        layout.blockCols(), layout.queryGroups(), layout.keyGroups(), attention.localRange(),
-                        attention.topkRatio(width, height)));
-        int kvLen = config.streaming().kvRatio();
-        FlashVsrConfig.LqProj p = config.lqProj();
-        LqProjectorParams lqParams = new LqProjectorParams(p.inDim(), list(p.pixelShuffle()),
-                list(p.convKernel()), list(p.convStride()), list(p.convPadding()));
-        LqProjectorGraph lqGraph = LqProjectorGraph.build(pkg.lqProj(), lqParams, height, width,
-                p.variant() == LqProjVariant.BUFFER ? LqProjectorGraph.Variant.BUFFER_V1_0
-                        : LqProjectorGraph.Variant.CAUSAL_V1_1, Precision.FP32);
-        FlashVsrConfig.TcDecoder t = config.tcDecoder();
-        TcDecoderParams decParams = new TcDecoderParams(list(t.condPixelShuffle()), t.timeUpscale(),
-                t.spaceUpscale(), t.framesToTrim());
-        TcDecoderGraph dec0 = TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.FIRST_CHUNK_LATENTS,
-                latentH, latentW, Precision.FP32);
-        TcDecoderGraph decN = TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.CHUNK_LATENTS,
-                latentH, latentW, Precision.FP32);
-        byte[] dit0 = DitGraph.build(pkg.dit(), constants, dims, DitGraphSpec.firstChunk(
-                ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen, Precision.FP32, masks)).toByteArray();
-        byte[] ditN = DitGraph.build(pkg.dit(), constants, dims, DitGraphSpec.laterChunk(ChunkSchedule.CHUNK_LATENTS,
-                latentH, latentW, kvLen, kvLen, Precision.FP32, masks)).toByteArray();
+        Builders builders = Builders.of(pkg, width, height, attention);
+        byte[] dit0 = DitGraph.build(pkg.dit(), builders.constants(), builders.dims(), builders.firstDit())
+                .toByteArray();
+        byte[] ditN = DitGraph.build(pkg.dit(), builders.constants(), builders.dims(), builders.laterDit())
+                .toByteArray();
         GraphStep[] steps = new GraphStep[5];
         try {
-            steps[0] = new GraphStep("LQ projector", lqGraph.model(), threads);
+            steps[0] = new GraphStep("LQ projector", builders.lq().model(), threads);
             steps[1] = new GraphStep("DiT (chunk 0)", dit0, threads);
             steps[2] = new GraphStep("DiT (later chunks)", ditN, threads);
-            steps[3] = new GraphStep("decoder (chunk 0)", dec0.model(), threads);
-            steps[4] = new GraphStep("decoder (later chunks)", decN.model(), threads);
+            steps[3] = new GraphStep("decoder (chunk 0)", builders.decoderFirst().model(), threads);
+            steps[4] = new GraphStep("decoder (later chunks)", builders.decoderLater().model(), threads);
         } catch (EngineException e) {
             for (GraphStep s : steps) {
                 if (s != null) {
@@ -103,12 +84,82 @@ final class FlashVsrGraphs implements AutoCloseable {
             }
             throw e;
         }
-        return new FlashVsrGraphs(config, height, width, lqGraph, dec0, decN, steps[0], steps[1], steps[2], steps[3],
-                steps[4]);
+        return new FlashVsrGraphs(pkg.config(), height, width, builders.lq(), builders.decoderFirst(),
+                builders.decoderLater(), steps[0], steps[1], steps[2], steps[3], steps[4]);
     }
 
-    private static java.util.List<Integer> list(Dims3 d) {
-        return java.util.List.of(d.t(), d.h(), d.w());
+    /** File names of the graphs {@link #export} writes. */
+    static final List<String> EXPORTED = List.of("lq_projector.onnx", "dit_chunk0.onnx", "dit_later.onnx",
+            "decoder_chunk0.onnx", "decoder_later.onnx");
+
+    /**
+     * Writes the five graphs for model frames of {@code width x height} into {@code folder} as
+     * ONNX files (for other runtimes, such as TensorRT's ONNX parser); the DiT's weights go to
+     * external data files beside them ({@code <graph>.data}), so graphs past 2 GB work.
+     */
+    static void export(FlashVsrPackage pkg, int width, int height, Attention attention, Path folder)
+            throws EngineException, IOException {
+        Builders builders = Builders.of(pkg, width, height, attention);
+        Files.createDirectories(folder);
+        Files.write(folder.resolve(EXPORTED.get(0)), builders.lq().model());
+        DitGraphSpec[] specs = {builders.firstDit(), builders.laterDit()};
+        for (int i = 0; i < 2; i++) {
+            Path file = folder.resolve(EXPORTED.get(1 + i));
+            OnnxGraphBuilder b = new OnnxGraphBuilder("flashvsr_dit")
+                    .externalData(folder.resolve(file.getFileName() + ".data"), EXTERNAL_MIN_BYTES);
+            DitGraph.build(b, pkg.dit(), builders.constants(), builders.dims(), specs[i]);
+            b.save(file);
+        }
+        Files.write(folder.resolve(EXPORTED.get(3)), builders.decoderFirst().model());
+        Files.write(folder.resolve(EXPORTED.get(4)), builders.decoderLater().model());
+    }
+
+    /** Initializers at least this large go to external data. */
+    private static final long EXTERNAL_MIN_BYTES = 1024;
+
+    /** Everything the graphs of one frame size are built from. */
+    private record Builders(DitDims dims, DitConstants constants, DitGraphSpec firstDit, DitGraphSpec laterDit,
+            LqProjectorGraph lq, TcDecoderGraph decoderFirst, TcDecoderGraph decoderLater) {
+
+        static Builders of(FlashVsrPackage pkg, int width, int height, Attention attention) {
+            FlashVsrConfig config = pkg.config();
+            FlashVsrConfig.Dit d = config.dit();
+            int latentH = height / 8;
+            int latentW = width / 8;
+            DitDims dims = DitDims.fromWeights(pkg.dit(), d.numHeads(), d.eps(), d.ropeTheta(),
+                    d.ropeTablePositions(), d.attentionBlockWindow().t(), d.attentionBlockWindow().h(),
+                    d.attentionBlockWindow().w());
+            DitConstants constants = DitConstants.compute(pkg.dit(), pkg.textContext(), dims,
+                    FlashVsrPackage.TIMESTEP);
+            BlockMaskBuilder masks = attention == null ? BlockMaskBuilder.dense()
+                    : (b, layer, q, k, layout) -> LcsaMask.build(b, q, k, new LcsaParams(layout.blockRows(),
+                            layout.blockCols(), layout.queryGroups(), layout.keyGroups(), attention.localRange(),
+                            attention.topkRatio(width, height)));
+            int kvLen = config.streaming().kvRatio();
+            FlashVsrConfig.LqProj p = config.lqProj();
+            LqProjectorParams lqParams = new LqProjectorParams(p.inDim(), list(p.pixelShuffle()),
+                    list(p.convKernel()), list(p.convStride()), list(p.convPadding()));
+            LqProjectorGraph lq = LqProjectorGraph.build(pkg.lqProj(), lqParams, height, width,
+                    p.variant() == LqProjVariant.BUFFER ? LqProjectorGraph.Variant.BUFFER_V1_0
+                            : LqProjectorGraph.Variant.CAUSAL_V1_1, Precision.FP32);
+            FlashVsrConfig.TcDecoder t = config.tcDecoder();
+            TcDecoderParams decParams = new TcDecoderParams(list(t.condPixelShuffle()), t.timeUpscale(),
+                    t.spaceUpscale(), t.framesToTrim());
+            return new Builders(dims, constants,
+                    DitGraphSpec.firstChunk(ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen,
+                            Precision.FP32, masks),
+                    DitGraphSpec.laterChunk(ChunkSchedule.CHUNK_LATENTS, latentH, latentW, kvLen, kvLen,
+                            Precision.FP32, masks),
+                    lq,
+                    TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.FIRST_CHUNK_LATENTS, latentH,
+                            latentW, Precision.FP32),
+                    TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.CHUNK_LATENTS, latentH, latentW,
+                            Precision.FP32));
+        }
+    }
+
+    private static List<Integer> list(Dims3 d) {
+        return List.of(d.t(), d.h(), d.w());
     }
 
     /**

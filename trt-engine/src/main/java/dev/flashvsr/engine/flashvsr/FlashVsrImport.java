@@ -72,6 +72,31 @@ public final class FlashVsrImport {
         progress.accept("wrote " + out);
     }
 
+    /**
+     * Writes the package's ONNX graphs for model frames of {@code width x height} (output pixels,
+     * multiples of 128) into {@code <package>/onnx/<width>x<height>/}, with the DiT's weights as
+     * external data. The CPU backend builds its graphs in memory and does not need them; they are
+     * for other runtimes.
+     */
+    public static Path exportGraphs(Path packageDir, int width, int height, Consumer<String> progress)
+            throws EngineException {
+        if (width <= 0 || height <= 0 || width % 128 != 0 || height % 128 != 0) {
+            throw new EngineException("graph size " + width + "x" + height + " is not a multiple of 128 on both sides",
+                    "Give the model frame size, e.g. 1280x768 for 1280x720 output");
+        }
+        Path folder = packageDir.resolve("onnx").resolve(width + "x" + height);
+        try (FlashVsrPackage pkg = FlashVsrPackage.open(packageDir)) {
+            progress.accept("writing ONNX graphs for " + width + "x" + height + " to " + folder);
+            FlashVsrGraphs.export(pkg, width, height, pkg.attention(), folder);
+        } catch (IOException e) {
+            throw new EngineException("cannot write " + folder + ": " + e.getMessage(), "Check free space", e);
+        }
+        for (String file : FlashVsrGraphs.EXPORTED) {
+            progress.accept("  " + file);
+        }
+        return folder;
+    }
+
     private static void copy(Path from, Path to, Consumer<String> progress) throws IOException {
         long size = Files.size(from);
         long done = 0;

@@ -36,7 +36,8 @@ public final class ManifestReader {
         }
         String format = text(root, "format");
         if (!ModelManifest.FORMAT.equals(format)) {
-            throw new InvalidManifestException("'format' is '" + format + "', expected '" + ModelManifest.FORMAT + "'");
+            throw new InvalidManifestException("'format' is '" + format + "', expected '" + ModelManifest.FORMAT
+                    + "' (per-frame models) or 'flashvsr-streaming/1' (FlashVSR packages from flashvsr import)");
         }
         String colorSpace = optionalText(root, "colorSpace").orElse("RGB");
         if (!colorSpace.equals("RGB")) {

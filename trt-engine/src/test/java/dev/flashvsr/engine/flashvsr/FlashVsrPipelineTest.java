@@ -169,6 +169,49 @@ class FlashVsrPipelineTest {
     }
 
     @Test
+    void exportedGraphsLoadFromFilesAndTheDitMatchesTheGoldenChunk() throws Exception {
+        int width = run.hrWidth();
+        int height = run.hrHeight();
+        Path folder = FlashVsrImport.exportGraphs(pkg, width, height, line -> { });
+        for (String file : FlashVsrGraphs.EXPORTED) {
+            assertTrue(java.nio.file.Files.size(folder.resolve(file)) > 0, file);
+        }
+        assertTrue(java.nio.file.Files.size(folder.resolve("dit_chunk0.onnx.data")) > 0, "external DiT weights");
+        Path golden = GoldenData.root().resolve(run.folder());
+        try (SafeTensorsFile in = SafeTensors.open(golden.resolve("inputs.safetensors"));
+                SafeTensorsFile out = SafeTensors.open(golden.resolve("outputs.safetensors"));
+                ai.onnxruntime.OrtSession dit = ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(
+                        folder.resolve("dit_chunk0.onnx").toString(), new ai.onnxruntime.OrtSession.SessionOptions())) {
+            var noise = in.readTensor("noise");
+            long[] shape = noise.shape();
+            int latents = ChunkSchedule.FIRST_CHUNK_LATENTS;
+            int plane = (int) (shape[3] * shape[4]);
+            float[] x = new float[(int) shape[1] * latents * plane];
+            for (int c = 0; c < shape[1]; c++) {
+                System.arraycopy(noise.data(), (int) (c * shape[2] * plane), x, c * latents * plane, latents * plane);
+            }
+            var tokens = out.readTensor("chunk0.lq_tokens");
+            var env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+            try (var xs = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(x),
+                    new long[] {1, shape[1], latents, shape[3], shape[4]});
+                    var ts = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(tokens.data()),
+                            tokens.shape());
+                    var ps = ai.onnxruntime.OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(
+                            new long[] {0, 1, 2, 3, 4, 5}), new long[] {latents});
+                    var result = dit.run(java.util.Map.of("x", xs, "lq_tokens", ts, "t_positions", ps))) {
+                float[] prediction = new float[x.length];
+                ((ai.onnxruntime.OnnxTensor) result.get("noise_pred").get()).getFloatBuffer().get(prediction);
+                float[] expected = out.readFloats("chunk0.noise_pred");
+                double worst = 0;
+                for (int i = 0; i < expected.length; i++) {
+                    worst = Math.max(worst, Math.abs(expected[i] - prediction[i]));
+                }
+                assertTrue(worst < 1e-4, "exported DiT differs from the golden chunk 0 by " + worst);
+            }
+        }
+    }
+
+    @Test
     void upstreamReferenceModeRefusesFramesSmallerThanItsCrop() throws Exception {
         try (Model model = Models.resolve(pkg.toString())) {
             EngineException e = assertThrows(EngineException.class, () -> model.open(
