@@ -79,6 +79,29 @@ class DitGraphTest {
         }
     }
 
+    /** The whole DiT with its own LCSA subgraph: block masks bit-identical, outputs within tolerance. */
+    @Test
+    void lcsaSubgraphReproducesGoldenMasksAndOutputsEveryCall() throws Exception {
+        int localRange = golden.run.get("local_range").asInt();
+        double topkRatio = golden.run.get("topk_ratio").asDouble();
+        BlockMaskBuilder lcsa = (b, layer, q, k, layout) -> LcsaMask.build(b, q, k, new LcsaParams(layout.blockRows(),
+                layout.blockCols(), layout.queryGroups(), layout.keyGroups(), localRange, topkRatio));
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, Precision.FP32,
+                call -> lcsa, true);
+        for (int call = 0; call < out.size(); call++) {
+            float err = StepRunner.maxAbsDiff(golden.lcsa.readTensor("call" + call + ".noise_pred").data(),
+                    out.get(call).get("noise_pred").toFloats());
+            System.out.printf("LCSA (in-graph masks) FP32 call %d: max |noise_pred - golden| = %.3g%n", call, err);
+            assertTrue(err <= TOLERANCE, "call " + call + ": " + err);
+            for (int l = 0; l < golden.dims.layers(); l++) {
+                FloatTensor expected = golden.lcsa.readTensor("call" + call + ".block_mask.layer" + l);
+                DitOrtValues.Value mask = out.get(call).get("block_mask_" + l);
+                assertArrayEquals(expected.shape(), mask.shape());
+                assertArrayEquals(booleans(expected.data()), mask.toBooleans(), "call " + call + " layer " + l);
+            }
+        }
+    }
+
     @Test
     void externalWeightsGiveTheSameOutputs(@TempDir Path dir) throws Exception {
         DitGraphSpec spec = golden.spec(0, Precision.FP32, BlockMaskBuilder.dense());
