@@ -44,11 +44,7 @@ public final class BicubicModel implements Model {
 
     @Override
     public Backend resolveBackend(Backend requested) throws EngineException {
-        if (requested == Backend.TENSORRT) {
-            throw new EngineException("model 'bicubic' runs only on the CPU backend, not on tensorrt",
-                    "Set backend=cpu or backend=auto");
-        }
-        return Backend.CPU;
+        return Backend.cpuOnly(requested, NAME);
     }
 
     @Override

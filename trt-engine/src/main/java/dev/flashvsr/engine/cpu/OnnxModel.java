@@ -115,11 +115,7 @@ public final class OnnxModel implements Model {
 
     @Override
     public Backend resolveBackend(Backend requested) throws EngineException {
-        if (requested == Backend.TENSORRT) {
-            throw new EngineException("backend tensorrt is not available in this build (no TensorRT backend yet)",
-                    "Set backend=cpu or backend=auto");
-        }
-        return Backend.CPU;
+        return Backend.cpuOnly(requested, name());
     }
 
     @Override

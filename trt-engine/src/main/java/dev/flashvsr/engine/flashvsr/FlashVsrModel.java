@@ -39,11 +39,7 @@ public final class FlashVsrModel implements Model {
 
     @Override
     public Backend resolveBackend(Backend requested) throws EngineException {
-        if (requested == Backend.TENSORRT) {
-            throw new EngineException("the FlashVSR model runs on the CPU backend only in this build",
-                    "Set backend=cpu or backend=auto");
-        }
-        return Backend.CPU;
+        return Backend.cpuOnly(requested, name());
     }
 
     @Override
