@@ -33,6 +33,9 @@ public record Degradation(Resample.Filter filter, double blurSigma, boolean chro
 
     /** Share of training clips with no degradation other than the downscale. */
     static final double CLEAN_FRACTION = Double.parseDouble(System.getProperty("flashvsr.train.clean", "0.5"));
+    /** Chance that a degraded clip is JPEG re-encoded, and the lowest quality drawn (up to 95). */
+    static final double JPEG_CHANCE = Double.parseDouble(System.getProperty("flashvsr.train.jpegChance", "0.35"));
+    static final int JPEG_MIN_QUALITY = Integer.getInteger("flashvsr.train.jpegMin", 60);
     /** Share of training clips downscaled with antialiased bicubic (the rest: area). */
     static final double CUBIC_FRACTION = Double.parseDouble(System.getProperty("flashvsr.train.cubic", "0.6"));
 
@@ -40,7 +43,9 @@ public record Degradation(Resample.Filter filter, double blurSigma, boolean chro
      * Draws a random training degradation for a clip: half the clips are clean (antialiased
      * bicubic or area downscale only); the other half get each of mild blur (sigma 0.15-0.5
      * low-res pixels), sensor noise (sigma 0.5-3 levels of 255), JPEG (quality 60-95) with
-     * probability 0.35, and 4:2:0 chroma with probability 0.3 when there is no JPEG.
+     * probability 0.35, and 4:2:0 chroma with probability 0.3 when there is no JPEG. The shares
+     * and the JPEG chance and lowest quality are system properties ({@code flashvsr.train.clean},
+     * {@code .cubic}, {@code .jpegChance}, {@code .jpegMin}).
      */
     public static Degradation random(Random rnd, int scale) {
         Resample.Filter filter = rnd.nextDouble() < CUBIC_FRACTION ? Resample.Filter.CUBIC : Resample.Filter.AREA;
@@ -49,7 +54,7 @@ public record Degradation(Resample.Filter filter, double blurSigma, boolean chro
         }
         double blur = rnd.nextDouble() < 0.35 ? (0.15 + 0.35 * rnd.nextDouble()) * scale : 0;
         double noise = rnd.nextDouble() < 0.35 ? (0.5 + 2.5 * rnd.nextDouble()) / 255.0 : 0;
-        int jpeg = rnd.nextDouble() < 0.35 ? 60 + rnd.nextInt(36) : 0;
+        int jpeg = rnd.nextDouble() < JPEG_CHANCE ? JPEG_MIN_QUALITY + rnd.nextInt(96 - JPEG_MIN_QUALITY) : 0;
         boolean chroma = jpeg == 0 && rnd.nextDouble() < 0.3;
         return new Degradation(filter, blur, chroma, noise, jpeg);
     }
