@@ -150,18 +150,7 @@ public final class OnnxModel implements Model {
             throw new EngineException("model '" + name() + "' has no graph for scale " + scale, null);
         }
         TileRunner runner = new TileRunner(session, modelPackage.manifest().graphFor(scale).get(), height, width);
-        try {
-            for (int i = 0; i < 3; i++) {
-                runner.run();
-            }
-            long start = System.nanoTime();
-            for (int i = 0; i < frames; i++) {
-                runner.run();
-            }
-            return (System.nanoTime() - start) / 1e9;
-        } catch (OrtException e) {
-            throw new EngineException("ONNX Runtime failed: " + e.getMessage(), null, e);
-        }
+        return timed(runner::run, frames);
     }
 
     /**
@@ -181,14 +170,29 @@ public final class OnnxModel implements Model {
         }
         try (BandedUpscaler banded = new BandedUpscaler(single, graph, plan, width,
                 Colorimetry.defaultFor(PixelFormat.RGB, height))) {
+            return Optional.of(new double[] {plan.count(), timed(banded::runGraphsOnce, frames)});
+        }
+    }
+
+    /** One run of a graph (or of its bands). */
+    @FunctionalInterface
+    private interface GraphRun {
+        void run() throws OrtException;
+    }
+
+    /** Seconds for {@code frames} runs after 3 warm-up runs. */
+    private static double timed(GraphRun run, int frames) throws EngineException {
+        try {
             for (int i = 0; i < 3; i++) {
-                banded.runGraphsOnce();
+                run.run();
             }
             long start = System.nanoTime();
             for (int i = 0; i < frames; i++) {
-                banded.runGraphsOnce();
+                run.run();
             }
-            return Optional.of(new double[] {plan.count(), (System.nanoTime() - start) / 1e9});
+            return (System.nanoTime() - start) / 1e9;
+        } catch (OrtException e) {
+            throw new EngineException("ONNX Runtime failed: " + e.getMessage(), null, e);
         } catch (BandedUpscaler.BandFailure e) {
             throw new EngineException("ONNX Runtime failed: " + e.getCause().getMessage(), null, e.getCause());
         }

@@ -5,19 +5,20 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
 /** The process-wide ONNX Runtime environment and the session settings of the CPU backend. */
-final class OrtRuntime {
-    static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+public final class OrtRuntime {
+    public static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
     private OrtRuntime() {
     }
 
     /**
      * Usually one intra-op thread per core (the streaming thread waits while a frame runs, so it
-     * does not compete), one for sessions run from several threads at once; no spinning between runs, so idle sessions (the other scale, other elements) and
-     * the rest of the pipeline (decoders, encoders) keep the cores; sequential execution, since
-     * these graphs are chains of convolutions; full graph optimisation.
+     * does not compete), one for sessions run from several threads at once; no spinning between
+     * runs, so idle sessions (the other scale, other elements) and the rest of the pipeline
+     * (decoders, encoders) keep the cores; sequential execution, since these graphs are chains of
+     * layers; full graph optimisation.
      */
-    static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
+    public static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(intraOpThreads);
         options.setInterOpNumThreads(1);

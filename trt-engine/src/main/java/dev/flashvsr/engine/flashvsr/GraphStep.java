@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.cpu.OrtRuntime;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
@@ -25,11 +26,8 @@ final class GraphStep implements AutoCloseable {
 
     GraphStep(String what, byte[] model, int threads) throws EngineException {
         this.what = what;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            session = OrtEnvironment.getEnvironment().createSession(model, options);
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(threads)) {
+            session = OrtRuntime.ENV.createSession(model, options);
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime rejects the FlashVSR " + what + " graph: " + e.getMessage(),
                     "Re-import the model package; report a bug if it persists", e);
@@ -52,7 +50,7 @@ final class GraphStep implements AutoCloseable {
      * stores its state outputs back into {@code state}, and returns the other outputs.
      */
     Map<String, float[]> run(Map<String, Input> inputs, StreamState state) throws EngineException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtRuntime.ENV;
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Input> e : inputs.entrySet()) {
