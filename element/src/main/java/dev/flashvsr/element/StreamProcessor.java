@@ -86,11 +86,12 @@ public final class StreamProcessor<E> {
     /**
      * For live streams: runs two blank frames through a session that emits at once (the first pays
      * for one-time allocation and compilation), then resets it. The first real frames wait for
-     * this and then take about as long as the last run, so that sum is recorded as a processing
-     * time: the latency reported from the start covers them, and the sample leaves the estimate's
-     * window after {@link LatencyEstimator#WINDOW} frames. Sessions that hold frames are left alone.
+     * the session's opening (at {@code openedSince}, a {@link System#nanoTime()}) and this, and
+     * then take about as long as the last run, so that sum is recorded as a processing time: the
+     * latency reported from the start covers them, and the sample leaves the estimate's window
+     * after {@link LatencyEstimator#WINDOW} frames. Sessions that hold frames are left alone.
      */
-    public void warmUp() throws EngineException {
+    public void warmUp(long openedSince) throws EngineException {
         requireSession();
         if (session.latencyFrames() > 0) {
             return;
@@ -99,7 +100,6 @@ public final class StreamProcessor<E> {
         VideoFrame blank = VideoFrame.allocate(spec.format(), spec.width(), spec.height());
         VideoFrame output = VideoFrame.allocate(spec.format(), spec.width() * spec.scale(),
                 spec.height() * spec.scale());
-        long start = System.nanoTime();
         long lastRun = 0;
         for (int run = 0; run < 2; run++) {
             long runStart = System.nanoTime();
@@ -110,7 +110,7 @@ public final class StreamProcessor<E> {
             lastRun = System.nanoTime() - runStart;
         }
         session.reset();
-        latency.record(System.nanoTime() - start + lastRun);
+        latency.record(System.nanoTime() - openedSince + lastRun);
     }
 
     /** Time the last frame spent in conversion and the model, without downstream's part. */

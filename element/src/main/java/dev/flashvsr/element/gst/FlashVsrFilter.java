@@ -387,11 +387,12 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         }
         int previousLatency = processor.latencyFrames();
         StreamSpec spec = new StreamSpec(info.format, info.width(), info.height(), activeScale, info.colorimetry());
+        long opening = System.nanoTime();
         processor.replaceSession(current.open(spec, options));
         DebugLog.log(GstLevel.INFO, element, "input " + capsToString(caps) + ": session " + spec);
         if (upstreamIsLive()) {
             // Measured now, the first frames are not shown late for want of a processing estimate.
-            processor.warmUp();
+            processor.warmUp(opening);
         }
         Pointer sourceCaps = CapsScaler.toSource(caps, activeScale);
         VideoInfo sourceInfo = VideoInfo.fromCaps(sourceCaps);

@@ -30,7 +30,8 @@ import org.freedesktop.gstreamer.elements.AppSink;
 /**
  * Runs real GStreamer pipelines with flashvsrfilter registered in this JVM (plus test models:
  * {@code test-delay-3} holds three frames, {@code test-fail-5} throws on the fifth,
- * {@code test-slow-60ms} and {@code test-slow-300ms} take that long per frame) and collects
+ * {@code test-slow-60ms} and {@code test-slow-300ms} take that long per frame, {@code test-slows-down}
+ * takes 60 ms from its 20th frame on) and collects
  * what reaches app sinks and the bus.
  */
 public final class GstTestSupport {
@@ -46,8 +47,9 @@ public final class GstTestSupport {
             FlashVsrPlugin.registerInProcess();
             Models.register("test-delay-3", () -> new DelayModel(3, 0));
             Models.register("test-fail-5", () -> new DelayModel(0, 5));
-            Models.register("test-slow-60ms", () -> new DelayModel(0, 0, 60));
-            Models.register("test-slow-300ms", () -> new DelayModel(0, 0, 300));
+            Models.register("test-slow-60ms", () -> new DelayModel(0, 0, 60, 0));
+            Models.register("test-slow-300ms", () -> new DelayModel(0, 0, 300, 0));
+            Models.register("test-slows-down", () -> new DelayModel(0, 0, 60, 20));
             initialised = true;
         }
     }

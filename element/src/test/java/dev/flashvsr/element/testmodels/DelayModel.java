@@ -14,21 +14,23 @@ import java.util.Set;
  * A test model that holds {@code delay} frames, like a streaming model with look-ahead: each
  * input is copied, and emitted (nearest-neighbour upscaled) once {@code delay} newer frames
  * arrived or at drain. With {@code failAt} > 0 it throws on that input frame; with {@code workMillis}
- * > 0 each input takes that long, like a backend that cannot keep up.
+ * > 0 each input from the {@code slowFrom}-th on takes that long, like a backend that cannot keep up.
  */
 public final class DelayModel implements Model {
     private final int delay;
     private final int failAt;
     private final long workMillis;
+    private final int slowFrom;
 
     public DelayModel(int delay, int failAt) {
-        this(delay, failAt, 0);
+        this(delay, failAt, 0, 0);
     }
 
-    public DelayModel(int delay, int failAt, long workMillis) {
+    public DelayModel(int delay, int failAt, long workMillis, int slowFrom) {
         this.delay = delay;
         this.failAt = failAt;
         this.workMillis = workMillis;
+        this.slowFrom = slowFrom;
     }
 
     @Override
@@ -81,7 +83,7 @@ public final class DelayModel implements Model {
             if (received == failAt) {
                 throw new IllegalStateException("test model failure at frame " + failAt);
             }
-            if (workMillis > 0) {
+            if (workMillis > 0 && received >= slowFrom) {
                 try {
                     Thread.sleep(workMillis);
                 } catch (InterruptedException e) {
