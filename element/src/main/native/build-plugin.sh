@@ -7,6 +7,9 @@
 #   sh build-plugin.sh --out DIR --java-home JDK --version V --module-jar NAME.jar \
 #      --classes DIR --classpath CP
 # CP is the module's runtime class path (directories are packed into jars).
+# --native-only compiles just <out>/libgstflashvsr.so (only the JDK's JNI headers are
+# used), e.g. for another architecture with CC and PKG_CONFIG set to cross tools
+# (scripts/cross-build-aarch64.sh).
 # Files whose content did not change are left untouched, so their mtime stays and
 # GStreamer's registry does not rescan the plugin for nothing.
 # Environment: CC (default gcc), PKG_CONFIG (default pkg-config), CFLAGS, LDFLAGS,
@@ -15,7 +18,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-out= java_home= version=0.0.0 module_jar= classes= classpath=
+out='' java_home='' version=0.0.0 module_jar='' classes='' classpath='' native_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --out) out=$2; shift 2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
         --module-jar) module_jar=$2; shift 2 ;;
         --classes) classes=$2; shift 2 ;;
         --classpath) classpath=$2; shift 2 ;;
+        --native-only) native_only=1; shift ;;
         *) echo "build-plugin.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -42,13 +46,16 @@ install_if_changed() {
 }
 
 # --- the JDK: JNI headers now, libjvm at run time ---------------------------------
+# (a cross build needs only the headers: the building JDK's libjvm is of the wrong
+# architecture and is not written anywhere)
 jdk=
 for cand in "$java_home" "${JAVA_HOME:-}"; do
-    if [ -n "$cand" ] && [ -f "$cand/include/jni.h" ] && [ -f "$cand/lib/server/libjvm.so" ]; then
+    if [ -n "$cand" ] && [ -f "$cand/include/jni.h" ] &&
+        { [ "$native_only" = 1 ] || [ -f "$cand/lib/server/libjvm.so" ]; }; then
         jdk=$cand; break
     fi
 done
-[ -n "$jdk" ] || die "no JDK with include/jni.h and lib/server/libjvm.so (tried '$java_home' and JAVA_HOME='${JAVA_HOME:-}')"
+[ -n "$jdk" ] || die "no JDK with include/jni.h and (unless --native-only) lib/server/libjvm.so (tried '$java_home' and JAVA_HOME='${JAVA_HOME:-}')"
 libjvm=${FLASHVSR_LIBJVM_AT_RUNTIME:-$jdk/lib/server/libjvm.so}
 
 CC=${CC:-gcc}
@@ -70,6 +77,7 @@ $CC -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -fPIC -shared \
     -o "$so.tmp" "$src" \
     -Wl,-z,defs -Wl,--as-needed $gst_libs -ldl -lpthread ${LDFLAGS:-}
 install_if_changed "$so.tmp" "$so"
+[ "$native_only" = 0 ] || exit 0
 
 # --- jars ------------------------------------------------------------------------
 jar_tool="$jdk/bin/jar"

@@ -9,7 +9,8 @@ import dev.flashvsr.engine.SessionOptions;
 
 /**
  * The element's writable properties as plain values. Changing them takes effect at the next
- * start (READY to PAUSED); GStreamer only lets them change in NULL or READY.
+ * start (READY to PAUSED); GStreamer only lets them change in NULL or READY. {@code qos} is the
+ * exception: it applies from the next frame, in any state.
  */
 public final class FilterSettings {
     public static final int DEFAULT_SCALE = 4;
@@ -27,6 +28,7 @@ public final class FilterSettings {
     private volatile boolean upstreamReference;
     private volatile long seed;
     private volatile String noiseFile = "";
+    private volatile boolean qos = true;
 
     public int scale() {
         return scale;
@@ -111,6 +113,14 @@ public final class FilterSettings {
     /** A null or empty path means generated noise. */
     public void setNoiseFile(String noiseFile) {
         this.noiseFile = noiseFile == null ? "" : noiseFile;
+    }
+
+    public boolean qos() {
+        return qos;
+    }
+
+    public void setQos(boolean qos) {
+        this.qos = qos;
     }
 
     /** The session options these settings describe; fails when tile settings contradict each other. */

@@ -26,8 +26,14 @@ enum ElementProperties {
     SEED("seed", "Noise seed", "Diffusion models: seed of the latent noise"),
     NOISE_FILE("noise-file", "Noise file",
             "Diffusion models: safetensors file whose 'noise' tensor replaces the generated noise (empty = generate)"),
+    QOS("qos", "QoS", "Skip frames that would reach a synchronised sink too late and post QoS messages"
+            + " (applies at once, also while PLAYING)"),
     LATENCY_FRAMES("latency-frames", "Latency in frames", "Input frames the model holds before its first output"),
-    FRAMES_PROCESSED("frames-processed", "Frames processed", "Output frames produced since the element last started (READY to PAUSED)");
+    PROCESSING_LATENCY("processing-latency", "Processing latency",
+            "Processing part of the latency this element reports, in ns: its slowest recent frame plus 25%"),
+    FRAMES_PROCESSED("frames-processed", "Frames processed", "Output frames produced since the element last started (READY to PAUSED)"),
+    FRAMES_DROPPED("frames-dropped", "Frames dropped",
+            "Input frames skipped for QoS (too late for the sink) since the element last started");
 
     private static final GObjectApi GOBJECT = GObjectApi.LIB;
     private static final int WRITABLE = NativeLayout.PARAM_READWRITE | NativeLayout.PARAM_MUTABLE_READY;
@@ -89,10 +95,12 @@ enum ElementProperties {
             case UPSTREAM_REFERENCE -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 0, WRITABLE);
             case SEED -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0, Long.MAX_VALUE, 0, WRITABLE);
             case NOISE_FILE -> GOBJECT.g_param_spec_string(propertyName, nick, blurb, "", WRITABLE);
+            case QOS -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 1,
+                    NativeLayout.PARAM_READWRITE | NativeLayout.PARAM_MUTABLE_PLAYING);
             case LATENCY_FRAMES -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0, Integer.MAX_VALUE, 0,
                     NativeLayout.PARAM_READABLE);
-            case FRAMES_PROCESSED -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0, Long.MAX_VALUE, 0,
-                    NativeLayout.PARAM_READABLE);
+            case PROCESSING_LATENCY, FRAMES_PROCESSED, FRAMES_DROPPED -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0,
+                    Long.MAX_VALUE, 0, NativeLayout.PARAM_READABLE);
         };
     }
 
@@ -109,6 +117,10 @@ enum ElementProperties {
             case UPSTREAM_REFERENCE -> settings.setUpstreamReference(GOBJECT.g_value_get_boolean(value) != 0);
             case SEED -> settings.setSeed(GOBJECT.g_value_get_uint64(value));
             case NOISE_FILE -> settings.setNoiseFile(GOBJECT.g_value_get_string(value));
+            case QOS -> {
+                settings.setQos(GOBJECT.g_value_get_boolean(value) != 0);
+                return;
+            }
             default -> throw new IllegalArgumentException("property '" + propertyName + "' is read-only");
         }
         filter.warnIfRunning(propertyName);
@@ -127,8 +139,11 @@ enum ElementProperties {
             case UPSTREAM_REFERENCE -> GOBJECT.g_value_set_boolean(value, settings.upstreamReference() ? 1 : 0);
             case SEED -> GOBJECT.g_value_set_uint64(value, settings.seed());
             case NOISE_FILE -> GOBJECT.g_value_set_string(value, settings.noiseFile());
+            case QOS -> GOBJECT.g_value_set_boolean(value, settings.qos() ? 1 : 0);
             case LATENCY_FRAMES -> GOBJECT.g_value_set_int(value, filter.latencyFrames());
+            case PROCESSING_LATENCY -> GOBJECT.g_value_set_uint64(value, filter.processingLatencyNanos());
             case FRAMES_PROCESSED -> GOBJECT.g_value_set_uint64(value, filter.framesProcessed());
+            case FRAMES_DROPPED -> GOBJECT.g_value_set_uint64(value, filter.framesDropped());
         }
     }
 

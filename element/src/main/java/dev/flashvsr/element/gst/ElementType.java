@@ -41,6 +41,7 @@ public final class ElementType {
     private static final GstApi.EventFunction SINK_EVENT = ElementType::sinkEvent;
     private static final GstApi.QueryFunction SINK_QUERY = ElementType::sinkQuery;
     private static final GstApi.QueryFunction SRC_QUERY = ElementType::srcQuery;
+    private static final GstApi.EventFunction SRC_EVENT = ElementType::srcEvent;
 
     static {
         // Keep GStreamer's streaming threads attached to the JVM instead of attaching per buffer.
@@ -49,6 +50,7 @@ public final class ElementType {
         Native.setCallbackThreadInitializer(SINK_EVENT, streaming);
         Native.setCallbackThreadInitializer(SINK_QUERY, streaming);
         Native.setCallbackThreadInitializer(SRC_QUERY, streaming);
+        Native.setCallbackThreadInitializer(SRC_EVENT, streaming);
     }
 
     private ElementType() {
@@ -70,6 +72,7 @@ public final class ElementType {
             if (type == 0) {
                 throw new IllegalStateException("GLib refused to register type " + TYPE_NAME);
             }
+            DebugLog.routeJavaLogging();
         }
         return type;
     }
@@ -116,6 +119,7 @@ public final class ElementType {
             GST.gst_pad_set_event_function_full(sink, SINK_EVENT, null, null);
             GST.gst_pad_set_query_function_full(sink, SINK_QUERY, null, null);
             GST.gst_pad_set_query_function_full(src, SRC_QUERY, null, null);
+            GST.gst_pad_set_event_function_full(src, SRC_EVENT, null, null);
             INSTANCES.put(Pointer.nativeValue(instance), new FlashVsrFilter(instance, sink, src));
             GST.gst_element_add_pad(instance, sink);
             GST.gst_element_add_pad(instance, src);
@@ -188,6 +192,15 @@ public final class ElementType {
             return gboolean(filter(parent).sinkEvent(pad, parent, event));
         } catch (Throwable t) {
             ElementMessages.error(parent, "handling an event failed", t);
+            return 0;
+        }
+    }
+
+    private static int srcEvent(Pointer pad, Pointer parent, Pointer event) {
+        try {
+            return gboolean(filter(parent).srcEvent(pad, parent, event));
+        } catch (Throwable t) {
+            ElementMessages.error(parent, "handling an upstream event failed", t);
             return 0;
         }
     }

@@ -1,14 +1,18 @@
 package dev.flashvsr.element.gst;
 
 import com.sun.jna.Function;
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.DoubleByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.flashvsr.element.Downstream;
 import dev.flashvsr.element.FilterSettings;
 import dev.flashvsr.element.FrameTiming;
+import dev.flashvsr.element.QosTracker;
 import dev.flashvsr.element.StreamProcessor;
+import dev.flashvsr.element.gst.DebugLog.GstLevel;
 import dev.flashvsr.element.gst.ElementMessages.Domain;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.FrameSink.FrameRenderer;
@@ -27,6 +31,8 @@ import java.util.function.BiFunction;
  */
 final class FlashVsrFilter implements Downstream<Pointer> {
     private static final GstApi GST = GstApi.LIB;
+    /** Quality field of QoS messages: we never lower quality, we only skip frames. */
+    private static final int QOS_QUALITY_FULL = 1_000_000;
 
     private final Pointer element;
     private final Pointer sinkPad;
@@ -36,6 +42,14 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     /** Reused for every buffer: chain and pushFrame run one at a time under the stream lock. */
     private final MappedVideoFrame inputMapping = new MappedVideoFrame();
     private final MappedVideoFrame outputMapping = new MappedVideoFrame();
+    private final QosTracker qos = new QosTracker();
+    /** The input segment (copied from the last SEGMENT event): running times for QoS. */
+    private final Memory segment = new Memory(NativeLayout.SEGMENT_SIZE);
+    private boolean timeSegment;
+    /** A skipped frame carried DISCONT: the next processed one takes it over. */
+    private boolean discontSkipped;
+    /** Whether upstream said it is live when we answered the last latency query. */
+    private volatile boolean live;
 
     /** Resolved when the element starts; null while stopped. */
     private volatile Model model;
@@ -65,6 +79,14 @@ final class FlashVsrFilter implements Downstream<Pointer> {
 
     long framesProcessed() {
         return processor.framesProcessed();
+    }
+
+    long processingLatencyNanos() {
+        return processor.latency().processingNanos();
+    }
+
+    long framesDropped() {
+        return qos.dropped();
     }
 
     int latencyFrames() {
@@ -101,7 +123,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             options = settings.sessionOptions();
             activeScale = settings.scale();
             processor.resetFramesProcessed();
+            qos.restart();
             model = resolved;
+            DebugLog.log(GstLevel.INFO, element, "model '" + resolved.name() + "' (" + settings.model() + "), scale "
+                    + activeScale + ", backend " + resolved.resolveBackend(settings.backend()) + " (asked: "
+                    + settings.backend() + "), holds " + resolved.latencyFrames() + " frames, " + options);
             return true;
         } catch (EngineException e) {
             ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_NOT_FOUND,
@@ -120,6 +146,9 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         replaceCaps(null, null);
         inputInfo = null;
         outputInfo = null;
+        timeSegment = false;
+        discontSkipped = false;
+        qos.reset();
         if (model != null) {
             model.close();
         }
@@ -143,6 +172,13 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             if (timing.duration() >= 0) {
                 lastInputDuration = timing.duration();
             }
+            if (skippedForQos(timing)) {
+                return NativeLayout.FLOW_OK;
+            }
+            if (discontSkipped) {
+                timing = timing.withDiscont();
+                discontSkipped = false;
+            }
             boolean accepted;
             VideoFrame input = inputMapping.map(inputInfo, buffer, false);
             if (input == null) {
@@ -156,6 +192,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             } finally {
                 inputMapping.unmap();
             }
+            if (DebugLog.enabled(GstLevel.DEBUG)) {
+                DebugLog.log(GstLevel.DEBUG, element, String.format(java.util.Locale.ROOT,
+                        "frame pts %d: %.2f ms in the element (conversion and model), %.2f ms pushing downstream",
+                        timing.pts(), processor.lastProcessingNanos() / 1e6, processor.lastDownstreamNanos() / 1e6));
+            }
             postLatencyIfChanged();
             return accepted ? NativeLayout.FLOW_OK : refusedFlow();
         } catch (EngineException e) {
@@ -168,6 +209,31 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         } finally {
             StreamingCalls.gst_mini_object_unref(buffer);
         }
+    }
+
+    /**
+     * With QoS on, skips a frame that downstream would show too late (the buffer is released by
+     * the caller) and posts a QoS message saying so.
+     */
+    private boolean skippedForQos(FrameTiming timing) {
+        if (!settings.qos() || !timeSegment || timing.pts() < 0) {
+            return false;
+        }
+        long runningTime = StreamingCalls.gst_segment_to_running_time(segment, NativeLayout.FORMAT_TIME, timing.pts());
+        if (!qos.isLate(runningTime)) {
+            return false;
+        }
+        long dropped = qos.recordDrop();
+        discontSkipped |= timing.discont();
+        Pointer message = GST.gst_message_new_qos(element, live, runningTime,
+                GST.gst_segment_to_stream_time(segment, NativeLayout.FORMAT_TIME, timing.pts()), timing.pts(),
+                timing.duration());
+        GST.gst_message_set_qos_values(message, qos.lateness(runningTime), qos.proportion(), QOS_QUALITY_FULL);
+        GST.gst_message_set_qos_stats(message, NativeLayout.FORMAT_BUFFERS, processor.framesProcessed(), dropped);
+        GST.gst_element_post_message(element, message);
+        DebugLog.log(GstLevel.DEBUG, element, "QoS: skipped frame pts " + timing.pts() + ", "
+                + qos.lateness(runningTime) / 1000 + " us too late (" + dropped + " skipped so far)");
+        return true;
     }
 
     /** The flow return to give upstream when an output was not accepted. */
@@ -241,7 +307,15 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                     return GST.gst_pad_push_event(srcPad, event);
                 case NativeLayout.EVENT_FLUSH_STOP:
                     processor.flushStop();
+                    qos.reset();
+                    discontSkipped = false;
                     return GST.gst_pad_push_event(srcPad, event);
+                case NativeLayout.EVENT_SEGMENT:
+                    GST.gst_event_copy_segment(event, segment);
+                    timeSegment = segment.getInt(NativeLayout.SEGMENT_FORMAT) == NativeLayout.FORMAT_TIME;
+                    qos.reset();
+                    processor.serializedEvent(event);
+                    return true;
                 default:
                     if ((type & NativeLayout.EVENT_TYPE_SERIALIZED) != 0) {
                         processor.serializedEvent(event);
@@ -251,6 +325,23 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             }
         } catch (Throwable t) {
             ElementMessages.error(element, "handling an event failed", t);
+            return false;
+        }
+    }
+
+    /** Source pad events (from downstream): QoS updates our view of lateness, all go upstream. */
+    boolean srcEvent(Pointer pad, Pointer parent, Pointer event) {
+        try {
+            if (event.getInt(NativeLayout.EVENT_TYPE) == NativeLayout.EVENT_QOS) {
+                DoubleByReference proportion = new DoubleByReference();
+                LongByReference jitter = new LongByReference();
+                LongByReference timestamp = new LongByReference();
+                GST.gst_event_parse_qos(event, new IntByReference(), proportion, jitter, timestamp);
+                qos.observe(proportion.getValue(), jitter.getValue(), timestamp.getValue(), frameDurationNanos());
+            }
+            return GST.gst_pad_event_default(pad, parent, event);
+        } catch (Throwable t) {
+            ElementMessages.error(element, "handling an upstream event failed", t);
             return false;
         }
     }
@@ -297,6 +388,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         int previousLatency = processor.latencyFrames();
         StreamSpec spec = new StreamSpec(info.format, info.width(), info.height(), activeScale, info.colorimetry());
         processor.replaceSession(current.open(spec, options));
+        DebugLog.log(GstLevel.INFO, element, "input " + capsToString(caps) + ": session " + spec);
+        if (upstreamIsLive()) {
+            // Measured now, the first frames are not shown late for want of a processing estimate.
+            processor.warmUp();
+        }
         Pointer sourceCaps = CapsScaler.toSource(caps, activeScale);
         VideoInfo sourceInfo = VideoInfo.fromCaps(sourceCaps);
         replaceCaps(GST.gst_caps_copy(caps), sourceCaps);
@@ -311,8 +407,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         if (!negotiatePool()) {
             return false;
         }
+        DebugLog.log(GstLevel.INFO, element, "output " + capsToString(sourceCaps));
         if (processor.latencyFrames() != previousLatency) {
             GST.gst_element_post_message(element, GST.gst_message_new_latency(element));
+        } else {
+            postLatencyIfChanged();
         }
         return true;
     }
@@ -422,25 +521,48 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         LongByReference min = new LongByReference();
         LongByReference max = new LongByReference();
         GST.gst_query_parse_latency(query, live, min, max);
+        this.live = live.getValue() != 0;
         long ours = currentLatencyNanos();
         long newMax = max.getValue() == NativeLayout.CLOCK_TIME_NONE ? max.getValue() : max.getValue() + ours;
-        GST.gst_query_set_latency(query, live.getValue() != 0, min.getValue() + ours, newMax);
+        GST.gst_query_set_latency(query, this.live, min.getValue() + ours, newMax);
         processor.latency().markReported(ours);
+        DebugLog.log(GstLevel.DEBUG, element, "latency query: upstream " + min.getValue() + " ns, ours " + ours
+                + " ns (" + latencyFrames() + " frames held + " + processor.latency().processingNanos()
+                + " ns processing), live " + this.live);
         return true;
     }
 
-    private long currentLatencyNanos() {
+    /** Asks upstream whether it is live (a camera, a network stream) rather than waiting for a latency query. */
+    private boolean upstreamIsLive() {
+        Pointer query = GST.gst_query_new_latency();
+        try {
+            if (!GST.gst_pad_peer_query(sinkPad, query)) {
+                return live;
+            }
+            IntByReference isLive = new IntByReference();
+            GST.gst_query_parse_latency(query, isLive, new LongByReference(), new LongByReference());
+            live = isLive.getValue() != 0;
+            return live;
+        } finally {
+            StreamingCalls.gst_mini_object_unref(query);
+        }
+    }
+
+    private long frameDurationNanos() {
         VideoInfo info = inputInfo;
         long frameDuration = info == null ? -1 : info.frameDurationNanos();
-        if (frameDuration < 0) {
-            frameDuration = lastInputDuration;
-        }
-        return processor.latency().latencyNanos(latencyFrames(), frameDuration);
+        return frameDuration < 0 ? lastInputDuration : frameDuration;
+    }
+
+    private long currentLatencyNanos() {
+        return processor.latency().latencyNanos(latencyFrames(), frameDurationNanos());
     }
 
     private void postLatencyIfChanged() {
         long current = currentLatencyNanos();
         if (processor.latency().shouldRepost(current)) {
+            DebugLog.log(GstLevel.DEBUG, element, "latency changed from " + processor.latency().reportedNanos()
+                    + " ns to " + current + " ns: posting LATENCY");
             processor.latency().markReported(current);
             GST.gst_element_post_message(element, GST.gst_message_new_latency(element));
         }

@@ -4,6 +4,7 @@ import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.DoubleByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -133,6 +134,8 @@ public interface GstApi extends Library {
 
     void gst_query_set_latency(Pointer query, boolean live, long min, long max);
 
+    Pointer gst_query_new_latency();
+
     Pointer gst_query_new_allocation(Pointer caps, boolean needPool);
 
     int gst_query_get_n_allocation_pools(Pointer query);
@@ -145,6 +148,20 @@ public interface GstApi extends Library {
     void gst_query_add_allocation_meta(Pointer query, long api, Pointer params);
 
     Pointer gst_message_new_latency(Pointer source);
+
+    void gst_event_copy_segment(Pointer event, Pointer segment);
+
+    void gst_event_parse_qos(Pointer event, IntByReference type, DoubleByReference proportion, LongByReference diff,
+            LongByReference timestamp);
+
+    long gst_segment_to_stream_time(Pointer segment, int format, long position);
+
+    Pointer gst_message_new_qos(Pointer source, boolean live, long runningTime, long streamTime, long timestamp,
+            long duration);
+
+    void gst_message_set_qos_values(Pointer message, long jitter, double proportion, int quality);
+
+    void gst_message_set_qos_stats(Pointer message, int format, long processed, long dropped);
 
     boolean gst_element_post_message(Pointer element, Pointer message);
 

@@ -35,6 +35,10 @@ public final class NativeLayout {
     public static final int BUFFER_OFFSET_END = 104;
     public static final int BUFFER_FLAG_DISCONT = 64;
 
+    // GstSegment (copied out of SEGMENT events to compute running times)
+    public static final int SEGMENT_SIZE = 120;
+    public static final int SEGMENT_FORMAT = 24;
+
     // GstVideoInfo and GstVideoFrame
     public static final int VIDEO_INFO_SIZE = 152;
     public static final int VIDEO_INFO_WIDTH = 16;
@@ -51,6 +55,8 @@ public final class NativeLayout {
     public static final int EVENT_EOS = 28174;
     public static final int EVENT_FLUSH_START = 2563;
     public static final int EVENT_FLUSH_STOP = 5127;
+    public static final int EVENT_SEGMENT = 17934;
+    public static final int EVENT_QOS = 48641;
     public static final int EVENT_TYPE_SERIALIZED = 4;
     public static final int QUERY_CAPS = 43523;
     public static final int QUERY_LATENCY = 7683;
@@ -58,6 +64,9 @@ public final class NativeLayout {
     public static final int PARAM_READABLE = 1;
     public static final int PARAM_READWRITE = 3;
     public static final int PARAM_MUTABLE_READY = 1024;
+    public static final int PARAM_MUTABLE_PLAYING = 4096;
+    public static final int FORMAT_TIME = 3;
+    public static final int FORMAT_BUFFERS = 4;
     public static final int PAD_SRC = 1;
     public static final int PAD_SINK = 2;
     public static final int PAD_ALWAYS = 0;

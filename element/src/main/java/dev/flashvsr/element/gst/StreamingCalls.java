@@ -21,6 +21,8 @@ final class StreamingCalls {
 
     static native void gst_mini_object_unref(Pointer object);
 
+    static native long gst_segment_to_running_time(Pointer segment, int format, long position);
+
     /** Stores the acquired buffer at {@code out} (a pointer-sized slot). */
     static native int gst_buffer_pool_acquire_buffer(Pointer pool, Pointer out, Pointer params);
 }

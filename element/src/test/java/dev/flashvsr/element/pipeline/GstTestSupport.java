@@ -28,8 +28,9 @@ import org.freedesktop.gstreamer.Version;
 import org.freedesktop.gstreamer.elements.AppSink;
 
 /**
- * Runs real GStreamer pipelines with flashvsrfilter registered in this JVM (plus two test models:
- * {@code test-delay-3} holds three frames, {@code test-fail-5} throws on the fifth) and collects
+ * Runs real GStreamer pipelines with flashvsrfilter registered in this JVM (plus test models:
+ * {@code test-delay-3} holds three frames, {@code test-fail-5} throws on the fifth,
+ * {@code test-slow-60ms} and {@code test-slow-300ms} take that long per frame) and collects
  * what reaches app sinks and the bus.
  */
 public final class GstTestSupport {
@@ -45,6 +46,8 @@ public final class GstTestSupport {
             FlashVsrPlugin.registerInProcess();
             Models.register("test-delay-3", () -> new DelayModel(3, 0));
             Models.register("test-fail-5", () -> new DelayModel(0, 5));
+            Models.register("test-slow-60ms", () -> new DelayModel(0, 0, 60));
+            Models.register("test-slow-300ms", () -> new DelayModel(0, 0, 300));
             initialised = true;
         }
     }

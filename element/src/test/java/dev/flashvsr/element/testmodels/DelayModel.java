@@ -13,15 +13,22 @@ import java.util.Set;
 /**
  * A test model that holds {@code delay} frames, like a streaming model with look-ahead: each
  * input is copied, and emitted (nearest-neighbour upscaled) once {@code delay} newer frames
- * arrived or at drain. With {@code failAt} > 0 it throws on that input frame.
+ * arrived or at drain. With {@code failAt} > 0 it throws on that input frame; with {@code workMillis}
+ * > 0 each input takes that long, like a backend that cannot keep up.
  */
 public final class DelayModel implements Model {
     private final int delay;
     private final int failAt;
+    private final long workMillis;
 
     public DelayModel(int delay, int failAt) {
+        this(delay, failAt, 0);
+    }
+
+    public DelayModel(int delay, int failAt, long workMillis) {
         this.delay = delay;
         this.failAt = failAt;
+        this.workMillis = workMillis;
     }
 
     @Override
@@ -73,6 +80,13 @@ public final class DelayModel implements Model {
             received++;
             if (received == failAt) {
                 throw new IllegalStateException("test model failure at frame " + failAt);
+            }
+            if (workMillis > 0) {
+                try {
+                    Thread.sleep(workMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             held.add(copy(input));
             while (held.size() > delay) {

@@ -29,6 +29,7 @@ import dev.flashvsr.engine.tiling.TiledUpscaler;
  */
 final class OnnxStreamingSession implements StreamingSession {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final System.Logger LOG = System.getLogger(OnnxStreamingSession.class.getName());
     /** Bands lower than this are not worth a thread of their own. */
     static final int MIN_BAND_ROWS = 32;
 
@@ -49,6 +50,8 @@ final class OnnxStreamingSession implements StreamingSession {
         TilePlan plan = TilePlan.of(spec.width(), spec.height(), options.tileSize(), options.tileOverlap(), spec.scale());
         BandPlan bands = BandPlan.of(spec.height(), graph.receptiveField(), CORES, MIN_BAND_ROWS);
         if (plan.tileCount() == 1 && bandSession != null && bands.count() > 1) {
+            LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime session for {0}: {1} parallel bands, one thread each",
+                    spec, bands.count());
             banded = new BandedUpscaler(bandSession, graph, bands, spec.width(), spec.colorimetry());
             converter = null;
             runners = new TileRunner[0];
@@ -56,6 +59,8 @@ final class OnnxStreamingSession implements StreamingSession {
             return;
         }
         banded = null;
+        LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime session for {0}: {1} tile(s) of {2}x{3}, {4} threads",
+                spec, plan.tileCount(), plan.tileWidth(), plan.tileHeight(), CORES);
         converter = new ColorConverter(spec.colorimetry(), ChromaUpsampling.BILINEAR, CORES);
         runners = new TileRunner[plan.tileCount()];
         for (int i = 0; i < runners.length; i++) {

@@ -1,0 +1,128 @@
+package dev.flashvsr.element.gst;
+
+import com.sun.jna.Pointer;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The {@code flashvsr} GStreamer debug category, so {@code GST_DEBUG=flashvsr:5} shows what the
+ * element does (negotiation, model and backend choice, per-frame timings) among GStreamer's own
+ * lines. Java code that logs through {@code java.util.logging} or {@code System.Logger} under
+ * {@code dev.flashvsr} is routed into the same category.
+ */
+public final class DebugLog {
+    /** GstDebugLevel values. */
+    public enum GstLevel {
+        ERROR(1), WARNING(2), FIXME(3), INFO(4), DEBUG(5), LOG(6), TRACE(7);
+
+        final int value;
+
+        GstLevel(int value) {
+            this.value = value;
+        }
+    }
+
+    public static final String CATEGORY = "flashvsr";
+    private static final String JAVA_LOGGER = "dev.flashvsr";
+    private static final GstDebugApi API = GstDebugApi.LIB;
+    private static final Pointer CATEGORY_POINTER = API._gst_debug_category_new(CATEGORY, 0,
+            "flashvsr-gst: flashvsrfilter and its engine");
+    /** Held so the logger and its handler outlive configuration resets by the application. */
+    private static final Logger JAVA_ROOT = Logger.getLogger(JAVA_LOGGER);
+
+    private DebugLog() {
+    }
+
+    public static boolean enabled(GstLevel level) {
+        return API.gst_debug_category_get_threshold(CATEGORY_POINTER) >= level.value;
+    }
+
+    /** Logs a line for {@code object} (an element or pad, or null) when the category's threshold allows. */
+    public static void log(GstLevel level, Pointer object, String message) {
+        if (enabled(level)) {
+            write(level, object, "", message);
+        }
+    }
+
+    private static void write(GstLevel level, Pointer object, String source, String message) {
+        API.gst_debug_log(CATEGORY_POINTER, level.value, "FlashVsrFilter.java", source, 0, object, "%s", message);
+    }
+
+    /**
+     * Routes {@code dev.flashvsr} Java logging into the category, at the level its current
+     * threshold lets through (set from GST_DEBUG at gst_init). Idempotent.
+     */
+    public static synchronized void routeJavaLogging() {
+        JAVA_ROOT.setLevel(javaLevelFor(API.gst_debug_category_get_threshold(CATEGORY_POINTER)));
+        for (Handler handler : JAVA_ROOT.getHandlers()) {
+            if (handler instanceof CategoryHandler) {
+                return;
+            }
+        }
+        JAVA_ROOT.setUseParentHandlers(false);
+        JAVA_ROOT.addHandler(new CategoryHandler());
+    }
+
+    static Level javaLevelFor(int gstThreshold) {
+        if (gstThreshold >= GstLevel.LOG.value) {
+            return Level.FINEST;
+        }
+        if (gstThreshold >= GstLevel.DEBUG.value) {
+            return Level.FINE;
+        }
+        if (gstThreshold >= GstLevel.INFO.value) {
+            return Level.INFO;
+        }
+        if (gstThreshold >= GstLevel.WARNING.value) {
+            return Level.WARNING;
+        }
+        return gstThreshold >= GstLevel.ERROR.value ? Level.SEVERE : Level.OFF;
+    }
+
+    static GstLevel gstLevelFor(Level level) {
+        int value = level.intValue();
+        if (value >= Level.SEVERE.intValue()) {
+            return GstLevel.ERROR;
+        }
+        if (value >= Level.WARNING.intValue()) {
+            return GstLevel.WARNING;
+        }
+        if (value >= Level.INFO.intValue()) {
+            return GstLevel.INFO;
+        }
+        if (value >= Level.FINE.intValue()) {
+            return GstLevel.DEBUG;
+        }
+        return value >= Level.FINER.intValue() ? GstLevel.LOG : GstLevel.TRACE;
+    }
+
+    /** Writes Java log records as category lines, the logger's short name as the function. */
+    private static final class CategoryHandler extends Handler {
+        @Override
+        public void publish(LogRecord record) {
+            GstLevel level = gstLevelFor(record.getLevel());
+            if (!enabled(level)) {
+                return;
+            }
+            String text = record.getMessage();
+            if (record.getParameters() != null && record.getParameters().length > 0) {
+                text = java.text.MessageFormat.format(text, record.getParameters());
+            }
+            if (record.getThrown() != null) {
+                text = text + ": " + record.getThrown();
+            }
+            String logger = record.getLoggerName() == null ? "" : record.getLoggerName();
+            write(level, null, logger.substring(logger.lastIndexOf('.') + 1), text);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
