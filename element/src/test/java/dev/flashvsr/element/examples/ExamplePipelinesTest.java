@@ -194,7 +194,7 @@ class ExamplePipelinesTest {
 
     @Test
     void jetsonWithStandIns() throws Exception {
-        String output = run(script("jetson-hw-codecs.sh", clip, "out.mp4"), "FLASHVSR_EXAMPLE_STAND_INS", "1");
+        String output = run(script("jetson.sh", clip, "out.mp4"), "FLASHVSR_EXAMPLE_STAND_INS", "1");
         String launched = output.lines().filter(l -> l.startsWith("With stand-ins:")).findFirst().orElse(output);
         assertTrue(launched.contains("avdec_h264") && launched.contains("x264enc"), launched);
         assertFalse(launched.contains("nvv4l2") || launched.contains("nvvidconv") || launched.contains("NVMM"),

@@ -9,7 +9,7 @@
 # Without a Jetson: FLASHVSR_EXAMPLE_STAND_INS=1 runs the same pipeline with avdec_h264, videoconvert
 # and x264enc in place of the NVIDIA elements and plain system-memory caps (see common.sh); the
 # tests do.
-# Usage: jetson-hw-codecs.sh [IN] [OUT]   (defaults: the bundled sample clip, sample-x4-jetson.mp4)
+# Usage: jetson.sh [IN] [OUT]   (defaults: the bundled sample clip, sample-x4-jetson.mp4)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 in="${1:-$repo_dir/examples/sample-320x180.mp4}"
