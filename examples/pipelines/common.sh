@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the example scripts: makes the flashvsr plugin built in this checkout visible to
 # GStreamer unless it is installed system-wide (see element/src/main/native/INSTALL.md).
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
