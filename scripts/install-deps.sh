@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing flashvsr-gst needs on Debian/Ubuntu: a JDK 17,
 # Maven, a C compiler with GStreamer headers (native loader plugin), GStreamer with the plugins
-# the pipelines use, Python GObject bindings (embedding tests), and the photos the sample clip,
-# training and validation use (Debian's wallpapers and scikit-image's test images). Skips apt
-# when all are present.
+# the pipelines use and gst-discoverer-1.0 (-base-apps; the example tests check outputs with it),
+# Python GObject bindings (embedding tests) with the RTSP server's (test camera for the RTSP
+# example), and the photos the sample clip, training and validation use (Debian's wallpapers and
+# scikit-image's test images). Skips apt when all are present.
 set -euo pipefail
 
 packages=(
@@ -11,7 +12,8 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
-  python3 python3-gi gir1.2-gstreamer-1.0
+  gstreamer1.0-plugins-base-apps
+  python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
   lomiri-wallpapers-16.04 python3-skimage
 )
 

@@ -1,5 +1,6 @@
 package dev.flashvsr.element.loader;
 
+import static dev.flashvsr.element.loader.LoaderProcesses.assertNoCrash;
 import static dev.flashvsr.element.loader.LoaderProcesses.assertSucceeded;
 import static dev.flashvsr.element.loader.LoaderProcesses.gstEnv;
 import static dev.flashvsr.element.loader.LoaderProcesses.requirePluginDir;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Applications that link only against GStreamer (a C program, a PyGObject script) create
- * flashvsrfilter by name; the loader plugin boots the JVM inside them.
+ * Applications that link only against GStreamer create flashvsrfilter by name; the loader plugin
+ * boots the JVM inside them. The applications are the embedding examples in examples/embedding/c
+ * and examples/embedding/python, built and run here.
  */
 class NativeAppLoaderTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -36,13 +38,13 @@ class NativeAppLoaderTest {
     @BeforeAll
     static void compileTheCProgram() {
         requirePluginDir();
-        Path source = sourceDir("flashvsr.testNativeDir", "src/test/native").resolve("flashvsr_pipeline.c");
+        Path source = sourceDir("flashvsr.embeddingCDir", "../examples/embedding/c").resolve("flashvsr_pipeline.c");
         program = shared.resolve("flashvsr_pipeline");
         Result r = run(Map.copyOf(System.getenv()), TIMEOUT, "sh", "-c",
                 "gcc -std=gnu11 -Wall -Wextra -O1 -o '" + program + "' '" + source + "'"
                         + " $(pkg-config --cflags --libs gstreamer-1.0)");
         if (r.exitCode() != 0 || !Files.isExecutable(program)) {
-            fail("cannot compile the C test program (needs gcc, pkg-config and libgstreamer1.0-dev): "
+            fail("cannot compile the C example (needs gcc, pkg-config and libgstreamer1.0-dev): "
                     + r.describe());
         }
     }
@@ -64,27 +66,56 @@ class NativeAppLoaderTest {
         Path dir = requirePluginDir();
         Map<String, String> env = gstEnv(dir, shared.resolve("registry.bin"));
         for (String format : List.of("NV12", "BGRx")) {
-            Result r = run(env, TIMEOUT, program.toString(), format, "64", "48", "25", "2");
-            assertSucceeded(r);
-            assertTrue(r.stdout().contains("frames-out=25"), r::describe);
-            assertTrue(r.stdout().contains("output-caps=video/x-raw, format=(string)" + format
-                    + ", width=(int)128, height=(int)96"), r::describe);
+            assertRanThePipeline(run(env, TIMEOUT, program.toString(), format, "64", "48", "25", "scale=2"), format);
         }
+    }
+
+    @Test
+    void cProgramReportsTheElementsErrorFromTheBus() {
+        Path dir = requirePluginDir();
+        Map<String, String> env = gstEnv(dir, shared.resolve("registry.bin"));
+        assertReportedABadModel(run(env, TIMEOUT, program.toString(), "I420", "64", "48", "25", "model=/nonexistent"));
     }
 
     @Test
     void pythonScriptRunsThePipeline() {
         Path dir = requirePluginDir();
         String python = findPythonWithGi();
-        Path script = sourceDir("flashvsr.testPythonDir", "src/test/python").resolve("flashvsr_pipeline.py");
         Map<String, String> env = gstEnv(dir, shared.resolve("registry.bin"));
         for (String format : List.of("I420", "RGBA")) {
-            Result r = run(env, TIMEOUT, python, script.toString(), format, "64", "48", "25", "2");
-            assertSucceeded(r);
-            assertTrue(r.stdout().contains("frames-out=25"), r::describe);
-            assertTrue(r.stdout().contains("output-caps=video/x-raw, format=(string)" + format
-                    + ", width=(int)128, height=(int)96"), r::describe);
+            assertRanThePipeline(run(env, TIMEOUT, python, pythonScript().toString(), format, "64", "48", "25",
+                    "scale=2"), format);
         }
+    }
+
+    @Test
+    void pythonScriptReportsTheElementsErrorFromTheBus() {
+        Path dir = requirePluginDir();
+        Map<String, String> env = gstEnv(dir, shared.resolve("registry.bin"));
+        assertReportedABadModel(run(env, TIMEOUT, findPythonWithGi(), pythonScript().toString(), "I420", "64", "48",
+                "25", "model=/nonexistent"));
+    }
+
+    private static Path pythonScript() {
+        return sourceDir("flashvsr.embeddingPythonDir", "../examples/embedding/python").resolve("flashvsr_pipeline.py");
+    }
+
+    /** 25 frames of FORMAT 64x48 went through flashvsrfilter scale=2. */
+    private static void assertRanThePipeline(Result r, String format) {
+        assertSucceeded(r);
+        assertTrue(r.stdout().contains("frames-out=25"), r::describe);
+        assertTrue(r.stdout().contains("output-caps=video/x-raw, format=(string)" + format
+                + ", width=(int)128, height=(int)96"), r::describe);
+        assertTrue(r.stdout().contains("frames-processed=25"), r::describe);
+    }
+
+    /** Exit code 1 without a crash, flashvsrfilter's start error printed from the bus, no frames. */
+    private static void assertReportedABadModel(Result r) {
+        assertNoCrash(r);
+        assertEquals(1, r.exitCode(), r::describe);
+        assertTrue(r.stderr().contains("error from vsr: flashvsrfilter cannot start: model '/nonexistent'"),
+                r::describe);
+        assertTrue(r.stdout().contains("frames-out=0") && r.stdout().contains("frames-processed=0"), r::describe);
     }
 
     /** Debian's python3-gi lives in the system interpreter; a pyenv/venv python3 may lack it. */
