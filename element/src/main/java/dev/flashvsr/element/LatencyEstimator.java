@@ -6,7 +6,7 @@ package dev.flashvsr.element;
  * whenever its processing took longer than the latency reported for it, so the estimate is the
  * slowest of the recent frames plus headroom, not an average. It rises as soon as one frame is
  * slower (reported at once: every late frame counts) and falls only when the slow frames leave
- * the window (reported lazily: each message makes the pipeline recompute its latency).
+ * the window (reported lazily, and in steps).
  */
 public final class LatencyEstimator {
     /** Frames whose processing time the estimate covers. */
@@ -23,10 +23,14 @@ public final class LatencyEstimator {
     private final long[] recent = new long[WINDOW];
     private int recorded;
     private long reportedNanos = -1;
+    /** Whether the reported latency is stepping down towards the current one, and the step. */
+    private boolean descending;
+    private long stepNanos;
 
     public synchronized void reset() {
         recorded = 0;
         reportedNanos = -1;
+        descending = false;
     }
 
     public synchronized void record(long processingNanos) {
@@ -48,9 +52,14 @@ public final class LatencyEstimator {
         return heldFrames * Math.max(0, frameDurationNanos) + processingNanos();
     }
 
-    /** Records that this latency was reported (answered in a LATENCY query). */
-    public synchronized void markReported(long latencyNanos) {
-        reportedNanos = latencyNanos;
+    /**
+     * The element latency to answer a LATENCY query with, given the current one ({@link
+     * #latencyNanos}); remembered as reported. While the reported latency steps down it is the
+     * current step, else the current latency itself.
+     */
+    public synchronized long answer(long currentNanos) {
+        reportedNanos = descending ? stepNanos : currentNanos;
+        return reportedNanos;
     }
 
     /** The latency last reported; -1 when none was. */
@@ -58,15 +67,31 @@ public final class LatencyEstimator {
         return reportedNanos;
     }
 
-    /** True when the current latency differs enough from the last reported one to post a message. */
-    public synchronized boolean shouldRepost(long currentNanos) {
+    /**
+     * True when a LATENCY message should be posted now. A rise is reported at once. A fall is
+     * reported in steps of at most {@code maxFallStepNanos} per frame: a sink showing a frame at
+     * the old latency would otherwise find the frames behind it due before it finished, and drop
+     * them as late, whereas a step below one frame's duration leaves them on time.
+     */
+    public synchronized boolean shouldRepost(long currentNanos, long maxFallStepNanos) {
         if (reportedNanos < 0) {
             return false;
         }
         long change = currentNanos - reportedNanos;
-        if (Math.abs(change) < MIN_REPORTED_CHANGE_NS) {
+        if (change > 0) {
+            descending = false;
+            return change >= MIN_REPORTED_CHANGE_NS && change > RISE_THRESHOLD * reportedNanos;
+        }
+        if (!descending && -change >= MIN_REPORTED_CHANGE_NS && -change > FALL_THRESHOLD * reportedNanos) {
+            descending = true;
+        }
+        if (!descending) {
             return false;
         }
-        return change > 0 ? change > RISE_THRESHOLD * reportedNanos : -change > FALL_THRESHOLD * reportedNanos;
+        stepNanos = Math.max(currentNanos, reportedNanos - Math.max(MIN_REPORTED_CHANGE_NS, maxFallStepNanos));
+        if (stepNanos == currentNanos) {
+            descending = false;
+        }
+        return true;
     }
 }

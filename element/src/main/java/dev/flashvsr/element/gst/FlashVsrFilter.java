@@ -33,6 +33,8 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     private static final GstApi GST = GstApi.LIB;
     /** Quality field of QoS messages: we never lower quality, we only skip frames. */
     private static final int QOS_QUALITY_FULL = 1_000_000;
+    /** How far the reported latency falls per frame when the frame duration is unknown. */
+    private static final long DEFAULT_FALL_STEP_NS = 10_000_000;
 
     private final Pointer element;
     private final Pointer sinkPad;
@@ -523,10 +525,9 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         LongByReference max = new LongByReference();
         GST.gst_query_parse_latency(query, live, min, max);
         this.live = live.getValue() != 0;
-        long ours = currentLatencyNanos();
+        long ours = processor.latency().answer(currentLatencyNanos());
         long newMax = max.getValue() == NativeLayout.CLOCK_TIME_NONE ? max.getValue() : max.getValue() + ours;
         GST.gst_query_set_latency(query, this.live, min.getValue() + ours, newMax);
-        processor.latency().markReported(ours);
         DebugLog.log(GstLevel.DEBUG, element, "latency query: upstream " + min.getValue() + " ns, ours " + ours
                 + " ns (" + latencyFrames() + " frames held + " + processor.latency().processingNanos()
                 + " ns processing), live " + this.live);
@@ -561,10 +562,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
 
     private void postLatencyIfChanged() {
         long current = currentLatencyNanos();
-        if (processor.latency().shouldRepost(current)) {
+        long frameDuration = frameDurationNanos();
+        long maxFallStep = frameDuration > 0 ? frameDuration / 4 : DEFAULT_FALL_STEP_NS;
+        if (processor.latency().shouldRepost(current, maxFallStep)) {
             DebugLog.log(GstLevel.DEBUG, element, "latency changed from " + processor.latency().reportedNanos()
-                    + " ns to " + current + " ns: posting LATENCY");
-            processor.latency().markReported(current);
+                    + " ns towards " + current + " ns: posting LATENCY");
             GST.gst_element_post_message(element, GST.gst_message_new_latency(element));
         }
     }

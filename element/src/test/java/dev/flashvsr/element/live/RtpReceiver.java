@@ -14,7 +14,10 @@ import org.freedesktop.gstreamer.elements.AppSink;
 /**
  * The receiving pipeline of a live RTP/H.264 stream on 127.0.0.1, optionally through
  * flashvsrfilter (named {@value LivePipeline#FILTER}), into a synchronising app sink that drops
- * and counts frames that come late. For each shown frame it records the number it carries and the
+ * and counts frames that come late. A queue before the sink keeps the element from waiting for
+ * the sink's clock, as a live pipeline should: when the element's latency estimate falls (its
+ * start-up left the window), frames it already processed are then on time for the new latency,
+ * instead of waiting upstream and becoming late. For each shown frame it records the number it carries and the
  * time from its sending to its showing (end-to-end latency).
  */
 final class RtpReceiver implements AutoCloseable {
@@ -37,7 +40,7 @@ final class RtpReceiver implements AutoCloseable {
                 + (dropPackets > 0 ? "! identity drop-probability=" + dropPackets + " " : "")
                 + "! rtpjitterbuffer latency=100 ! rtph264depay ! avdec_h264 ! videoconvert "
                 + "! video/x-raw,format=I420 ! " + (filter == null ? "" : filter + " ! ")
-                + "appsink name=out sync=true max-lateness=0 qos=true emit-signals=true");
+                + "queue ! appsink name=out sync=true max-lateness=0 qos=true emit-signals=true");
         AppSink sink = (AppSink) run.element("out");
         sink.connect((AppSink.NEW_SAMPLE) appsink -> {
             long now = System.nanoTime();
