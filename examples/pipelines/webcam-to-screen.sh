@@ -10,6 +10,7 @@
 # is-live=true as the camera and fakesink sync=true as the window (see common.sh); the tests do.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# The queue lets flashvsrfilter work on the next frame while the window waits for the clock.
 gst_launch_hw v4l2src device="${DEVICE:-/dev/video0}" ! videoconvert ! videoscale \
   ! video/x-raw,width="${WIDTH:-320}",height="${HEIGHT:-240}" ! flashvsrfilter scale="${SCALE:-4}" \
-  ! videoconvert ! autovideosink
+  ! queue ! videoconvert ! autovideosink
