@@ -122,9 +122,16 @@ main (int argc, char **argv)
    * Otherwise wait for the end of the stream or an error while streaming. */
   started = gst_element_set_state (pipeline, GST_STATE_PLAYING);
   bus = gst_element_get_bus (pipeline);
-  msg = gst_bus_timed_pop_filtered (bus,
-      started == GST_STATE_CHANGE_FAILURE ? 0 : GST_CLOCK_TIME_NONE,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  /* flashvsrfilter posts LATENCY when its processing time changes; in a live
+   * pipeline the application must then recompute the latency (gst-launch-1.0
+   * does the same), or frames may reach a synchronising sink late. */
+  while ((msg = gst_bus_timed_pop_filtered (bus,
+              started == GST_STATE_CHANGE_FAILURE ? 0 : GST_CLOCK_TIME_NONE,
+              GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_LATENCY)) != NULL
+      && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_LATENCY) {
+    gst_bin_recalculate_latency (GST_BIN (pipeline));
+    gst_message_unref (msg);
+  }
   if (msg == NULL) {
     g_printerr ("cannot start the pipeline\n");
     rc = 1;

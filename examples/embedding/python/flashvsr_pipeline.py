@@ -85,7 +85,14 @@ def main(argv):
     # of the stream or an error while streaming.
     started = pipeline.set_state(Gst.State.PLAYING)
     wait = 0 if started == Gst.StateChangeReturn.FAILURE else Gst.CLOCK_TIME_NONE
-    msg = pipeline.get_bus().timed_pop_filtered(wait, Gst.MessageType.EOS | Gst.MessageType.ERROR)
+    # flashvsrfilter posts LATENCY when its processing time changes; in a live pipeline the
+    # application must then recompute the latency (gst-launch-1.0 does the same), or frames may
+    # reach a synchronising sink late.
+    watched = Gst.MessageType.EOS | Gst.MessageType.ERROR | Gst.MessageType.LATENCY
+    msg = pipeline.get_bus().timed_pop_filtered(wait, watched)
+    while msg is not None and msg.type == Gst.MessageType.LATENCY:
+        pipeline.recalculate_latency()
+        msg = pipeline.get_bus().timed_pop_filtered(wait, watched)
     rc = 0
     if msg is None:
         print("cannot start the pipeline", file=sys.stderr)

@@ -20,6 +20,8 @@ import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.StateChangeReturn;
 import org.freedesktop.gstreamer.Version;
 import org.freedesktop.gstreamer.elements.AppSink;
+import org.freedesktop.gstreamer.glib.Natives;
+import org.freedesktop.gstreamer.message.MessageType;
 
 /**
  * flashvsrfilter in a Java application (gst1-java-core). Builds this pipeline element by element,
@@ -159,6 +161,14 @@ public final class UpscaleApp {
         });
         bus.connect((Bus.WARNING) (src, code, message) -> System.err.println("warning from " + src.getName()
                 + ": " + message));
+        // flashvsrfilter posts LATENCY when its processing time changes; in a live pipeline the
+        // application must then recompute the latency (gst-launch-1.0 does the same), or frames
+        // may reach a synchronising sink late. gst1-java-core has no call for it: JNA does it.
+        bus.connect((Bus.MESSAGE) (b, message) -> {
+            if (message.getType() == MessageType.LATENCY) {
+                BinCalls.LIB.gst_bin_recalculate_latency(Natives.getRawPointer(pipeline));
+            }
+        });
 
         if (pipeline.play() == StateChangeReturn.FAILURE) {
             // The element posted an ERROR saying why before the start failed
@@ -181,5 +191,12 @@ public final class UpscaleApp {
         pipeline.stop();
         pipeline.dispose();
         return exitCode;
+    }
+
+    /** The one GStreamer call this program needs that gst1-java-core does not wrap. */
+    interface BinCalls extends com.sun.jna.Library {
+        BinCalls LIB = com.sun.jna.Native.load("libgstreamer-1.0.so.0", BinCalls.class);
+
+        boolean gst_bin_recalculate_latency(com.sun.jna.Pointer bin);
     }
 }
