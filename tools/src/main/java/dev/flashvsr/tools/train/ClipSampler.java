@@ -111,14 +111,31 @@ public final class ClipSampler {
         int hrLen = 3 * hr * hr;
         float[][] lowRes = new float[frames][clips * lrLen];
         float[][] target = new float[frames][clips * hrLen];
+        RgbImage[][] hrClips = new RgbImage[clips][];
+        RgbImage[][] lrClips = new RgbImage[clips][];
+        List<RgbImage[]> toH264 = new ArrayList<>();
         for (int n = 0; n < clips; n++) {
-            RgbImage[] hrFrames = clip();
+            hrClips[n] = clip();
             Degradation deg = Degradation.random(rnd, scale);
+            boolean h264 = !deg.isClean() && rnd.nextDouble() < H264Clips.CHANCE;
+            if (h264) {
+                deg = deg.withoutJpeg();
+            }
+            lrClips[n] = new RgbImage[frames];
             for (int t = 0; t < frames; t++) {
-                RgbImage lr = deg.apply(hrFrames[t], scale, rnd);
+                lrClips[n][t] = deg.apply(hrClips[n][t], scale, rnd);
+            }
+            if (h264) {
+                toH264.add(lrClips[n]);
+            }
+        }
+        H264Clips.roundTrip(toH264, lrSize, rnd.nextDouble());
+        for (int n = 0; n < clips; n++) {
+            for (int t = 0; t < frames; t++) {
+                RgbImage lr = lrClips[n][t];
                 float[] base = FloatBicubic.upscale(lr.data(), 3, h, w, scale);
                 System.arraycopy(lr.data(), 0, lowRes[t], n * lrLen, lrLen);
-                float[] gt = hrFrames[t].data();
+                float[] gt = hrClips[n][t].data();
                 float[] dst = target[t];
                 int off = n * hrLen;
                 for (int i = 0; i < hrLen; i++) {

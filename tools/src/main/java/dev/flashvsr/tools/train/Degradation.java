@@ -59,6 +59,16 @@ public record Degradation(Resample.Filter filter, double blurSigma, boolean chro
         return new Degradation(filter, blur, chroma, noise, jpeg);
     }
 
+    /** Whether nothing but the downscale (and rounding) is applied. */
+    public boolean isClean() {
+        return blurSigma == 0 && !chroma420 && noiseSigma == 0 && jpegQuality == 0;
+    }
+
+    /** The same without the JPEG step (for clips that go through a real video codec instead). */
+    public Degradation withoutJpeg() {
+        return new Degradation(filter, blurSigma, chroma420, noiseSigma, 0);
+    }
+
     /** Low-res 8-bit frame ({@code 1/scale} of each side) from a high-res frame. */
     public RgbImage apply(RgbImage hr, int scale, Random rnd) {
         if (hr.height() % scale != 0 || hr.width() % scale != 0) {
