@@ -1,6 +1,7 @@
 package dev.flashvsr.element.gst;
 
 import com.sun.jna.Pointer;
+import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -39,10 +40,13 @@ public final class DebugLog {
         return API.gst_debug_category_get_threshold(CATEGORY_POINTER) >= level.value;
     }
 
-    /** Logs a line for {@code object} (an element or pad, or null) when the category's threshold allows. */
-    public static void log(GstLevel level, Pointer object, String message) {
+    /**
+     * Logs a line for {@code object} (an element or pad, or null) when the category's threshold
+     * allows; the message is only built then.
+     */
+    public static void log(GstLevel level, Pointer object, Supplier<String> message) {
         if (enabled(level)) {
-            write(level, object, "", message);
+            write(level, object, "", message.get());
         }
     }
 

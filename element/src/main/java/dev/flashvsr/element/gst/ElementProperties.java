@@ -117,13 +117,13 @@ enum ElementProperties {
             case UPSTREAM_REFERENCE -> settings.setUpstreamReference(GOBJECT.g_value_get_boolean(value) != 0);
             case SEED -> settings.setSeed(GOBJECT.g_value_get_uint64(value));
             case NOISE_FILE -> settings.setNoiseFile(GOBJECT.g_value_get_string(value));
-            case QOS -> {
-                settings.setQos(GOBJECT.g_value_get_boolean(value) != 0);
-                return;
-            }
+            case QOS -> settings.setQos(GOBJECT.g_value_get_boolean(value) != 0);
             default -> throw new IllegalArgumentException("property '" + propertyName + "' is read-only");
         }
-        filter.warnIfRunning(propertyName);
+        if (this != QOS) {
+            // the others only apply at the next start (their specs say MUTABLE_READY)
+            filter.warnIfRunning(propertyName);
+        }
     }
 
     void get(FlashVsrFilter filter, Pointer value) {

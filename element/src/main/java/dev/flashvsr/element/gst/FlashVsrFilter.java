@@ -14,6 +14,7 @@ import dev.flashvsr.element.QosTracker;
 import dev.flashvsr.element.StreamProcessor;
 import dev.flashvsr.element.gst.DebugLog.GstLevel;
 import dev.flashvsr.element.gst.ElementMessages.Domain;
+import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.FrameSink.FrameRenderer;
 import dev.flashvsr.engine.Model;
@@ -50,7 +51,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     private boolean timeSegment;
     /** A skipped frame carried DISCONT: the next processed one takes it over. */
     private boolean discontSkipped;
-    /** Whether upstream said it is live when we answered the last latency query. */
+    /** Whether upstream said it is live, at the last latency query we answered or made. */
     private volatile boolean live;
 
     /** Resolved when the element starts; null while stopped. */
@@ -121,15 +122,15 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                 throw new EngineException("model '" + resolved.name() + "' does not support scale "
                         + settings.scale(), "Set scale to one of " + resolved.scales());
             }
-            resolved.resolveBackend(settings.backend());
+            Backend backend = resolved.resolveBackend(settings.backend());
             options = settings.sessionOptions();
             activeScale = settings.scale();
             processor.resetFramesProcessed();
             qos.restart();
             model = resolved;
-            DebugLog.log(GstLevel.INFO, element, "model '" + resolved.name() + "' (" + settings.model() + "), scale "
-                    + activeScale + ", backend " + resolved.resolveBackend(settings.backend()) + " (asked: "
-                    + settings.backend() + "), holds " + resolved.latencyFrames() + " frames, " + options);
+            DebugLog.log(GstLevel.INFO, element, () -> "model '" + resolved.name() + "' (" + settings.model()
+                    + "), scale " + activeScale + ", backend " + backend + " (asked: " + settings.backend() + "), holds "
+                    + resolved.latencyFrames() + " frames, " + options);
             return true;
         } catch (EngineException e) {
             ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_NOT_FOUND,
@@ -194,11 +195,10 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             } finally {
                 inputMapping.unmap();
             }
-            if (DebugLog.enabled(GstLevel.DEBUG)) {
-                DebugLog.log(GstLevel.DEBUG, element, String.format(java.util.Locale.ROOT,
-                        "frame pts %d: %.2f ms in the element (conversion and model), %.2f ms pushing downstream",
-                        timing.pts(), processor.lastProcessingNanos() / 1e6, processor.lastDownstreamNanos() / 1e6));
-            }
+            long pts = timing.pts();
+            DebugLog.log(GstLevel.DEBUG, element, () -> String.format(java.util.Locale.ROOT,
+                    "frame pts %d: %.2f ms in the element (conversion and model), %.2f ms pushing downstream",
+                    pts, processor.lastProcessingNanos() / 1e6, processor.lastDownstreamNanos() / 1e6));
             postLatencyIfChanged();
             return accepted ? NativeLayout.FLOW_OK : refusedFlow();
         } catch (EngineException e) {
@@ -226,15 +226,16 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             return false;
         }
         long dropped = qos.recordDrop();
+        long lateness = qos.lateness(runningTime);
         discontSkipped |= timing.discont();
         Pointer message = GST.gst_message_new_qos(element, live, runningTime,
                 GST.gst_segment_to_stream_time(segment, NativeLayout.FORMAT_TIME, timing.pts()), timing.pts(),
                 timing.duration());
-        GST.gst_message_set_qos_values(message, qos.lateness(runningTime), qos.proportion(), QOS_QUALITY_FULL);
+        GST.gst_message_set_qos_values(message, lateness, qos.proportion(), QOS_QUALITY_FULL);
         GST.gst_message_set_qos_stats(message, NativeLayout.FORMAT_BUFFERS, processor.framesProcessed(), dropped);
         GST.gst_element_post_message(element, message);
-        DebugLog.log(GstLevel.DEBUG, element, "QoS: skipped frame pts " + timing.pts() + ", "
-                + qos.lateness(runningTime) / 1000 + " us too late (" + dropped + " skipped so far)");
+        DebugLog.log(GstLevel.DEBUG, element, () -> "QoS: skipped frame pts " + timing.pts() + ", "
+                + lateness / 1000 + " us too late (" + dropped + " skipped so far)");
         return true;
     }
 
@@ -391,7 +392,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         StreamSpec spec = new StreamSpec(info.format, info.width(), info.height(), activeScale, info.colorimetry());
         long opening = System.nanoTime();
         processor.replaceSession(current.open(spec, options));
-        DebugLog.log(GstLevel.INFO, element, "input " + capsToString(caps) + ": session " + spec);
+        DebugLog.log(GstLevel.INFO, element, () -> "input " + capsToString(caps) + ": session " + spec);
         if (upstreamIsLive()) {
             // Measured now, the first frames are not shown late for want of a processing estimate.
             processor.warmUp(opening);
@@ -410,7 +411,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         if (!negotiatePool()) {
             return false;
         }
-        DebugLog.log(GstLevel.INFO, element, "output " + capsToString(sourceCaps));
+        DebugLog.log(GstLevel.INFO, element, () -> "output " + capsToString(sourceCaps));
         if (processor.latencyFrames() != previousLatency) {
             GST.gst_element_post_message(element, GST.gst_message_new_latency(element));
         } else {
@@ -528,7 +529,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         long ours = processor.latency().answer(currentLatencyNanos());
         long newMax = max.getValue() == NativeLayout.CLOCK_TIME_NONE ? max.getValue() : max.getValue() + ours;
         GST.gst_query_set_latency(query, this.live, min.getValue() + ours, newMax);
-        DebugLog.log(GstLevel.DEBUG, element, "latency query: upstream " + min.getValue() + " ns, ours " + ours
+        DebugLog.log(GstLevel.DEBUG, element, () -> "latency query: upstream " + min.getValue() + " ns, ours " + ours
                 + " ns (" + latencyFrames() + " frames held + " + processor.latency().processingNanos()
                 + " ns processing), live " + this.live);
         return true;
@@ -565,7 +566,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         long frameDuration = frameDurationNanos();
         long maxFallStep = frameDuration > 0 ? frameDuration / 4 : DEFAULT_FALL_STEP_NS;
         if (processor.latency().shouldRepost(current, maxFallStep)) {
-            DebugLog.log(GstLevel.DEBUG, element, "latency changed from " + processor.latency().reportedNanos()
+            DebugLog.log(GstLevel.DEBUG, element, () -> "latency changed from " + processor.latency().reportedNanos()
                     + " ns towards " + current + " ns: posting LATENCY");
             GST.gst_element_post_message(element, GST.gst_message_new_latency(element));
         }
