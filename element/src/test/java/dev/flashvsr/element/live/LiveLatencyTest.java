@@ -27,14 +27,16 @@ class LiveLatencyTest {
 
     @Test
     void reportedLatencyIsUpstreamPlusElementAndNoFrameIsLate() throws Exception {
-        try (LivePipeline run = new LivePipeline(liveSource(160, 96, 15)
+        // 12 frames/s for 4 s: the start-up sample stays in the estimate's 64-frame window (until
+        // 5.3 s), so the latency reported is still the estimate and not a step on the way down.
+        try (LivePipeline run = new LivePipeline(liveSource(160, 96, 12)
                 + "flashvsrfilter name=f scale=2" + LATE_COUNTING_SINK).play()) {
             Thread.sleep(4000);
             long upstream = sourceLatency(run.element("src"));
             long before = run.longProperty("f", "processing-latency");
             long total = run.pipelineLatency();
             long after = run.longProperty("f", "processing-latency");
-            assertEquals(66_666_666, upstream, 1, "videotestsrc reports one frame");
+            assertEquals(83_333_333, upstream, 1, "videotestsrc reports one frame");
             assertEquals(0, run.longProperty("f", "latency-frames"));
             assertTrue(before > 0, "a processing estimate exists once frames ran");
             long sink = run.longProperty("sink", "processing-deadline");
@@ -42,7 +44,7 @@ class LiveLatencyTest {
                     && total <= upstream + Math.max(before, after) + sink, "pipeline latency " + total + " = upstream "
                     + upstream + " + element " + before + ".." + after + " + the sink's processing deadline " + sink);
             LivePipeline.SinkStats stats = run.sinkStats("sink");
-            assertTrue(stats.rendered() >= 50, "frames rendered: " + stats.rendered());
+            assertTrue(stats.rendered() >= 40, "frames rendered: " + stats.rendered());
             assertEquals(0, stats.late(), "late frames at the sink out of " + stats.rendered());
             assertEquals(0, run.longProperty("f", "frames-dropped"));
             assertTrue(run.errors.isEmpty(), run.errors.toString());
