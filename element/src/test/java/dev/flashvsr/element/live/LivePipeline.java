@@ -28,21 +28,17 @@ final class LivePipeline implements AutoCloseable {
     static final String FILTER = "f";
 
     /** Functions gst1-java-core does not wrap. */
-    interface Native_ extends Library {
-        Native_ LIB = Native.load("libgstreamer-1.0.so.0", Native_.class);
+    interface BinCalls extends Library {
+        BinCalls LIB = Native.load("libgstreamer-1.0.so.0", BinCalls.class);
 
         boolean gst_bin_recalculate_latency(Pointer bin);
     }
 
+    /** Likewise, from libgstbase. */
     interface BaseSink extends Library {
         BaseSink LIB = Native.load("libgstbase-1.0.so.0", BaseSink.class);
 
         long gst_base_sink_get_latency(Pointer sink);
-    }
-
-    /** The latency a sink waits for now (what the last recalculation gave it). */
-    long sinkLatency(String sink) {
-        return BaseSink.LIB.gst_base_sink_get_latency(Natives.getRawPointer(element(sink)));
     }
 
     final Pipeline pipeline;
@@ -63,7 +59,7 @@ final class LivePipeline implements AutoCloseable {
                 if (fromFilter) {
                     latencyMessagesFromFilter.incrementAndGet();
                 }
-                Native_.LIB.gst_bin_recalculate_latency(Natives.getRawPointer(pipeline));
+                BinCalls.LIB.gst_bin_recalculate_latency(Natives.getRawPointer(pipeline));
             } else if (message.getType() == MessageType.QOS && fromFilter) {
                 qosMessagesFromFilter.incrementAndGet();
             }
@@ -94,6 +90,11 @@ final class LivePipeline implements AutoCloseable {
             throw new AssertionError("the pipeline did not answer a latency query");
         }
         return query.getMinimumLatency();
+    }
+
+    /** The latency a sink waits for now (what the last recalculation gave it). */
+    long sinkLatency(String sink) {
+        return BaseSink.LIB.gst_base_sink_get_latency(Natives.getRawPointer(element(sink)));
     }
 
     /** Frames a base sink dropped as too late ({@code max-lateness=0}: any lateness) and rendered. */

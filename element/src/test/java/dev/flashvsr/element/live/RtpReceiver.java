@@ -74,11 +74,6 @@ final class RtpReceiver implements AutoCloseable {
             } else {
                 shown.add(number);
                 latencies.add(now - sent);
-                if (Boolean.getBoolean("flashvsr.liveTrace")) {
-                    long due = run.pipeline.getBaseTime() + buffer.getPresentationTimestamp();
-                    System.out.printf("frame %d: pts-send %.1f ms, shown-due %.1f ms%n", number, (due - sent) / 1e6,
-                            (now - due) / 1e6);
-                }
             }
         }
     }
