@@ -14,14 +14,17 @@ import java.util.logging.Logger;
  * {@code dev.flashvsr} is routed into the same category.
  */
 public final class DebugLog {
-    /** GstDebugLevel values. */
+    /** GstDebugLevel values, most severe first, each with the java.util.logging level it stands for. */
     public enum GstLevel {
-        ERROR(1), WARNING(2), FIXME(3), INFO(4), DEBUG(5), LOG(6), TRACE(7);
+        ERROR(1, Level.SEVERE), WARNING(2, Level.WARNING), FIXME(3, Level.WARNING), INFO(4, Level.INFO),
+        DEBUG(5, Level.FINE), LOG(6, Level.FINER), TRACE(7, Level.FINEST);
 
         final int value;
+        final Level java;
 
-        GstLevel(int value) {
+        GstLevel(int value, Level java) {
             this.value = value;
+            this.java = java;
         }
     }
 
@@ -69,37 +72,25 @@ public final class DebugLog {
         JAVA_ROOT.addHandler(new CategoryHandler());
     }
 
+    /** The lowest Java level whose records the category's threshold lets through; OFF below ERROR. */
     static Level javaLevelFor(int gstThreshold) {
-        if (gstThreshold >= GstLevel.LOG.value) {
-            return Level.FINEST;
+        Level lowest = Level.OFF;
+        for (GstLevel level : GstLevel.values()) {
+            if (level.value <= gstThreshold) {
+                lowest = level.java;
+            }
         }
-        if (gstThreshold >= GstLevel.DEBUG.value) {
-            return Level.FINE;
-        }
-        if (gstThreshold >= GstLevel.INFO.value) {
-            return Level.INFO;
-        }
-        if (gstThreshold >= GstLevel.WARNING.value) {
-            return Level.WARNING;
-        }
-        return gstThreshold >= GstLevel.ERROR.value ? Level.SEVERE : Level.OFF;
+        return lowest;
     }
 
+    /** The most severe GStreamer level whose Java level the record reaches. */
     static GstLevel gstLevelFor(Level level) {
-        int value = level.intValue();
-        if (value >= Level.SEVERE.intValue()) {
-            return GstLevel.ERROR;
+        for (GstLevel candidate : GstLevel.values()) {
+            if (level.intValue() >= candidate.java.intValue()) {
+                return candidate;
+            }
         }
-        if (value >= Level.WARNING.intValue()) {
-            return GstLevel.WARNING;
-        }
-        if (value >= Level.INFO.intValue()) {
-            return GstLevel.INFO;
-        }
-        if (value >= Level.FINE.intValue()) {
-            return GstLevel.DEBUG;
-        }
-        return value >= Level.FINER.intValue() ? GstLevel.LOG : GstLevel.TRACE;
+        return GstLevel.TRACE;
     }
 
     /** Writes Java log records as category lines, the logger's short name as the function. */
