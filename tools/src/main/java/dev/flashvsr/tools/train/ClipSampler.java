@@ -117,7 +117,8 @@ public final class ClipSampler {
         for (int n = 0; n < clips; n++) {
             hrClips[n] = clip();
             Degradation deg = Degradation.random(rnd, scale);
-            boolean h264 = !deg.isClean() && rnd.nextDouble() < H264Clips.CHANCE;
+            // Draws nothing when H.264 is off, so the documented training runs repeat exactly.
+            boolean h264 = H264Clips.CHANCE > 0 && !deg.isClean() && rnd.nextDouble() < H264Clips.CHANCE;
             if (h264) {
                 deg = deg.withoutJpeg();
             }
@@ -129,7 +130,9 @@ public final class ClipSampler {
                 toH264.add(lrClips[n]);
             }
         }
-        H264Clips.roundTrip(toH264, lrSize, rnd.nextDouble());
+        if (!toH264.isEmpty()) {
+            H264Clips.roundTrip(toH264, lrSize, rnd.nextDouble());
+        }
         for (int n = 0; n < clips; n++) {
             for (int t = 0; t < frames; t++) {
                 RgbImage lr = lrClips[n][t];

@@ -29,12 +29,9 @@ final class H264Clips {
     /**
      * Replaces each clip's frames (all {@code size} square, 8-bit values) by their H.264 round trip.
      *
-     * @param clips frames per clip, changed in place
+     * @param clips frames per clip (at least one clip), changed in place
      */
     static void roundTrip(List<RgbImage[]> clips, int size, double unitRandom) {
-        if (clips.isEmpty()) {
-            return;
-        }
         int frames = clips.get(0).length;
         int columns = (int) Math.ceil(Math.sqrt(clips.size()));
         int rows = (clips.size() + columns - 1) / columns;
