@@ -43,21 +43,12 @@ find_jdk() {
 # (which provides aarch64-linux-gnu-pkg-config); the amd64 -dev packages stay installed.
 packages=("gcc-$triplet" libgstreamer1.0-dev:arm64)
 [ -n "$(find_jdk)" ] || packages+=(openjdk-17-jdk-headless)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    $sudo dpkg --add-architecture arm64 || die "dpkg --add-architecture arm64"
-  fi
-  echo "cross-build-aarch64.sh: installing ${missing[*]}" >&2
-  $sudo apt-get update -q || die "apt-get update (arm64 package lists)"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" ||
-    die "apt-get install ${missing[*]}"
+  $sudo dpkg --add-architecture arm64 || die "dpkg --add-architecture arm64"
 fi
+scripts/install-deps.sh "${packages[@]}" || die "installing ${packages[*]}"
 
 jdk=$(find_jdk) || true
 [ -n "$jdk" ] || die "no JDK with include/jni.h (set JAVA_HOME)"

@@ -5,6 +5,7 @@
 # Python GObject bindings (embedding tests) with the RTSP server's (test camera for the RTSP
 # example), and the photos the sample clip, training and validation use (Debian's wallpapers and
 # scikit-image's test images). Skips apt when all are present.
+#   scripts/install-deps.sh [PACKAGE...]   (packages given: installs those instead, when missing)
 set -euo pipefail
 
 packages=(
@@ -16,6 +17,9 @@ packages=(
   python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
   lomiri-wallpapers-16.04 python3-skimage
 )
+if [ $# -gt 0 ]; then
+  packages=("$@")
+fi
 
 missing=()
 for package in "${packages[@]}"; do
