@@ -22,33 +22,66 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The network as trained (DJL/PyTorch) and as shipped (the ONNX graph built in Java, run by ONNX
- * Runtime) give the same output and state over two recurrent frames, for the shipped weights.
+ * Runtime) give the same output and states over three recurrent frames, for the shipped weights
+ * and for random weights with a temporal gate.
  */
 class DjlMatchesOnnxTest {
     private static final float TOLERANCE = 1e-4f;
     private static final int HEIGHT = 11;
     private static final int WIDTH = 14;
+    private static final int FRAMES = 3;
 
     @ParameterizedTest
     @ValueSource(strings = {"weights-x2.safetensors", "weights-x4.safetensors"})
     void shippedWeightsGiveTheSameOutputInBoth(String file) throws Exception {
         Map<String, FloatTensor> weights = SafeTensors.readAll(Path.of("..", "models", "vsr-small", file));
-        RecurrentSrArchitecture arch = RecurrentSrPackage.architectureOf(weights);
+        assertSameInBoth(RecurrentSrPackage.architectureOf(weights), weights);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void gatedNetworkGivesTheSameOutputInBoth(int scale) throws Exception {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(scale, 8, 3, 2, true);
+        Random random = new Random(scale);
+        Map<String, FloatTensor> weights = new TreeMap<>();
+        for (int i = 0; i < arch.layers(); i++) {
+            float[] w = new float[arch.convOut(i) * arch.convIn(i) * 9];
+            float[] b = new float[arch.convOut(i)];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = (float) (random.nextGaussian() * 0.3);
+            }
+            for (int k = 0; k < b.length; k++) {
+                b[k] = (float) (random.nextGaussian() * 0.3);
+            }
+            weights.put(RecurrentSrArchitecture.weightName(i), new FloatTensor(new long[] {arch.convOut(i), arch.convIn(i), 3, 3}, w));
+            weights.put(RecurrentSrArchitecture.biasName(i), new FloatTensor(new long[] {arch.convOut(i)}, b));
+        }
+        assertEquals(arch, RecurrentSrPackage.architectureOf(weights));
+        assertSameInBoth(arch, weights);
+    }
+
+    private static void assertSameInBoth(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights)
+            throws Exception {
         byte[] graph = RecurrentSrGraph.build(arch, weights);
         Random random = new Random(7);
-        float[] frame1 = randomImage(random);
-        float[] frame2 = randomImage(random);
+        int plane = HEIGHT * WIDTH;
+        float[] previous = null;
+        float[] hidden = new float[arch.hiddenChannels() * plane];
+        float[] residual = new float[arch.residualStateChannels() * plane];
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(graph, new OrtSession.SessionOptions())) {
-            DjlRecurrentSr.Result djl1 = DjlRecurrentSr.forward(arch, weights, frame1, null, null, HEIGHT, WIDTH);
-            float[][] ort1 = run(env, session, arch, frame1, frame1, new float[arch.hiddenChannels() * HEIGHT * WIDTH]);
-            assertClose(djl1.output(), ort1[0], "output of frame 1");
-            assertClose(djl1.hiddenOut(), ort1[1], "hidden state after frame 1");
-            DjlRecurrentSr.Result djl2 = DjlRecurrentSr.forward(arch, weights, frame2, frame1, djl1.hiddenOut(),
-                    HEIGHT, WIDTH);
-            float[][] ort2 = run(env, session, arch, frame2, frame1, ort1[1]);
-            assertClose(djl2.output(), ort2[0], "output of frame 2");
-            assertClose(djl2.hiddenOut(), ort2[1], "hidden state after frame 2");
+            for (int t = 0; t < FRAMES; t++) {
+                float[] frame = randomImage(random);
+                DjlRecurrentSr.Result djl = DjlRecurrentSr.forward(arch, weights, frame, previous,
+                        t == 0 ? null : hidden, t == 0 ? null : residual, HEIGHT, WIDTH);
+                float[][] ort = run(env, session, arch, frame, previous == null ? frame : previous, hidden, residual);
+                assertClose(djl.output(), ort[0], "output of frame " + t);
+                assertClose(djl.hiddenOut(), ort[1], "hidden state after frame " + t);
+                assertClose(djl.residualOut(), ort[2], "residual state after frame " + t);
+                previous = frame;
+                hidden = ort[1];
+                residual = ort[2];
+            }
         }
     }
 
@@ -61,7 +94,7 @@ class DjlMatchesOnnxTest {
     }
 
     private static float[][] run(OrtEnvironment env, OrtSession session, RecurrentSrArchitecture arch, float[] current,
-            float[] previous, float[] hidden) throws Exception {
+            float[] previous, float[] hidden, float[] residual) throws Exception {
         Map<String, OnnxTensor> inputs = new TreeMap<>();
         inputs.put(RecurrentSrArchitecture.INPUT_CURRENT,
                 OnnxTensor.createTensor(env, FloatBuffer.wrap(current), new long[] {1, 3, HEIGHT, WIDTH}));
@@ -69,10 +102,16 @@ class DjlMatchesOnnxTest {
                 OnnxTensor.createTensor(env, FloatBuffer.wrap(previous), new long[] {1, 3, HEIGHT, WIDTH}));
         inputs.put(RecurrentSrArchitecture.INPUT_HIDDEN, OnnxTensor.createTensor(env, FloatBuffer.wrap(hidden),
                 new long[] {1, arch.hiddenChannels(), HEIGHT, WIDTH}));
+        if (arch.temporalGate()) {
+            inputs.put(RecurrentSrArchitecture.INPUT_RESIDUAL, OnnxTensor.createTensor(env, FloatBuffer.wrap(residual),
+                    new long[] {1, arch.residualStateChannels(), HEIGHT, WIDTH}));
+        }
         try (OrtSession.Result result = session.run(inputs)) {
             float[] output = copy((OnnxTensor) result.get(RecurrentSrArchitecture.OUTPUT_IMAGE).get());
             float[] hiddenOut = copy((OnnxTensor) result.get(RecurrentSrArchitecture.OUTPUT_HIDDEN).get());
-            return new float[][] {output, hiddenOut};
+            float[] residualOut = arch.temporalGate()
+                    ? copy((OnnxTensor) result.get(RecurrentSrArchitecture.OUTPUT_RESIDUAL).get()) : new float[0];
+            return new float[][] {output, hiddenOut, residualOut};
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }

@@ -58,24 +58,73 @@ class DefaultModelPipelineTest {
                 String.format("default model %.2f dB is not %.1f dB over bicubic %.2f dB", neural, MIN_GAIN_DB, bicubic));
     }
 
+    /**
+     * A still picture streamed for several frames (where the temporal gate may average the
+     * detail over frames) must keep its gain, and a scene cut must leave no trace of the picture
+     * before it: the frame after the cut equals that frame upscaled on its own.
+     */
+    @Test
+    void stillPicturesKeepTheirGainAndSceneCutsLeaveNoGhost() throws Exception {
+        BufferedImage truth = ImageIO.read(VALIDATION_IMAGE).getSubimage(0, 0, 512, 384);
+        BufferedImage other = ImageIO.read(new File(VALIDATION_IMAGE.getParentFile(), "coffee.png"))
+                .getSubimage(0, 0, 512, 384);
+        int width = 512 / SCALE;
+        int height = 384 / SCALE;
+        byte[] lowRes = areaDownscale(truth, width, height);
+        byte[] otherLowRes = areaDownscale(other, width, height);
+        double bicubic = psnrY(truth, upscale("flashvsrfilter model=bicubic", lowRes, width, height));
+        List<byte[]> still = upscale("flashvsrfilter", List.of(lowRes, lowRes, lowRes, lowRes, lowRes), width, height);
+        double last = psnrY(truth, still.get(still.size() - 1));
+        assertTrue(last > bicubic + MIN_GAIN_DB,
+                String.format("5th frame of a still picture %.2f dB is not %.1f dB over bicubic %.2f dB", last,
+                        MIN_GAIN_DB, bicubic));
+        byte[] alone = upscale("flashvsrfilter", lowRes, width, height);
+        List<byte[]> cut = upscale("flashvsrfilter", List.of(otherLowRes, otherLowRes, otherLowRes, lowRes), width,
+                height);
+        double afterCut = psnrY(truth, cut.get(3));
+        double sameAsAlone = psnr(alone, cut.get(3));
+        System.out.printf("astronaut x4: 5th still frame %.2f dB, after a cut %.2f dB, alone %.2f dB, bicubic %.2f dB;"
+                + " after the cut vs alone %.1f dB%n", last, afterCut, psnrY(truth, alone), bicubic, sameAsAlone);
+        assertTrue(sameAsAlone > 35, String.format("the frame after a scene cut differs from the same frame alone"
+                + " (%.1f dB PSNR between them): a ghost of the previous picture", sameAsAlone));
+    }
+
     private static byte[] upscale(String element, byte[] rgb, int width, int height) {
+        return upscale(element, List.of(rgb), width, height).get(0);
+    }
+
+    /** Streams the frames (one per second) through the element and returns every output frame. */
+    private static List<byte[]> upscale(String element, List<byte[]> rgbFrames, int width, int height) {
         GstTestSupport.Run run = GstTestSupport.run("appsrc name=src format=time ! " + element
                 + " ! appsink name=out", (pipeline, sinks) -> {
                     AppSrc src = (AppSrc) pipeline.getElementByName("src");
                     src.setCaps(Caps.fromString("video/x-raw,format=RGB,width=" + width + ",height=" + height
                             + ",framerate=1/1"));
-                    Buffer buffer = new Buffer(rgb.length);
-                    ByteBuffer mapped = buffer.map(true);
-                    mapped.put(rgb);
-                    buffer.unmap();
-                    buffer.setPresentationTimestamp(0);
-                    src.pushBuffer(buffer);
+                    for (int i = 0; i < rgbFrames.size(); i++) {
+                        byte[] rgb = rgbFrames.get(i);
+                        Buffer buffer = new Buffer(rgb.length);
+                        ByteBuffer mapped = buffer.map(true);
+                        mapped.put(rgb);
+                        buffer.unmap();
+                        buffer.setPresentationTimestamp(i * 1_000_000_000L);
+                        src.pushBuffer(buffer);
+                    }
                     src.endOfStream();
                 });
         assertNull(run.error(), run.error());
         List<GstTestSupport.Frame> frames = run.frames();
-        assertEquals(1, frames.size());
-        return frames.get(0).data();
+        assertEquals(rgbFrames.size(), frames.size());
+        return frames.stream().map(GstTestSupport.Frame::data).toList();
+    }
+
+    /** PSNR between two 8-bit frames of the same layout. */
+    private static double psnr(byte[] a, byte[] b) {
+        double squared = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = (a[i] & 0xff) - (b[i] & 0xff);
+            squared += d * d;
+        }
+        return squared == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / (squared / a.length));
     }
 
     /** Packed RGB (rows padded to 4 bytes) of the image shrunk by averaging each SCALE x SCALE block. */

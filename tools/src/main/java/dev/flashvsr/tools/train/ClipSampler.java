@@ -25,10 +25,11 @@ public final class ClipSampler {
     /**
      * A batch of clips: {@code lowRes[t]} holds frame t of every clip, [N, 3, h, w] flattened;
      * {@code residualTarget[t]} the high-res ground truth minus the bicubic upscale of
-     * {@code lowRes[t]}, [N, 3, scale*h, scale*w].
+     * {@code lowRes[t]}, [N, 3, scale*h, scale*w]; {@code bicubic[t]} that bicubic upscale;
+     * {@code degraded[n]} whether clip n went through more than a clean downscale.
      */
     public record Batch(int clips, int frames, int height, int width, int scale,
-                        float[][] lowRes, float[][] residualTarget) {
+                        float[][] lowRes, float[][] residualTarget, float[][] bicubic, boolean[] degraded) {
 
         /**
          * The same clips mirrored left to right (a new batch). Bicubic upscaling commutes with
@@ -37,11 +38,13 @@ public final class ClipSampler {
         public Batch mirrored() {
             float[][] lr = new float[frames][];
             float[][] res = new float[frames][];
+            float[][] bic = new float[frames][];
             for (int t = 0; t < frames; t++) {
                 lr[t] = mirrorRows(lowRes[t], width);
                 res[t] = mirrorRows(residualTarget[t], width * scale);
+                bic[t] = mirrorRows(bicubic[t], width * scale);
             }
-            return new Batch(clips, frames, height, width, scale, lr, res);
+            return new Batch(clips, frames, height, width, scale, lr, res, bic, degraded);
         }
 
         private static float[] mirrorRows(float[] a, int w) {
@@ -111,12 +114,15 @@ public final class ClipSampler {
         int hrLen = 3 * hr * hr;
         float[][] lowRes = new float[frames][clips * lrLen];
         float[][] target = new float[frames][clips * hrLen];
+        float[][] bicubic = new float[frames][clips * hrLen];
+        boolean[] degraded = new boolean[clips];
         RgbImage[][] hrClips = new RgbImage[clips][];
         RgbImage[][] lrClips = new RgbImage[clips][];
         List<RgbImage[]> toH264 = new ArrayList<>();
         for (int n = 0; n < clips; n++) {
             hrClips[n] = clip();
             Degradation deg = Degradation.random(rnd, scale);
+            degraded[n] = !deg.isClean();
             // Draws nothing when H.264 is off, so the documented training runs repeat exactly.
             boolean h264 = H264Clips.CHANCE > 0 && !deg.isClean() && rnd.nextDouble() < H264Clips.CHANCE;
             if (h264) {
@@ -141,12 +147,13 @@ public final class ClipSampler {
                 float[] gt = hrClips[n][t].data();
                 float[] dst = target[t];
                 int off = n * hrLen;
+                System.arraycopy(base, 0, bicubic[t], off, hrLen);
                 for (int i = 0; i < hrLen; i++) {
                     dst[off + i] = gt[i] - base[i];
                 }
             }
         }
-        return new Batch(clips, frames, h, w, scale, lowRes, target);
+        return new Batch(clips, frames, h, w, scale, lowRes, target, bicubic, degraded);
     }
 
     /** High-res frames of one clip, {@code lrSize * scale} square. */
@@ -163,13 +170,13 @@ public final class ClipSampler {
         double angleRate;
         double still = rnd.nextDouble();
         if (integerPan) {
-            speed = still < 0.15 ? 0 : Math.round(rnd.nextDouble() * 3.0 * scale);
+            speed = still < STILL_SHARE ? 0 : Math.round(rnd.nextDouble() * 3.0 * scale);
             zoom0 = 1;
             zoomRate = 1;
             angle0 = 0;
             angleRate = 0;
         } else {
-            speed = still < 0.15 ? rnd.nextDouble() * 0.5 : rnd.nextDouble() * 3.0 * scale;
+            speed = still < STILL_SHARE ? rnd.nextDouble() * 0.5 : rnd.nextDouble() * 3.0 * scale;
             zoom0 = Math.exp((rnd.nextDouble() * 2 - 1) * 0.05);
             zoomRate = Math.exp((rnd.nextDouble() * 2 - 1) * 0.012);
             angle0 = Math.toRadians((rnd.nextDouble() * 2 - 1) * 3);
@@ -225,6 +232,12 @@ public final class ClipSampler {
         }
         return out;
     }
+
+    /**
+     * Share of clips that hold still or pan by at most half a high-res pixel per frame (the rest
+     * move up to 3 low-res pixels per frame); {@code -Dflashvsr.train.still}.
+     */
+    static final double STILL_SHARE = Double.parseDouble(System.getProperty("flashvsr.train.still", "0.15"));
 
     /** Share of clips with sub-pixel pans, zooms and rotations (the rest: whole-pixel pans). */
     static final double GENERAL_MOTION_FRACTION = 0.5;

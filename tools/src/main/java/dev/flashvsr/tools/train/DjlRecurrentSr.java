@@ -32,11 +32,33 @@ import java.util.Map;
  */
 public final class DjlRecurrentSr {
 
-    /** Output of one frame: {@code output} [3, scale*H, scale*W] and {@code hiddenOut} [hidden, H, W], CHW. */
-    public record Result(float[] output, float[] hiddenOut) {
+    /**
+     * Output of one frame: {@code output} [3, scale*H, scale*W], {@code hiddenOut} [hidden, H, W]
+     * and, with a temporal gate, {@code residualOut} [3*scale*scale, H, W] (else empty), CHW.
+     */
+    public record Result(float[] output, float[] hiddenOut, float[] residualOut) {
     }
 
-    private DjlRecurrentSr() {
+    /**
+     * What the convolutions produce for a batch: the residual [N, 3, sH, sW], hidden_out
+     * [N, hidden, H, W] (null without hidden channels) and the gate [N, 1, sH, sW] after its
+     * sigmoid (null without a temporal gate).
+     */
+    public record Heads(NDArray residual, NDArray hidden, NDArray gate) {
+
+        /**
+         * The output's difference from its bicubic base, at high resolution: the residual, or
+         * with a gate its blend with the previous output, {@code previousResidual + baseStep}
+         * being that output minus the current bicubic base ({@code baseStep} = previous bicubic
+         * base minus the current one). {@code flag} [N, 1, sH, sW] multiplies the gate (null: 1).
+         */
+        public NDArray blend(NDArray previousResidual, NDArray baseStep, NDArray flag) {
+            if (gate == null) {
+                return residual;
+            }
+            NDArray open = flag == null ? gate : gate.mul(flag);
+            return residual.add(open.mul(previousResidual.add(baseStep).sub(residual)));
+        }
     }
 
     /**
@@ -112,10 +134,13 @@ public final class DjlRecurrentSr {
      * @param current  the current low-res frame, CHW [3, height, width], RGB in [0, 1]
      * @param previous the previous low-res frame, same layout; null means {@code current} (first frame)
      * @param hidden   the hidden state [hiddenChannels, height, width]; null means zeros (stream start)
-     * @return output [3, scale*height, scale*width] (not clamped) and hidden_out [hiddenChannels, height, width]
+     * @param residual the residual state [3*scale*scale, height, width] of a gated architecture;
+     *                 null means zeros (stream start)
+     * @return output [3, scale*height, scale*width] (not clamped), hidden_out and residual_out
      */
     public static Result forward(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
-                                 float[] current, float[] previous, float[] hidden, int height, int width) {
+                                 float[] current, float[] previous, float[] hidden, float[] residual,
+                                 int height, int width) {
         int plane = height * width;
         requireLength("current", current, 3 * plane);
         if (previous != null) {
@@ -124,6 +149,10 @@ public final class DjlRecurrentSr {
         if (hidden != null) {
             requireLength("hidden", hidden, arch.hiddenChannels() * plane);
         }
+        if (residual != null) {
+            requireLength("residual", residual, arch.residualStateChannels() * plane);
+        }
+        int s = arch.scale();
         Engine engine = engine(0);
         try (NDManager manager = engine.newBaseManager()) {
             Parameters p = Parameters.fromTensors(arch, weights);
@@ -135,15 +164,44 @@ public final class DjlRecurrentSr {
             NDArray hid = hidden == null
                     ? manager.zeros(new Shape(1, arch.hiddenChannels(), height, width))
                     : manager.create(hidden, new Shape(1, arch.hiddenChannels(), height, width));
-            NDList out = residualAndHidden(arch, w, b, cur, prev, hid);
-            float[] residual = out.get(0).toFloatArray();
-            float[] hiddenOut = arch.hiddenChannels() == 0 ? new float[0] : out.get(1).toFloatArray();
-            float[] base = FloatBicubic.upscale(current, 3, height, width, arch.scale());
-            for (int i = 0; i < base.length; i++) {
-                base[i] += residual[i];
+            Heads heads = heads(arch, w, b, cur, prev, hid);
+            float[] base = FloatBicubic.upscale(current, 3, height, width, s);
+            NDArray effective = heads.residual();
+            if (arch.temporalGate() && residual != null) {
+                int rc = arch.residualChannels();
+                float[] previousResidual = PixelShuffle.depthToSpace(Arrays.copyOf(residual, rc * plane), 3,
+                        height, width, s);
+                float[] previousBase = previous == null ? base
+                        : FloatBicubic.upscale(previous, 3, height, width, s);
+                float[] step = new float[base.length];
+                for (int i = 0; i < step.length; i++) {
+                    step[i] = previousBase[i] - base[i];
+                }
+                float[] flag = PixelShuffle.nearest(Arrays.copyOfRange(residual, rc * plane, (rc + 1) * plane),
+                        height, width, s);
+                Shape hr = new Shape(1, 3, (long) height * s, (long) width * s);
+                effective = heads.blend(manager.create(previousResidual, hr), manager.create(step, hr),
+                        manager.create(flag, new Shape(1, 1, (long) height * s, (long) width * s)));
             }
-            return new Result(base, hiddenOut);
+            float[] detail = effective.toFloatArray();
+            for (int i = 0; i < base.length; i++) {
+                base[i] += detail[i];
+            }
+            float[] hiddenOut = heads.hidden() == null ? new float[0] : heads.hidden().toFloatArray();
+            return new Result(base, hiddenOut, residualState(arch, detail, height, width));
         }
+    }
+
+    /** The residual state after a frame: the detail in CRD order, then the flag plane of ones. */
+    static float[] residualState(RecurrentSrArchitecture arch, float[] detail, int height, int width) {
+        if (!arch.temporalGate()) {
+            return new float[0];
+        }
+        int plane = height * width;
+        float[] state = Arrays.copyOf(PixelShuffle.spaceToDepth(detail, 3, height, width, arch.scale()),
+                arch.residualStateChannels() * plane);
+        Arrays.fill(state, arch.residualChannels() * plane, state.length, 1f);
+        return state;
     }
 
     private static void requireLength(String name, float[] a, int n) {
@@ -153,11 +211,10 @@ public final class DjlRecurrentSr {
     }
 
     /**
-     * The network on NDArrays: inputs [N, 3, H, W] (current, previous) and [N, hidden, H, W];
-     * returns the residual [N, 3, sH, sW] and hidden_out [N, hidden, H, W] (absent when the
-     * architecture has no hidden channels). Results live in the manager of {@code current}.
+     * The convolutions on NDArrays: inputs [N, 3, H, W] (current, previous) and [N, hidden, H, W];
+     * results live in the manager of {@code current}.
      */
-    public static NDList residualAndHidden(RecurrentSrArchitecture arch, NDArray[] weights, NDArray[] biases,
+    public static Heads heads(RecurrentSrArchitecture arch, NDArray[] weights, NDArray[] biases,
                                            NDArray current, NDArray previous, NDArray hidden) {
         int s = arch.scale();
         int rc = 3 * s * s;
@@ -186,15 +243,22 @@ public final class DjlRecurrentSr {
         long n = shape.get(0);
         long h = shape.get(2);
         long w = shape.get(3);
-        NDArray residual = x.get(":, 0:" + rc)
-                .reshape(n, 3, s, s, h, w)
-                .transpose(0, 1, 4, 2, 5, 3)
-                .reshape(n, 3, h * s, w * s);
-        if (arch.hiddenChannels() == 0) {
-            return new NDList(residual);
-        }
-        NDArray hiddenOut = x.get(":, " + rc + ":").tanh();
-        return new NDList(residual, hiddenOut);
+        NDArray residual = depthToSpace(x.get(":, 0:" + rc), s);
+        int hc = arch.hiddenChannels();
+        NDArray hiddenOut = hc == 0 ? null : x.get(":, " + rc + ":" + (rc + hc)).tanh();
+        NDArray gate = arch.temporalGate() ? Activation.sigmoid(depthToSpace(x.get(":, " + (rc + hc) + ":"), s))
+                : null;
+        return new Heads(residual, hiddenOut, gate);
+    }
+
+    /** DepthToSpace in CRD order (PyTorch's pixel_shuffle): [N, C*s*s, H, W] -> [N, C, sH, sW]. */
+    static NDArray depthToSpace(NDArray x, int s) {
+        Shape shape = x.getShape();
+        long n = shape.get(0);
+        long c = shape.get(1) / (s * s);
+        long h = shape.get(2);
+        long w = shape.get(3);
+        return x.reshape(n, c, s, s, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(n, c, h * s, w * s);
     }
 
     /** The network's weights as plain Java arrays, in layer order. */
@@ -225,6 +289,40 @@ public final class DjlRecurrentSr {
                         new long[] {arch.convOut(i), arch.convIn(i), 3, 3});
                 p.bias[i] = take(tensors, RecurrentSrArchitecture.biasName(i), new long[] {arch.convOut(i)});
             }
+            return p;
+        }
+
+        /**
+         * Logit of the gate that ungated weights start with when they are widened to a temporal
+         * gate: sigmoid(-1.5) = 0.18, a blend that already lowers flicker on coded input without
+         * blurring clean detail much, from where training makes it depend on motion and content.
+         */
+        static final float GATE_START_BIAS = -1.5f;
+
+        /**
+         * Weights to start training from: {@code tensors} as they are, or, when {@code arch} has a
+         * temporal gate and the tensors are those of the same network without one, those
+         * tensors with gate channels added to the last convolution (zero weights, bias
+         * {@link #GATE_START_BIAS}).
+         */
+        public static Parameters startingFrom(RecurrentSrArchitecture arch, Map<String, FloatTensor> tensors) {
+            RecurrentSrArchitecture ungated = new RecurrentSrArchitecture(arch.scale(), arch.features(),
+                    arch.layers(), arch.hiddenChannels());
+            String lastWeight = RecurrentSrArchitecture.weightName(arch.layers() - 1);
+            FloatTensor last = tensors.get(lastWeight);
+            if (!arch.temporalGate() || last == null || last.dim(0) != ungated.convOut(arch.layers() - 1)) {
+                return fromTensors(arch, tensors);
+            }
+            Parameters from = fromTensors(ungated, tensors);
+            Parameters p = new Parameters(arch);
+            int l = arch.layers() - 1;
+            for (int i = 0; i < l; i++) {
+                p.weight[i] = from.weight[i].clone();
+                p.bias[i] = from.bias[i].clone();
+            }
+            System.arraycopy(from.weight[l], 0, p.weight[l], 0, from.weight[l].length);
+            System.arraycopy(from.bias[l], 0, p.bias[l], 0, from.bias[l].length);
+            Arrays.fill(p.bias[l], from.bias[l].length, p.bias[l].length, GATE_START_BIAS);
             return p;
         }
 

@@ -15,10 +15,13 @@ public final class JavaReference {
     private JavaReference() {
     }
 
-    /** Same contract as {@link DjlRecurrentSr#forward}; {@code previous} and {@code hidden} must be given. */
+    /**
+     * Same contract as {@link DjlRecurrentSr#forward}; {@code previous} and {@code hidden} (and
+     * {@code residual} for a gated architecture) must be given.
+     */
     public static DjlRecurrentSr.Result forward(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
                                                 float[] current, float[] previous, float[] hidden,
-                                                int height, int width) {
+                                                float[] residual, int height, int width) {
         int plane = height * width;
         int hc = arch.hiddenChannels();
         float[] x = new float[(6 + hc) * plane];
@@ -38,26 +41,34 @@ public final class JavaReference {
             channels = out;
         }
         int s = arch.scale();
-        float[] output = FloatBicubic.upscale(current, 3, height, width, s);
-        int ow = width * s;
-        int oh = height * s;
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < s; i++) {
-                for (int j = 0; j < s; j++) {
-                    int src = c * s * s + i * s + j; // DepthToSpace CRD: channel c*s*s + i*s + j -> (c, y*s+i, x*s+j)
-                    for (int y = 0; y < height; y++) {
-                        for (int xx = 0; xx < width; xx++) {
-                            output[(c * oh + y * s + i) * ow + xx * s + j] += x[(src * height + y) * width + xx];
-                        }
-                    }
-                }
+        int rc = arch.residualChannels();
+        float[] base = FloatBicubic.upscale(current, 3, height, width, s);
+        float[] detail = PixelShuffle.depthToSpace(java.util.Arrays.copyOfRange(x, 0, rc * plane), 3, height, width, s);
+        if (arch.temporalGate()) {
+            float[] gate = PixelShuffle.depthToSpace(java.util.Arrays.copyOfRange(x, (rc + hc) * plane,
+                    (rc + hc + s * s) * plane), 1, height, width, s);
+            float[] previousDetail = PixelShuffle.depthToSpace(java.util.Arrays.copyOf(residual, rc * plane), 3,
+                    height, width, s);
+            float[] previousBase = FloatBicubic.upscale(previous, 3, height, width, s);
+            int hrPlane = plane * s * s;
+            int ow = width * s;
+            for (int i = 0; i < detail.length; i++) {
+                int p = i % hrPlane;
+                double flag = residual[rc * plane + (p / ow / s) * width + (p % ow) / s];
+                double g = flag / (1 + Math.exp(-gate[p]));
+                double previousOutput = previousBase[i] + previousDetail[i];
+                detail[i] = (float) (g * (previousOutput - base[i]) + (1 - g) * detail[i]);
             }
+        }
+        float[] output = base.clone();
+        for (int i = 0; i < output.length; i++) {
+            output[i] += detail[i];
         }
         float[] hiddenOut = new float[hc * plane];
         for (int k = 0; k < hc * plane; k++) {
-            hiddenOut[k] = (float) Math.tanh(x[3 * s * s * plane + k]);
+            hiddenOut[k] = (float) Math.tanh(x[rc * plane + k]);
         }
-        return new DjlRecurrentSr.Result(output, hiddenOut);
+        return new DjlRecurrentSr.Result(output, hiddenOut, DjlRecurrentSr.residualState(arch, detail, height, width));
     }
 
     /** 3x3 convolution, zero padding 1, with bias, on CHW arrays; weights [out, in, 3, 3]. */

@@ -55,6 +55,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "4", description = "Recurrent state channels (default: ${DEFAULT-VALUE}).")
     int hidden;
 
+    @Option(names = "--temporal-gate",
+            description = "Add a learned per-pixel gate that blends each output with the previous one (see "
+                    + "RecurrentSrArchitecture); --init may then name weights without a gate.")
+    boolean temporalGate;
+
     @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -117,7 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         RecurrentSrArchitecture arch;
         try {
-            arch = new RecurrentSrArchitecture(scale, features, layers, hidden);
+            arch = new RecurrentSrArchitecture(scale, features, layers, hidden, temporalGate);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -2,7 +2,6 @@ package dev.flashvsr.tools.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
@@ -46,6 +45,13 @@ public final class Trainer {
 
     private static final float CHARBONNIER_EPS2 = 1e-6f;
     static final double CHROMA_WEIGHT = Double.parseDouble(System.getProperty("flashvsr.train.chroma", "1"));
+    /**
+     * Factor on the temporal weight for degraded clips ({@code -Dflashvsr.train.degradedTemporal}):
+     * above 1, flicker on compressed or noisy input costs more than on clean input, where the
+     * temporal gate should rather keep the detail sharp.
+     */
+    static final double DEGRADED_TEMPORAL_FACTOR = Double.parseDouble(
+            System.getProperty("flashvsr.train.degradedTemporal", "1"));
     private static final int WARMUP_STEPS = 100;
     private static final double FINAL_LR_FRACTION = 0.02;
 
@@ -79,7 +85,7 @@ public final class Trainer {
 
         Random init = new Random(cfg.seed());
         DjlRecurrentSr.Parameters params = cfg.init() == null ? DjlRecurrentSr.Parameters.initial(arch, init, 1e-3)
-                : DjlRecurrentSr.Parameters.fromTensors(arch, dev.flashvsr.engine.weights.SafeTensors.readAll(cfg.init()));
+                : DjlRecurrentSr.Parameters.startingFrom(arch, SafeTensors.readAll(cfg.init()));
         if (cfg.init() != null) {
             log.println("starting from the weights in " + cfg.init());
         }
@@ -217,6 +223,10 @@ public final class Trainer {
         float[] cur = new float[3 * plane];
         float[] prev = new float[3 * plane];
         float[] hid = new float[arch.hiddenChannels() * plane];
+        float[] res = new float[arch.residualStateChannels() * plane];
+        for (int i = 0; i < res.length; i++) {
+            res[i] = (float) (r.nextGaussian() * 0.1);
+        }
         for (int i = 0; i < cur.length; i++) {
             cur[i] = r.nextFloat();
             prev[i] = r.nextFloat();
@@ -227,10 +237,11 @@ public final class Trainer {
         Map<String, dev.flashvsr.engine.weights.FloatTensor> t = p.toTensors();
         double worst = 0;
         for (int rep = 0; rep < 3; rep++) {
-            DjlRecurrentSr.Result d = DjlRecurrentSr.forward(arch, t, cur, prev, hid, size, size);
-            DjlRecurrentSr.Result j = JavaReference.forward(arch, t, cur, prev, hid, size, size);
+            DjlRecurrentSr.Result d = DjlRecurrentSr.forward(arch, t, cur, prev, hid, res, size, size);
+            DjlRecurrentSr.Result j = JavaReference.forward(arch, t, cur, prev, hid, res, size, size);
             worst = Math.max(worst, maxAbsDiff(d.output(), j.output()));
             worst = Math.max(worst, maxAbsDiff(d.hiddenOut(), j.hiddenOut()));
+            worst = Math.max(worst, maxAbsDiff(d.residualOut(), j.residualOut()));
         }
         if (!(worst < 1e-3)) {
             throw new IllegalStateException("PyTorch's CPU convolutions disagree with the Java reference (max difference "
@@ -291,6 +302,23 @@ public final class Trainer {
         return d.square().add(CHARBONNIER_EPS2).sqrt().mean();
     }
 
+    /**
+     * {@code temporalWeight} times the Charbonnier distance of the error's change, with degraded
+     * clips weighted {@link #DEGRADED_TEMPORAL_FACTOR} times as much (when that is not 1).
+     */
+    private static NDArray temporalLoss(NDManager m, NDArray change, boolean[] degraded, double temporalWeight) {
+        if (DEGRADED_TEMPORAL_FACTOR == 1.0) {
+            return charbonnier(change).mul((float) temporalWeight);
+        }
+        float[] perClip = new float[degraded.length];
+        for (int n = 0; n < perClip.length; n++) {
+            perClip[n] = (float) (temporalWeight * (degraded[n] ? DEGRADED_TEMPORAL_FACTOR : 1.0) / perClip.length);
+        }
+        NDArray distance = change.square().add(CHARBONNIER_EPS2).sqrt().reshape(degraded.length, -1)
+                .mean(new int[] {1});
+        return distance.mul(m.create(perClip)).sum();
+    }
+
     private static boolean allFinite(float[][] arrays) {
         for (float[] a : arrays) {
             for (float v : a) {
@@ -317,8 +345,8 @@ public final class Trainer {
      * Mean over the clip's frames of the mean Charbonnier distance between output and ground
      * truth (computed as residual against ground truth minus bicubic), plus {@code temporalWeight}
      * times the distance between the output's and the ground truth's change from the previous
-     * frame (the flicker that eval's temporal error measures). The hidden state starts at zero and
-     * the first frame is its own previous frame.
+     * frame (the flicker that eval's temporal error measures). The hidden and residual states start
+     * at zero and the first frame is its own previous frame.
      */
     static NDArray clipLoss(NDManager m, RecurrentSrArchitecture arch, NDArray[] w, NDArray[] b,
                             ClipSampler.Batch batch, double temporalWeight) {
@@ -327,15 +355,22 @@ public final class Trainer {
         int wd = batch.width();
         int s = batch.scale();
         NDArray hidden = m.zeros(new Shape(n, arch.hiddenChannels(), h, wd));
+        Shape highRes = new Shape(n, 3, h * s, wd * s);
         NDArray previous = null;
+        NDArray previousBase = null;
+        NDArray detail = null;
         NDArray previousError = null;
         NDArray total = null;
         for (int t = 0; t < batch.frames(); t++) {
             NDArray current = m.create(batch.lowRes()[t], new Shape(n, 3, h, wd));
-            NDList out = DjlRecurrentSr.residualAndHidden(arch, w, b, current,
+            DjlRecurrentSr.Heads out = DjlRecurrentSr.heads(arch, w, b, current,
                     previous == null ? current : previous, hidden);
-            NDArray target = m.create(batch.residualTarget()[t], new Shape(n, 3, h * s, wd * s));
-            NDArray d = out.get(0).sub(target);
+            NDArray base = arch.temporalGate() ? m.create(batch.bicubic()[t], highRes) : null;
+            // the first frame is the ungated estimate (the state's flag is 0 at stream start)
+            detail = detail == null || !arch.temporalGate() ? out.residual()
+                    : out.blend(detail, previousBase.sub(base), null);
+            NDArray target = m.create(batch.residualTarget()[t], highRes);
+            NDArray d = detail.sub(target);
             NDArray frameLoss;
             if (CHROMA_WEIGHT == 1.0) {
                 frameLoss = charbonnier(d);
@@ -349,14 +384,15 @@ public final class Trainer {
                         .add(charbonnier(d).mul((float) CHROMA_WEIGHT));
             }
             if (previousError != null && temporalWeight > 0) {
-                frameLoss = frameLoss.add(charbonnier(d.sub(previousError)).mul((float) temporalWeight));
+                frameLoss = frameLoss.add(temporalLoss(m, d.sub(previousError), batch.degraded(), temporalWeight));
             }
             previousError = d;
             total = total == null ? frameLoss : total.add(frameLoss);
             if (arch.hiddenChannels() > 0) {
-                hidden = out.get(1);
+                hidden = out.hidden();
             }
             previous = current;
+            previousBase = base;
         }
         return total.div(batch.frames());
     }
@@ -364,7 +400,7 @@ public final class Trainer {
     private List<Validator.Row> validate(Validator validator, RecurrentSrArchitecture arch,
                                          DjlRecurrentSr.Parameters params) {
         Map<String, dev.flashvsr.engine.weights.FloatTensor> tensors = params.toTensors();
-        return validator.evaluate(lr -> DjlRecurrentSr.forward(arch, tensors, lr.data(), null, null,
+        return validator.evaluate(lr -> DjlRecurrentSr.forward(arch, tensors, lr.data(), null, null, null,
                 lr.height(), lr.width()).output());
     }
 
@@ -376,6 +412,7 @@ public final class Trainer {
         meta.put("features", Integer.toString(arch.features()));
         meta.put("layers", Integer.toString(arch.layers()));
         meta.put("hidden_channels", Integer.toString(arch.hiddenChannels()));
+        meta.put("temporal_gate", Boolean.toString(arch.temporalGate()));
         meta.put("seed", Long.toString(cfg.seed()));
         meta.put("steps", Integer.toString(o.steps()));
         meta.put("train_seconds", String.format(Locale.ROOT, "%.0f", o.trainSeconds()));

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** The DJL network against a plain-Java reference of RecurrentSrArchitecture's forward pass. */
@@ -39,13 +39,13 @@ class DjlRecurrentSrTest {
 
     static DjlRecurrentSr.Result reference(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
                                            float[] cur, float[] prev, float[] hid, int h, int w) {
-        return JavaReference.forward(arch, weights, cur, prev, hid, h, w);
+        return JavaReference.forward(arch, weights, cur, prev, hid, new float[0], h, w);
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {2, 4})
-    void matchesTheDocumentedForwardPass(int scale) {
-        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(scale, 6, 3, 2);
+    @CsvSource({"2, false", "4, false", "2, true", "4, true"})
+    void matchesTheDocumentedForwardPass(int scale, boolean gate) {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(scale, 6, 3, 2, gate);
         int h = 5;
         int w = 7;
         Map<String, FloatTensor> weights = randomWeights(arch, 11 + scale);
@@ -55,11 +55,39 @@ class DjlRecurrentSrTest {
         for (int i = 0; i < hid.length; i++) {
             hid[i] = 2 * hid[i] - 1;
         }
-        DjlRecurrentSr.Result djl = DjlRecurrentSr.forward(arch, weights, cur, prev, hid, h, w);
-        DjlRecurrentSr.Result ref = reference(arch, weights, cur, prev, hid, h, w);
+        float[] res = random(arch.residualStateChannels() * h * w, 4);
+        DjlRecurrentSr.Result djl = DjlRecurrentSr.forward(arch, weights, cur, prev, hid, res, h, w);
+        DjlRecurrentSr.Result ref = JavaReference.forward(arch, weights, cur, prev, hid, res, h, w);
         assertEquals(3 * h * w * scale * scale, djl.output().length);
         assertArrayEquals(ref.output(), djl.output(), 1e-4f);
         assertArrayEquals(ref.hiddenOut(), djl.hiddenOut(), 1e-5f);
+        assertArrayEquals(ref.residualOut(), djl.residualOut(), 1e-4f);
+        assertEquals(res.length, djl.residualOut().length);
+    }
+
+    /**
+     * Ungated weights widened to a gate: the first frame is exactly the ungated network's, the
+     * next one blends with it by sigmoid(GATE_START_BIAS).
+     */
+    @Test
+    void widenedWeightsStartNearlyUngated() {
+        RecurrentSrArchitecture plain = new RecurrentSrArchitecture(4, 6, 3, 2);
+        RecurrentSrArchitecture gated = new RecurrentSrArchitecture(4, 6, 3, 2, true);
+        Map<String, FloatTensor> weights = randomWeights(plain, 8);
+        Map<String, FloatTensor> widened = DjlRecurrentSr.Parameters.startingFrom(gated, weights).toTensors();
+        float[] cur = random(3 * 5 * 6, 2);
+        float[] next = random(3 * 5 * 6, 3);
+        DjlRecurrentSr.Result a = DjlRecurrentSr.forward(plain, weights, cur, null, null, null, 5, 6);
+        DjlRecurrentSr.Result b = DjlRecurrentSr.forward(gated, widened, cur, null, null, null, 5, 6);
+        assertArrayEquals(a.output(), b.output(), 1e-6f);
+        assertEquals(gated.residualStateChannels() * 5 * 6, b.residualOut().length);
+        assertEquals(1f, b.residualOut()[b.residualOut().length - 1], "the flag is raised after a frame");
+        float[] a2 = DjlRecurrentSr.forward(plain, weights, next, cur, a.hiddenOut(), null, 5, 6).output();
+        float[] b2 = DjlRecurrentSr.forward(gated, widened, next, cur, b.hiddenOut(), b.residualOut(), 5, 6).output();
+        double gate = 1 / (1 + Math.exp(-DjlRecurrentSr.Parameters.GATE_START_BIAS));
+        for (int i = 0; i < a2.length; i++) {
+            assertEquals(gate * a.output()[i] + (1 - gate) * a2[i], b2[i], 1e-5);
+        }
     }
 
     /** The real size and width: 48x48 patches, 24 features (where a broken CPU convolution showed up). */
@@ -73,7 +101,7 @@ class DjlRecurrentSrTest {
         float[] prev = random(3 * h * w, 5);
         float[] hid = random(4 * h * w, 6);
         for (int rep = 0; rep < 2; rep++) {
-            DjlRecurrentSr.Result djl = DjlRecurrentSr.forward(arch, weights, cur, prev, hid, h, w);
+            DjlRecurrentSr.Result djl = DjlRecurrentSr.forward(arch, weights, cur, prev, hid, null, h, w);
             DjlRecurrentSr.Result ref = reference(arch, weights, cur, prev, hid, h, w);
             assertArrayEquals(ref.output(), djl.output(), 1e-4f);
             assertArrayEquals(ref.hiddenOut(), djl.hiddenOut(), 1e-5f);
@@ -85,8 +113,8 @@ class DjlRecurrentSrTest {
         RecurrentSrArchitecture arch = new RecurrentSrArchitecture(2, 4, 2, 3);
         Map<String, FloatTensor> weights = randomWeights(arch, 5);
         float[] cur = random(3 * 4 * 6, 9);
-        DjlRecurrentSr.Result a = DjlRecurrentSr.forward(arch, weights, cur, null, null, 4, 6);
-        DjlRecurrentSr.Result b = DjlRecurrentSr.forward(arch, weights, cur, cur.clone(), new float[3 * 4 * 6], 4, 6);
+        DjlRecurrentSr.Result a = DjlRecurrentSr.forward(arch, weights, cur, null, null, null, 4, 6);
+        DjlRecurrentSr.Result b = DjlRecurrentSr.forward(arch, weights, cur, cur.clone(), new float[3 * 4 * 6], null, 4, 6);
         assertArrayEquals(b.output(), a.output(), 0f);
         assertArrayEquals(b.hiddenOut(), a.hiddenOut(), 0f);
     }
@@ -98,7 +126,7 @@ class DjlRecurrentSrTest {
         Arrays.fill(weights.get("conv3.weight").data(), 0f);
         Arrays.fill(weights.get("conv3.bias").data(), 0f);
         float[] cur = random(3 * 6 * 5, 4);
-        DjlRecurrentSr.Result r = DjlRecurrentSr.forward(arch, weights, cur, null, null, 6, 5);
+        DjlRecurrentSr.Result r = DjlRecurrentSr.forward(arch, weights, cur, null, null, null, 6, 5);
         assertArrayEquals(FloatBicubic.upscale(cur, 3, 6, 5, 4), r.output(), 0f);
         assertArrayEquals(new float[4 * 6 * 5], r.hiddenOut(), 0f);
     }
@@ -109,7 +137,7 @@ class DjlRecurrentSrTest {
         Map<String, FloatTensor> weights = randomWeights(arch, 1);
         RecurrentSrArchitecture wider = new RecurrentSrArchitecture(2, 5, 2, 1);
         float[] cur = new float[3 * 2 * 2];
-        assertThrows(IllegalArgumentException.class, () -> DjlRecurrentSr.forward(wider, weights, cur, null, null, 2, 2));
-        assertThrows(IllegalArgumentException.class, () -> DjlRecurrentSr.forward(arch, weights, cur, null, null, 2, 3));
+        assertThrows(IllegalArgumentException.class, () -> DjlRecurrentSr.forward(wider, weights, cur, null, null, null, 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> DjlRecurrentSr.forward(arch, weights, cur, null, null, null, 2, 3));
     }
 }

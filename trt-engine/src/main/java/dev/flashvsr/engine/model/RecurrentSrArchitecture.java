@@ -16,14 +16,34 @@ package dev.flashvsr.engine.model;
  * </pre>
  * Outputs: {@code output} [1, 3, scale*H, scale*W] (not clamped) and {@code hidden_out}.
  * Weights: {@code conv<i>.weight} [out, in, 3, 3] and {@code conv<i>.bias} [out].
+ *
+ * <p>With {@code temporalGate}, the last convolution has {@code scale*scale} more channels, a
+ * gate per output pixel, and a second state ({@code residual}, [1, 3*scale*scale + 1, H, W],
+ * zeros at stream start) carries the previous output's difference from its bicubic base (in
+ * DepthToSpace CRD order) and, in its last channel, a flag that is 1 once a frame has been
+ * output. The output becomes a blend of the new estimate and the previous output:
+ * <pre>
+ *   gate       = sigmoid(DepthToSpace(y[:, 3*scale*scale + hiddenChannels :], scale)) * flag   // [1, 1, sH, sW]
+ *   previous_output = bicubic(previous, scale) + DepthToSpace(residual[:, : 3*scale*scale], scale)
+ *   output     = gate * previous_output + (1 - gate) * (bicubic(current, scale) + residual_new)
+ *   residual_out = concat(SpaceToDepth(output - bicubic(current, scale)), 1)                  // CRD order
+ * </pre>
+ * where residual_new is the {@code residual} above. Where the picture holds still, a gate near 1
+ * averages the detail over frames, so compression noise that changes from frame to frame is not
+ * sharpened into flicker; where it moves, the gate falls to 0 and the output is the single-frame
+ * estimate. The flag makes the first frame of a stream (and the first after a reset) exactly the
+ * ungated network's output.
  */
-public record RecurrentSrArchitecture(int scale, int features, int layers, int hiddenChannels) {
+public record RecurrentSrArchitecture(int scale, int features, int layers, int hiddenChannels,
+                                      boolean temporalGate) {
 
     public static final String INPUT_CURRENT = "current";
     public static final String INPUT_PREVIOUS = "previous";
     public static final String INPUT_HIDDEN = "hidden";
     public static final String OUTPUT_IMAGE = "output";
     public static final String OUTPUT_HIDDEN = "hidden_out";
+    public static final String INPUT_RESIDUAL = "residual";
+    public static final String OUTPUT_RESIDUAL = "residual_out";
 
     public RecurrentSrArchitecture {
         if (scale != 2 && scale != 4) {
@@ -32,6 +52,11 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
         if (features < 1 || layers < 2 || hiddenChannels < 0) {
             throw new IllegalArgumentException("need features >= 1, layers >= 2, hiddenChannels >= 0");
         }
+    }
+
+    /** The architecture without a temporal gate. */
+    public RecurrentSrArchitecture(int scale, int features, int layers, int hiddenChannels) {
+        this(scale, features, layers, hiddenChannels, false);
     }
 
     /**
@@ -46,8 +71,23 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
         return 6 + hiddenChannels;
     }
 
+    /** Residual channels of the last convolution (and of the {@code residual} state). */
+    public int residualChannels() {
+        return 3 * scale * scale;
+    }
+
+    /** Channels of the {@code residual} state: the residual channels and the flag, or none. */
+    public int residualStateChannels() {
+        return temporalGate ? residualChannels() + 1 : 0;
+    }
+
+    /** Gate channels of the last convolution: one per output pixel, or none. */
+    public int gateChannels() {
+        return temporalGate ? scale * scale : 0;
+    }
+
     public int outputChannels() {
-        return 3 * scale * scale + hiddenChannels;
+        return residualChannels() + hiddenChannels + gateChannels();
     }
 
     /** Input channels of convolution {@code layer}. */

@@ -187,8 +187,20 @@ public final class OnnxGraphBuilder {
         return op("Tanh", List.of(x));
     }
 
+    public String sigmoid(String x) {
+        return op("Sigmoid", List.of(x));
+    }
+
     public String add(String a, String b) {
         return op("Add", List.of(a, b));
+    }
+
+    public String sub(String a, String b) {
+        return op("Sub", List.of(a, b));
+    }
+
+    public String mul(String a, String b) {
+        return op("Mul", List.of(a, b));
     }
 
     public String concat(int axis, String... values) {

@@ -14,7 +14,8 @@ import java.util.TreeSet;
 /**
  * Builds the ONNX graph of a {@link RecurrentSrArchitecture} from its weights: exactly the
  * forward pass that class documents, with standard opset-17 ops only (Concat, Conv, Relu, Slice,
- * DepthToSpace CRD, Tanh, Add, Pad; Resize only with {@link BicubicMethod#RESIZE}).
+ * DepthToSpace CRD, Tanh, Add, Pad; Sigmoid, Sub and Mul for the temporal gate; Resize only with
+ * {@link BicubicMethod#RESIZE}).
  *
  * <p>By default the bicubic base is computed as {@link BicubicMethod#PHASE_CONV}: a fixed
  * grouped convolution gives its {@code scale^2} phases at low resolution, the residual channels
@@ -24,7 +25,11 @@ import java.util.TreeSet;
  * <p>Graph inputs: {@code current}, {@code previous} [N, 3, H, W] and {@code hidden}
  * [N, hiddenChannels, H, W]; outputs {@code output} [N, 3, scale H, scale W] and
  * {@code hidden_out} [N, hiddenChannels, H, W]. H, W and N are symbolic. When
- * {@code hiddenChannels == 0} the graph has neither {@code hidden} nor {@code hidden_out}.
+ * {@code hiddenChannels == 0} the graph has neither {@code hidden} nor {@code hidden_out}. With a
+ * temporal gate it also has {@code residual} and {@code residual_out} [N, 3 scale^2 + 1, H, W]; the
+ * blend is done at low resolution on the bicubic phases (so only {@link BicubicMethod#PHASE_CONV}
+ * is offered for it), in the CRD channel order that the gate, replicated over the three colours,
+ * shares with the residual.
  * The architecture is recorded in the model's metadata_props ({@link #META_ARCHITECTURE} etc.).
  */
 public final class RecurrentSrGraph {
@@ -33,6 +38,7 @@ public final class RecurrentSrGraph {
     public static final String META_FEATURES = "flashvsr.features";
     public static final String META_LAYERS = "flashvsr.layers";
     public static final String META_HIDDEN_CHANNELS = "flashvsr.hidden_channels";
+    public static final String META_TEMPORAL_GATE = "flashvsr.temporal_gate";
     public static final String ARCHITECTURE_NAME = "RecurrentSr";
 
     private RecurrentSrGraph() {
@@ -82,7 +88,12 @@ public final class RecurrentSrGraph {
                 .metadata(META_SCALE, Integer.toString(s))
                 .metadata(META_FEATURES, Integer.toString(arch.features()))
                 .metadata(META_LAYERS, Integer.toString(arch.layers()))
-                .metadata(META_HIDDEN_CHANNELS, Integer.toString(hc));
+                .metadata(META_HIDDEN_CHANNELS, Integer.toString(hc))
+                .metadata(META_TEMPORAL_GATE, Boolean.toString(arch.temporalGate()));
+        if (arch.temporalGate() && bicubic != BicubicMethod.PHASE_CONV) {
+            throw new IllegalArgumentException("a temporal gate is built on the bicubic phases; "
+                    + bicubic + " is not offered for it");
+        }
 
         String current = g.input(RecurrentSrArchitecture.INPUT_CURRENT, "N", 3, "H", "W");
         String previous = g.input(RecurrentSrArchitecture.INPUT_PREVIOUS, "N", 3, "H", "W");
@@ -97,11 +108,13 @@ public final class RecurrentSrGraph {
                 x = g.relu(x);
             }
         }
-        String residualChannels = hc > 0
+        String residualChannels = hc > 0 || arch.temporalGate()
                 ? g.slice(x, new long[] {0}, new long[] {imageChannels}, new long[] {1})
                 : x;
         String output;
-        if (bicubic == BicubicMethod.PHASE_CONV) {
+        if (arch.temporalGate()) {
+            output = gatedOutput(g, arch, x, current, previous, residualChannels);
+        } else if (bicubic == BicubicMethod.PHASE_CONV) {
             // bicubic + residual = DepthToSpace(bicubic phases + residual channels): one shuffle.
             output = g.depthToSpace(g.add(g.bicubicPhases(current, 3, s), residualChannels), s);
         } else {
@@ -115,6 +128,33 @@ public final class RecurrentSrGraph {
             g.output(g.tanh(state), RecurrentSrArchitecture.OUTPUT_HIDDEN, "N", hc, "H", "W");
         }
         return g;
+    }
+
+    /**
+     * The gated blend at low resolution (bicubic phases P, flag f = the state's last channel):
+     * blended = r + gate * f * (residual + P(previous) - P(current) - r), residual_out =
+     * concat(blended, 1), output = DepthToSpace(P(current) + blended).
+     */
+    private static String gatedOutput(OnnxGraphBuilder g, RecurrentSrArchitecture arch, String x, String current,
+            String previous, String residual) {
+        int s = arch.scale();
+        int rc = arch.residualChannels();
+        int gateStart = rc + arch.hiddenChannels();
+        String state = g.input(RecurrentSrArchitecture.INPUT_RESIDUAL, "N", arch.residualStateChannels(), "H", "W");
+        String previousResidual = g.slice(state, new long[] {0}, new long[] {rc}, new long[] {1});
+        String flag = g.slice(state, new long[] {rc}, new long[] {rc + 1}, new long[] {1});
+        String gate = g.mul(g.sigmoid(g.slice(x, new long[] {gateStart}, new long[] {gateStart + arch.gateChannels()},
+                new long[] {1})), flag);
+        String gatePerColour = g.concat(1, gate, gate, gate);
+        String currentBase = g.bicubicPhases(current, 3, s);
+        String previousOutput = g.sub(g.add(previousResidual, g.bicubicPhases(previous, 3, s)), currentBase);
+        String blended = g.add(residual, g.mul(gatePerColour, g.sub(previousOutput, residual)));
+        String one = g.initializer(g.fresh("one"), new float[] {1f});
+        String zero = g.initializer(g.fresh("zero"), new float[] {0f});
+        String raisedFlag = g.add(g.mul(flag, zero), one);
+        g.output(g.concat(1, blended, raisedFlag), RecurrentSrArchitecture.OUTPUT_RESIDUAL, "N",
+                arch.residualStateChannels(), "H", "W");
+        return g.depthToSpace(g.add(currentBase, blended), s);
     }
 
     /**

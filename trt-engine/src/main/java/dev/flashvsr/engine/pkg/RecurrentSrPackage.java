@@ -36,14 +36,17 @@ public final class RecurrentSrPackage {
         FloatTensor last = weights.get(RecurrentSrArchitecture.weightName(layers - 1));
         int features = (int) first.dim(0);
         int hidden = (int) first.dim(1) - 6;
-        int imageChannels = (int) last.dim(0) - hidden;
-        int scale = (int) Math.round(Math.sqrt(imageChannels / 3.0));
-        if (hidden < 0 || 3 * scale * scale != imageChannels) {
-            throw new IllegalArgumentException("weight shapes fit no RecurrentSr architecture: conv0 "
-                    + java.util.Arrays.toString(first.shape()) + ", conv" + (layers - 1) + " "
-                    + java.util.Arrays.toString(last.shape()));
+        // the last convolution: 3 residual channels per output pixel, the hidden ones, and with a
+        // temporal gate one more per output pixel
+        int perPixel = (int) last.dim(0) - hidden;
+        for (int scale : new int[] {2, 4}) {
+            if (hidden >= 0 && (perPixel == 3 * scale * scale || perPixel == 4 * scale * scale)) {
+                return new RecurrentSrArchitecture(scale, features, layers, hidden, perPixel == 4 * scale * scale);
+            }
         }
-        return new RecurrentSrArchitecture(scale, features, layers, hidden);
+        throw new IllegalArgumentException("weight shapes fit no RecurrentSr architecture: conv0 "
+                + java.util.Arrays.toString(first.shape()) + ", conv" + (layers - 1) + " "
+                + java.util.Arrays.toString(last.shape()));
     }
 
     /**
@@ -77,14 +80,24 @@ public final class RecurrentSrPackage {
             graph.put("previousInput", RecurrentSrArchitecture.INPUT_PREVIOUS);
             graph.put("frameOutput", RecurrentSrArchitecture.OUTPUT_IMAGE);
             graph.put("receptiveField", arch.receptiveRadius());
+            ArrayNode states = graph.putArray("state");
             if (arch.hiddenChannels() > 0) {
-                ObjectNode state = graph.putArray("state").addObject();
-                state.put("input", RecurrentSrArchitecture.INPUT_HIDDEN);
-                state.put("output", RecurrentSrArchitecture.OUTPUT_HIDDEN);
-                state.put("channels", arch.hiddenChannels());
-                state.put("initial", 0.0);
+                addState(states, RecurrentSrArchitecture.INPUT_HIDDEN, RecurrentSrArchitecture.OUTPUT_HIDDEN,
+                        arch.hiddenChannels());
+            }
+            if (arch.temporalGate()) {
+                addState(states, RecurrentSrArchitecture.INPUT_RESIDUAL, RecurrentSrArchitecture.OUTPUT_RESIDUAL,
+                        arch.residualStateChannels());
             }
         }
         Files.writeString(dir.resolve(ModelManifest.FILE_NAME), json.writeValueAsString(manifest) + "\n");
+    }
+
+    private static void addState(ArrayNode states, String input, String output, int channels) {
+        ObjectNode state = states.addObject();
+        state.put("input", input);
+        state.put("output", output);
+        state.put("channels", channels);
+        state.put("initial", 0.0);
     }
 }

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Parallel bands give exactly the whole-frame result, state included, frame after frame. */
 class BandedUpscalerTest {
@@ -45,12 +47,13 @@ class BandedUpscalerTest {
         assertEquals(1, BandPlan.of(9, 5, 4, 1).count(), "a core must be at least a halo high");
     }
 
-    @Test
-    void bandsEqualTheWholeFrameOverARecurrentStream() throws Exception {
-        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(4, 8, 4, 3);
-        Path weights = dir.resolve("w4.safetensors");
+    @ParameterizedTest(name = "temporal gate {0}")
+    @ValueSource(booleans = {false, true})
+    void bandsEqualTheWholeFrameOverARecurrentStream(boolean gate) throws Exception {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(4, 8, 4, 3, gate);
+        Path weights = dir.resolve("w4-" + gate + ".safetensors");
         SafeTensors.write(weights, OnnxModelTest.weights(arch, false, 7), Map.of());
-        Path pkgDir = dir.resolve("pkg");
+        Path pkgDir = dir.resolve("pkg-" + gate);
         RecurrentSrPackage.write(pkgDir, "banded", "test", List.of(weights));
         ModelPackage pkg = ModelPackage.load(pkgDir);
         ModelManifest.Graph graph = pkg.manifest().graphFor(4).orElseThrow();

@@ -98,9 +98,12 @@ class RecurrentSrGraphTest {
         return sum;
     }
 
-    /** Returns {output, hidden_out} for one frame. */
+    /**
+     * Returns {output, hidden_out, residual_out} for one frame ({@code residual}: the gated
+     * architecture's state, pixel_shuffle order; residual_out empty without a gate).
+     */
     static double[][] reference(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights, float[] current,
-            float[] previous, float[] hidden, int h, int w) {
+            float[] previous, float[] hidden, float[] residual, int h, int w) {
         int s = arch.scale();
         int hc = arch.hiddenChannels();
         int plane = h * w;
@@ -124,14 +127,30 @@ class RecurrentSrGraphTest {
         int ow = w * s;
         int oh = h * s;
         double[] output = new double[3 * oh * ow];
+        double[] residualOut = new double[arch.residualStateChannels() * plane];
+        if (arch.temporalGate()) {
+            java.util.Arrays.fill(residualOut, 3 * s * s * plane, residualOut.length, 1.0); // the raised flag
+        }
+        int gateStart = 3 * s * s + hc;
         for (int c = 0; c < 3; c++) {
             for (int oy = 0; oy < oh; oy++) {
                 for (int ox = 0; ox < ow; ox++) {
                     // pixel_shuffle: output channel c, sub-position (oy % s, ox % s) comes from
                     // input channel c * s * s + (oy % s) * s + (ox % s) at (oy / s, ox / s).
-                    int inChannel = c * s * s + (oy % s) * s + (ox % s);
-                    double residual = x[(inChannel * h + oy / s) * w + ox / s];
-                    output[(c * oh + oy) * ow + ox] = bicubic(current, c, h, w, s, ox, oy) + residual;
+                    int phase = (oy % s) * s + (ox % s);
+                    int lowRes = (oy / s) * w + ox / s;
+                    int inChannel = c * s * s + phase;
+                    double base = bicubic(current, c, h, w, s, ox, oy);
+                    double detail = x[inChannel * plane + lowRes];
+                    if (arch.temporalGate()) {
+                        double gate = residual[3 * s * s * plane + lowRes]
+                                / (1 + Math.exp(-x[(gateStart + phase) * plane + lowRes]));
+                        double previousOutput = bicubic(previous, c, h, w, s, ox, oy)
+                                + residual[inChannel * plane + lowRes];
+                        detail = gate * (previousOutput - base) + (1 - gate) * detail;
+                        residualOut[inChannel * plane + lowRes] = detail;
+                    }
+                    output[(c * oh + oy) * ow + ox] = base + detail;
                 }
             }
         }
@@ -139,7 +158,7 @@ class RecurrentSrGraphTest {
         for (int i = 0; i < hiddenOut.length; i++) {
             hiddenOut[i] = Math.tanh(x[3 * s * s * plane + i]);
         }
-        return new double[][] {output, hiddenOut};
+        return new double[][] {output, hiddenOut, residualOut};
     }
 
     static float[] randomImage(Random random, int n, float lo, float hi) {
@@ -164,11 +183,13 @@ class RecurrentSrGraphTest {
         assertTrue(worst <= tolerance, what + ": max error " + worst + " at " + at);
     }
 
-    @ParameterizedTest(name = "scale {0}, hidden {1}, {2}")
-    @CsvSource({"2, 2, PHASE_CONV", "4, 2, PHASE_CONV", "2, 0, PHASE_CONV", "4, 0, PHASE_CONV", "2, 2, RESIZE",
-        "4, 2, RESIZE", "4, 2, EDGE_PADDED_RESIZE"})
-    void graphEqualsReferenceForwardPass(int scale, int hiddenChannels, BicubicMethod bicubic) throws Exception {
-        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(scale, 8, 3, hiddenChannels);
+    @ParameterizedTest(name = "scale {0}, hidden {1}, {2}, gate {3}")
+    @CsvSource({"2, 2, PHASE_CONV, false", "4, 2, PHASE_CONV, false", "2, 0, PHASE_CONV, false",
+        "4, 0, PHASE_CONV, false", "2, 2, RESIZE, false", "4, 2, RESIZE, false", "4, 2, EDGE_PADDED_RESIZE, false",
+        "2, 2, PHASE_CONV, true", "4, 2, PHASE_CONV, true", "4, 0, PHASE_CONV, true"})
+    void graphEqualsReferenceForwardPass(int scale, int hiddenChannels, BicubicMethod bicubic, boolean gate)
+            throws Exception {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(scale, 8, 3, hiddenChannels, gate);
         Map<String, FloatTensor> weights = randomWeights(arch, 100 + scale);
         byte[] model = RecurrentSrGraph.build(arch, weights, bicubic);
         int h = 9;
@@ -177,20 +198,47 @@ class RecurrentSrGraphTest {
         float[] current = randomImage(random, 3 * h * w, 0, 1);
         float[] previous = randomImage(random, 3 * h * w, 0, 1);
         float[] hidden = randomImage(random, hiddenChannels * h * w, -1, 1);
+        float[] residual = randomImage(random, arch.residualStateChannels() * h * w, -0.2f, 0.2f);
+        for (int i = arch.residualChannels() * h * w; i < residual.length; i++) {
+            residual[i] = 0.3f + 0.7f * random.nextFloat(); // the flag plane: partly open, to test its product
+        }
         Map<String, Map.Entry<float[], long[]>> inputs = new HashMap<>();
+        if (gate) {
+            inputs.put(RecurrentSrArchitecture.INPUT_RESIDUAL, Map.entry(residual,
+                    new long[] {1, arch.residualStateChannels(), h, w}));
+        }
         inputs.put(RecurrentSrArchitecture.INPUT_CURRENT, Map.entry(current, new long[] {1, 3, h, w}));
         inputs.put(RecurrentSrArchitecture.INPUT_PREVIOUS, Map.entry(previous, new long[] {1, 3, h, w}));
         if (hiddenChannels > 0) {
             inputs.put(RecurrentSrArchitecture.INPUT_HIDDEN, Map.entry(hidden, new long[] {1, hiddenChannels, h, w}));
         }
         Map<String, float[]> got = OrtRunner.run(model, inputs);
-        double[][] want = reference(arch, weights, current, previous, hidden, h, w);
+        double[][] want = reference(arch, weights, current, previous, hidden, residual, h, w);
         assertClose(want[0], got.get(RecurrentSrArchitecture.OUTPUT_IMAGE), 1e-4, "output");
         if (hiddenChannels > 0) {
             assertClose(want[1], got.get(RecurrentSrArchitecture.OUTPUT_HIDDEN), 1e-4, "hidden_out");
-        } else {
-            assertEquals(1, got.size(), "no hidden_out without hidden channels");
         }
+        if (gate) {
+            // residual_out is in the low-res CRD layout; the reference wrote it at the same indices
+            assertClose(want[2], got.get(RecurrentSrArchitecture.OUTPUT_RESIDUAL), 1e-4, "residual_out");
+        }
+        assertEquals(1 + (hiddenChannels > 0 ? 1 : 0) + (gate ? 1 : 0), got.size(), "outputs");
+    }
+
+    @Test
+    void gatedGraphDeclaresItsStateAndNeedsBicubicPhases() throws Exception {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(4, 8, 3, 2, true);
+        Map<String, FloatTensor> weights = randomWeights(arch, 3);
+        ModelProto model = ModelProto.parseFrom(RecurrentSrGraph.build(arch, weights));
+        assertTrue(model.getMetadataPropsList().stream().anyMatch(
+                e -> e.getKey().equals(RecurrentSrGraph.META_TEMPORAL_GATE) && e.getValue().equals("true")));
+        try (OrtSession session = OrtRunner.session(model.toByteArray(), 1)) {
+            assertEquals(java.util.Set.of("current", "previous", "hidden", "residual"), session.getInputNames());
+            assertEquals(java.util.Set.of("output", "hidden_out", "residual_out"), session.getOutputNames());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RecurrentSrGraph.build(arch, weights, BicubicMethod.RESIZE));
+        assertTrue(e.getMessage().contains("bicubic phases"), e.getMessage());
     }
 
     @Test
