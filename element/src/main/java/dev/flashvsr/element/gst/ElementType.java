@@ -9,6 +9,7 @@ import dev.flashvsr.element.loader.NativeLoaderHooks;
 import dev.flashvsr.engine.PixelFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The GObject plumbing of flashvsrfilter: registers the GType (a GstElement subclass), fills its
@@ -183,43 +184,32 @@ public final class ElementType {
         }
     }
 
-    private static int gboolean(boolean value) {
-        return value ? 1 : 0;
+    /**
+     * Runs a pad's event or query function: TRUE or FALSE for GStreamer, FALSE with an element
+     * error naming {@code failure} when it throws.
+     */
+    private static int padFunction(Pointer parent, String failure, Predicate<FlashVsrFilter> call) {
+        try {
+            return call.test(filter(parent)) ? 1 : 0;
+        } catch (Throwable t) {
+            ElementMessages.error(parent, failure, t);
+            return 0;
+        }
     }
 
     private static int sinkEvent(Pointer pad, Pointer parent, Pointer event) {
-        try {
-            return gboolean(filter(parent).sinkEvent(pad, parent, event));
-        } catch (Throwable t) {
-            ElementMessages.error(parent, "handling an event failed", t);
-            return 0;
-        }
+        return padFunction(parent, "handling an event failed", f -> f.sinkEvent(pad, parent, event));
     }
 
     private static int srcEvent(Pointer pad, Pointer parent, Pointer event) {
-        try {
-            return gboolean(filter(parent).srcEvent(pad, parent, event));
-        } catch (Throwable t) {
-            ElementMessages.error(parent, "handling an upstream event failed", t);
-            return 0;
-        }
+        return padFunction(parent, "handling an upstream event failed", f -> f.srcEvent(pad, parent, event));
     }
 
     private static int sinkQuery(Pointer pad, Pointer parent, Pointer query) {
-        try {
-            return gboolean(filter(parent).sinkQuery(pad, parent, query));
-        } catch (Throwable t) {
-            ElementMessages.error(parent, "answering a query failed", t);
-            return 0;
-        }
+        return padFunction(parent, "answering a query failed", f -> f.sinkQuery(pad, parent, query));
     }
 
     private static int srcQuery(Pointer pad, Pointer parent, Pointer query) {
-        try {
-            return gboolean(filter(parent).srcQuery(pad, parent, query));
-        } catch (Throwable t) {
-            ElementMessages.error(parent, "answering a query failed", t);
-            return 0;
-        }
+        return padFunction(parent, "answering a query failed", f -> f.srcQuery(pad, parent, query));
     }
 }

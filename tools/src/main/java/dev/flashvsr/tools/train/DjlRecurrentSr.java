@@ -34,7 +34,8 @@ public final class DjlRecurrentSr {
 
     /**
      * Output of one frame: {@code output} [3, scale*H, scale*W], {@code hiddenOut} [hidden, H, W]
-     * and, with a temporal gate, {@code residualOut} [3*scale*scale, H, W] (else empty), CHW.
+     * and, with a temporal gate, {@code residualOut} [3*scale*scale + 1, H, W] (the detail, then
+     * the flag plane; else empty), CHW.
      */
     public record Result(float[] output, float[] hiddenOut, float[] residualOut) {
     }
@@ -134,8 +135,8 @@ public final class DjlRecurrentSr {
      * @param current  the current low-res frame, CHW [3, height, width], RGB in [0, 1]
      * @param previous the previous low-res frame, same layout; null means {@code current} (first frame)
      * @param hidden   the hidden state [hiddenChannels, height, width]; null means zeros (stream start)
-     * @param residual the residual state [3*scale*scale, height, width] of a gated architecture;
-     *                 null means zeros (stream start)
+     * @param residual the residual state [3*scale*scale + 1, height, width] of a gated
+     *                 architecture; null means zeros (stream start: no blend)
      * @return output [3, scale*height, scale*width] (not clamped), hidden_out and residual_out
      */
     public static Result forward(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
@@ -217,7 +218,7 @@ public final class DjlRecurrentSr {
     public static Heads heads(RecurrentSrArchitecture arch, NDArray[] weights, NDArray[] biases,
                                            NDArray current, NDArray previous, NDArray hidden) {
         int s = arch.scale();
-        int rc = 3 * s * s;
+        int rc = arch.residualChannels();
         NDList inputs = arch.hiddenChannels() == 0
                 ? new NDList(current, previous)
                 : new NDList(current, previous, hidden);
@@ -316,9 +317,9 @@ public final class DjlRecurrentSr {
             Parameters from = fromTensors(ungated, tensors);
             Parameters p = new Parameters(arch);
             int l = arch.layers() - 1;
-            for (int i = 0; i < l; i++) {
-                p.weight[i] = from.weight[i].clone();
-                p.bias[i] = from.bias[i].clone();
+            for (int i = 0; i < l; i++) { // shared, as fromTensors shares them
+                p.weight[i] = from.weight[i];
+                p.bias[i] = from.bias[i];
             }
             System.arraycopy(from.weight[l], 0, p.weight[l], 0, from.weight[l].length);
             System.arraycopy(from.bias[l], 0, p.bias[l], 0, from.bias[l].length);

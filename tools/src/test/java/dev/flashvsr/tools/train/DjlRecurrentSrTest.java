@@ -70,7 +70,7 @@ class DjlRecurrentSrTest {
      * next one blends with it by sigmoid(GATE_START_BIAS).
      */
     @Test
-    void widenedWeightsStartNearlyUngated() {
+    void widenedWeightsStartAsTheUngatedNetwork() {
         RecurrentSrArchitecture plain = new RecurrentSrArchitecture(4, 6, 3, 2);
         RecurrentSrArchitecture gated = new RecurrentSrArchitecture(4, 6, 3, 2, true);
         Map<String, FloatTensor> weights = randomWeights(plain, 8);

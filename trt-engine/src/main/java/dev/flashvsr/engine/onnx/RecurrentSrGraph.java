@@ -80,7 +80,7 @@ public final class RecurrentSrGraph {
         validate(arch, weights);
         int s = arch.scale();
         int hc = arch.hiddenChannels();
-        int imageChannels = 3 * s * s;
+        int imageChannels = arch.residualChannels();
         OnnxGraphBuilder g = new OnnxGraphBuilder("recurrent_sr_x" + s);
         g.docString("RecurrentSr x" + s + ": features " + arch.features() + ", layers " + arch.layers()
                 + ", hidden channels " + hc);
