@@ -57,13 +57,13 @@ class UdpLiveTest {
                 int sentBefore = sender.framesSent(MEASURED_FROM);
                 Thread.sleep(SECONDS * 1000L);
                 RtpReceiver.Summary summary = receiver.summary();
+                int sent = sender.framesSent(MEASURED_FROM) - sentBefore;
                 System.out.println("UDP live " + (filter == null ? "without" : "with") + " flashvsrfilter, "
-                        + SECONDS + " s: " + summary);
+                        + SECONDS + " s: " + summary + "; " + sent + " sent in the window");
                 List<Integer> shown = receiver.shown();
                 for (int i = 1; i < shown.size(); i++) {
                     assertTrue(shown.get(i) > shown.get(i - 1), "frames shown in order: " + shown);
                 }
-                int sent = sender.framesSent(MEASURED_FROM) - sentBefore;
                 assertTrue(summary.shown() >= sent * 0.9, summary + " of " + sent + " sent");
                 assertEquals(0, receiver.unreadable(), "every shown frame carries a readable number");
                 assertTrue(receiver.run.errors.isEmpty(), receiver.run.errors.toString());
