@@ -50,6 +50,14 @@ class BenchAndMiscTest {
     }
 
     @Test
+    void gateOnlyTrainingNeedsAGateAndStartingWeights() {
+        CliTestSupport.Result r = CliTestSupport.run("train", "--gate-only", "--out", "unused.safetensors");
+        assertEquals(2, r.code(), r::toString);
+        assertTrue(r.err().contains("--gate-only needs --temporal-gate and --init"), r::toString);
+        assertEquals(2, CliTestSupport.run("train", "--gate-only", "--temporal-gate", "--out", "unused.safetensors").code());
+    }
+
+    @Test
     void progressLineShowsFramesRateAndEta() {
         String line = Progress.line(60L, 2.0, 1_000_000_000L, 4_000_000_000L);
         assertEquals("flashvsr: 60 frames, 30.0 fps, elapsed 0:02, 25%, ETA 0:06", line);

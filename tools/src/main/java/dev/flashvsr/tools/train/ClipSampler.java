@@ -121,6 +121,12 @@ public final class ClipSampler {
         List<RgbImage[]> toH264 = new ArrayList<>();
         for (int n = 0; n < clips; n++) {
             hrClips[n] = clip();
+            // Draws nothing when cuts are off, so the documented training runs repeat exactly.
+            if (CUT_SHARE > 0 && frames > 1 && rnd.nextDouble() < CUT_SHARE) {
+                RgbImage[] other = clip();
+                int at = 1 + rnd.nextInt(frames - 1);
+                System.arraycopy(other, at, hrClips[n], at, frames - at);
+            }
             Degradation deg = Degradation.random(rnd, scale);
             degraded[n] = !deg.isClean();
             // Draws nothing when H.264 is off, so the documented training runs repeat exactly.
@@ -238,6 +244,13 @@ public final class ClipSampler {
      * move up to 3 low-res pixels per frame); {@code -Dflashvsr.train.still}.
      */
     static final double STILL_SHARE = Double.parseDouble(System.getProperty("flashvsr.train.still", "0.15"));
+
+    /**
+     * Share of clips with a scene cut: from a random frame on, another clip ({@code
+     * -Dflashvsr.train.cuts}; default 0). They teach the temporal gate to let go of the picture
+     * before a cut.
+     */
+    static final double CUT_SHARE = Double.parseDouble(System.getProperty("flashvsr.train.cuts", "0"));
 
     /** Share of clips with sub-pixel pans, zooms and rotations (the rest: whole-pixel pans). */
     static final double GENERAL_MOTION_FRACTION = 0.5;

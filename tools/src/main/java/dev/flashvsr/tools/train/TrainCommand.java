@@ -60,6 +60,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + "RecurrentSrArchitecture); --init may then name weights without a gate.")
     boolean temporalGate;
 
+    @Option(names = "--gate-only",
+            description = "Train only the temporal gate (needs --temporal-gate and --init); the rest of the"
+                    + " network keeps the weights --init gave it.")
+    boolean gateOnly;
+
     @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -120,6 +125,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (batch < 1 || frames < 1 || threads < 1 || poolVersions < 1 || reuse < 1) {
             throw new ParameterException(spec.commandLine(), "--batch, --frames, --threads, --pool-versions and --reuse must be >= 1");
         }
+        if (gateOnly && (!temporalGate || init == null)) {
+            throw new ParameterException(spec.commandLine(), "--gate-only needs --temporal-gate and --init");
+        }
         RecurrentSrArchitecture arch;
         try {
             arch = new RecurrentSrArchitecture(scale, features, layers, hidden, temporalGate);
@@ -151,7 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         String commandLine = "flashvsr train " + String.join(" ", args);
         Trainer.Config cfg = new Trainer.Config(arch, seed, minutes, steps, threads, batch, patchSide, frames, reuse,
-                learningRate, temporalWeight, validateEvery, photos, poolVersions, vdir, vfiles, init, out, report, commandLine);
+                learningRate, temporalWeight, gateOnly, validateEvery, photos, poolVersions, vdir, vfiles, init, out, report, commandLine);
         PrintWriter log = spec.commandLine().getOut();
         log.println(commandLine);
         new Trainer(cfg, log).run();

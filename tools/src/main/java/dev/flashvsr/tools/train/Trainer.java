@@ -33,7 +33,7 @@ public final class Trainer {
     /** Everything a training run depends on. */
     public record Config(RecurrentSrArchitecture arch, long seed, double minutes, int steps, int threads,
                          int batch, int patch, int frames, int reuse, double learningRate, double temporalWeight,
-                         double validateEveryMinutes,
+                         boolean gateOnly, double validateEveryMinutes,
                          List<Path> photos, int poolVersions, Path validationDir, List<String> validationFiles,
                          Path init, Path out, Path report, String commandLine) {
     }
@@ -132,7 +132,7 @@ public final class Trainer {
                 long t1 = System.nanoTime();
                 double progress = cfg.steps() > 0 ? (double) step / cfg.steps() : trainSeconds / budget;
                 double lr = learningRate(step, progress);
-                float loss = step(engine, arch, params, batch, adam, lr, cfg.temporalWeight());
+                float loss = step(engine, arch, params, batch, adam, lr, cfg.temporalWeight(), cfg.gateOnly());
                 step++;
                 trainSeconds += (System.nanoTime() - t0) / 1e9;
                 if (!Float.isFinite(loss)) {
@@ -270,24 +270,52 @@ public final class Trainer {
         return lr0 * cosine * warm;
     }
 
-    /** One optimisation step on {@code batch}; returns the loss before the update. */
+    /**
+     * One optimisation step on {@code batch}; returns the loss before the update. With {@code
+     * gateOnly} only the temporal gate's channels of the last convolution learn (the rest get zero
+     * gradients, which Adam leaves unchanged), and nothing is back-propagated into the other
+     * layers.
+     */
     static float step(Engine engine, RecurrentSrArchitecture arch, DjlRecurrentSr.Parameters params,
-                      ClipSampler.Batch batch, Adam adam, double lr, double temporalWeight) {
+                      ClipSampler.Batch batch, Adam adam, double lr, double temporalWeight, boolean gateOnly) {
         int layers = arch.layers();
+        int last = layers - 1;
+        int gateFrom = arch.residualChannels() + arch.hiddenChannels();
         float[][] gw = new float[layers][];
         float[][] gb = new float[layers][];
         float loss;
         try (NDManager m = engine.newBaseManager()) {
             NDArray[] w = new NDArray[layers];
             NDArray[] b = new NDArray[layers];
-            params.toNDArrays(m, w, b, true);
+            params.toNDArrays(m, w, b, !gateOnly);
+            NDArray gateWeight = null;
+            NDArray gateBias = null;
             try (GradientCollector gc = engine.newGradientCollector()) {
+                if (gateOnly) { // inside the collector, so that the concatenation is recorded
+                    gateWeight = w[last].get(gateFrom + ":").duplicate();
+                    gateBias = b[last].get(gateFrom + ":").duplicate();
+                    gateWeight.setRequiresGradient(true);
+                    gateBias.setRequiresGradient(true);
+                    w[last] = w[last].get(":" + gateFrom).concat(gateWeight, 0);
+                    b[last] = b[last].get(":" + gateFrom).concat(gateBias, 0);
+                }
                 NDArray total = clipLoss(m, arch, w, b, batch, temporalWeight);
                 gc.backward(total);
                 loss = total.getFloat();
                 for (int i = 0; i < layers; i++) {
-                    gw[i] = w[i].getGradient().toFloatArray();
-                    gb[i] = b[i].getGradient().toFloatArray();
+                    if (gateOnly) {
+                        gw[i] = new float[params.weight[i].length];
+                        gb[i] = new float[params.bias[i].length];
+                    } else {
+                        gw[i] = w[i].getGradient().toFloatArray();
+                        gb[i] = b[i].getGradient().toFloatArray();
+                    }
+                }
+                if (gateOnly) {
+                    float[] g = gateWeight.getGradient().toFloatArray();
+                    System.arraycopy(g, 0, gw[last], gw[last].length - g.length, g.length);
+                    float[] gBias = gateBias.getGradient().toFloatArray();
+                    System.arraycopy(gBias, 0, gb[last], gateFrom, gBias.length);
                 }
             }
         }
@@ -317,6 +345,11 @@ public final class Trainer {
         NDArray distance = change.square().add(CHARBONNIER_EPS2).sqrt().reshape(degraded.length, -1)
                 .mean(new int[] {1});
         return distance.mul(m.create(perClip)).sum();
+    }
+
+    /** BT.601 luma of an [N, 3, H, W] difference, [N, H, W]. */
+    private static NDArray luma(NDArray d) {
+        return d.get(":, 0").mul(0.299f).add(d.get(":, 1").mul(0.587f)).add(d.get(":, 2").mul(0.114f));
     }
 
     private static boolean allFinite(float[][] arrays) {
@@ -376,11 +409,7 @@ public final class Trainer {
                 frameLoss = charbonnier(d);
             } else {
                 // luma and colour differences (BT.601 weights), colour weighted less: PSNR-Y is what counts most
-                NDArray dr = d.get(":, 0");
-                NDArray dg = d.get(":, 1");
-                NDArray db = d.get(":, 2");
-                NDArray dy = dr.mul(0.299f).add(dg.mul(0.587f)).add(db.mul(0.114f));
-                frameLoss = charbonnier(dy).mul((float) (3 * (1 - CHROMA_WEIGHT)))
+                frameLoss = charbonnier(luma(d)).mul((float) (3 * (1 - CHROMA_WEIGHT)))
                         .add(charbonnier(d).mul((float) CHROMA_WEIGHT));
             }
             if (previousError != null && temporalWeight > 0) {

@@ -39,7 +39,7 @@ class TrainerTest {
         Trainer.Adam adam = new Trainer.Adam(p);
         float before = Trainer.evaluate(engine, arch, p, batches[0], 0.5) + Trainer.evaluate(engine, arch, p, batches[1], 0.5);
         for (int i = 0; i < 40; i++) {
-            Trainer.step(engine, arch, p, batches[i % 2], adam, 3e-3, 0.5);
+            Trainer.step(engine, arch, p, batches[i % 2], adam, 3e-3, 0.5, false);
         }
         float after = Trainer.evaluate(engine, arch, p, batches[0], 0.5) + Trainer.evaluate(engine, arch, p, batches[1], 0.5);
         assertTrue(after < 0.9f * before, "loss " + before + " -> " + after);
@@ -54,6 +54,43 @@ class TrainerTest {
         float plain = Trainer.evaluate(engine, arch, p, batch, 0);
         float withFlicker = Trainer.evaluate(engine, arch, p, batch, 1);
         assertTrue(withFlicker > plain, plain + " vs " + withFlicker);
+    }
+
+    @Test
+    void gateOnlyStepsChangeTheGateChannelsAlone() {
+        RecurrentSrArchitecture arch = new RecurrentSrArchitecture(2, 8, 3, 2, true);
+        ClipSampler.Batch batch = new ClipSampler(List.of(texture(160, 200, 6)), 2, 16, 3, 11).next(4);
+        Engine engine = DjlRecurrentSr.engine(2);
+        DjlRecurrentSr.Parameters p = DjlRecurrentSr.Parameters.initial(arch, new Random(8), 0.1);
+        float[][] weightsBefore = deepCopy(p.weight);
+        float[][] biasesBefore = deepCopy(p.bias);
+        Trainer.Adam adam = new Trainer.Adam(p);
+        for (int i = 0; i < 3; i++) {
+            Trainer.step(engine, arch, p, batch, adam, 1e-2, 0.5, true);
+        }
+        int last = arch.layers() - 1;
+        int gateFrom = arch.residualChannels() + arch.hiddenChannels();
+        int perChannel = arch.convIn(last) * 9;
+        for (int i = 0; i < last; i++) {
+            assertArrayEquals(weightsBefore[i], p.weight[i], 0f, "weights of layer " + i);
+            assertArrayEquals(biasesBefore[i], p.bias[i], 0f, "biases of layer " + i);
+        }
+        int split = gateFrom * perChannel;
+        assertArrayEquals(java.util.Arrays.copyOf(weightsBefore[last], split), java.util.Arrays.copyOf(p.weight[last], split),
+                0f, "residual and hidden weights of the last layer");
+        assertArrayEquals(java.util.Arrays.copyOf(biasesBefore[last], gateFrom), java.util.Arrays.copyOf(p.bias[last], gateFrom),
+                0f, "residual and hidden biases of the last layer");
+        for (int c = gateFrom; c < arch.convOut(last); c++) {
+            assertTrue(p.bias[last][c] != biasesBefore[last][c], "gate bias " + c + " learned nothing");
+        }
+    }
+
+    private static float[][] deepCopy(float[][] arrays) {
+        float[][] copy = new float[arrays.length][];
+        for (int i = 0; i < arrays.length; i++) {
+            copy[i] = arrays[i].clone();
+        }
+        return copy;
     }
 
     @Test
