@@ -247,8 +247,7 @@ public final class ClipSampler {
 
     /**
      * Share of clips with a scene cut: from a random frame on, another clip ({@code
-     * -Dflashvsr.train.cuts}; default 0). They teach the temporal gate to let go of the picture
-     * before a cut.
+     * -Dflashvsr.train.cuts}; default 0), so that a temporal gate meets cuts in training.
      */
     static final double CUT_SHARE = Double.parseDouble(System.getProperty("flashvsr.train.cuts", "0"));
 

@@ -296,7 +296,7 @@ public final class DjlRecurrentSr {
         /**
          * Logit of the gate that ungated weights start with when they are widened to a temporal
          * gate: sigmoid(-1.5) = 0.18, a blend that already lowers flicker on coded input without
-         * blurring clean detail much, from where training makes it depend on motion and content.
+         * blurring clean detail much. Training moves the gate little from there (TRAINING.md).
          */
         static final float GATE_START_BIAS = -1.5f;
 
