@@ -247,7 +247,7 @@ public final class DjlRecurrentSr {
         NDArray residual = depthToSpace(x.get(":, 0:" + rc), s);
         int hc = arch.hiddenChannels();
         NDArray hiddenOut = hc == 0 ? null : x.get(":, " + rc + ":" + (rc + hc)).tanh();
-        NDArray gate = arch.temporalGate() ? Activation.sigmoid(depthToSpace(x.get(":, " + (rc + hc) + ":"), s))
+        NDArray gate = arch.temporalGate() ? Activation.sigmoid(depthToSpace(x.get(":, " + arch.firstGateChannel() + ":"), s))
                 : null;
         return new Heads(residual, hiddenOut, gate);
     }

@@ -280,7 +280,7 @@ public final class Trainer {
                       ClipSampler.Batch batch, Adam adam, double lr, double temporalWeight, boolean gateOnly) {
         int layers = arch.layers();
         int last = layers - 1;
-        int gateFrom = arch.residualChannels() + arch.hiddenChannels();
+        int gateFrom = arch.firstGateChannel();
         float[][] gw = new float[layers][];
         float[][] gb = new float[layers][];
         float loss;
@@ -303,13 +303,8 @@ public final class Trainer {
                 gc.backward(total);
                 loss = total.getFloat();
                 for (int i = 0; i < layers; i++) {
-                    if (gateOnly) {
-                        gw[i] = new float[params.weight[i].length];
-                        gb[i] = new float[params.bias[i].length];
-                    } else {
-                        gw[i] = w[i].getGradient().toFloatArray();
-                        gb[i] = b[i].getGradient().toFloatArray();
-                    }
+                    gw[i] = gateOnly ? new float[params.weight[i].length] : w[i].getGradient().toFloatArray();
+                    gb[i] = gateOnly ? new float[params.bias[i].length] : b[i].getGradient().toFloatArray();
                 }
                 if (gateOnly) {
                     float[] g = gateWeight.getGradient().toFloatArray();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -69,16 +70,16 @@ class TrainerTest {
             Trainer.step(engine, arch, p, batch, adam, 1e-2, 0.5, true);
         }
         int last = arch.layers() - 1;
-        int gateFrom = arch.residualChannels() + arch.hiddenChannels();
+        int gateFrom = arch.firstGateChannel();
         int perChannel = arch.convIn(last) * 9;
         for (int i = 0; i < last; i++) {
             assertArrayEquals(weightsBefore[i], p.weight[i], 0f, "weights of layer " + i);
             assertArrayEquals(biasesBefore[i], p.bias[i], 0f, "biases of layer " + i);
         }
         int split = gateFrom * perChannel;
-        assertArrayEquals(java.util.Arrays.copyOf(weightsBefore[last], split), java.util.Arrays.copyOf(p.weight[last], split),
+        assertArrayEquals(Arrays.copyOf(weightsBefore[last], split), Arrays.copyOf(p.weight[last], split),
                 0f, "residual and hidden weights of the last layer");
-        assertArrayEquals(java.util.Arrays.copyOf(biasesBefore[last], gateFrom), java.util.Arrays.copyOf(p.bias[last], gateFrom),
+        assertArrayEquals(Arrays.copyOf(biasesBefore[last], gateFrom), Arrays.copyOf(p.bias[last], gateFrom),
                 0f, "residual and hidden biases of the last layer");
         for (int c = gateFrom; c < arch.convOut(last); c++) {
             assertTrue(p.bias[last][c] != biasesBefore[last][c], "gate bias " + c + " learned nothing");
@@ -113,7 +114,7 @@ class TrainerTest {
         float[] area = Resample.resize(src, 1, 4, 4, 2, 2, Resample.Filter.AREA);
         assertArrayEquals(new float[] {3.5f, 5.5f, 11.5f, 13.5f}, area, 1e-6f);
         float[] flat = new float[3 * 12 * 16];
-        java.util.Arrays.fill(flat, 0.3f);
+        Arrays.fill(flat, 0.3f);
         float[] cubic = Resample.resize(flat, 3, 12, 16, 3, 4, Resample.Filter.CUBIC);
         for (float v : cubic) {
             assertEquals(0.3f, v, 1e-6f);
@@ -132,7 +133,7 @@ class TrainerTest {
     void psnrOfKnownError() {
         RgbImage truth = new RgbImage(new float[3 * 10 * 10], 10, 10);
         float[] out = new float[3 * 10 * 10];
-        java.util.Arrays.fill(out, 1f / 255);
+        Arrays.fill(out, 1f / 255);
         // Y difference = (65.481 + 128.553 + 24.966) / 255 = 219/255 of one step
         double expected = 10 * Math.log10(255.0 * 255.0 / Math.pow(219.0 / 255, 2));
         assertEquals(expected, Validator.psnrY(out, truth, 2), 1e-5);

@@ -86,6 +86,11 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
         return temporalGate ? scale * scale : 0;
     }
 
+    /** Index of the first gate channel of the last convolution (after the residual and hidden ones). */
+    public int firstGateChannel() {
+        return residualChannels() + hiddenChannels;
+    }
+
     public int outputChannels() {
         return residualChannels() + hiddenChannels + gateChannels();
     }

@@ -139,7 +139,7 @@ public final class RecurrentSrGraph {
             String previous, String residual) {
         int s = arch.scale();
         int rc = arch.residualChannels();
-        int gateStart = rc + arch.hiddenChannels();
+        int gateStart = arch.firstGateChannel();
         String state = g.input(RecurrentSrArchitecture.INPUT_RESIDUAL, "N", arch.residualStateChannels(), "H", "W");
         String previousResidual = g.slice(state, new long[] {0}, new long[] {rc}, new long[] {1});
         String flag = g.slice(state, new long[] {rc}, new long[] {rc + 1}, new long[] {1});
