@@ -2,6 +2,7 @@ package dev.flashvsr.tools.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -92,6 +93,16 @@ class TrainerTest {
             copy[i] = arrays[i].clone();
         }
         return copy;
+    }
+
+    /** Garbage gradients are not applied: one would overflow Adam's second moment for good. */
+    @Test
+    void implausibleGradientsAreRejected() {
+        assertTrue(Trainer.plausible(new float[][] {{0.05f, -0.2f}, {9f}}));
+        assertFalse(Trainer.plausible(new float[][] {{0.05f}, {1e20f}}));
+        assertFalse(Trainer.plausible(new float[][] {{-1e25f}}));
+        assertFalse(Trainer.plausible(new float[][] {{Float.NaN}}));
+        assertFalse(Trainer.plausible(new float[][] {{Float.POSITIVE_INFINITY}}));
     }
 
     @Test
