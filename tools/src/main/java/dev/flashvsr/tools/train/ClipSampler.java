@@ -166,7 +166,9 @@ public final class ClipSampler {
     RgbImage[] clip() {
         int p = lrSize * scale;
         RgbImage img = pool.get(rnd.nextInt(pool.size()));
-        boolean integerPan = rnd.nextDouble() >= GENERAL_MOTION_FRACTION;
+        // Draws nothing when slow pans are off, so the documented training runs repeat exactly.
+        boolean slowPan = SLOW_PAN_SHARE > 0 && rnd.nextDouble() < SLOW_PAN_SHARE;
+        boolean integerPan = !slowPan && rnd.nextDouble() >= GENERAL_MOTION_FRACTION;
         boolean flip = rnd.nextBoolean();
         boolean transpose = rnd.nextBoolean();
         double speed; // high-res pixels per frame
@@ -177,6 +179,12 @@ public final class ClipSampler {
         double still = rnd.nextDouble();
         if (integerPan) {
             speed = still < STILL_SHARE ? 0 : Math.round(rnd.nextDouble() * 3.0 * scale);
+            zoom0 = 1;
+            zoomRate = 1;
+            angle0 = 0;
+            angleRate = 0;
+        } else if (slowPan) {
+            speed = rnd.nextDouble() * SLOW_PAN_SPEED;
             zoom0 = 1;
             zoomRate = 1;
             angle0 = 0;
@@ -244,6 +252,15 @@ public final class ClipSampler {
      * move up to 3 low-res pixels per frame); {@code -Dflashvsr.train.still}.
      */
     static final double STILL_SHARE = Double.parseDouble(System.getProperty("flashvsr.train.still", "0.15"));
+
+    /**
+     * Share of clips that are a slow sub-pixel pan (up to {@link #SLOW_PAN_SPEED} high-res pixels
+     * per frame, no zoom or rotation), the motion under which a blend with the previous output can
+     * average coding noise without lagging; {@code -Dflashvsr.train.slowPan} (default 0).
+     */
+    static final double SLOW_PAN_SHARE = Double.parseDouble(System.getProperty("flashvsr.train.slowPan", "0"));
+    /** Fastest slow pan, in high-res pixels per frame. */
+    static final double SLOW_PAN_SPEED = 1.5;
 
     /**
      * Share of clips with a scene cut: from a random frame on, another clip ({@code
