@@ -53,6 +53,14 @@ class DjlMatchesOnnxTest {
             for (int k = 0; k < b.length; k++) {
                 b[k] = (float) (random.nextGaussian() * 0.3);
             }
+            if (i == arch.layers() - 1) { // the change channel is in 8-bit levels: weights to match
+                int in = arch.convIn(i);
+                for (int o = 0; o < arch.convOut(i); o++) {
+                    for (int k = 0; k < 9; k++) {
+                        w[(o * in + in - 1) * 9 + k] /= 255;
+                    }
+                }
+            }
             weights.put(RecurrentSrArchitecture.weightName(i), new FloatTensor(new long[] {arch.convOut(i), arch.convIn(i), 3, 3}, w));
             weights.put(RecurrentSrArchitecture.biasName(i), new FloatTensor(new long[] {arch.convOut(i)}, b));
         }

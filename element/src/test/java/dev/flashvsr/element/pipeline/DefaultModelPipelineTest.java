@@ -24,6 +24,9 @@ class DefaultModelPipelineTest {
     private static final int SCALE = 4;
     /** The least gain over bicubic this test accepts; flashvsr eval measures the real one. */
     private static final double MIN_GAIN_DB = 0.5;
+    /** Side and top row of the moving object, low-res pixels. */
+    private static final int OBJECT_SIZE = 24;
+    private static final int OBJECT_Y = 40;
 
     @Test
     void theDefaultModelIsNeural() throws Exception {
@@ -89,6 +92,65 @@ class DefaultModelPipelineTest {
                 + " (%.1f dB PSNR between them): a ghost of the previous picture", sameAsAlone));
     }
 
+    /**
+     * An object moving over a still background must leave no trail: around where it was and
+     * where it is, the last frame equals that frame upscaled on its own.
+     */
+    @Test
+    void movingObjectsLeaveNoTrail() throws Exception {
+        int width = 512 / SCALE;
+        int height = 384 / SCALE;
+        byte[] background = areaDownscale(ImageIO.read(VALIDATION_IMAGE).getSubimage(0, 0, 512, 384), width, height);
+        byte[] object = areaDownscale(ImageIO.read(new File(VALIDATION_IMAGE.getParentFile(), "coffee.png"))
+                .getSubimage(200, 100, 96, 96), OBJECT_SIZE, OBJECT_SIZE);
+        List<byte[]> frames = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            frames.add(paste(background, width, object, objectX(t), OBJECT_Y));
+        }
+        List<byte[]> moving = upscale("flashvsrfilter", frames, width, height);
+        byte[] alone = upscale("flashvsrfilter", frames.get(3), width, height);
+        // the object's place in the last two frames, widened by the network's reach
+        int x0 = (objectX(2) - 3) * SCALE;
+        int x1 = (objectX(3) + OBJECT_SIZE + 3) * SCALE;
+        int y0 = (OBJECT_Y - 3) * SCALE;
+        int y1 = (OBJECT_Y + OBJECT_SIZE + 3) * SCALE;
+        double trail = psnrInside(alone, moving.get(3), width * SCALE, x0, y0, x1, y1);
+        System.out.printf("moving object x4: last frame vs alone around the object %.1f dB%n", trail);
+        assertTrue(trail > 35, String.format("around a moving object the last frame differs from the same frame"
+                + " alone (%.1f dB PSNR between them): a trail of where it was", trail));
+    }
+
+    /** The moving object's left edge in frame t (low-res pixels): 3 pixels per frame. */
+    private static int objectX(int t) {
+        return 30 + 3 * t;
+    }
+
+    /** A copy of the packed RGB frame with the square object pasted at (x, y). */
+    private static byte[] paste(byte[] frame, int width, byte[] object, int x, int y) {
+        byte[] out = frame.clone();
+        int stride = (width * 3 + 3) & ~3;
+        int objectStride = (OBJECT_SIZE * 3 + 3) & ~3;
+        for (int row = 0; row < OBJECT_SIZE; row++) {
+            System.arraycopy(object, row * objectStride, out, (y + row) * stride + x * 3, OBJECT_SIZE * 3);
+        }
+        return out;
+    }
+
+    /** PSNR between two packed RGB frames inside the rectangle [x0, x1) x [y0, y1). */
+    private static double psnrInside(byte[] a, byte[] b, int width, int x0, int y0, int x1, int y1) {
+        int stride = (width * 3 + 3) & ~3;
+        double squared = 0;
+        long count = 0;
+        for (int y = y0; y < y1; y++) {
+            for (int i = y * stride + x0 * 3; i < y * stride + x1 * 3; i++) {
+                double d = (a[i] & 0xff) - (b[i] & 0xff);
+                squared += d * d;
+                count++;
+            }
+        }
+        return psnr(squared, count);
+    }
+
     private static byte[] upscale(String element, byte[] rgb, int width, int height) {
         return upscale(element, List.of(rgb), width, height).get(0);
     }
@@ -124,7 +186,11 @@ class DefaultModelPipelineTest {
             double d = (a[i] & 0xff) - (b[i] & 0xff);
             squared += d * d;
         }
-        return squared == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / (squared / a.length));
+        return psnr(squared, a.length);
+    }
+
+    private static double psnr(double squaredError, long count) {
+        return squaredError == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / (squaredError / count));
     }
 
     /** Packed RGB (rows padded to 4 bytes) of the image shrunk by averaging each SCALE x SCALE block. */

@@ -77,8 +77,9 @@ public final class DjlRecurrentSr {
     }
 
     /**
-     * The first convolution's input is padded with zero channels to a multiple of this (they
-     * change no value). See {@link #capOneDnnIsa()}.
+     * Convolution inputs are padded with zero channels to a multiple of this (they change no
+     * value): with other channel counts (the first convolution's 10, the gated last one's 33)
+     * oneDNN's convolutions gave wrong values at 48x48. See {@link #capOneDnnIsa()}.
      */
     static final int CHANNEL_MULTIPLE = 8;
 
@@ -222,20 +223,15 @@ public final class DjlRecurrentSr {
         NDList inputs = arch.hiddenChannels() == 0
                 ? new NDList(current, previous)
                 : new NDList(current, previous, hidden);
-        // Zero channels up to a multiple of 8 (see CHANNEL_MULTIPLE); they change nothing.
-        int in = arch.inputChannels();
-        int padded = (in + CHANNEL_MULTIPLE - 1) / CHANNEL_MULTIPLE * CHANNEL_MULTIPLE;
-        NDArray w0 = weights[0];
-        if (padded != in) {
-            Shape cs = current.getShape();
-            inputs.add(current.getManager().zeros(new Shape(cs.get(0), padded - in, cs.get(2), cs.get(3))));
-            w0 = w0.concat(current.getManager().zeros(new Shape(arch.convOut(0), padded - in, 3, 3)), 1);
-        }
         NDArray x = NDArrays.concat(inputs, 1);
         Shape stride = new Shape(1, 1);
         Shape pad = new Shape(1, 1);
         for (int i = 0; i < arch.layers(); i++) {
-            x = Conv2d.conv2d(x, i == 0 ? w0 : weights[i], biases[i], stride, pad).singletonOrThrow();
+            if (i == arch.layers() - 1 && arch.temporalGate()) {
+                x = x.concat(change(current, previous), 1);
+            }
+            NDArray[] padded = padInputChannels(x, weights[i]);
+            x = Conv2d.conv2d(padded[0], padded[1], biases[i], stride, pad).singletonOrThrow();
             if (i < arch.layers() - 1) {
                 x = Activation.relu(x);
             }
@@ -250,6 +246,28 @@ public final class DjlRecurrentSr {
         NDArray gate = arch.temporalGate() ? Activation.sigmoid(depthToSpace(x.get(":, " + arch.firstGateChannel() + ":"), s))
                 : null;
         return new Heads(residual, hiddenOut, gate);
+    }
+
+    /**
+     * A convolution's input and weights with zero channels added up to a multiple of {@link
+     * #CHANNEL_MULTIPLE}; they change no value.
+     */
+    private static NDArray[] padInputChannels(NDArray x, NDArray weight) {
+        Shape xs = x.getShape();
+        long in = xs.get(1);
+        long padded = (in + CHANNEL_MULTIPLE - 1) / CHANNEL_MULTIPLE * CHANNEL_MULTIPLE;
+        if (padded == in) {
+            return new NDArray[] {x, weight};
+        }
+        NDManager m = x.getManager();
+        return new NDArray[] {x.concat(m.zeros(new Shape(xs.get(0), padded - in, xs.get(2), xs.get(3))), 1),
+            weight.concat(m.zeros(new Shape(weight.getShape().get(0), padded - in, 3, 3)), 1)};
+    }
+
+    /** The gate's change channel: |luma(current) - luma(previous)| in 8-bit levels, [N, 1, H, W]. */
+    static NDArray change(NDArray current, NDArray previous) {
+        NDArray luma = current.getManager().create(RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, new Shape(1, 3, 1, 1));
+        return current.sub(previous).mul(luma).sum(new int[] {1}, true).abs();
     }
 
     /** DepthToSpace in CRD order (PyTorch's pixel_shuffle): [N, C*s*s, H, W] -> [N, C, sH, sW]. */
@@ -295,16 +313,16 @@ public final class DjlRecurrentSr {
 
         /**
          * Logit of the gate that ungated weights start with when they are widened to a temporal
-         * gate: sigmoid(-1.5) = 0.18, a blend that already lowers flicker on coded input without
-         * blurring clean detail much. Training moves the gate little from there (TRAINING.md).
+         * gate: 0, a blend of one half that prefers neither frame, so that how far the gate
+         * opens is learned rather than set here.
          */
-        static final float GATE_START_BIAS = -1.5f;
+        static final float GATE_START_BIAS = 0f;
 
         /**
          * Weights to start training from: {@code tensors} as they are, or, when {@code arch} has a
          * temporal gate and the tensors are those of the same network without one, those
          * tensors with gate channels added to the last convolution (zero weights, bias
-         * {@link #GATE_START_BIAS}).
+         * {@link #GATE_START_BIAS}) and the change channel added to its input (zero weights).
          */
         public static Parameters startingFrom(RecurrentSrArchitecture arch, Map<String, FloatTensor> tensors) {
             RecurrentSrArchitecture ungated = new RecurrentSrArchitecture(arch.scale(), arch.features(),
@@ -321,7 +339,12 @@ public final class DjlRecurrentSr {
                 p.weight[i] = from.weight[i];
                 p.bias[i] = from.bias[i];
             }
-            System.arraycopy(from.weight[l], 0, p.weight[l], 0, from.weight[l].length);
+            // each output row gains the change channel's (zero) weights after the features'
+            int fromRow = ungated.convIn(l) * 9;
+            int row = arch.convIn(l) * 9;
+            for (int o = 0; o < ungated.convOut(l); o++) {
+                System.arraycopy(from.weight[l], o * fromRow, p.weight[l], o * row, fromRow);
+            }
             System.arraycopy(from.bias[l], 0, p.bias[l], 0, from.bias[l].length);
             Arrays.fill(p.bias[l], from.bias[l].length, p.bias[l].length, GATE_START_BIAS);
             return p;

@@ -30,6 +30,18 @@ public final class JavaReference {
         System.arraycopy(hidden, 0, x, 6 * plane, hc * plane);
         int channels = 6 + hc;
         for (int l = 0; l < arch.layers(); l++) {
+            if (l == arch.layers() - 1 && arch.temporalGate()) {
+                x = java.util.Arrays.copyOf(x, (channels + 1) * plane);
+                float[] luma = RecurrentSrArchitecture.CHANGE_LUMA_LEVELS;
+                for (int i = 0; i < plane; i++) {
+                    double d = 0;
+                    for (int c = 0; c < 3; c++) {
+                        d += luma[c] * ((double) current[c * plane + i] - previous[c * plane + i]);
+                    }
+                    x[channels * plane + i] = (float) Math.abs(d);
+                }
+                channels++;
+            }
             int out = arch.convOut(l);
             x = conv3x3(x, channels, height, width, weights.get(RecurrentSrArchitecture.weightName(l)).data(),
                     weights.get(RecurrentSrArchitecture.biasName(l)).data(), out);

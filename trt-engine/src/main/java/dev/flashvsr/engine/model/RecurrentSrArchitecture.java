@@ -17,8 +17,14 @@ package dev.flashvsr.engine.model;
  * Outputs: {@code output} [1, 3, scale*H, scale*W] (not clamped) and {@code hidden_out}.
  * Weights: {@code conv<i>.weight} [out, in, 3, 3] and {@code conv<i>.bias} [out].
  *
- * <p>With {@code temporalGate}, the last convolution has {@code scale*scale} more channels, a
- * gate per output pixel, and a second state ({@code residual}, [1, 3*scale*scale + 1, H, W],
+ * <p>With {@code temporalGate}, the last convolution has {@code scale*scale} more output channels, a
+ * gate per output pixel, and one more input channel, the change since the previous frame
+ * (so that the gate can close where the picture moves or cuts to another scene):
+ * <pre>
+ *   change = |luma(current) - luma(previous)|            // BT.601 weights, in 8-bit levels (x 255)
+ *   y      = conv_{layers-1}(concat(x, change))
+ * </pre>
+ * A second state ({@code residual}, [1, 3*scale*scale + 1, H, W],
  * zeros at stream start) carries the previous output's difference from its bicubic base (in
  * DepthToSpace CRD order) and, in its last channel, a flag that is 1 once a frame has been
  * output. The output becomes a blend of the new estimate and the previous output:
@@ -28,10 +34,10 @@ package dev.flashvsr.engine.model;
  *   output     = gate * previous_output + (1 - gate) * (bicubic(current, scale) + residual_new)
  *   residual_out = concat(SpaceToDepth(output - bicubic(current, scale)), 1)                  // CRD order
  * </pre>
- * where residual_new is the {@code residual} above. Where the picture holds still, a gate near 1
+ * where residual_new is the {@code residual} above. Where the picture holds still, an open gate
  * averages the detail over frames, so compression noise that changes from frame to frame is not
- * sharpened into flicker; where it moves, the gate falls to 0 and the output is the single-frame
- * estimate. The flag makes the first frame of a stream (and the first after a reset) exactly the
+ * sharpened into flicker; where it moves, the gate should fall to 0 and the output be the
+ * single-frame estimate. The flag makes the first frame of a stream (and the first after a reset) exactly the
  * ungated network's output.
  */
 public record RecurrentSrArchitecture(int scale, int features, int layers, int hiddenChannels,
@@ -44,6 +50,8 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
     public static final String OUTPUT_HIDDEN = "hidden_out";
     public static final String INPUT_RESIDUAL = "residual";
     public static final String OUTPUT_RESIDUAL = "residual_out";
+    /** BT.601 luma weights times 255: the gate's change channel is in 8-bit levels. */
+    public static final float[] CHANGE_LUMA_LEVELS = {0.299f * 255, 0.587f * 255, 0.114f * 255};
 
     public RecurrentSrArchitecture {
         if (scale != 2 && scale != 4) {
@@ -86,6 +94,11 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
         return temporalGate ? scale * scale : 0;
     }
 
+    /** Extra input channels of the last convolution: the gate's change channel, or none. */
+    public int changeChannels() {
+        return temporalGate ? 1 : 0;
+    }
+
     /** Index of the first gate channel of the last convolution (after the residual and hidden ones). */
     public int firstGateChannel() {
         return residualChannels() + hiddenChannels;
@@ -97,7 +110,10 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
 
     /** Input channels of convolution {@code layer}. */
     public int convIn(int layer) {
-        return layer == 0 ? inputChannels() : features;
+        if (layer == 0) {
+            return inputChannels();
+        }
+        return layer == layers - 1 ? features + changeChannels() : features;
     }
 
     /** Output channels of convolution {@code layer}. */

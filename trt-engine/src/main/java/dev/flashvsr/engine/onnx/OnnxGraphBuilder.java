@@ -187,6 +187,10 @@ public final class OnnxGraphBuilder {
         return op("Tanh", List.of(x));
     }
 
+    public String abs(String x) {
+        return op("Abs", List.of(x));
+    }
+
     public String sigmoid(String x) {
         return op("Sigmoid", List.of(x));
     }

@@ -14,7 +14,7 @@ import java.util.TreeSet;
 /**
  * Builds the ONNX graph of a {@link RecurrentSrArchitecture} from its weights: exactly the
  * forward pass that class documents, with standard opset-17 ops only (Concat, Conv, Relu, Slice,
- * DepthToSpace CRD, Tanh, Add, Pad; Sigmoid, Sub and Mul for the temporal gate; Resize only with
+ * DepthToSpace CRD, Tanh, Add, Pad; Sigmoid, Sub, Abs and Mul for the temporal gate; Resize only with
  * {@link BicubicMethod#RESIZE}).
  *
  * <p>By default the bicubic base is computed as {@link BicubicMethod#PHASE_CONV}: a fixed
@@ -101,6 +101,9 @@ public final class RecurrentSrGraph {
                 ? g.concat(1, current, previous, g.input(RecurrentSrArchitecture.INPUT_HIDDEN, "N", hc, "H", "W"))
                 : g.concat(1, current, previous);
         for (int i = 0; i < arch.layers(); i++) {
+            if (i == arch.layers() - 1 && arch.temporalGate()) {
+                x = g.concat(1, x, change(g, current, previous));
+            }
             String w = g.initializer(RecurrentSrArchitecture.weightName(i), weights.get(RecurrentSrArchitecture.weightName(i)));
             String b = g.initializer(RecurrentSrArchitecture.biasName(i), weights.get(RecurrentSrArchitecture.biasName(i)));
             x = g.conv3x3(x, w, b);
@@ -128,6 +131,12 @@ public final class RecurrentSrGraph {
             g.output(g.tanh(state), RecurrentSrArchitecture.OUTPUT_HIDDEN, "N", hc, "H", "W");
         }
         return g;
+    }
+
+    /** The gate's change channel: |luma(current) - luma(previous)| in 8-bit levels, [N, 1, H, W]. */
+    private static String change(OnnxGraphBuilder g, String current, String previous) {
+        String luma = g.initializer(g.fresh("change_luma"), RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, 1, 3, 1, 1);
+        return g.abs(g.conv(g.sub(current, previous), luma, null, 1, 0));
     }
 
     /**

@@ -116,6 +116,15 @@ class RecurrentSrGraphTest {
             x[6 * plane + i] = hidden[i];
         }
         for (int l = 0; l < arch.layers(); l++) {
+            if (l == arch.layers() - 1 && arch.temporalGate()) { // the gate's change channel
+                int features = arch.convIn(l) - 1;
+                x = java.util.Arrays.copyOf(x, arch.convIn(l) * plane);
+                for (int i = 0; i < plane; i++) {
+                    double luma = 0.299 * (current[i] - previous[i]) + 0.587 * (current[plane + i] - previous[plane + i])
+                            + 0.114 * (current[2 * plane + i] - previous[2 * plane + i]);
+                    x[features * plane + i] = 255 * Math.abs(luma);
+                }
+            }
             x = conv3x3(x, arch.convIn(l), h, w, weights.get(RecurrentSrArchitecture.weightName(l)),
                     weights.get(RecurrentSrArchitecture.biasName(l)));
             if (l < arch.layers() - 1) {
