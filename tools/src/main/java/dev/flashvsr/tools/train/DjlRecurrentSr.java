@@ -264,10 +264,31 @@ public final class DjlRecurrentSr {
             weight.concat(m.zeros(new Shape(weight.getShape().get(0), padded - in, 3, 3)), 1)};
     }
 
-    /** The gate's change channel: |luma(current) - luma(previous)| in 8-bit levels, [N, 1, H, W]. */
+    /**
+     * The gate's change channel, |box3x3(luma(current) - luma(previous))| in 8-bit levels,
+     * [N, 1, H, W], by shifted sums (not a convolution: see {@link #CHANNEL_MULTIPLE}).
+     */
     static NDArray change(NDArray current, NDArray previous) {
-        NDArray luma = current.getManager().create(RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, new Shape(1, 3, 1, 1));
-        return current.sub(previous).mul(luma).sum(new int[] {1}, true).abs();
+        NDManager m = current.getManager();
+        NDArray luma = m.create(RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, new Shape(1, 3, 1, 1));
+        NDArray d = current.sub(previous).mul(luma).sum(new int[] {1}, true);
+        Shape s = d.getShape();
+        long h = s.get(2);
+        long w = s.get(3);
+        int r = RecurrentSrArchitecture.CHANGE_BOX / 2;
+        NDArray rows = m.zeros(new Shape(s.get(0), 1, r, w));
+        NDArray padded = NDArrays.concat(new NDList(rows, d, rows), 2);
+        NDArray cols = m.zeros(new Shape(s.get(0), 1, h + 2 * r, r));
+        padded = NDArrays.concat(new NDList(cols, padded, cols), 3);
+        NDArray sum = null;
+        for (int dy = 0; dy <= 2 * r; dy++) {
+            for (int dx = 0; dx <= 2 * r; dx++) {
+                NDArray tap = padded.get(":, :, " + dy + ":" + (dy + h) + ", " + dx + ":" + (dx + w));
+                sum = sum == null ? tap : sum.add(tap);
+            }
+        }
+        int taps = RecurrentSrArchitecture.CHANGE_BOX * RecurrentSrArchitecture.CHANGE_BOX;
+        return sum.div(taps).abs();
     }
 
     /** DepthToSpace in CRD order (PyTorch's pixel_shuffle): [N, C*s*s, H, W] -> [N, C, sH, sW]. */

@@ -33,12 +33,23 @@ public final class JavaReference {
             if (l == arch.layers() - 1 && arch.temporalGate()) {
                 x = java.util.Arrays.copyOf(x, (channels + 1) * plane);
                 float[] luma = RecurrentSrArchitecture.CHANGE_LUMA_LEVELS;
+                double[] d = new double[plane];
                 for (int i = 0; i < plane; i++) {
-                    double d = 0;
                     for (int c = 0; c < 3; c++) {
-                        d += luma[c] * ((double) current[c * plane + i] - previous[c * plane + i]);
+                        d[i] += luma[c] * ((double) current[c * plane + i] - previous[c * plane + i]);
                     }
-                    x[channels * plane + i] = (float) Math.abs(d);
+                }
+                int r = RecurrentSrArchitecture.CHANGE_BOX / 2;
+                for (int y = 0; y < height; y++) {
+                    for (int xx = 0; xx < width; xx++) {
+                        double sum = 0;
+                        for (int sy = Math.max(0, y - r); sy <= Math.min(height - 1, y + r); sy++) {
+                            for (int sx = Math.max(0, xx - r); sx <= Math.min(width - 1, xx + r); sx++) {
+                                sum += d[sy * width + sx];
+                            }
+                        }
+                        x[channels * plane + y * width + xx] = (float) Math.abs(sum / ((2 * r + 1) * (2 * r + 1)));
+                    }
                 }
                 channels++;
             }

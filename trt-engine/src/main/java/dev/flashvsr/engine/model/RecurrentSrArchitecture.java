@@ -21,11 +21,13 @@ package dev.flashvsr.engine.model;
  * gate per output pixel, and one more input channel, the change since the previous frame
  * (so that the gate can close where the picture moves or cuts to another scene):
  * <pre>
- *   change = |luma(current) - luma(previous)|            // BT.601 weights, in 8-bit levels (x 255)
+ *   change = |box3x3(luma(current) - luma(previous))|    // BT.601 weights, in 8-bit levels (x 255)
  *   y      = conv_{layers-1}(concat(x, change))
  * </pre>
- * A second state ({@code residual}, [1, 3*scale*scale + 1, H, W],
- * zeros at stream start) carries the previous output's difference from its bicubic base (in
+ * where box3x3 is the mean over each pixel's 3x3 neighbourhood (zeros outside the frame): motion
+ * and cuts change neighbouring pixels the same way and survive it, while coding noise, which
+ * changes them at random, is averaged down, so the gate can tell the two apart. A second state
+ * ({@code residual}, [1, 3*scale*scale + 1, H, W], zeros at stream start) carries the previous output's difference from its bicubic base (in
  * DepthToSpace CRD order) and, in its last channel, a flag that is 1 once a frame has been
  * output. The output becomes a blend of the new estimate and the previous output:
  * <pre>
@@ -52,6 +54,8 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
     public static final String OUTPUT_RESIDUAL = "residual_out";
     /** BT.601 luma weights times 255: the gate's change channel is in 8-bit levels. */
     public static final float[] CHANGE_LUMA_LEVELS = {0.299f * 255, 0.587f * 255, 0.114f * 255};
+    /** Side of the neighbourhood the gate's change channel is averaged over. */
+    public static final int CHANGE_BOX = 3;
 
     public RecurrentSrArchitecture {
         if (scale != 2 && scale != 4) {

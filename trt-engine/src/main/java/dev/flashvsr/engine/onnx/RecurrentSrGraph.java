@@ -133,10 +133,19 @@ public final class RecurrentSrGraph {
         return g;
     }
 
-    /** The gate's change channel: |luma(current) - luma(previous)| in 8-bit levels, [N, 1, H, W]. */
+    /**
+     * The gate's change channel, |box3x3(luma(current) - luma(previous))| in 8-bit levels,
+     * [N, 1, H, W]: one convolution whose taps are the luma weights over 9.
+     */
     private static String change(OnnxGraphBuilder g, String current, String previous) {
-        String luma = g.initializer(g.fresh("change_luma"), RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, 1, 3, 1, 1);
-        return g.abs(g.conv(g.sub(current, previous), luma, null, 1, 0));
+        int box = RecurrentSrArchitecture.CHANGE_BOX;
+        float[] kernel = new float[3 * box * box];
+        for (int c = 0; c < 3; c++) {
+            java.util.Arrays.fill(kernel, c * box * box, (c + 1) * box * box,
+                    RecurrentSrArchitecture.CHANGE_LUMA_LEVELS[c] / (box * box));
+        }
+        String weight = g.initializer(g.fresh("change_box"), kernel, 1, 3, box, box);
+        return g.abs(g.conv(g.sub(current, previous), weight, null, box, box / 2));
     }
 
     /**
