@@ -53,11 +53,11 @@ class DjlMatchesOnnxTest {
             for (int k = 0; k < b.length; k++) {
                 b[k] = (float) (random.nextGaussian() * 0.3);
             }
-            if (i == arch.layers() - 1) { // the change channels are in 8-bit levels: weights to match
+            if (i == arch.layers() - 1) { // the change channel is in 8-bit levels: weights to match
                 int in = arch.convIn(i);
                 for (int o = 0; o < arch.convOut(i); o++) {
-                    for (int k = (in - arch.changeChannels()) * 9; k < in * 9; k++) {
-                        w[o * in * 9 + k] /= 255;
+                    for (int k = 0; k < 9; k++) {
+                        w[(o * in + in - 1) * 9 + k] /= 255;
                     }
                 }
             }

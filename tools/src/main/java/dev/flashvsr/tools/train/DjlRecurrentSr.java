@@ -265,27 +265,19 @@ public final class DjlRecurrentSr {
     }
 
     /**
-     * The gate's change channels, concat(|box3x3(d)|, box3x3(|d|)) with d the luma change in 8-bit
-     * levels, [N, 2, H, W].
+     * The gate's change channel, |box3x3(luma(current) - luma(previous))| in 8-bit levels,
+     * [N, 1, H, W], by shifted sums (not a convolution: see {@link #CHANNEL_MULTIPLE}).
      */
     static NDArray change(NDArray current, NDArray previous) {
-        NDArray luma = current.getManager().create(RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, new Shape(1, 3, 1, 1));
+        NDManager m = current.getManager();
+        NDArray luma = m.create(RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, new Shape(1, 3, 1, 1));
         NDArray d = current.sub(previous).mul(luma).sum(new int[] {1}, true);
-        return box3x3(d).abs().concat(box3x3(d.abs()), 1);
-    }
-
-    /**
-     * The mean over each pixel's 3x3 neighbourhood (zeros outside) of [N, 1, H, W], by shifted
-     * sums (not a convolution: see {@link #CHANNEL_MULTIPLE}).
-     */
-    private static NDArray box3x3(NDArray x) {
-        NDManager m = x.getManager();
-        Shape s = x.getShape();
+        Shape s = d.getShape();
         long h = s.get(2);
         long w = s.get(3);
         int r = RecurrentSrArchitecture.CHANGE_BOX / 2;
         NDArray rows = m.zeros(new Shape(s.get(0), 1, r, w));
-        NDArray padded = NDArrays.concat(new NDList(rows, x, rows), 2);
+        NDArray padded = NDArrays.concat(new NDList(rows, d, rows), 2);
         NDArray cols = m.zeros(new Shape(s.get(0), 1, h + 2 * r, r));
         padded = NDArrays.concat(new NDList(cols, padded, cols), 3);
         NDArray sum = null;
@@ -295,7 +287,8 @@ public final class DjlRecurrentSr {
                 sum = sum == null ? tap : sum.add(tap);
             }
         }
-        return sum.div((2 * r + 1) * (2 * r + 1));
+        int taps = RecurrentSrArchitecture.CHANGE_BOX * RecurrentSrArchitecture.CHANGE_BOX;
+        return sum.div(taps).abs();
     }
 
     /** DepthToSpace in CRD order (PyTorch's pixel_shuffle): [N, C*s*s, H, W] -> [N, C, sH, sW]. */

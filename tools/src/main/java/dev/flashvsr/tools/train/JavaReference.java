@@ -31,7 +31,7 @@ public final class JavaReference {
         int channels = 6 + hc;
         for (int l = 0; l < arch.layers(); l++) {
             if (l == arch.layers() - 1 && arch.temporalGate()) {
-                x = java.util.Arrays.copyOf(x, (channels + 2) * plane);
+                x = java.util.Arrays.copyOf(x, (channels + 1) * plane);
                 float[] luma = RecurrentSrArchitecture.CHANGE_LUMA_LEVELS;
                 double[] d = new double[plane];
                 for (int i = 0; i < plane; i++) {
@@ -40,22 +40,18 @@ public final class JavaReference {
                     }
                 }
                 int r = RecurrentSrArchitecture.CHANGE_BOX / 2;
-                double taps = (2 * r + 1) * (2 * r + 1);
                 for (int y = 0; y < height; y++) {
                     for (int xx = 0; xx < width; xx++) {
                         double sum = 0;
-                        double sumAbs = 0;
                         for (int sy = Math.max(0, y - r); sy <= Math.min(height - 1, y + r); sy++) {
                             for (int sx = Math.max(0, xx - r); sx <= Math.min(width - 1, xx + r); sx++) {
                                 sum += d[sy * width + sx];
-                                sumAbs += Math.abs(d[sy * width + sx]);
                             }
                         }
-                        x[channels * plane + y * width + xx] = (float) Math.abs(sum / taps);
-                        x[(channels + 1) * plane + y * width + xx] = (float) (sumAbs / taps);
+                        x[channels * plane + y * width + xx] = (float) Math.abs(sum / ((2 * r + 1) * (2 * r + 1)));
                     }
                 }
-                channels += 2;
+                channels++;
             }
             int out = arch.convOut(l);
             x = conv3x3(x, channels, height, width, weights.get(RecurrentSrArchitecture.weightName(l)).data(),

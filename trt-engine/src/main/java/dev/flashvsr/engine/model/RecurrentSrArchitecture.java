@@ -18,18 +18,15 @@ package dev.flashvsr.engine.model;
  * Weights: {@code conv<i>.weight} [out, in, 3, 3] and {@code conv<i>.bias} [out].
  *
  * <p>With {@code temporalGate}, the last convolution has {@code scale*scale} more output channels, a
- * gate per output pixel, and two more input channels that describe the change since the
- * previous frame (so that the gate can close where the picture moves or cuts to another scene,
- * and stay open where only coding noise changed):
+ * gate per output pixel, and one more input channel, the change since the previous frame
+ * (so that the gate can close where the picture moves or cuts to another scene):
  * <pre>
- *   d        = luma(current) - luma(previous)          // BT.601 weights, in 8-bit levels (x 255)
- *   coherent = |box3x3(d)|
- *   total    = box3x3(|d|)
- *   y        = conv_{layers-1}(concat(x, coherent, total))
+ *   change = |box3x3(luma(current) - luma(previous))|    // BT.601 weights, in 8-bit levels (x 255)
+ *   y      = conv_{layers-1}(concat(x, change))
  * </pre>
- * where box3x3 is the mean over each pixel's 3x3 neighbourhood (zeros outside the frame). Motion
- * and cuts change neighbouring pixels the same way, so {@code coherent} is close to {@code
- * total}; coding noise changes them at random, so {@code coherent} is much smaller. A second state
+ * where box3x3 is the mean over each pixel's 3x3 neighbourhood (zeros outside the frame): motion
+ * and cuts change neighbouring pixels the same way and survive it, while coding noise, which
+ * changes them at random, is averaged down, so the gate can tell the two apart. A second state
  * ({@code residual}, [1, 3*scale*scale + 1, H, W], zeros at stream start) carries the previous output's difference from its bicubic base (in
  * DepthToSpace CRD order) and, in its last channel, a flag that is 1 once a frame has been
  * output. The output becomes a blend of the new estimate and the previous output:
@@ -55,9 +52,9 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
     public static final String OUTPUT_HIDDEN = "hidden_out";
     public static final String INPUT_RESIDUAL = "residual";
     public static final String OUTPUT_RESIDUAL = "residual_out";
-    /** BT.601 luma weights times 255: the gate's change channels are in 8-bit levels. */
+    /** BT.601 luma weights times 255: the gate's change channel is in 8-bit levels. */
     public static final float[] CHANGE_LUMA_LEVELS = {0.299f * 255, 0.587f * 255, 0.114f * 255};
-    /** Side of the neighbourhood the gate's change channels are averaged over. */
+    /** Side of the neighbourhood the gate's change channel is averaged over. */
     public static final int CHANGE_BOX = 3;
 
     public RecurrentSrArchitecture {
@@ -101,9 +98,9 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
         return temporalGate ? scale * scale : 0;
     }
 
-    /** Extra input channels of the last convolution: the gate's change channels, or none. */
+    /** Extra input channels of the last convolution: the gate's change channel, or none. */
     public int changeChannels() {
-        return temporalGate ? 2 : 0;
+        return temporalGate ? 1 : 0;
     }
 
     /** Index of the first gate channel of the last convolution (after the residual and hidden ones). */

@@ -133,16 +133,19 @@ public final class RecurrentSrGraph {
         return g;
     }
 
-    /** The gate's change channels, concat(|box3x3(d)|, box3x3(|d|)), d = the luma change in 8-bit levels. */
+    /**
+     * The gate's change channel, |box3x3(luma(current) - luma(previous))| in 8-bit levels,
+     * [N, 1, H, W]: one convolution whose taps are the luma weights over 9.
+     */
     private static String change(OnnxGraphBuilder g, String current, String previous) {
-        String luma = g.initializer(g.fresh("change_luma"), RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, 1, 3, 1, 1);
-        String d = g.conv(g.sub(current, previous), luma, null, 1, 0);
         int box = RecurrentSrArchitecture.CHANGE_BOX;
-        float[] mean = new float[box * box];
-        java.util.Arrays.fill(mean, 1f / (box * box));
-        String boxKernel = g.initializer(g.fresh("change_box"), mean, 1, 1, box, box);
-        return g.concat(1, g.abs(g.conv(d, boxKernel, null, box, box / 2)),
-                g.conv(g.abs(d), boxKernel, null, box, box / 2));
+        float[] kernel = new float[3 * box * box];
+        for (int c = 0; c < 3; c++) {
+            java.util.Arrays.fill(kernel, c * box * box, (c + 1) * box * box,
+                    RecurrentSrArchitecture.CHANGE_LUMA_LEVELS[c] / (box * box));
+        }
+        String weight = g.initializer(g.fresh("change_box"), kernel, 1, 3, box, box);
+        return g.abs(g.conv(g.sub(current, previous), weight, null, box, box / 2));
     }
 
     /**

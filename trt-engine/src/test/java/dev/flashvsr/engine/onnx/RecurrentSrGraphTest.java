@@ -117,26 +117,22 @@ class RecurrentSrGraphTest {
         }
         for (int l = 0; l < arch.layers(); l++) {
             if (l == arch.layers() - 1 && arch.temporalGate()) { // the gate's change channel
-                int features = arch.convIn(l) - 2;
+                int features = arch.convIn(l) - 1;
                 x = java.util.Arrays.copyOf(x, arch.convIn(l) * plane);
                 for (int y = 0; y < h; y++) {
                     for (int xx = 0; xx < w; xx++) {
                         double sum = 0; // over the 3x3 neighbourhood, zeros outside
-                        double sumAbs = 0;
                         for (int sy = y - 1; sy <= y + 1; sy++) {
                             for (int sx = xx - 1; sx <= xx + 1; sx++) {
                                 if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
                                     int i = sy * w + sx;
-                                    double d = 0.299 * (current[i] - previous[i])
+                                    sum += 0.299 * (current[i] - previous[i])
                                             + 0.587 * (current[plane + i] - previous[plane + i])
                                             + 0.114 * (current[2 * plane + i] - previous[2 * plane + i]);
-                                    sum += d;
-                                    sumAbs += Math.abs(d);
                                 }
                             }
                         }
                         x[features * plane + y * w + xx] = 255 * Math.abs(sum / 9);
-                        x[(features + 1) * plane + y * w + xx] = 255 * sumAbs / 9;
                     }
                 }
             }
