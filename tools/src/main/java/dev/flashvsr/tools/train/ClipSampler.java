@@ -18,7 +18,8 @@ import java.util.Random;
  * images held in memory. A clip is then half the time a whole-pixel pan in high-res pixels (the
  * frames are exact crops, and the motion is still sub-pixel in the low-res frames), half the time
  * a general camera move: a sub-pixel pan with a slow zoom and a small rotation, resampled with
- * Keys bicubic. Random flips and transposes augment both; flat places are mostly skipped.
+ * Keys bicubic. Optionally ({@link #SLOW_PAN_SHARE}) a share of clips is a slow sub-pixel pan
+ * instead. Random flips and transposes augment all; flat places are mostly skipped.
  */
 public final class ClipSampler {
 
