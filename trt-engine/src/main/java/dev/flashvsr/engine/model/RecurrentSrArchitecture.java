@@ -17,9 +17,9 @@ package dev.flashvsr.engine.model;
  * Outputs: {@code output} [1, 3, scale*H, scale*W] (not clamped) and {@code hidden_out}.
  * Weights: {@code conv<i>.weight} [out, in, 3, 3] and {@code conv<i>.bias} [out].
  *
- * <p>With {@code temporalGate}, the last convolution has {@code scale*scale} more output channels, a
- * gate per output pixel, and one more input channel, the change since the previous frame
- * (so that the gate can close where the picture moves or cuts to another scene):
+ * <p>With {@code temporalGate}, the last convolution has {@code scale*scale} more output
+ * channels, a gate per output pixel, and one more input channel, the change since the previous
+ * frame (so that the gate can close where the picture moves or cuts to another scene):
  * <pre>
  *   change = |box3x3(luma(current) - luma(previous))|    // BT.601 weights, in 8-bit levels (x 255)
  *   y      = conv_{layers-1}(concat(x, change))
@@ -27,9 +27,10 @@ package dev.flashvsr.engine.model;
  * where box3x3 is the mean over each pixel's 3x3 neighbourhood (zeros outside the frame): motion
  * and cuts change neighbouring pixels the same way and survive it, while coding noise, which
  * changes them at random, is averaged down, so the gate can tell the two apart. A second state
- * ({@code residual}, [1, 3*scale*scale + 1, H, W], zeros at stream start) carries the previous output's difference from its bicubic base (in
- * DepthToSpace CRD order) and, in its last channel, a flag that is 1 once a frame has been
- * output. The output becomes a blend of the new estimate and the previous output:
+ * ({@code residual}, [1, 3*scale*scale + 1, H, W], zeros at stream start) carries the previous
+ * output's difference from its bicubic base (in DepthToSpace CRD order) and, in its last
+ * channel, a flag that is 1 once a frame has been output. The output becomes a blend of the new
+ * estimate and the previous output:
  * <pre>
  *   gate       = sigmoid(DepthToSpace(y[:, 3*scale*scale + hiddenChannels :], scale)) * flag   // [1, 1, sH, sW]
  *   previous_output = bicubic(previous, scale) + DepthToSpace(residual[:, : 3*scale*scale], scale)
@@ -39,8 +40,8 @@ package dev.flashvsr.engine.model;
  * where residual_new is the {@code residual} above. Where the picture holds still, an open gate
  * averages the detail over frames, so compression noise that changes from frame to frame is not
  * sharpened into flicker; where it moves, the gate should fall to 0 and the output be the
- * single-frame estimate. The flag makes the first frame of a stream (and the first after a reset) exactly the
- * ungated network's output.
+ * single-frame estimate. The flag makes the first frame of a stream (and the first after a
+ * reset) exactly the ungated network's output.
  */
 public record RecurrentSrArchitecture(int scale, int features, int layers, int hiddenChannels,
                                       boolean temporalGate) {

@@ -14,8 +14,8 @@ import java.util.TreeSet;
 /**
  * Builds the ONNX graph of a {@link RecurrentSrArchitecture} from its weights: exactly the
  * forward pass that class documents, with standard opset-17 ops only (Concat, Conv, Relu, Slice,
- * DepthToSpace CRD, Tanh, Add, Pad; Sigmoid, Sub, Abs and Mul for the temporal gate; Resize only with
- * {@link BicubicMethod#RESIZE}).
+ * DepthToSpace CRD, Tanh, Add, Pad; Sigmoid, Sub, Abs and Mul for the temporal gate; Resize
+ * only with {@link BicubicMethod#RESIZE}).
  *
  * <p>By default the bicubic base is computed as {@link BicubicMethod#PHASE_CONV}: a fixed
  * grouped convolution gives its {@code scale^2} phases at low resolution, the residual channels
