@@ -178,14 +178,9 @@ public final class ClipSampler {
         double angle0;
         double angleRate;
         double still = rnd.nextDouble();
-        if (integerPan) {
-            speed = still < STILL_SHARE ? 0 : Math.round(rnd.nextDouble() * 3.0 * scale);
-            zoom0 = 1;
-            zoomRate = 1;
-            angle0 = 0;
-            angleRate = 0;
-        } else if (slowPan) {
-            speed = rnd.nextDouble() * SLOW_PAN_SPEED;
+        if (integerPan || slowPan) { // pans only
+            speed = slowPan ? rnd.nextDouble() * SLOW_PAN_SPEED
+                    : still < STILL_SHARE ? 0 : Math.round(rnd.nextDouble() * 3.0 * scale);
             zoom0 = 1;
             zoomRate = 1;
             angle0 = 0;

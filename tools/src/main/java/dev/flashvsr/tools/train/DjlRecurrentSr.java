@@ -236,10 +236,6 @@ public final class DjlRecurrentSr {
                 x = Activation.relu(x);
             }
         }
-        Shape shape = x.getShape();
-        long n = shape.get(0);
-        long h = shape.get(2);
-        long w = shape.get(3);
         NDArray residual = depthToSpace(x.get(":, 0:" + rc), s);
         int hc = arch.hiddenChannels();
         NDArray hiddenOut = hc == 0 ? null : x.get(":, " + rc + ":" + (rc + hc)).tanh();

@@ -32,25 +32,7 @@ public final class JavaReference {
         for (int l = 0; l < arch.layers(); l++) {
             if (l == arch.layers() - 1 && arch.temporalGate()) {
                 x = java.util.Arrays.copyOf(x, (channels + 1) * plane);
-                float[] luma = RecurrentSrArchitecture.CHANGE_LUMA_LEVELS;
-                double[] d = new double[plane];
-                for (int i = 0; i < plane; i++) {
-                    for (int c = 0; c < 3; c++) {
-                        d[i] += luma[c] * ((double) current[c * plane + i] - previous[c * plane + i]);
-                    }
-                }
-                int r = RecurrentSrArchitecture.CHANGE_BOX / 2;
-                for (int y = 0; y < height; y++) {
-                    for (int xx = 0; xx < width; xx++) {
-                        double sum = 0;
-                        for (int sy = Math.max(0, y - r); sy <= Math.min(height - 1, y + r); sy++) {
-                            for (int sx = Math.max(0, xx - r); sx <= Math.min(width - 1, xx + r); sx++) {
-                                sum += d[sy * width + sx];
-                            }
-                        }
-                        x[channels * plane + y * width + xx] = (float) Math.abs(sum / ((2 * r + 1) * (2 * r + 1)));
-                    }
-                }
+                System.arraycopy(change(current, previous, height, width), 0, x, channels * plane, plane);
                 channels++;
             }
             int out = arch.convOut(l);
@@ -92,6 +74,32 @@ public final class JavaReference {
             hiddenOut[k] = (float) Math.tanh(x[rc * plane + k]);
         }
         return new DjlRecurrentSr.Result(output, hiddenOut, DjlRecurrentSr.residualState(arch, detail, height, width));
+    }
+
+    /** The gate's change channel, |box3x3(luma(current) - luma(previous))| in 8-bit levels. */
+    private static float[] change(float[] current, float[] previous, int height, int width) {
+        int plane = height * width;
+        float[] luma = RecurrentSrArchitecture.CHANGE_LUMA_LEVELS;
+        double[] d = new double[plane];
+        for (int i = 0; i < plane; i++) {
+            for (int c = 0; c < 3; c++) {
+                d[i] += luma[c] * ((double) current[c * plane + i] - previous[c * plane + i]);
+            }
+        }
+        int r = RecurrentSrArchitecture.CHANGE_BOX / 2;
+        float[] change = new float[plane];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double sum = 0;
+                for (int sy = Math.max(0, y - r); sy <= Math.min(height - 1, y + r); sy++) {
+                    for (int sx = Math.max(0, x - r); sx <= Math.min(width - 1, x + r); sx++) {
+                        sum += d[sy * width + sx];
+                    }
+                }
+                change[y * width + x] = (float) Math.abs(sum / ((2 * r + 1) * (2 * r + 1)));
+            }
+        }
+        return change;
     }
 
     /** 3x3 convolution, zero padding 1, with bias, on CHW arrays; weights [out, in, 3, 3]. */

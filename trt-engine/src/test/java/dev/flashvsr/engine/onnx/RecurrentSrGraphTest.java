@@ -116,25 +116,10 @@ class RecurrentSrGraphTest {
             x[6 * plane + i] = hidden[i];
         }
         for (int l = 0; l < arch.layers(); l++) {
-            if (l == arch.layers() - 1 && arch.temporalGate()) { // the gate's change channel
+            if (l == arch.layers() - 1 && arch.temporalGate()) {
                 int features = arch.convIn(l) - 1;
                 x = java.util.Arrays.copyOf(x, arch.convIn(l) * plane);
-                for (int y = 0; y < h; y++) {
-                    for (int xx = 0; xx < w; xx++) {
-                        double sum = 0; // over the 3x3 neighbourhood, zeros outside
-                        for (int sy = y - 1; sy <= y + 1; sy++) {
-                            for (int sx = xx - 1; sx <= xx + 1; sx++) {
-                                if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
-                                    int i = sy * w + sx;
-                                    sum += 0.299 * (current[i] - previous[i])
-                                            + 0.587 * (current[plane + i] - previous[plane + i])
-                                            + 0.114 * (current[2 * plane + i] - previous[2 * plane + i]);
-                                }
-                            }
-                        }
-                        x[features * plane + y * w + xx] = 255 * Math.abs(sum / 9);
-                    }
-                }
+                System.arraycopy(change(current, previous, h, w), 0, x, features * plane, plane);
             }
             x = conv3x3(x, arch.convIn(l), h, w, weights.get(RecurrentSrArchitecture.weightName(l)),
                     weights.get(RecurrentSrArchitecture.biasName(l)));
@@ -179,6 +164,26 @@ class RecurrentSrGraphTest {
             hiddenOut[i] = Math.tanh(x[3 * s * s * plane + i]);
         }
         return new double[][] {output, hiddenOut, residualOut};
+    }
+
+    /** The gate's change channel: 255 |mean over the 3x3 neighbourhood (zeros outside) of the luma change|. */
+    private static double[] change(float[] current, float[] previous, int h, int w) {
+        int plane = h * w;
+        double[] change = new double[plane];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double sum = 0;
+                for (int sy = Math.max(0, y - 1); sy <= Math.min(h - 1, y + 1); sy++) {
+                    for (int sx = Math.max(0, x - 1); sx <= Math.min(w - 1, x + 1); sx++) {
+                        int i = sy * w + sx;
+                        sum += 0.299 * (current[i] - previous[i]) + 0.587 * (current[plane + i] - previous[plane + i])
+                                + 0.114 * (current[2 * plane + i] - previous[2 * plane + i]);
+                    }
+                }
+                change[y * w + x] = 255 * Math.abs(sum / 9);
+            }
+        }
+        return change;
     }
 
     static float[] randomImage(Random random, int n, float lo, float hi) {
