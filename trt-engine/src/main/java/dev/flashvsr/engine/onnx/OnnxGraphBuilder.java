@@ -159,7 +159,8 @@ public final class OnnxGraphBuilder {
         return output;
     }
 
-    private String op(String opType, List<String> nodeInputs, AttributeProto... attributes) {
+    /** Adds a node with one output, named after the op type, and returns that name. */
+    public String op(String opType, List<String> nodeInputs, AttributeProto... attributes) {
         Map<String, AttributeProto> map = new LinkedHashMap<>();
         for (AttributeProto a : attributes) {
             map.put(a.getName(), a);

@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.onnx;
 
+import dev.flashvsr.engine.model.MotionSmoothing;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.SafeTensors;
@@ -39,6 +40,7 @@ public final class RecurrentSrGraph {
     public static final String META_LAYERS = "flashvsr.layers";
     public static final String META_HIDDEN_CHANNELS = "flashvsr.hidden_channels";
     public static final String META_TEMPORAL_GATE = "flashvsr.temporal_gate";
+    public static final String META_MOTION_SMOOTHING = "flashvsr.motion_smoothing";
     public static final String ARCHITECTURE_NAME = "RecurrentSr";
 
     private RecurrentSrGraph() {
@@ -61,7 +63,19 @@ public final class RecurrentSrGraph {
      */
     public static byte[] build(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
             BicubicMethod bicubic) {
-        return builder(arch, weights, bicubic).toByteArray();
+        return builder(arch, weights, bicubic, null).toByteArray();
+    }
+
+    /**
+     * The serialized ONNX model with its output smoothed over time ({@link MotionSmoothing}),
+     * which adds the state {@link MotionSmoothing#INPUT_STATE} / {@link MotionSmoothing#OUTPUT_STATE}.
+     *
+     * @throws IllegalArgumentException as {@link #build(RecurrentSrArchitecture, Map, BicubicMethod)},
+     *     and for an architecture with a temporal gate (the two would blend twice)
+     */
+    public static byte[] build(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
+            MotionSmoothing smoothing) {
+        return builder(arch, weights, BicubicMethod.PHASE_CONV, smoothing).toByteArray();
     }
 
     /** Reads the weights from a safetensors file (F32, F16 or BF16) and builds the model. */
@@ -74,10 +88,17 @@ public final class RecurrentSrGraph {
         }
     }
 
-    /** The graph under construction, for callers that add to it; weights are validated first. */
+    /**
+     * The graph under construction, for callers that add to it; weights are validated first.
+     *
+     * @param smoothing the output's temporal smoothing, or null for none
+     */
     public static OnnxGraphBuilder builder(RecurrentSrArchitecture arch, Map<String, FloatTensor> weights,
-            BicubicMethod bicubic) {
+            BicubicMethod bicubic, MotionSmoothing smoothing) {
         validate(arch, weights);
+        if (smoothing != null && arch.temporalGate()) {
+            throw new IllegalArgumentException("motion smoothing is for networks without a temporal gate");
+        }
         int s = arch.scale();
         int hc = arch.hiddenChannels();
         int imageChannels = arch.residualChannels();
@@ -89,7 +110,8 @@ public final class RecurrentSrGraph {
                 .metadata(META_FEATURES, Integer.toString(arch.features()))
                 .metadata(META_LAYERS, Integer.toString(arch.layers()))
                 .metadata(META_HIDDEN_CHANNELS, Integer.toString(hc))
-                .metadata(META_TEMPORAL_GATE, Boolean.toString(arch.temporalGate()));
+                .metadata(META_TEMPORAL_GATE, Boolean.toString(arch.temporalGate()))
+                .metadata(META_MOTION_SMOOTHING, Boolean.toString(smoothing != null));
         if (arch.temporalGate() && bicubic != BicubicMethod.PHASE_CONV) {
             throw new IllegalArgumentException("a temporal gate is built on the bicubic phases; "
                     + bicubic + " is not offered for it");
@@ -122,6 +144,9 @@ public final class RecurrentSrGraph {
             output = g.depthToSpace(g.add(g.bicubicPhases(current, 3, s), residualChannels), s);
         } else {
             output = g.add(g.bicubicUpscale(current, 3, s, bicubic), g.depthToSpace(residualChannels, s));
+        }
+        if (smoothing != null) {
+            output = MotionSmoothingGraph.apply(g, smoothing, s, current, previous, output);
         }
         String sh = "H*" + s;
         String sw = "W*" + s;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flashvsr.engine.model.MotionSmoothing;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
 import dev.flashvsr.engine.onnx.RecurrentSrGraph;
 import dev.flashvsr.engine.weights.FloatTensor;
@@ -52,8 +53,11 @@ public final class RecurrentSrPackage {
     /**
      * Builds {@code x<scale>.onnx} for every weights file and writes {@code manifest.json} into
      * {@code dir}.
+     *
+     * @param smoothing the temporal smoothing every graph gets, or null for none
      */
-    public static void write(Path dir, String name, String description, List<Path> weightFiles) throws IOException {
+    public static void write(Path dir, String name, String description, List<Path> weightFiles,
+            MotionSmoothing smoothing) throws IOException {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode manifest = json.createObjectNode();
@@ -69,7 +73,8 @@ public final class RecurrentSrPackage {
         for (Path weightFile : weightFiles) {
             Map<String, FloatTensor> weights = SafeTensors.readAll(weightFile);
             RecurrentSrArchitecture arch = architectureOf(weights);
-            byte[] onnx = RecurrentSrGraph.build(arch, weights);
+            byte[] onnx = smoothing == null ? RecurrentSrGraph.build(arch, weights)
+                    : RecurrentSrGraph.build(arch, weights, smoothing);
             String file = "x" + arch.scale() + ".onnx";
             Files.write(dir.resolve(file), onnx);
             ObjectNode graph = graphs.addObject();
@@ -79,7 +84,8 @@ public final class RecurrentSrPackage {
             graph.put("frameInput", RecurrentSrArchitecture.INPUT_CURRENT);
             graph.put("previousInput", RecurrentSrArchitecture.INPUT_PREVIOUS);
             graph.put("frameOutput", RecurrentSrArchitecture.OUTPUT_IMAGE);
-            graph.put("receptiveField", arch.receptiveRadius());
+            graph.put("receptiveField", smoothing == null ? arch.receptiveRadius()
+                    : Math.max(arch.receptiveRadius(), smoothing.receptiveRadius()));
             ArrayNode states = graph.putArray("state");
             if (arch.hiddenChannels() > 0) {
                 addState(states, RecurrentSrArchitecture.INPUT_HIDDEN, RecurrentSrArchitecture.OUTPUT_HIDDEN,
@@ -88,6 +94,10 @@ public final class RecurrentSrPackage {
             if (arch.temporalGate()) {
                 addState(states, RecurrentSrArchitecture.INPUT_RESIDUAL, RecurrentSrArchitecture.OUTPUT_RESIDUAL,
                         arch.residualStateChannels());
+            }
+            if (smoothing != null) {
+                addState(states, MotionSmoothing.INPUT_STATE, MotionSmoothing.OUTPUT_STATE,
+                        MotionSmoothing.stateChannels(arch.scale()));
             }
         }
         Files.writeString(dir.resolve(ModelManifest.FILE_NAME), json.writeValueAsString(manifest) + "\n");

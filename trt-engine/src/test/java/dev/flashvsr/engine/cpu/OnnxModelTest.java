@@ -62,7 +62,7 @@ class OnnxModelTest {
         SafeTensors.write(x2, weights(new RecurrentSrArchitecture(2, 8, 3, 2), silentLast, 1), Map.of());
         SafeTensors.write(x4, weights(new RecurrentSrArchitecture(4, 8, 3, 2), silentLast, 2), Map.of());
         Path pkg = dir.resolve("pkg");
-        RecurrentSrPackage.write(pkg, "tiny", "test package", List.of(x2, x4));
+        RecurrentSrPackage.write(pkg, "tiny", "test package", List.of(x2, x4), null);
         return pkg;
     }
 

@@ -1,0 +1,138 @@
+package dev.flashvsr.engine.onnx;
+
+import static dev.flashvsr.engine.onnx.OnnxGraphBuilder.intAttr;
+import static dev.flashvsr.engine.onnx.OnnxGraphBuilder.ints;
+import static dev.flashvsr.engine.onnx.OnnxGraphBuilder.stringAttr;
+
+import dev.flashvsr.engine.model.MotionSmoothing;
+import java.util.List;
+
+/**
+ * Adds {@link MotionSmoothing} to a graph, with standard opset-17 ops (Conv, Pad, AveragePool,
+ * Div, Clip, Exp, GridSample, Resize nearest, SpaceToDepth, DepthToSpace DCR, and Shape, Gather,
+ * Cast, Range, Unsqueeze, Transpose for the sampling grids of any frame size).
+ */
+public final class MotionSmoothingGraph {
+    private MotionSmoothingGraph() {
+    }
+
+    /**
+     * Declares the state input and output and returns the smoothed output.
+     *
+     * @param current the current low-res frame [N, 3, H, W], RGB in [0, 1]
+     * @param previous the previous low-res frame (the current one at stream start)
+     * @param estimate the network's output for {@code current}, [N, 3, scale H, scale W]
+     */
+    public static String apply(OnnxGraphBuilder g, MotionSmoothing p, int scale, String current, String previous,
+            String estimate) {
+        int channels = MotionSmoothing.stateChannels(scale);
+        String state = g.input(MotionSmoothing.INPUT_STATE, "N", channels, "H", "W");
+        String previousOutput = g.op("DepthToSpace", List.of(slice(g, state, 0, channels - 1)),
+                intAttr("blocksize", scale), stringAttr("mode", "DCR"));
+        String flag = slice(g, state, channels - 1, channels);
+
+        String lumaWeights = g.initializer(g.fresh("luma_levels"), MotionSmoothing.LUMA_LEVELS, 1, 3, 1, 1);
+        String lumaCurrent = g.conv(current, lumaWeights, null, 1, 0);
+        String lumaPrevious = g.conv(previous, lumaWeights, null, 1, 0);
+        String flow = flow(g, p, lumaCurrent, lumaPrevious);
+        String flowX = slice(g, flow, 0, 1);
+        String flowY = slice(g, flow, 1, 2);
+
+        String moved = sample(g, lumaPrevious, flow);
+        String error = meanOver(g, g.abs(g.sub(lumaCurrent, moved)), MotionSmoothing.ERROR_WINDOW);
+        String speed = g.add(g.mul(flowX, flowX), g.mul(flowY, flowY));
+        String exponent = g.add(g.mul(g.mul(error, error), scalar(g, -1 / (p.errorLevels() * p.errorLevels()))),
+                g.mul(speed, scalar(g, -1 / (p.speedScale() * p.speedScale()))));
+        String gate = g.mul(g.op("Exp", List.of(exponent)), g.mul(flag, scalar(g, p.maxBlend())));
+
+        String scales = g.initializer(g.fresh("nearest_scales"), new float[] {1, 1, scale, scale}, 4);
+        String perOutputPixel = g.op("Resize", List.of(g.concat(1, gate, g.mul(flow, scalar(g, scale))), "", scales),
+                stringAttr("mode", "nearest"), stringAttr("coordinate_transformation_mode", "asymmetric"),
+                stringAttr("nearest_mode", "floor"));
+        String outputGate = slice(g, perOutputPixel, 0, 1);
+        String outputFlow = slice(g, perOutputPixel, 1, 3);
+        String movedOutput = sample(g, previousOutput, outputFlow);
+        String smoothed = g.add(estimate, g.mul(outputGate, g.sub(movedOutput, estimate)));
+
+        String raisedFlag = g.add(g.mul(flag, scalar(g, 0)), scalar(g, 1));
+        String stateOut = g.concat(1, g.op("SpaceToDepth", List.of(smoothed), intAttr("blocksize", scale)), raisedFlag);
+        g.output(stateOut, MotionSmoothing.OUTPUT_STATE, "N", channels, "H", "W");
+        return smoothed;
+    }
+
+    /** Lucas-Kanade flow [N, 2, H, W] (x, y) in low-res pixels, from luma planes in 8-bit levels. */
+    private static String flow(OnnxGraphBuilder g, MotionSmoothing p, String lumaCurrent, String lumaPrevious) {
+        String mean = g.mul(g.add(lumaCurrent, lumaPrevious), scalar(g, 0.5f));
+        // central differences in x (first output channel) and y (second), edges repeated
+        float[] taps = new float[2 * 9];
+        taps[3] = -0.5f;
+        taps[5] = 0.5f;
+        taps[9 + 1] = -0.5f;
+        taps[9 + 7] = 0.5f;
+        String gradients = g.conv(g.padEdge(mean, 1), g.initializer(g.fresh("central_differences"), taps, 2, 1, 3, 3),
+                null, 3, 0);
+        String ix = slice(g, gradients, 0, 1);
+        String iy = slice(g, gradients, 1, 2);
+        String it = g.sub(lumaCurrent, lumaPrevious);
+        String sums = meanOver(g, g.concat(1, g.mul(ix, ix), g.mul(ix, iy), g.mul(iy, iy), g.mul(ix, it),
+                g.mul(iy, it)), p.flowWindow());
+        String sxx = slice(g, sums, 0, 1);
+        String sxy = slice(g, sums, 1, 2);
+        String syy = slice(g, sums, 2, 3);
+        String sxt = slice(g, sums, 3, 4);
+        String syt = slice(g, sums, 4, 5);
+        String det = g.add(g.sub(g.mul(sxx, syy), g.mul(sxy, sxy)), scalar(g, p.flowRegularizer()));
+        String vx = g.op("Div", List.of(g.sub(g.mul(sxy, syt), g.mul(syy, sxt)), det));
+        String vy = g.op("Div", List.of(g.sub(g.mul(sxy, sxt), g.mul(sxx, syt)), det));
+        return g.clip(g.concat(1, vx, vy), -p.maxFlow(), p.maxFlow());
+    }
+
+    /**
+     * The mean over each pixel's {@code window x window} neighbourhood, pixels outside left out:
+     * a row pass and a column pass (the pixels kept form a rectangle, so this is exact), which
+     * costs 2 window additions a pixel instead of window^2.
+     */
+    private static String meanOver(OnnxGraphBuilder g, String x, int window) {
+        int pad = window / 2;
+        String rows = g.op("AveragePool", List.of(x), ints("kernel_shape", 1, window), ints("pads", 0, pad, 0, pad),
+                ints("strides", 1, 1), intAttr("count_include_pad", 0));
+        return g.op("AveragePool", List.of(rows), ints("kernel_shape", window, 1), ints("pads", pad, 0, pad, 0),
+                ints("strides", 1, 1), intAttr("count_include_pad", 0));
+    }
+
+    /**
+     * {@code x} sampled at each pixel's centre minus {@code flow} [N, 2, h, w] (in pixels of
+     * {@code x}, which is [N, C, h, w]): bilinear, edges repeated.
+     */
+    private static String sample(OnnxGraphBuilder g, String x, String flow) {
+        String shape = g.op("Shape", List.of(x));
+        String height = side(g, shape, 2);
+        String width = side(g, shape, 3);
+        String half = scalar(g, 0.5f);
+        String one = scalar(g, 1);
+        String columns = g.op("Range", List.of(half, width, one));
+        String rows = g.op("Unsqueeze", List.of(g.op("Range", List.of(half, height, one)),
+                g.int64Initializer(g.fresh("axes"), 1)));
+        // normalised coordinates of GridSample with align_corners 0: (pixel centre) * 2 / size - 1
+        String gridX = g.sub(g.mul(g.sub(columns, slice(g, flow, 0, 1)), g.op("Div", List.of(scalar(g, 2), width))), one);
+        String gridY = g.sub(g.mul(g.sub(rows, slice(g, flow, 1, 2)), g.op("Div", List.of(scalar(g, 2), height))), one);
+        String grid = g.op("Transpose", List.of(g.concat(1, gridX, gridY)), ints("perm", 0, 2, 3, 1));
+        return g.op("GridSample", List.of(x, grid), stringAttr("mode", "bilinear"), stringAttr("padding_mode", "border"),
+                intAttr("align_corners", 0));
+    }
+
+    /** Dimension {@code axis} of {@code shape} as a float scalar. */
+    private static String side(OnnxGraphBuilder g, String shape, int axis) {
+        String index = g.int64Tensor(g.fresh("axis"), new long[] {axis});
+        return g.op("Cast", List.of(g.op("Gather", List.of(shape, index))),
+                intAttr("to", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE));
+    }
+
+    private static String slice(OnnxGraphBuilder g, String x, long start, long end) {
+        return g.slice(x, new long[] {start}, new long[] {end}, new long[] {1});
+    }
+
+    private static String scalar(OnnxGraphBuilder g, float value) {
+        return g.initializer(g.fresh("scalar"), new float[] {value});
+    }
+}
