@@ -15,6 +15,6 @@ source "$(dirname "$0")/common.sh"
 in="${1:-$repo_dir/examples/sample-320x180.mp4}"
 out="${2:-sample-x${SCALE:-4}-jetson.mp4}"
 gst_launch_hw -e filesrc location="$in" ! qtdemux ! h264parse ! nvv4l2decoder ! nvvidconv \
-  ! video/x-raw,format=NV12 ! flashvsrfilter scale="${SCALE:-4}" \
+  ! video/x-raw,format=NV12 ! flashvsrfilter scale="${SCALE:-4}" ${MODEL:+model="$MODEL"} \
   ! nvvidconv ! 'video/x-raw(memory:NVMM),format=NV12' ! nvv4l2h264enc ! h264parse ! mp4mux \
   ! filesink location="$out"

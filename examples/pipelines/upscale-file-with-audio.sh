@@ -15,6 +15,6 @@ out="${2:-upscaled-with-audio.mp4}"
 # demuxer and with it the whole pipeline. Compressed audio needs little memory.
 gst-launch-1.0 -e filesrc location="$in" ! qtdemux name=demux \
   mp4mux name=mux ! filesink location="$out" \
-  demux.video_0 ! queue ! decodebin ! videoconvert ! flashvsrfilter scale="${SCALE:-4}" \
+  demux.video_0 ! queue ! decodebin ! videoconvert ! flashvsrfilter scale="${SCALE:-4}" ${MODEL:+model="$MODEL"} \
   ! videoconvert ! x264enc ! mux. \
   demux.audio_0 ! queue max-size-buffers=0 max-size-bytes=0 max-size-time=0 ! mux.

@@ -7,5 +7,5 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 in="${1:-$repo_dir/examples/sample-320x180.mp4}"
 out="${2:-sample-x${SCALE:-4}.mp4}"
-gst-launch-1.0 -e filesrc location="$in" ! decodebin ! videoconvert ! flashvsrfilter scale="${SCALE:-4}" \
+gst-launch-1.0 -e filesrc location="$in" ! decodebin ! videoconvert ! flashvsrfilter scale="${SCALE:-4}" ${MODEL:+model="$MODEL"} \
   ! videoconvert ! x264enc ! mp4mux ! filesink location="$out"

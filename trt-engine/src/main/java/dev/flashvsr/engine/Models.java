@@ -21,6 +21,9 @@ public final class Models {
     /** The trained default network, shipped as a package on the class path. */
     public static final String VSR_SMALL = "vsr-small";
 
+    /** The same network without its temporal smoothing: faster, more flicker on compressed input. */
+    public static final String VSR_SMALL_FAST = "vsr-small-fast";
+
     /** The best model built into this build; used when none is named. */
     public static final String DEFAULT = VSR_SMALL;
 
@@ -34,7 +37,9 @@ public final class Models {
 
     static {
         REGISTERED.put(BicubicModel.NAME, BicubicModel::new);
-        REGISTERED.put(VSR_SMALL, () -> new OnnxModel(ModelPackage.loadResource("/dev/flashvsr/models/" + VSR_SMALL + "/")));
+        for (String bundled : new String[] {VSR_SMALL, VSR_SMALL_FAST}) {
+            REGISTERED.put(bundled, () -> new OnnxModel(ModelPackage.loadResource("/dev/flashvsr/models/" + bundled + "/")));
+        }
     }
 
     private Models() {

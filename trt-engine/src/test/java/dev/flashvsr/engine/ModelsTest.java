@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flashvsr.engine.model.MotionSmoothing;
+import dev.flashvsr.engine.pkg.ModelManifest;
+import dev.flashvsr.engine.pkg.ModelPackage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,25 @@ class ModelsTest {
         }
         try (Model bicubic = Models.resolve("bicubic")) {
             assertFalse(bicubic.isNeural());
+        }
+    }
+
+    @Test
+    void defaultSmoothsOverTimeAndTheFastOneDoesNot() throws Exception {
+        for (String name : new String[] {Models.VSR_SMALL, Models.VSR_SMALL_FAST}) {
+            ModelPackage pkg = ModelPackage.loadResource("/dev/flashvsr/models/" + name + "/");
+            assertEquals(name, pkg.manifest().name());
+            for (int scale : new int[] {2, 4}) {
+                ModelManifest.Graph graph = pkg.manifest().graphFor(scale).orElseThrow();
+                boolean smoothed = graph.state().stream().anyMatch(s -> s.input().equals(MotionSmoothing.INPUT_STATE));
+                assertEquals(name.equals(Models.VSR_SMALL), smoothed, name + " x" + scale);
+                assertEquals(smoothed ? MotionSmoothing.DEFAULT.receptiveRadius() : scale == 2 ? 4 : 5,
+                        graph.receptiveField(), name + " x" + scale);
+            }
+            try (Model model = Models.resolve(name)) {
+                assertEquals(name, model.name());
+                assertTrue(Models.builtInNames().contains(name));
+            }
         }
     }
 

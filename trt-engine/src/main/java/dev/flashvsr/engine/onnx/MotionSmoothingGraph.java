@@ -4,13 +4,14 @@ import static dev.flashvsr.engine.onnx.OnnxGraphBuilder.intAttr;
 import static dev.flashvsr.engine.onnx.OnnxGraphBuilder.ints;
 import static dev.flashvsr.engine.onnx.OnnxGraphBuilder.stringAttr;
 
+import ai.onnx.proto.OnnxMl;
 import dev.flashvsr.engine.model.MotionSmoothing;
 import java.util.List;
 
 /**
  * Adds {@link MotionSmoothing} to a graph, with standard opset-17 ops (Conv, Pad, AveragePool,
- * Div, Clip, Exp, GridSample, Resize nearest, SpaceToDepth, DepthToSpace DCR, and Shape, Gather,
- * Cast, Range, Unsqueeze, Transpose for the sampling grids of any frame size).
+ * Div, Clip, Exp, GridSample, Resize nearest, ReduceSum, SpaceToDepth, DepthToSpace DCR, and
+ * Shape, Gather, Cast, Range, Unsqueeze, Transpose for the sampling grids of any frame size).
  */
 public final class MotionSmoothingGraph {
     private MotionSmoothingGraph() {
@@ -27,37 +28,42 @@ public final class MotionSmoothingGraph {
             String estimate) {
         int channels = MotionSmoothing.stateChannels(scale);
         String state = g.input(MotionSmoothing.INPUT_STATE, "N", channels, "H", "W");
-        String previousOutput = g.op("DepthToSpace", List.of(slice(g, state, 0, channels - 1)),
+        String previousLuma = g.op("DepthToSpace", List.of(slice(g, state, 0, channels - 1)),
                 intAttr("blocksize", scale), stringAttr("mode", "DCR"));
         String flag = slice(g, state, channels - 1, channels);
 
-        String lumaWeights = g.initializer(g.fresh("luma_levels"), MotionSmoothing.LUMA_LEVELS, 1, 3, 1, 1);
-        String lumaCurrent = g.conv(current, lumaWeights, null, 1, 0);
-        String lumaPrevious = g.conv(previous, lumaWeights, null, 1, 0);
+        String lumaLevels = g.initializer(g.fresh("luma_levels"), MotionSmoothing.LUMA_LEVELS, 1, 3, 1, 1);
+        String lumaCurrent = g.conv(current, lumaLevels, null, 1, 0);
+        String lumaPrevious = g.conv(previous, lumaLevels, null, 1, 0);
         String flow = flow(g, p, lumaCurrent, lumaPrevious);
         String flowX = slice(g, flow, 0, 1);
         String flowY = slice(g, flow, 1, 2);
+        // [N, H, W, 2], the layout of GridSample's grid
+        String flowLast = g.op("Transpose", List.of(flow), ints("perm", 0, 2, 3, 1));
 
-        String moved = sample(g, lumaPrevious, flow);
+        String moved = sample(g, lumaPrevious, flowLast, 1);
         String error = meanOver(g, g.abs(g.sub(lumaCurrent, moved)), MotionSmoothing.ERROR_WINDOW);
         String speed = g.add(g.mul(flowX, flowX), g.mul(flowY, flowY));
         String exponent = g.add(g.mul(g.mul(error, error), scalar(g, -1 / (p.errorLevels() * p.errorLevels()))),
                 g.mul(speed, scalar(g, -1 / (p.speedScale() * p.speedScale()))));
         String gate = g.mul(g.op("Exp", List.of(exponent)), g.mul(flag, scalar(g, p.maxBlend())));
 
-        String scales = g.initializer(g.fresh("nearest_scales"), new float[] {1, 1, scale, scale}, 4);
-        String perOutputPixel = g.op("Resize", List.of(g.concat(1, gate, g.mul(flow, scalar(g, scale))), "", scales),
-                stringAttr("mode", "nearest"), stringAttr("coordinate_transformation_mode", "asymmetric"),
-                stringAttr("nearest_mode", "floor"));
-        String outputGate = slice(g, perOutputPixel, 0, 1);
-        String outputFlow = slice(g, perOutputPixel, 1, 3);
-        String movedOutput = sample(g, previousOutput, outputFlow);
-        String smoothed = g.add(estimate, g.mul(outputGate, g.sub(movedOutput, estimate)));
+        // a channel sum, not a 1x1 convolution: ONNX Runtime's convolution at the output size costs
+        // several times more
+        String luma = g.initializer(g.fresh("luma"), MotionSmoothing.LUMA, 1, 3, 1, 1);
+        String estimateLuma = g.op("ReduceSum", List.of(g.mul(estimate, luma), g.int64Initializer(g.fresh("axes"), 1)),
+                intAttr("keepdims", 1));
+        String movedLuma = sample(g, previousLuma, flowLast, scale);
+        String outputGate = g.op("Resize", List.of(gate, "", g.initializer(g.fresh("nearest_scales"),
+                new float[] {1, 1, scale, scale}, 4)), nearest());
+        // the luma change, added to R, G and B alike, changes luma by itself and leaves chroma
+        String change = g.mul(outputGate, g.sub(movedLuma, estimateLuma));
 
         String raisedFlag = g.add(g.mul(flag, scalar(g, 0)), scalar(g, 1));
-        String stateOut = g.concat(1, g.op("SpaceToDepth", List.of(smoothed), intAttr("blocksize", scale)), raisedFlag);
+        String stateOut = g.concat(1, g.op("SpaceToDepth", List.of(g.add(estimateLuma, change)),
+                intAttr("blocksize", scale)), raisedFlag);
         g.output(stateOut, MotionSmoothing.OUTPUT_STATE, "N", channels, "H", "W");
-        return smoothed;
+        return g.add(estimate, change);
     }
 
     /** Lucas-Kanade flow [N, 2, H, W] (x, y) in low-res pixels, from luma planes in 8-bit levels. */
@@ -101,31 +107,50 @@ public final class MotionSmoothingGraph {
     }
 
     /**
-     * {@code x} sampled at each pixel's centre minus {@code flow} [N, 2, h, w] (in pixels of
-     * {@code x}, which is [N, C, h, w]): bilinear, edges repeated.
+     * {@code x} [N, C, h, w] sampled at each pixel's centre minus the flow: bilinear, edges
+     * repeated. {@code flowLast} [N, h / scale, w / scale, 2] is in pixels of that coarser grid and
+     * holds over each {@code scale x scale} block of {@code x}.
      */
-    private static String sample(OnnxGraphBuilder g, String x, String flow) {
+    private static String sample(OnnxGraphBuilder g, String x, String flowLast, int scale) {
         String shape = g.op("Shape", List.of(x));
         String height = side(g, shape, 2);
         String width = side(g, shape, 3);
+        // GridSample (align_corners 0) reads normalised coordinates: pixel centre * 2 / size - 1
+        String toNormal = g.concat(0, unsqueeze(g, g.op("Div", List.of(scalar(g, -2f * scale), width)), 0),
+                unsqueeze(g, g.op("Div", List.of(scalar(g, -2f * scale), height)), 0));
+        String offset = g.mul(flowLast, toNormal);
+        if (scale > 1) {
+            offset = g.op("Resize", List.of(offset, "", g.initializer(g.fresh("nearest_scales"),
+                    new float[] {1, scale, scale, 1}, 4)), nearest());
+        }
         String half = scalar(g, 0.5f);
         String one = scalar(g, 1);
-        String columns = g.op("Range", List.of(half, width, one));
-        String rows = g.op("Unsqueeze", List.of(g.op("Range", List.of(half, height, one)),
-                g.int64Initializer(g.fresh("axes"), 1)));
-        // normalised coordinates of GridSample with align_corners 0: (pixel centre) * 2 / size - 1
-        String gridX = g.sub(g.mul(g.sub(columns, slice(g, flow, 0, 1)), g.op("Div", List.of(scalar(g, 2), width))), one);
-        String gridY = g.sub(g.mul(g.sub(rows, slice(g, flow, 1, 2)), g.op("Div", List.of(scalar(g, 2), height))), one);
-        String grid = g.op("Transpose", List.of(g.concat(1, gridX, gridY)), ints("perm", 0, 2, 3, 1));
-        return g.op("GridSample", List.of(x, grid), stringAttr("mode", "bilinear"), stringAttr("padding_mode", "border"),
-                intAttr("align_corners", 0));
+        String columns = g.sub(g.mul(g.op("Range", List.of(half, width, one)),
+                g.op("Div", List.of(scalar(g, 2), width))), one);
+        String rows = g.sub(g.mul(g.op("Range", List.of(half, height, one)),
+                g.op("Div", List.of(scalar(g, 2), height))), one);
+        String columnsX = unsqueeze(g, columns, 1); // [w, 1]
+        String rowsY = unsqueeze(g, unsqueeze(g, rows, 1), 2); // [h, 1, 1]
+        String zero = scalar(g, 0);
+        String base = g.concat(2, g.add(columnsX, g.mul(rowsY, zero)), g.add(rowsY, g.mul(columnsX, zero))); // [h, w, 2]
+        return g.op("GridSample", List.of(x, g.add(offset, base)), stringAttr("mode", "bilinear"),
+                stringAttr("padding_mode", "border"), intAttr("align_corners", 0));
+    }
+
+    private static OnnxMl.AttributeProto[] nearest() {
+        return new OnnxMl.AttributeProto[] {stringAttr("mode", "nearest"),
+            stringAttr("coordinate_transformation_mode", "asymmetric"), stringAttr("nearest_mode", "floor")};
+    }
+
+    private static String unsqueeze(OnnxGraphBuilder g, String x, long axis) {
+        return g.op("Unsqueeze", List.of(x, g.int64Initializer(g.fresh("axes"), axis)));
     }
 
     /** Dimension {@code axis} of {@code shape} as a float scalar. */
     private static String side(OnnxGraphBuilder g, String shape, int axis) {
         String index = g.int64Tensor(g.fresh("axis"), new long[] {axis});
         return g.op("Cast", List.of(g.op("Gather", List.of(shape, index))),
-                intAttr("to", ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE));
+                intAttr("to", OnnxMl.TensorProto.DataType.FLOAT_VALUE));
     }
 
     private static String slice(OnnxGraphBuilder g, String x, long start, long end) {

@@ -31,6 +31,8 @@ import java.util.TreeSet;
  * blend is done at low resolution on the bicubic phases (so only {@link BicubicMethod#PHASE_CONV}
  * is offered for it), in the CRD channel order that the gate, replicated over the three colours,
  * shares with the residual.
+ * With {@link MotionSmoothing} the output is then smoothed over time by
+ * {@link MotionSmoothingGraph}, which adds the state {@code smoothed} / {@code smoothed_out}.
  * The architecture is recorded in the model's metadata_props ({@link #META_ARCHITECTURE} etc.).
  */
 public final class RecurrentSrGraph {

@@ -60,6 +60,11 @@ class MotionSmoothingGraphTest {
         return img;
     }
 
+    private static double luma(float[] rgb, int i, int plane) {
+        return MotionSmoothing.LUMA[0] * rgb[i] + MotionSmoothing.LUMA[1] * rgb[plane + i]
+                + MotionSmoothing.LUMA[2] * rgb[2 * plane + i];
+    }
+
     private static double meanAbsDifference(float[] a, float[] b, int border) {
         double sum = 0;
         long n = 0;
@@ -99,10 +104,15 @@ class MotionSmoothingGraphTest {
         Step plain = run(weights, frame, frame, null);
         Step smoothed = run(weights, frame, frame, first.state());
         // no change between the low-res frames: flow 0, error 0, so the gate is maxBlend everywhere
+        // and the luma change is maxBlend times the luma difference, the same on R, G and B
+        int plane = H * SCALE * W * SCALE;
         double worst = 0;
-        for (int i = 0; i < plain.output().length; i++) {
-            double want = plain.output()[i] + SMOOTHING.maxBlend() * (first.output()[i] - plain.output()[i]);
-            worst = Math.max(worst, Math.abs(want - smoothed.output()[i]));
+        for (int i = 0; i < plane; i++) {
+            double change = SMOOTHING.maxBlend() * (luma(first.output(), i, plane) - luma(plain.output(), i, plane));
+            for (int c = 0; c < 3; c++) {
+                double want = plain.output()[c * plane + i] + change;
+                worst = Math.max(worst, Math.abs(want - smoothed.output()[c * plane + i]));
+            }
         }
         assertTrue(worst < 1e-5, "max error " + worst);
     }
