@@ -30,7 +30,7 @@ final class BuildModelCommand implements Callable<Integer> {
     String description;
 
     @Option(names = "--motion-smoothing", description = {"Smooth each graph's output over time along the motion "
-            + "measured between frames (less flicker, about 3x the graph's time on the CPU; see MotionSmoothing)."})
+            + "measured between frames (less flicker; about twice the graph's time on the CPU; see MotionSmoothing)."})
     boolean motionSmoothing;
 
     @Parameters(arity = "1..*", paramLabel = "WEIGHTS", description = "safetensors files, one per scale.")
