@@ -38,10 +38,8 @@ public final class MotionSmoothingGraph {
         String flow = flow(g, p, lumaCurrent, lumaPrevious);
         String flowX = slice(g, flow, 0, 1);
         String flowY = slice(g, flow, 1, 2);
-        // [N, H, W, 2], the layout of GridSample's grid
-        String flowLast = g.op("Transpose", List.of(flow), ints("perm", 0, 2, 3, 1));
 
-        String moved = sample(g, lumaPrevious, flowLast, 1);
+        String moved = sample(g, lumaPrevious, flow, 1);
         String error = meanOver(g, g.abs(g.sub(lumaCurrent, moved)), MotionSmoothing.ERROR_WINDOW);
         String speed = g.add(g.mul(flowX, flowX), g.mul(flowY, flowY));
         String exponent = g.add(g.mul(g.mul(error, error), scalar(g, -1 / (p.errorLevels() * p.errorLevels()))),
@@ -53,7 +51,7 @@ public final class MotionSmoothingGraph {
         String luma = g.initializer(g.fresh("luma"), MotionSmoothing.LUMA, 1, 3, 1, 1);
         String estimateLuma = g.op("ReduceSum", List.of(g.mul(estimate, luma), g.int64Initializer(g.fresh("axes"), 1)),
                 intAttr("keepdims", 1));
-        String movedLuma = sample(g, previousLuma, flowLast, scale);
+        String movedLuma = sample(g, previousLuma, flow, scale);
         String outputGate = g.op("Resize", List.of(gate, "", g.initializer(g.fresh("nearest_scales"),
                 new float[] {1, 1, scale, scale}, 4)), nearest());
         // the luma change, added to R, G and B alike, changes luma by itself and leaves chroma
@@ -108,32 +106,32 @@ public final class MotionSmoothingGraph {
 
     /**
      * {@code x} [N, C, h, w] sampled at each pixel's centre minus the flow: bilinear, edges
-     * repeated. {@code flowLast} [N, h / scale, w / scale, 2] is in pixels of that coarser grid and
-     * holds over each {@code scale x scale} block of {@code x}.
+     * repeated. {@code flow} [N, 2, h / scale, w / scale] is in pixels of that coarser grid and
+     * holds over each {@code scale x scale} block of {@code x}. The grid is assembled channel-first
+     * and interleaved once at the end: ONNX Runtime resizes and adds [N, h, w, 2] tensors several
+     * times slower.
      */
-    private static String sample(OnnxGraphBuilder g, String x, String flowLast, int scale) {
+    private static String sample(OnnxGraphBuilder g, String x, String flow, int scale) {
         String shape = g.op("Shape", List.of(x));
         String height = side(g, shape, 2);
         String width = side(g, shape, 3);
         // GridSample (align_corners 0) reads normalised coordinates: pixel centre * 2 / size - 1
-        String toNormal = g.concat(0, unsqueeze(g, g.op("Div", List.of(scalar(g, -2f * scale), width)), 0),
-                unsqueeze(g, g.op("Div", List.of(scalar(g, -2f * scale), height)), 0));
-        String offset = g.mul(flowLast, toNormal);
+        String offset = g.concat(1, g.mul(slice(g, flow, 0, 1), g.op("Div", List.of(scalar(g, -2f * scale), width))),
+                g.mul(slice(g, flow, 1, 2), g.op("Div", List.of(scalar(g, -2f * scale), height))));
         if (scale > 1) {
             offset = g.op("Resize", List.of(offset, "", g.initializer(g.fresh("nearest_scales"),
-                    new float[] {1, scale, scale, 1}, 4)), nearest());
+                    new float[] {1, 1, scale, scale}, 4)), nearest());
         }
         String half = scalar(g, 0.5f);
         String one = scalar(g, 1);
         String columns = g.sub(g.mul(g.op("Range", List.of(half, width, one)),
-                g.op("Div", List.of(scalar(g, 2), width))), one);
-        String rows = g.sub(g.mul(g.op("Range", List.of(half, height, one)),
-                g.op("Div", List.of(scalar(g, 2), height))), one);
-        String columnsX = unsqueeze(g, columns, 1); // [w, 1]
-        String rowsY = unsqueeze(g, unsqueeze(g, rows, 1), 2); // [h, 1, 1]
-        String zero = scalar(g, 0);
-        String base = g.concat(2, g.add(columnsX, g.mul(rowsY, zero)), g.add(rowsY, g.mul(columnsX, zero))); // [h, w, 2]
-        return g.op("GridSample", List.of(x, g.add(offset, base)), stringAttr("mode", "bilinear"),
+                g.op("Div", List.of(scalar(g, 2), width))), one); // [w]
+        String rows = unsqueeze(g, g.sub(g.mul(g.op("Range", List.of(half, height, one)),
+                g.op("Div", List.of(scalar(g, 2), height))), one), 1); // [h, 1]
+        String gridX = unsqueeze(g, g.add(slice(g, offset, 0, 1), columns), 4); // [N, 1, h, w, 1]
+        String gridY = unsqueeze(g, g.add(slice(g, offset, 1, 2), rows), 4);
+        String grid = g.op("Squeeze", List.of(g.concat(4, gridX, gridY), g.int64Initializer(g.fresh("axes"), 1)));
+        return g.op("GridSample", List.of(x, grid), stringAttr("mode", "bilinear"),
                 stringAttr("padding_mode", "border"), intAttr("align_corners", 0));
     }
 
