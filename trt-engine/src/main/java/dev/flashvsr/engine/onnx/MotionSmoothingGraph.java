@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Adds {@link MotionSmoothing} to a graph, with standard opset-17 ops (Conv, Pad, AveragePool,
  * Div, Clip, Exp, GridSample, Resize nearest, ReduceSum, SpaceToDepth, DepthToSpace DCR, and
- * Shape, Gather, Cast, Range, Unsqueeze, Transpose for the sampling grids of any frame size).
+ * Shape, Gather, Cast, Range, Unsqueeze, Squeeze for the sampling grids of any frame size).
  */
 public final class MotionSmoothingGraph {
     private MotionSmoothingGraph() {
