@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import dev.flashvsr.engine.bicubic.FloatBicubic;
+import dev.flashvsr.engine.model.Luma;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
 import dev.flashvsr.engine.weights.FloatTensor;
 import java.util.Arrays;
@@ -266,7 +267,7 @@ public final class DjlRecurrentSr {
      */
     static NDArray change(NDArray current, NDArray previous) {
         NDManager m = current.getManager();
-        NDArray luma = m.create(RecurrentSrArchitecture.CHANGE_LUMA_LEVELS, new Shape(1, 3, 1, 1));
+        NDArray luma = m.create(Luma.LEVELS, new Shape(1, 3, 1, 1));
         NDArray d = current.sub(previous).mul(luma).sum(new int[] {1}, true);
         Shape s = d.getShape();
         long h = s.get(2);

@@ -1,6 +1,7 @@
 package dev.flashvsr.tools.train;
 
 import dev.flashvsr.engine.bicubic.FloatBicubic;
+import dev.flashvsr.engine.model.Luma;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
 import dev.flashvsr.engine.weights.FloatTensor;
 import java.util.Map;
@@ -79,7 +80,7 @@ public final class JavaReference {
     /** The gate's change channel, |box3x3(luma(current) - luma(previous))| in 8-bit levels. */
     private static float[] change(float[] current, float[] previous, int height, int width) {
         int plane = height * width;
-        float[] luma = RecurrentSrArchitecture.CHANGE_LUMA_LEVELS;
+        float[] luma = Luma.LEVELS;
         double[] d = new double[plane];
         for (int i = 0; i < plane; i++) {
             for (int c = 0; c < 3; c++) {

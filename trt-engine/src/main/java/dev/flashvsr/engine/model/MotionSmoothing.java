@@ -46,10 +46,6 @@ public record MotionSmoothing(float maxBlend, float errorLevels, int flowWindow,
 
     public static final String INPUT_STATE = "smoothed";
     public static final String OUTPUT_STATE = "smoothed_out";
-    /** Luma weights times 255: the flow and the error are in 8-bit levels. */
-    public static final float[] LUMA_LEVELS = {0.299f * 255, 0.587f * 255, 0.114f * 255};
-    /** Luma weights: the smoothed luma is in the output's units. */
-    public static final float[] LUMA = {0.299f, 0.587f, 0.114f};
     /** Side of the neighbourhood the matching error is averaged over. */
     public static final int ERROR_WINDOW = 3;
 

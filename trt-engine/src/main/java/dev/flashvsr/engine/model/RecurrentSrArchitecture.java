@@ -53,8 +53,6 @@ public record RecurrentSrArchitecture(int scale, int features, int layers, int h
     public static final String OUTPUT_HIDDEN = "hidden_out";
     public static final String INPUT_RESIDUAL = "residual";
     public static final String OUTPUT_RESIDUAL = "residual_out";
-    /** BT.601 luma weights times 255: the gate's change channel is in 8-bit levels. */
-    public static final float[] CHANGE_LUMA_LEVELS = {0.299f * 255, 0.587f * 255, 0.114f * 255};
     /** Side of the neighbourhood the gate's change channel is averaged over. */
     public static final int CHANGE_BOX = 3;
 

@@ -5,6 +5,7 @@ import static dev.flashvsr.engine.onnx.OnnxGraphBuilder.ints;
 import static dev.flashvsr.engine.onnx.OnnxGraphBuilder.stringAttr;
 
 import ai.onnx.proto.OnnxMl;
+import dev.flashvsr.engine.model.Luma;
 import dev.flashvsr.engine.model.MotionSmoothing;
 import java.util.List;
 
@@ -28,27 +29,27 @@ public final class MotionSmoothingGraph {
             String estimate) {
         int channels = MotionSmoothing.stateChannels(scale);
         String state = g.input(MotionSmoothing.INPUT_STATE, "N", channels, "H", "W");
-        String previousLuma = g.op("DepthToSpace", List.of(slice(g, state, 0, channels - 1)),
+        String previousLuma = g.op("DepthToSpace", List.of(g.sliceChannels(state, 0, channels - 1)),
                 intAttr("blocksize", scale), stringAttr("mode", "DCR"));
-        String flag = slice(g, state, channels - 1, channels);
+        String flag = g.sliceChannels(state, channels - 1, channels);
 
-        String lumaLevels = g.initializer(g.fresh("luma_levels"), MotionSmoothing.LUMA_LEVELS, 1, 3, 1, 1);
+        String lumaLevels = g.initializer(g.fresh("luma_levels"), Luma.LEVELS, 1, 3, 1, 1);
         String lumaCurrent = g.conv(current, lumaLevels, null, 1, 0);
         String lumaPrevious = g.conv(previous, lumaLevels, null, 1, 0);
         String flow = flow(g, p, lumaCurrent, lumaPrevious);
-        String flowX = slice(g, flow, 0, 1);
-        String flowY = slice(g, flow, 1, 2);
+        String flowX = g.sliceChannels(flow, 0, 1);
+        String flowY = g.sliceChannels(flow, 1, 2);
 
         String moved = sample(g, lumaPrevious, flow, 1);
         String error = meanOver(g, g.abs(g.sub(lumaCurrent, moved)), MotionSmoothing.ERROR_WINDOW);
         String speed = g.add(g.mul(flowX, flowX), g.mul(flowY, flowY));
-        String exponent = g.add(g.mul(g.mul(error, error), scalar(g, -1 / (p.errorLevels() * p.errorLevels()))),
-                g.mul(speed, scalar(g, -1 / (p.speedScale() * p.speedScale()))));
-        String gate = g.mul(g.op("Exp", List.of(exponent)), g.mul(flag, scalar(g, p.maxBlend())));
+        String exponent = g.add(g.mul(g.mul(error, error), g.scalar(-1 / (p.errorLevels() * p.errorLevels()))),
+                g.mul(speed, g.scalar(-1 / (p.speedScale() * p.speedScale()))));
+        String gate = g.mul(g.op("Exp", List.of(exponent)), g.mul(flag, g.scalar(p.maxBlend())));
 
         // a channel sum, not a 1x1 convolution: ONNX Runtime's convolution at the output size costs
         // several times more
-        String luma = g.initializer(g.fresh("luma"), MotionSmoothing.LUMA, 1, 3, 1, 1);
+        String luma = g.initializer(g.fresh("luma"), Luma.WEIGHTS, 1, 3, 1, 1);
         String estimateLuma = g.op("ReduceSum", List.of(g.mul(estimate, luma), g.int64Initializer(g.fresh("axes"), 1)),
                 intAttr("keepdims", 1));
         String movedLuma = sample(g, previousLuma, flow, scale);
@@ -57,7 +58,7 @@ public final class MotionSmoothingGraph {
         // the luma change, added to R, G and B alike, changes luma by itself and leaves chroma
         String change = g.mul(outputGate, g.sub(movedLuma, estimateLuma));
 
-        String raisedFlag = g.add(g.mul(flag, scalar(g, 0)), scalar(g, 1));
+        String raisedFlag = g.onesLike(flag);
         String stateOut = g.concat(1, g.op("SpaceToDepth", List.of(g.add(estimateLuma, change)),
                 intAttr("blocksize", scale)), raisedFlag);
         g.output(stateOut, MotionSmoothing.OUTPUT_STATE, "N", channels, "H", "W");
@@ -66,7 +67,7 @@ public final class MotionSmoothingGraph {
 
     /** Lucas-Kanade flow [N, 2, H, W] (x, y) in low-res pixels, from luma planes in 8-bit levels. */
     private static String flow(OnnxGraphBuilder g, MotionSmoothing p, String lumaCurrent, String lumaPrevious) {
-        String mean = g.mul(g.add(lumaCurrent, lumaPrevious), scalar(g, 0.5f));
+        String mean = g.mul(g.add(lumaCurrent, lumaPrevious), g.scalar(0.5f));
         // central differences in x (first output channel) and y (second), edges repeated
         float[] taps = new float[2 * 9];
         taps[3] = -0.5f;
@@ -75,17 +76,17 @@ public final class MotionSmoothingGraph {
         taps[9 + 7] = 0.5f;
         String gradients = g.conv(g.padEdge(mean, 1), g.initializer(g.fresh("central_differences"), taps, 2, 1, 3, 3),
                 null, 3, 0);
-        String ix = slice(g, gradients, 0, 1);
-        String iy = slice(g, gradients, 1, 2);
+        String ix = g.sliceChannels(gradients, 0, 1);
+        String iy = g.sliceChannels(gradients, 1, 2);
         String it = g.sub(lumaCurrent, lumaPrevious);
         String sums = meanOver(g, g.concat(1, g.mul(ix, ix), g.mul(ix, iy), g.mul(iy, iy), g.mul(ix, it),
                 g.mul(iy, it)), p.flowWindow());
-        String sxx = slice(g, sums, 0, 1);
-        String sxy = slice(g, sums, 1, 2);
-        String syy = slice(g, sums, 2, 3);
-        String sxt = slice(g, sums, 3, 4);
-        String syt = slice(g, sums, 4, 5);
-        String det = g.add(g.sub(g.mul(sxx, syy), g.mul(sxy, sxy)), scalar(g, p.flowRegularizer()));
+        String sxx = g.sliceChannels(sums, 0, 1);
+        String sxy = g.sliceChannels(sums, 1, 2);
+        String syy = g.sliceChannels(sums, 2, 3);
+        String sxt = g.sliceChannels(sums, 3, 4);
+        String syt = g.sliceChannels(sums, 4, 5);
+        String det = g.add(g.sub(g.mul(sxx, syy), g.mul(sxy, sxy)), g.scalar(p.flowRegularizer()));
         String vx = g.op("Div", List.of(g.sub(g.mul(sxy, syt), g.mul(syy, sxt)), det));
         String vy = g.op("Div", List.of(g.sub(g.mul(sxy, sxt), g.mul(sxx, syt)), det));
         return g.clip(g.concat(1, vx, vy), -p.maxFlow(), p.maxFlow());
@@ -116,20 +117,20 @@ public final class MotionSmoothingGraph {
         String height = side(g, shape, 2);
         String width = side(g, shape, 3);
         // GridSample (align_corners 0) reads normalised coordinates: pixel centre * 2 / size - 1
-        String offset = g.concat(1, g.mul(slice(g, flow, 0, 1), g.op("Div", List.of(scalar(g, -2f * scale), width))),
-                g.mul(slice(g, flow, 1, 2), g.op("Div", List.of(scalar(g, -2f * scale), height))));
+        String offset = g.concat(1, g.mul(g.sliceChannels(flow, 0, 1), g.op("Div", List.of(g.scalar(-2f * scale), width))),
+                g.mul(g.sliceChannels(flow, 1, 2), g.op("Div", List.of(g.scalar(-2f * scale), height))));
         if (scale > 1) {
             offset = g.op("Resize", List.of(offset, "", g.initializer(g.fresh("nearest_scales"),
                     new float[] {1, 1, scale, scale}, 4)), nearest());
         }
-        String half = scalar(g, 0.5f);
-        String one = scalar(g, 1);
+        String half = g.scalar(0.5f);
+        String one = g.scalar(1);
         String columns = g.sub(g.mul(g.op("Range", List.of(half, width, one)),
-                g.op("Div", List.of(scalar(g, 2), width))), one); // [w]
+                g.op("Div", List.of(g.scalar(2), width))), one); // [w]
         String rows = unsqueeze(g, g.sub(g.mul(g.op("Range", List.of(half, height, one)),
-                g.op("Div", List.of(scalar(g, 2), height))), one), 1); // [h, 1]
-        String gridX = unsqueeze(g, g.add(slice(g, offset, 0, 1), columns), 4); // [N, 1, h, w, 1]
-        String gridY = unsqueeze(g, g.add(slice(g, offset, 1, 2), rows), 4);
+                g.op("Div", List.of(g.scalar(2), height))), one), 1); // [h, 1]
+        String gridX = unsqueeze(g, g.add(g.sliceChannels(offset, 0, 1), columns), 4); // [N, 1, h, w, 1]
+        String gridY = unsqueeze(g, g.add(g.sliceChannels(offset, 1, 2), rows), 4);
         String grid = g.op("Squeeze", List.of(g.concat(4, gridX, gridY), g.int64Initializer(g.fresh("axes"), 1)));
         return g.op("GridSample", List.of(x, grid), stringAttr("mode", "bilinear"),
                 stringAttr("padding_mode", "border"), intAttr("align_corners", 0));
@@ -149,13 +150,5 @@ public final class MotionSmoothingGraph {
         String index = g.int64Tensor(g.fresh("axis"), new long[] {axis});
         return g.op("Cast", List.of(g.op("Gather", List.of(shape, index))),
                 intAttr("to", OnnxMl.TensorProto.DataType.FLOAT_VALUE));
-    }
-
-    private static String slice(OnnxGraphBuilder g, String x, long start, long end) {
-        return g.slice(x, new long[] {start}, new long[] {end}, new long[] {1});
-    }
-
-    private static String scalar(OnnxGraphBuilder g, float value) {
-        return g.initializer(g.fresh("scalar"), new float[] {value});
     }
 }

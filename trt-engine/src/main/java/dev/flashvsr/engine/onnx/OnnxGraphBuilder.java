@@ -223,6 +223,21 @@ public final class OnnxGraphBuilder {
         return op("Slice", List.of(x, s, e, a));
     }
 
+    /** Channels {@code start} to {@code end} (exclusive) of an NCHW tensor. */
+    public String sliceChannels(String x, long start, long end) {
+        return slice(x, new long[] {start}, new long[] {end}, new long[] {1});
+    }
+
+    /** A float32 scalar initializer. */
+    public String scalar(float value) {
+        return initializer(fresh("scalar"), new float[] {value});
+    }
+
+    /** A tensor of ones shaped like {@code x} (x * 0 + 1, so the shape need not be known here). */
+    public String onesLike(String x) {
+        return add(mul(x, scalar(0)), scalar(1));
+    }
+
     /** DepthToSpace in CRD mode: the channel order of PyTorch's {@code pixel_shuffle}. */
     public String depthToSpace(String x, int blocksize) {
         return op("DepthToSpace", List.of(x), intAttr("blocksize", blocksize), stringAttr("mode", "CRD"));

@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.onnx;
 
+import dev.flashvsr.engine.model.Luma;
 import dev.flashvsr.engine.model.MotionSmoothing;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
 import dev.flashvsr.engine.weights.FloatTensor;
@@ -70,7 +71,8 @@ public final class RecurrentSrGraph {
 
     /**
      * The serialized ONNX model with its output smoothed over time ({@link MotionSmoothing}),
-     * which adds the state {@link MotionSmoothing#INPUT_STATE} / {@link MotionSmoothing#OUTPUT_STATE}.
+     * which adds the state {@link MotionSmoothing#INPUT_STATE} / {@link MotionSmoothing#OUTPUT_STATE};
+     * with {@code smoothing} null, the same as {@link #build(RecurrentSrArchitecture, Map)}.
      *
      * @throws IllegalArgumentException as {@link #build(RecurrentSrArchitecture, Map, BicubicMethod)},
      *     and for an architecture with a temporal gate (the two would blend twice)
@@ -136,7 +138,7 @@ public final class RecurrentSrGraph {
             }
         }
         String residualChannels = hc > 0 || arch.temporalGate()
-                ? g.slice(x, new long[] {0}, new long[] {imageChannels}, new long[] {1})
+                ? g.sliceChannels(x, 0, imageChannels)
                 : x;
         String output;
         if (arch.temporalGate()) {
@@ -154,7 +156,7 @@ public final class RecurrentSrGraph {
         String sw = "W*" + s;
         g.output(output, RecurrentSrArchitecture.OUTPUT_IMAGE, "N", 3, sh, sw);
         if (hc > 0) {
-            String state = g.slice(x, new long[] {imageChannels}, new long[] {imageChannels + hc}, new long[] {1});
+            String state = g.sliceChannels(x, imageChannels, imageChannels + hc);
             g.output(g.tanh(state), RecurrentSrArchitecture.OUTPUT_HIDDEN, "N", hc, "H", "W");
         }
         return g;
@@ -169,7 +171,7 @@ public final class RecurrentSrGraph {
         float[] kernel = new float[3 * box * box];
         for (int c = 0; c < 3; c++) {
             java.util.Arrays.fill(kernel, c * box * box, (c + 1) * box * box,
-                    RecurrentSrArchitecture.CHANGE_LUMA_LEVELS[c] / (box * box));
+                    Luma.LEVELS[c] / (box * box));
         }
         String weight = g.initializer(g.fresh("change_box"), kernel, 1, 3, box, box);
         return g.abs(g.conv(g.sub(current, previous), weight, null, box, box / 2));
@@ -186,18 +188,14 @@ public final class RecurrentSrGraph {
         int rc = arch.residualChannels();
         int gateStart = arch.firstGateChannel();
         String state = g.input(RecurrentSrArchitecture.INPUT_RESIDUAL, "N", arch.residualStateChannels(), "H", "W");
-        String previousResidual = g.slice(state, new long[] {0}, new long[] {rc}, new long[] {1});
-        String flag = g.slice(state, new long[] {rc}, new long[] {rc + 1}, new long[] {1});
-        String gate = g.mul(g.sigmoid(g.slice(x, new long[] {gateStart}, new long[] {gateStart + arch.gateChannels()},
-                new long[] {1})), flag);
+        String previousResidual = g.sliceChannels(state, 0, rc);
+        String flag = g.sliceChannels(state, rc, rc + 1);
+        String gate = g.mul(g.sigmoid(g.sliceChannels(x, gateStart, gateStart + arch.gateChannels())), flag);
         String gatePerColour = g.concat(1, gate, gate, gate);
         String currentBase = g.bicubicPhases(current, 3, s);
         String previousOutput = g.sub(g.add(previousResidual, g.bicubicPhases(previous, 3, s)), currentBase);
         String blended = g.add(residual, g.mul(gatePerColour, g.sub(previousOutput, residual)));
-        String one = g.initializer(g.fresh("one"), new float[] {1f});
-        String zero = g.initializer(g.fresh("zero"), new float[] {0f});
-        String raisedFlag = g.add(g.mul(flag, zero), one);
-        g.output(g.concat(1, blended, raisedFlag), RecurrentSrArchitecture.OUTPUT_RESIDUAL, "N",
+        g.output(g.concat(1, blended, g.onesLike(flag)), RecurrentSrArchitecture.OUTPUT_RESIDUAL, "N",
                 arch.residualStateChannels(), "H", "W");
         return g.depthToSpace(g.add(currentBase, blended), s);
     }

@@ -73,8 +73,7 @@ public final class RecurrentSrPackage {
         for (Path weightFile : weightFiles) {
             Map<String, FloatTensor> weights = SafeTensors.readAll(weightFile);
             RecurrentSrArchitecture arch = architectureOf(weights);
-            byte[] onnx = smoothing == null ? RecurrentSrGraph.build(arch, weights)
-                    : RecurrentSrGraph.build(arch, weights, smoothing);
+            byte[] onnx = RecurrentSrGraph.build(arch, weights, smoothing);
             String file = "x" + arch.scale() + ".onnx";
             Files.write(dir.resolve(file), onnx);
             ObjectNode graph = graphs.addObject();

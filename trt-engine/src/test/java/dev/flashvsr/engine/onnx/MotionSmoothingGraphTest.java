@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flashvsr.engine.model.Luma;
 import dev.flashvsr.engine.model.MotionSmoothing;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
 import dev.flashvsr.engine.weights.FloatTensor;
@@ -61,8 +62,7 @@ class MotionSmoothingGraphTest {
     }
 
     private static double luma(float[] rgb, int i, int plane) {
-        return MotionSmoothing.LUMA[0] * rgb[i] + MotionSmoothing.LUMA[1] * rgb[plane + i]
-                + MotionSmoothing.LUMA[2] * rgb[2 * plane + i];
+        return Luma.WEIGHTS[0] * rgb[i] + Luma.WEIGHTS[1] * rgb[plane + i] + Luma.WEIGHTS[2] * rgb[2 * plane + i];
     }
 
     private static double meanAbsDifference(float[] a, float[] b, int border) {
