@@ -22,4 +22,12 @@ public interface FrameSink {
      *         producing for this call
      */
     boolean frameReady(FrameRenderer renderer);
+
+    /**
+     * Something the user should know about the frames being produced that is not an error (for
+     * example that part of a replayed run uses generated noise). Sinks that cannot report it
+     * ignore it.
+     */
+    default void warning(String message) {
+    }
 }

@@ -7,6 +7,7 @@ import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +64,14 @@ public final class Models {
         if (registered != null) {
             return registered.create();
         }
-        Path path = Path.of(requested);
         String choices = "Set model to one of " + builtInNames() + " or to the path of a model package";
+        Path path;
+        try {
+            path = Path.of(requested);
+        } catch (InvalidPathException e) {
+            throw new EngineException("model '" + requested.replace("\0", "\\0") + "' is not a usable path: "
+                    + e.getReason(), choices);
+        }
         if (!Files.exists(path)) {
             throw new EngineException("model '" + requested + "' is neither a known model name nor an existing file",
                     choices);

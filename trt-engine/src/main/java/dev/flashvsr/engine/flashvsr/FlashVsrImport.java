@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,6 +28,19 @@ public final class FlashVsrImport {
      * @param topkRatio  fixed LCSA top-k ratio, or null for upstream's rule from the sparse ratio
      */
     public record Settings(String name, boolean dense, int localRange, double sparseRatio, Double topkRatio) {
+
+        /** Each value given is in the range the graphs take; the message names the option. */
+        void check() throws EngineException {
+            if (localRange != 0) {
+                AttentionLimits.checkLocalRange(localRange, "--local-range");
+            }
+            if (sparseRatio != 0) {
+                AttentionLimits.checkRatio(sparseRatio, "--sparse-ratio");
+            }
+            if (topkRatio != null) {
+                AttentionLimits.checkRatio(topkRatio, "--topk-ratio");
+            }
+        }
     }
 
     private FlashVsrImport() {
@@ -35,9 +49,10 @@ public final class FlashVsrImport {
     /** Imports {@code release} into the new folder {@code out}; {@code progress} gets one line per step. */
     public static void run(Path release, Path out, Settings settings, Consumer<String> progress)
             throws EngineException {
-        if (Files.exists(out)) {
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new EngineException(out + " already exists", "Choose a new output folder");
         }
+        settings.check();
         FlashVsrConfig.Streaming streaming;
         progress.accept("validating " + release);
         try (FlashVsrRelease validated = FlashVsrRelease.open(release)) {
@@ -54,7 +69,7 @@ public final class FlashVsrImport {
                     FlashVsrRelease.TC_DECODER_FILE, FlashVsrRelease.PROMPT_FILE, FlashVsrRelease.CONFIG_FILE);
             for (String file : files) {
                 Path from = release.resolve(file);
-                if (Files.exists(from)) {
+                if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
                     copy(from, out.resolve(file), progress);
                 }
             }
@@ -68,7 +83,7 @@ public final class FlashVsrImport {
                     "Check free space and permissions", e);
         }
         progress.accept("checking the written package");
-        FlashVsrPackage.open(out).close();
+        FlashVsrPackage.open(out, false).close(); // its values were scanned in the release
         progress.accept("wrote " + out);
     }
 

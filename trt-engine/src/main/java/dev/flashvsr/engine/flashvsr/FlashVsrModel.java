@@ -60,15 +60,28 @@ public final class FlashVsrModel implements Model {
         int latentH = frames.modelHeight() / 8;
         int latentW = frames.modelWidth() / 8;
         LatentNoise noise = diffusion.noiseFile().isPresent()
-                ? LatentNoise.fromFile(diffusion.noiseFile().get(), latentChannels, latentH, latentW)
+                ? LatentNoise.fromFile(diffusion.noiseFile().get(), diffusion.seed(), latentChannels, latentH, latentW)
                 : LatentNoise.generated(diffusion.seed(), latentChannels, latentH, latentW);
         ColorFix colorFix = switch (diffusion.colorFix()) {
             case ADAIN -> new ColorFix(ColorFix.Method.ADAIN, frames.modelWidth(), frames.modelHeight());
             case WAVELET -> new ColorFix(ColorFix.Method.WAVELET, frames.modelWidth(), frames.modelHeight());
             case NONE -> null;
         };
-        FlashVsrGraphs graphs = FlashVsrGraphs.build(pkg, frames.modelWidth(), frames.modelHeight(), pkg.attention(),
-                Runtime.getRuntime().availableProcessors());
+        FlashVsrGraphs graphs;
+        try {
+            graphs = FlashVsrGraphs.build(pkg, frames.modelWidth(), frames.modelHeight(), pkg.attention(),
+                    Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            noise.close();
+            // Settings the package accepted that this frame size cannot use (an LCSA ratio that
+            // selects no block), or a tensor too large for the heap: the message names it.
+            throw new EngineException("FlashVSR package " + pkg.folder() + " cannot run frames of " + frames.modelWidth()
+                    + "x" + frames.modelHeight() + ": " + e.getMessage(), "Re-import the package with other attention "
+                    + "settings (flashvsr import --help) or give the JVM more heap", e);
+        } catch (EngineException | RuntimeException e) {
+            noise.close();
+            throw e;
+        }
         return new FlashVsrSession(spec, graphs, new FlashVsrStream(graphs, noise, colorFix), frames);
     }
 

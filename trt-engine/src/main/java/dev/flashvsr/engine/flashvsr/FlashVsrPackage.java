@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.files.ModelFiles;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
+import dev.flashvsr.engine.pkg.ModelPackage;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.WeightSource;
 import java.io.IOException;
@@ -31,6 +33,8 @@ public final class FlashVsrPackage implements AutoCloseable {
     /** The one denoising step's timestep (upstream: 1000 with flow-matching shift 5 gives 1000). */
     static final double TIMESTEP = 1000.0;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Path folder;
     private final String name;
     private final String description;
@@ -46,21 +50,33 @@ public final class FlashVsrPackage implements AutoCloseable {
         this.release = release;
     }
 
-    /** Whether {@code manifest} (a manifest.json) declares a FlashVSR package. */
+    /**
+     * Whether {@code manifest} (a manifest.json) declares a FlashVSR package. A file that cannot be
+     * read safely says no; loading it as another kind of package then reports why.
+     */
     public static boolean isFlashVsrManifest(Path manifest) {
         try {
-            JsonNode format = new ObjectMapper().readTree(manifest.toFile()).get("format");
+            JsonNode format = readManifest(manifest.getParent(), manifest).get("format");
             return format != null && FORMAT.equals(format.asText());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
+    /** Opens a package for streaming: its weights are scanned for non-finite values once. */
     public static FlashVsrPackage open(Path folder) throws EngineException {
+        return open(folder, true);
+    }
+
+    /**
+     * Opens a package; {@code scanValues} false skips the pass over all weights (for a package
+     * whose release was just scanned by {@link FlashVsrImport}).
+     */
+    static FlashVsrPackage open(Path folder, boolean scanValues) throws EngineException {
         Path manifest = folder.resolve(MANIFEST);
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(manifest.toFile());
+            root = readManifest(folder, manifest);
         } catch (IOException e) {
             throw new EngineException("cannot read " + manifest + ": " + e.getMessage(),
                     "Write the package with flashvsr import", e);
@@ -69,21 +85,59 @@ public final class FlashVsrPackage implements AutoCloseable {
             throw new EngineException(manifest + " is not a FlashVSR package manifest (format " + FORMAT + ")",
                     "Write the package with flashvsr import");
         }
-        FlashVsrRelease release = FlashVsrRelease.open(folder);
-        FlashVsrConfig.Streaming streaming = release.config().streaming();
-        JsonNode a = root.path("attention");
+        FlashVsrRelease release = FlashVsrRelease.openPackage(folder, scanValues);
+        try {
+            FlashVsrGraphs.Attention attention = attention(manifest, root.path("attention"),
+                    release.config().streaming());
+            return new FlashVsrPackage(folder, root.path("name").asText(folder.getFileName().toString()),
+                    root.path("description").asText(""), attention, release);
+        } catch (EngineException e) {
+            closeQuietly(release);
+            throw e;
+        }
+    }
+
+    private static JsonNode readManifest(Path folder, Path manifest) throws IOException {
+        return JSON.readTree(ModelFiles.readBounded(ModelFiles.regularFileInside(manifest, folder),
+                ModelPackage.MAX_MANIFEST_BYTES, "a manifest"));
+    }
+
+    /** The manifest's attention settings, each checked to be a number in the range the graphs take. */
+    private static FlashVsrGraphs.Attention attention(Path manifest, JsonNode a, FlashVsrConfig.Streaming defaults)
+            throws EngineException {
         String mode = a.path("mode").asText("lcsa");
         if (!mode.equals("lcsa") && !mode.equals("dense")) {
-            closeQuietly(release);
             throw new EngineException(manifest + ": attention.mode must be lcsa or dense, not " + mode,
                     "Fix the manifest or re-import");
         }
-        FlashVsrGraphs.Attention attention = mode.equals("dense") ? null : new FlashVsrGraphs.Attention(
-                a.path("localRange").asInt(streaming.localRange()),
-                a.path("sparseRatio").asDouble(streaming.sparseRatio()),
-                a.has("topkRatio") ? a.get("topkRatio").asDouble() : null);
-        return new FlashVsrPackage(folder, root.path("name").asText(folder.getFileName().toString()),
-                root.path("description").asText(""), attention, release);
+        if (mode.equals("dense")) {
+            return null;
+        }
+        double localRange = number(manifest, a, "localRange", defaults.localRange());
+        if (localRange != Math.rint(localRange)) {
+            throw new EngineException(manifest + ": attention.localRange must be an integer, not " + localRange,
+                    "Fix the manifest or re-import");
+        }
+        AttentionLimits.checkLocalRange((int) localRange, "attention.localRange in " + manifest);
+        double sparseRatio = number(manifest, a, "sparseRatio", defaults.sparseRatio());
+        AttentionLimits.checkRatio(sparseRatio, "attention.sparseRatio in " + manifest);
+        Double topkRatio = a.has("topkRatio") ? number(manifest, a, "topkRatio", 0) : null;
+        if (topkRatio != null) {
+            AttentionLimits.checkRatio(topkRatio, "attention.topkRatio in " + manifest);
+        }
+        return new FlashVsrGraphs.Attention((int) localRange, sparseRatio, topkRatio);
+    }
+
+    private static double number(Path manifest, JsonNode a, String key, double absent) throws EngineException {
+        JsonNode value = a.get(key);
+        if (value == null) {
+            return absent;
+        }
+        if (!value.isNumber()) {
+            throw new EngineException(manifest + ": attention." + key + " must be a number, not " + value,
+                    "Fix the manifest or re-import");
+        }
+        return value.doubleValue();
     }
 
     /**

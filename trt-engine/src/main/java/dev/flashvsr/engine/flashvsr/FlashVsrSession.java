@@ -86,6 +86,9 @@ final class FlashVsrSession implements StreamingSession {
         if (chunk == null) {
             return true;
         }
+        if (chunk.warning() != null) {
+            sink.warning(chunk.warning());
+        }
         for (int i = 0; i < chunk.frames().size(); i++) {
             int index = chunk.firstFrame() + i;
             if (index >= limit) {
@@ -123,5 +126,6 @@ final class FlashVsrSession implements StreamingSession {
     public void close() {
         converter.close();
         graphs.close();
+        stream.close();
     }
 }

@@ -18,8 +18,11 @@ import java.util.TreeMap;
  * {@link ColorFix} is given) and clamped.
  */
 final class FlashVsrStream {
-    /** Output frames of one chunk, first frame index and frames in order. */
-    record Chunk(int firstFrame, List<float[]> frames) {
+    /**
+     * Output frames of one chunk, first frame index and frames in order, and a warning for the
+     * user about them (null when there is none).
+     */
+    record Chunk(int firstFrame, List<float[]> frames, String warning) {
     }
 
     private final FlashVsrGraphs graphs;
@@ -28,6 +31,7 @@ final class FlashVsrStream {
     private final StreamState state = new StreamState();
     private final TreeMap<Integer, float[]> inputs = new TreeMap<>();
     private int received;
+    private boolean warnedAboutNoise;
     private int positionOffset;
     private int rebaseLimit;
 
@@ -57,6 +61,11 @@ final class FlashVsrStream {
         inputs.put(received++, frame);
         int chunk = ChunkSchedule.chunkCompletedBy(received);
         return chunk < 0 ? null : runChunk(chunk);
+    }
+
+    /** Releases the noise file. */
+    void close() {
+        noise.close();
     }
 
     /** Back to the start of a stream. */
@@ -102,7 +111,7 @@ final class FlashVsrStream {
             }
         }
         inputs.headMap(ChunkSchedule.firstOutput(k + 1)).clear();
-        return new Chunk(firstFrame, frames);
+        return new Chunk(firstFrame, frames, noiseWarning(first + latents, firstFrame));
     }
 
     /** The LQ projector's tokens for chunk k: [latents x tokens per latent x dim], frame-major. */
@@ -131,8 +140,21 @@ final class FlashVsrStream {
         return concat(parts);
     }
 
+    /**
+     * Once per session, when a chunk needing latent frames up to {@code latentEnd} (exclusive) is the
+     * first to pass the end of a noise file: what the user sees from output frame {@code firstFrame} on.
+     */
+    private String noiseWarning(int latentEnd, int firstFrame) {
+        if (warnedAboutNoise || noise.fileFrames() == 0 || latentEnd <= noise.fileFrames()) {
+            return null;
+        }
+        warnedAboutNoise = true;
+        return noise.describeFallback() + ": output frames from " + firstFrame + " on (latent frames from "
+                + noise.fileFrames() + " on) differ from a replayed run";
+    }
+
     /** Noise latents [1, C, T, h, w] for latent frames first..first+count-1. */
-    private float[] noiseLatents(int first, int count) throws EngineException {
+    private float[] noiseLatents(int first, int count) {
         int plane = graphs.latentHeight() * graphs.latentWidth();
         int channels = graphs.latentChannels();
         float[] frame = new float[channels * plane];

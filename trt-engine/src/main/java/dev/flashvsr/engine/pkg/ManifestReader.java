@@ -79,8 +79,9 @@ public final class ManifestReader {
             throw new InvalidManifestException(where + ".scale must be 2 or 4, got " + scale);
         }
         String file = text(node, "file", where);
-        if (file.contains("..") || file.startsWith("/")) {
-            throw new InvalidManifestException(where + ".file must be a path inside the package: " + file);
+        String problem = PackagePaths.problemWith(file);
+        if (problem != null) {
+            throw new InvalidManifestException(where + ".file " + problem);
         }
         String sha256 = text(node, "sha256", where);
         if (!sha256.matches("[0-9a-f]{64}")) {
@@ -99,7 +100,15 @@ public final class ManifestReader {
                         positive(s, "channels", -1, w), s.has("initial") ? (float) s.get("initial").asDouble() : 0f));
             }
         }
-        return new ModelManifest.Graph(scale, file, sha256, text(node, "frameInput", where),
+        long bytes = 0;
+        if (node.has("bytes")) {
+            JsonNode b = node.get("bytes");
+            if (!b.isIntegralNumber() || !b.canConvertToLong() || b.longValue() < 1) {
+                throw new InvalidManifestException(where + ".bytes must be a positive integer, found " + b);
+            }
+            bytes = b.longValue();
+        }
+        return new ModelManifest.Graph(scale, file, sha256, bytes, text(node, "frameInput", where),
                 optionalText(node, "previousInput"), text(node, "frameOutput", where), List.copyOf(state),
                 node.has("receptiveField") ? nonNegative(node, "receptiveField", where) : 0);
     }

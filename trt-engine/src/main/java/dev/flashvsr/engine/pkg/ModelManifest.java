@@ -29,6 +29,7 @@ public record ModelManifest(String name, String description, boolean neural, int
      * @param scale         output size over input size
      * @param file          the ONNX file, relative to the package
      * @param sha256        hex SHA-256 of that file
+     * @param bytes         the file's size, or 0 when the manifest does not say (older packages)
      * @param frameInput    input taking the current frame [1, 3, H, W]
      * @param previousInput input taking the previous frame (the current one at stream start), if any
      * @param frameOutput   output giving the upscaled frame [1, 3, scale*H, scale*W]
@@ -37,7 +38,7 @@ public record ModelManifest(String name, String description, boolean neural, int
      *                      unknown; when known, a frame can be split into bands with that many
      *                      rows of overlap and run in parallel with exactly the whole-frame result
      */
-    public record Graph(int scale, String file, String sha256, String frameInput, Optional<String> previousInput,
+    public record Graph(int scale, String file, String sha256, long bytes, String frameInput, Optional<String> previousInput,
             String frameOutput, List<State> state, int receptiveField) {
     }
 

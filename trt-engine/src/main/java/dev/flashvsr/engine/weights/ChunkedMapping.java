@@ -80,6 +80,24 @@ final class ChunkedMapping {
         }
     }
 
+    /**
+     * The index of the first of {@code count} elements at {@code position} that is NaN or infinite,
+     * or -1; reads through a small block, so any tensor costs one pass and no heap.
+     */
+    long firstNonFinite(long position, DType dtype, long count) {
+        float[] block = new float[(int) Math.min(count, COPY_BLOCK)];
+        for (long done = 0; done < count; done += block.length) {
+            int n = (int) Math.min(block.length, count - done);
+            readFloats(position + done * dtype.size(), dtype, block, 0, n);
+            for (int i = 0; i < n; i++) {
+                if (!Float.isFinite(block[i])) {
+                    return done + i;
+                }
+            }
+        }
+        return -1;
+    }
+
     private static void decode(DType dtype, ByteBuffer view, float[] out, int offset, int n) {
         switch (dtype) {
             case F32 -> {

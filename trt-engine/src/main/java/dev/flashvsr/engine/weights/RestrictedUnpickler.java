@@ -481,7 +481,8 @@ final class RestrictedUnpickler {
 
     /**
      * {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks
-     * [, metadata])}: checked so that every element lies inside the storage.
+     * [, metadata])}: checked so that every element lies inside the storage and no element of the
+     * storage is seen twice.
      */
     private PickledTensor rebuildTensor(Object[] args) throws IOException {
         if (args.length != 6 && args.length != 7) {
@@ -518,6 +519,13 @@ final class RestrictedUnpickler {
                 throw fail("tensor of size " + Arrays.toString(shape) + ", stride " + Arrays.toString(stride)
                         + " at offset " + offset + " reaches past storage '" + storage.key() + "' of "
                         + storage.numel() + " elements");
+            }
+            if (numel > storage.numel() - offset) {
+                // Only views whose strides repeat elements (stride 0: expand/broadcast) get here. No
+                // weight file holds one, and reading it would multiply a small file into any size.
+                throw fail("tensor of size " + Arrays.toString(shape) + ", stride " + Arrays.toString(stride)
+                        + " has " + numel + " elements but views only " + (storage.numel() - offset)
+                        + " elements of storage '" + storage.key() + "': a view that repeats elements is not a weight");
             }
         } catch (ArithmeticException e) {
             throw fail("tensor size " + Arrays.toString(shape) + " / stride " + Arrays.toString(stride)

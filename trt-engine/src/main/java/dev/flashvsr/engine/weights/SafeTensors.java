@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flashvsr.engine.files.ModelFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,7 +59,7 @@ public final class SafeTensors {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunk size must be positive");
         }
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        FileChannel channel = ModelFiles.openRead(ModelFiles.regularFile(path));
         try {
             long fileSize = channel.size();
             if (fileSize < 8) {

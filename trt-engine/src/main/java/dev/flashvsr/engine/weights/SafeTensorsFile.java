@@ -1,10 +1,12 @@
 package dev.flashvsr.engine.weights;
 
+import dev.flashvsr.engine.files.HeapCheck;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,9 +105,32 @@ public final class SafeTensorsFile implements WeightSource {
             throw new IllegalArgumentException(path + ": tensor '" + name + "' has " + count
                     + " elements, too many for one float[]");
         }
+        HeapCheck.require(4 * count, path + ": tensor '" + name + "' " + Arrays.toString(info.shape()));
         float[] out = new float[(int) count];
         data.readFloats(info.dataBegin(), info.dtype(), out, 0, out.length);
         return out;
+    }
+
+    /**
+     * Reads {@code count} elements of tensor {@code name} from element {@code first} (row-major) as
+     * floats into {@code out[offset ..]}, without reading the rest of the tensor.
+     */
+    public void readFloats(String name, long first, float[] out, int offset, int count) {
+        TensorInfo info = info(name);
+        checkOpen();
+        if (first < 0 || count < 0 || first > info.elementCount() - count) {
+            throw new IndexOutOfBoundsException(path + ": elements [" + first + ", " + (first + count)
+                    + ") of tensor '" + name + "', which has " + info.elementCount());
+        }
+        data.readFloats(info.dataBegin() + first * info.dtype().size(), info.dtype(), out, offset, count);
+    }
+
+    @Override
+    public long firstNonFinite(String name) {
+        TensorInfo info = info(name);
+        checkOpen();
+        return info.dtype().readableAsFloat() ? data.firstNonFinite(info.dataBegin(), info.dtype(), info.elementCount())
+                : -1;
     }
 
     /** Reads tensor {@code name} with its shape; see {@link #readFloats(String)}. */
@@ -131,6 +156,7 @@ public final class SafeTensorsFile implements WeightSource {
             throw new IllegalArgumentException(path + ": tensor '" + name + "' is " + info.byteSize()
                     + " bytes, too many for one byte[]");
         }
+        HeapCheck.require(info.byteSize(), path + ": tensor '" + name + "'");
         byte[] out = new byte[(int) info.byteSize()];
         data.copyBytes(info.dataBegin(), out, 0, out.length);
         return out;

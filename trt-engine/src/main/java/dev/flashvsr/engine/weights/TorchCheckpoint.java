@@ -1,13 +1,15 @@
 package dev.flashvsr.engine.weights;
 
+import dev.flashvsr.engine.files.HeapCheck;
+import dev.flashvsr.engine.files.ModelFiles;
 import dev.flashvsr.engine.weights.RestrictedUnpickler.PickledStorage;
 import dev.flashvsr.engine.weights.RestrictedUnpickler.PickledTensor;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +74,7 @@ public final class TorchCheckpoint implements WeightSource {
 
     /** As {@link #open(Path)}, mapping chunks of at most {@code chunkSize} bytes (for tests). */
     static TorchCheckpoint open(Path path, int chunkSize) throws IOException {
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        FileChannel channel = ModelFiles.openRead(ModelFiles.regularFile(path));
         try {
             StoredZip zip = StoredZip.read(path, channel);
             StoredZip.Entry pickle = findPickle(path, zip);
@@ -267,11 +269,24 @@ public final class TorchCheckpoint implements WeightSource {
             throw new IllegalArgumentException(path + ": tensor '" + name + "' has " + count
                     + " elements, too many for one float[]");
         }
+        HeapCheck.require(4 * count, path + ": tensor '" + name + "' " + Arrays.toString(info.shape()));
         float[] out = new float[(int) count];
         if (count > 0) {
             gather(layout, out);
         }
         return new FloatTensor(info.shape(), out);
+    }
+
+    @Override
+    public long firstNonFinite(String name) {
+        Layout layout = layoutOf(name);
+        TensorInfo info = layout.info();
+        if (closed) {
+            throw new IllegalStateException(path + ": file is closed");
+        }
+        return isContiguous(info.shape(), layout.stride())
+                ? file.firstNonFinite(info.dataBegin(), info.dtype(), info.elementCount())
+                : WeightSource.super.firstNonFinite(name);
     }
 
     /**

@@ -24,4 +24,22 @@ public interface WeightSource extends Closeable {
 
     /** Reads tensor {@code name} as float32 with its shape. */
     FloatTensor readTensor(String name);
+
+    /**
+     * The index (row-major) of the first element of tensor {@code name} that is NaN or infinite,
+     * or -1 when all are finite or the tensor holds no floats. Implementations backed by files scan
+     * without reading the tensor into the heap.
+     */
+    default long firstNonFinite(String name) {
+        if (!info(name).dtype().readableAsFloat()) {
+            return -1;
+        }
+        float[] data = readTensor(name).data();
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -121,6 +121,99 @@ class FlashVsrPipelineTest {
         }
     }
 
+    /** Collects a stream's frames and warnings. */
+    private static final class Recorder implements dev.flashvsr.engine.FrameSink {
+        final StreamSpec spec;
+        final List<byte[]> frames = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+
+        Recorder(StreamSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public boolean frameReady(FrameRenderer renderer) {
+            return collect(renderer, spec, frames);
+        }
+
+        @Override
+        public void warning(String message) {
+            warnings.add(message);
+        }
+    }
+
+    /** Runs golden frames 0..frames-1 (the last one repeated past the golden's 29) through a session. */
+    private static Recorder runGolden(StreamingSession session, int frames) throws EngineException {
+        Recorder recorder = new Recorder(session.spec());
+        for (int i = 0; i < frames; i++) {
+            session.push(lowResFrame(Math.min(i, run.lrFrames() - 1)), recorder);
+        }
+        session.drain(recorder);
+        return recorder;
+    }
+
+    /** The largest difference of outputs 0..count-1 from upstream's frames. */
+    private static int worstDifference(List<byte[]> outputs, int count) {
+        int frameSize = outputs.get(0).length;
+        int worst = 0;
+        for (int f = 0; f < count; f++) {
+            for (int i = 0; i < frameSize; i++) {
+                worst = Math.max(worst, Math.abs((outputs.get(f)[i] & 0xff) - (expected[f * frameSize + i] & 0xff)));
+            }
+        }
+        return worst;
+    }
+
+    @Test
+    void streamsLongerThanTheNoiseFileUseGeneratedNoiseAfterItAndKeepEveryFrame() throws Exception {
+        // 31 frames (not 8n-3): the golden's 29 and two copies of its last, as upstream pads. Chunks 0
+        // and 1 read frames 0..32, all inside the golden run, and noise it holds; chunk 2 needs latent
+        // frames 8 and 9, past the golden noise file's 8.
+        StreamSpec spec = new StreamSpec(PixelFormat.RGB, run.lrWidth(), run.lrHeight(), run.scale());
+        try (Model model = Models.resolve(pkg.toString());
+                StreamingSession session = model.open(spec, referenceOptions())) {
+            Recorder out = runGolden(session, 31);
+            assertEquals(31, out.frames.size());
+            assertEquals(0, session.heldFrames());
+            assertTrue(worstDifference(out.frames, run.outputFrames()) <= 1, "frames 0..28 replay the golden run");
+            assertEquals(1, out.warnings.size(), out.warnings.toString());
+            assertTrue(out.warnings.get(0).contains("holds 8 latent frames")
+                    && out.warnings.get(0).contains("output frames from 29 on"), out.warnings.get(0));
+        }
+    }
+
+    @Test
+    void aNoiseFileSavedFromAShorterUpstreamRunReplaysItsFramesAndGeneratesTheRest(@TempDir Path tmp)
+            throws Exception {
+        // Upstream given 27 frames pads to 31, keeps 25 (8n+1) and draws noise for 6 latent frames
+        // only; it outputs frames 0..20. The stream of 27 gives those and 6 more.
+        Path shortNoise = tmp.resolve("noise-6.safetensors");
+        try (SafeTensorsFile in = SafeTensors.open(GoldenData.root().resolve(run.folder()).resolve(
+                "inputs.safetensors"))) {
+            var noise = in.readTensor("noise");
+            long[] shape = noise.shape();
+            int plane = (int) (shape[3] * shape[4]);
+            int keep = ChunkSchedule.FIRST_CHUNK_LATENTS;
+            float[] data = new float[(int) shape[1] * keep * plane];
+            for (int c = 0; c < shape[1]; c++) {
+                System.arraycopy(noise.data(), (int) (c * shape[2] * plane), data, c * keep * plane, keep * plane);
+            }
+            SafeTensors.write(shortNoise, java.util.Map.of("noise", dev.flashvsr.engine.weights.FloatTensor.of(data,
+                    1, shape[1], keep, shape[3], shape[4])), java.util.Map.of());
+        }
+        SessionOptions options = new SessionOptions(Backend.AUTO, 0, 0, 0, new DiffusionOptions(
+                DiffusionOptions.ColorFix.ADAIN, true, 0, Optional.of(shortNoise)));
+        StreamSpec spec = new StreamSpec(PixelFormat.RGB, run.lrWidth(), run.lrHeight(), run.scale());
+        try (Model model = Models.resolve(pkg.toString()); StreamingSession session = model.open(spec, options)) {
+            Recorder out = runGolden(session, 27);
+            assertEquals(27, out.frames.size());
+            assertTrue(worstDifference(out.frames, ChunkSchedule.FIRST_CHUNK_OUTPUTS) <= 1,
+                    "frames 0..20 replay the golden run");
+            assertEquals(1, out.warnings.size(), out.warnings.toString());
+            assertTrue(out.warnings.get(0).contains("output frames from 21 on"), out.warnings.get(0));
+        }
+    }
+
     @Test
     void everyStreamLengthGivesExactlyAsManyFrames() throws Exception {
         StreamSpec spec = new StreamSpec(PixelFormat.RGB, run.lrWidth(), run.lrHeight(), run.scale());

@@ -48,4 +48,22 @@ class ManifestReaderTest {
         assertTrue(errorOf(VALID.replace("\"latencyFrames\": 0", "\"latencyFrames\": -1")).contains("latencyFrames"));
         assertTrue(errorOf("{\"format\": \"flashvsr-model/1\", \"name\": \"m\", \"graphs\": []}").contains("graphs"));
     }
+
+    @Test
+    void graphFileNamesArePlainRelativePathsAndSizesArePositive() throws Exception {
+        String nul = errorOf(VALID.replace("x4.onnx", "x4\\u0000.onnx"));
+        assertTrue(nul.contains("graphs[0].file must not contain control characters") && nul.contains("x4\\u0000.onnx"),
+                nul);
+        for (String bad : new String[] {"/etc/x4.onnx", "a/../x4.onnx", "./x4.onnx", "a//x4.onnx", "", "a\\\\b"}) {
+            assertTrue(errorOf(VALID.replace("x4.onnx", bad)).contains("graphs[0].file"), bad);
+        }
+        assertEquals("sub/x4..onnx", parse(VALID.replace("x4.onnx", "sub/x4..onnx")).graphs().get(0).file());
+        assertEquals(0, parse(VALID).graphs().get(0).bytes());
+        assertEquals(1234, parse(VALID.replace("\"scale\": 4,", "\"scale\": 4, \"bytes\": 1234,")).graphs().get(0)
+                .bytes());
+        for (String bad : new String[] {"0", "-5", "1.5", "\"12\""}) {
+            assertTrue(errorOf(VALID.replace("\"scale\": 4,", "\"scale\": 4, \"bytes\": " + bad + ","))
+                    .contains("graphs[0].bytes must be a positive integer"), bad);
+        }
+    }
 }

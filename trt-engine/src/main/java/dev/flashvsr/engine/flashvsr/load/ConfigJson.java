@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.files.ModelFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,13 +39,10 @@ final class ConfigJson {
         return new ConfigJson(path, null);
     }
 
-    static ConfigJson read(Path path) throws EngineException {
+    /** Reads config.json {@code path}, already checked to be a regular file at {@code real}. */
+    static ConfigJson read(Path path, Path real) throws EngineException {
         try {
-            if (Files.size(path) > MAX_SIZE) {
-                throw new EngineException(path + ": " + Files.size(path) + " bytes, too large for a config file",
-                        REMEDY);
-            }
-            JsonNode root = JSON.readTree(Files.readString(path));
+            JsonNode root = JSON.readTree(ModelFiles.readBounded(real, MAX_SIZE, "a config.json"));
             if (root == null || !root.isObject()) {
                 throw new EngineException(path + ": not a JSON object", REMEDY);
             }

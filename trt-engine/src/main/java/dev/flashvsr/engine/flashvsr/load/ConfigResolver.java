@@ -1,6 +1,7 @@
 package dev.flashvsr.engine.flashvsr.load;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.flashvsr.ChunkSchedule;
 import dev.flashvsr.engine.weights.WeightSource;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +20,13 @@ import java.util.regex.Pattern;
 final class ConfigResolver {
     private static final Pattern BLOCK = Pattern.compile("blocks\\.(\\d{1,6})\\..*");
     private static final int RGB = 3;
+    /** Output pixels per latent pixel along each axis (the VAE's factor the decoder reproduces). */
+    private static final int LATENT_PIXEL = 8;
+    /** Text context tokens accepted (upstream's prompt has 512). */
+    static final int MAX_TEXT_TOKENS = 4096;
+    /** RoPE table rows accepted (upstream: 1024); the tables are built per position. */
+    static final int MAX_ROPE_POSITIONS = 1 << 16;
+    private static final double MAX_ROPE_THETA = 1e9;
 
     private final ConfigJson json;
 
@@ -34,7 +42,87 @@ final class ConfigResolver {
         FlashVsrConfig.LqProj l = r.lqProj(lqProj, d);
         FlashVsrConfig.TcDecoder t = r.tcDecoder(tcDecoder, d);
         r.checkContext(contextShape, contextOrigin, d);
-        return new FlashVsrConfig(d, l, t, FlashVsrConfig.V1_1.streaming());
+        FlashVsrConfig config = new FlashVsrConfig(d, l, t, FlashVsrConfig.V1_1.streaming());
+        r.checkStreamingLimits(config);
+        return config;
+    }
+
+    /**
+     * Checks the values the streaming graphs and schedule can express ({@link ChunkSchedule}: 4
+     * frames per latent frame, 6 latent frames in the first chunk of which the decoder's first 3
+     * frames are dropped, then 2 per chunk; model frames padded to multiples of 128 pixels, 8
+     * pixels per latent pixel), so that a config.json outside them fails at import, naming its key,
+     * and not when a stream starts.
+     */
+    private void checkStreamingLimits(FlashVsrConfig config) throws EngineException {
+        FlashVsrConfig.Dit d = config.dit();
+        if (!(d.eps() < 1)) {
+            throw configError("dit", "eps", d.eps() + " is not below 1");
+        }
+        if (!(d.ropeTheta() > 1) || d.ropeTheta() > MAX_ROPE_THETA) {
+            throw configError("dit", "rope_theta", d.ropeTheta() + " is outside (1, " + MAX_ROPE_THETA + "]");
+        }
+        int minPositions = 2 * config.streaming().kvRatio() + ChunkSchedule.CHUNK_LATENTS;
+        if (d.ropeTablePositions() < minPositions || d.ropeTablePositions() > MAX_ROPE_POSITIONS) {
+            throw configError("dit", "rope_table_positions", d.ropeTablePositions() + " is outside [" + minPositions
+                    + ", " + MAX_ROPE_POSITIONS + "] (the key cache is rebased below the table's end, which needs "
+                    + minPositions + " positions)");
+        }
+        Dims3 patch = d.patchSize();
+        int latentPer128 = 128 / LATENT_PIXEL;
+        if (patch.t() != 1 || latentPer128 % patch.h() != 0 || latentPer128 % patch.w() != 0) {
+            throw configError("dit", "patch_size", patch + " must be (1, h, w) with h and w dividing " + latentPer128
+                    + " (a 128-pixel side is " + latentPer128 + " latent pixels)");
+        }
+        Dims3 window = d.attentionBlockWindow();
+        int tokensH = latentPer128 / patch.h();
+        int tokensW = latentPer128 / patch.w();
+        if (window.t() != ChunkSchedule.CHUNK_LATENTS || tokensH % window.h() != 0 || tokensW % window.w() != 0) {
+            throw configError("dit", "attention_block_window_t_h_w", window + " must be (" + ChunkSchedule.CHUNK_LATENTS
+                    + ", h, w) with h dividing " + tokensH + " and w dividing " + tokensW
+                    + " (the tokens of a 128-pixel side)");
+        }
+        FlashVsrConfig.LqProj l = config.lqProj();
+        if (l.inDim() != RGB) {
+            throw configError("lq_proj", "in_dim", l.inDim() + ": the projector reads RGB frames (3)");
+        }
+        Dims3 shuffle = l.pixelShuffle();
+        Dims3 needed = new Dims3(1, LATENT_PIXEL * patch.h(), LATENT_PIXEL * patch.w());
+        if (!shuffle.equals(needed)) {
+            throw configError("lq_proj", "pixel_shuffle_f_h_w", shuffle + " must be " + needed
+                    + " so that the projector gives one token per DiT token");
+        }
+        FlashVsrConfig.LqProj upstream = FlashVsrConfig.V1_1.lqProj();
+        if (!l.convStride().equals(upstream.convStride()) || !l.convPadding().equals(upstream.convPadding())
+                || l.convKernel().t() != upstream.convKernel().t()) {
+            throw configError("lq_proj", "conv_stride", l.convStride() + " with conv_padding " + l.convPadding()
+                    + " and a kernel of " + l.convKernel().t() + " frames: the streaming projector turns 4 frames"
+                    + " into one latent frame only with stride " + upstream.convStride() + ", padding "
+                    + upstream.convPadding() + " and " + upstream.convKernel().t() + " frames");
+        }
+        FlashVsrConfig.TcDecoder t = config.tcDecoder();
+        FlashVsrConfig.TcDecoder decoder = FlashVsrConfig.V1_1.tcDecoder();
+        if (!t.timeUpscale().equals(decoder.timeUpscale())) {
+            throw configError("tcdecoder", "time_upscale", t.timeUpscale() + " must be " + decoder.timeUpscale()
+                    + " (" + ChunkSchedule.FRAMES_PER_LATENT + " frames per latent frame)");
+        }
+        if (!t.spaceUpscale().equals(decoder.spaceUpscale())) {
+            throw configError("tcdecoder", "space_upscale", t.spaceUpscale() + " must be " + decoder.spaceUpscale()
+                    + " (" + LATENT_PIXEL + " pixels per latent pixel)");
+        }
+        if (!t.condPixelShuffle().equals(decoder.condPixelShuffle())) {
+            throw configError("tcdecoder", "cond_pixel_shuffle_f_h_w", t.condPixelShuffle() + " must be "
+                    + decoder.condPixelShuffle() + " (" + ChunkSchedule.FRAMES_PER_LATENT + " frames, "
+                    + LATENT_PIXEL + " pixels per latent pixel)");
+        }
+        int trim = ChunkSchedule.FIRST_CHUNK_LATENTS * ChunkSchedule.FRAMES_PER_LATENT
+                - ChunkSchedule.FIRST_CHUNK_OUTPUTS;
+        if (t.framesToTrim() != trim) {
+            throw configError("tcdecoder", "frames_to_trim", t.framesToTrim() + " must be " + trim + " (the first "
+                    + ChunkSchedule.FIRST_CHUNK_LATENTS + " latent frames decode to "
+                    + ChunkSchedule.FIRST_CHUNK_LATENTS * ChunkSchedule.FRAMES_PER_LATENT + " frames, of which "
+                    + ChunkSchedule.FIRST_CHUNK_OUTPUTS + " are output)");
+        }
     }
 
     private FlashVsrConfig.Dit dit(WeightSource dit, WeightSource lqProj) throws EngineException {
@@ -173,10 +261,11 @@ final class ConfigResolver {
     }
 
     private void checkContext(long[] shape, String origin, FlashVsrConfig.Dit dit) throws EngineException {
-        if (shape.length != 3 || shape[0] != 1 || shape[2] != dit.textDim()) {
+        if (shape.length != 3 || shape[0] != 1 || shape[2] != dit.textDim() || shape[1] < 1
+                || shape[1] > MAX_TEXT_TOKENS) {
             throw new EngineException(origin + ": text context has shape " + Arrays.toString(shape)
-                    + ", expected [1, <length>, " + dit.textDim() + "] (dit.text_dim from text_embedding.0.weight)",
-                    FlashVsrRelease.REMEDY);
+                    + ", expected [1, <length 1.." + MAX_TEXT_TOKENS + ">, " + dit.textDim()
+                    + "] (dit.text_dim from text_embedding.0.weight)", FlashVsrRelease.REMEDY);
         }
         Optional<List<Integer>> configured = json.integers("text_context", "shape", 3);
         List<Integer> found = List.of((int) shape[0], (int) shape[1], (int) shape[2]);

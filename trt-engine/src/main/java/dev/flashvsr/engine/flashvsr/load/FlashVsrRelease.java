@@ -1,6 +1,8 @@
 package dev.flashvsr.engine.flashvsr.load;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.files.ModelFiles;
+import dev.flashvsr.engine.weights.FiniteValues;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.SafeTensors;
 import dev.flashvsr.engine.weights.TorchCheckpoint;
@@ -8,9 +10,11 @@ import dev.flashvsr.engine.weights.WeightSource;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An opened, validated FlashVSR release folder: the official {@code FlashVSR-v1.1/} files plus
@@ -60,50 +64,124 @@ public final class FlashVsrRelease implements Closeable {
     }
 
     /**
-     * Opens {@code folder} and validates it completely: all files present and readable, every
-     * required tensor present with the shape the resolved config implies, config.json consistent
-     * with the weights.
+     * Opens a release folder being imported and validates it completely: all files present and
+     * regular (links may point anywhere: download caches link into blob stores), every required
+     * tensor present with the shape the resolved config implies and every value finite,
+     * config.json consistent with the weights.
      *
      * @throws EngineException naming the file (and tensor, and expected and found shapes) at fault
      */
     public static FlashVsrRelease open(Path folder) throws EngineException {
+        return open(folder, null, true);
+    }
+
+    /**
+     * Opens the release files of a model package: as {@link #open(Path)}, but every file's real
+     * path must lie inside {@code folder}, and the value scan (one pass over all weights) only
+     * runs when asked for.
+     */
+    public static FlashVsrRelease openPackage(Path folder, boolean scanValues) throws EngineException {
+        return open(folder, folder, scanValues);
+    }
+
+    /** @param linkRoot the folder every file must resolve into, or null for anywhere */
+    private static FlashVsrRelease open(Path folder, Path linkRoot, boolean scanValues) throws EngineException {
         if (!Files.isDirectory(folder)) {
             throw new EngineException(folder + ": not a directory", REMEDY);
         }
-        List<String> missing = new ArrayList<>();
-        for (String file : List.of(DIT_FILE, LQ_PROJ_FILE, TC_DECODER_FILE, PROMPT_FILE)) {
-            if (!Files.isRegularFile(folder.resolve(file))) {
-                missing.add(file);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new EngineException(folder + ": missing " + String.join(", ", missing), REMEDY);
-        }
+        checkFiles(folder, linkRoot);
         Path configPath = folder.resolve(CONFIG_FILE);
-        ConfigJson json = Files.exists(configPath) ? ConfigJson.read(configPath) : ConfigJson.absent(configPath);
+        ConfigJson json = Files.exists(configPath, LinkOption.NOFOLLOW_LINKS)
+                ? ConfigJson.read(configPath, checked(configPath, linkRoot)) : ConfigJson.absent(configPath);
         List<WeightSource> opened = new ArrayList<>();
         try {
             WeightSource dit = open(folder.resolve(DIT_FILE), opened);
             WeightSource lqProj = open(folder.resolve(LQ_PROJ_FILE), opened);
             WeightSource tcDecoder = open(folder.resolve(TC_DECODER_FILE), opened);
             Path promptPath = folder.resolve(PROMPT_FILE);
-            FloatTensor context = readContext(promptPath);
-            FlashVsrConfig config = ConfigResolver.resolve(json, dit, lqProj, tcDecoder, context.shape(),
-                    promptPath.toString());
+            TorchCheckpoint prompt = (TorchCheckpoint) open(promptPath, opened);
+            if (!prompt.isSingleTensor()) {
+                throw new EngineException(promptPath + ": holds a state dict of " + prompt.names().size()
+                        + " tensors, expected one tensor (torch.save(tensor)) holding the text context", REMEDY);
+            }
+            String contextName = prompt.names().get(0);
+            // The shape is checked before the tensor is read: a file of a few bytes can declare any size.
+            FlashVsrConfig config = ConfigResolver.resolve(json, dit, lqProj, tcDecoder,
+                    prompt.info(contextName).shape(), promptPath.toString());
             ExpectedTensors.check(dit, "DiT with " + describe(config.dit()), ExpectedTensors.dit(config.dit()), false,
                     ExpectedTensors.DIT_IGNORED_PREFIX);
             ExpectedTensors.check(lqProj, "low-res projector", ExpectedTensors.lqProj(config.lqProj()), false, null);
             ExpectedTensors.check(tcDecoder, "TCDecoder", ExpectedTensors.tcDecoder(config.tcDecoder()), true, null);
-            return new FlashVsrRelease(folder, config, ReferenceRuns.from(json), dit, lqProj, tcDecoder, context);
-        } catch (EngineException | RuntimeException e) {
-            for (WeightSource source : opened) {
-                try {
-                    source.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
+            if (scanValues) {
+                for (WeightSource source : List.of(dit, lqProj, tcDecoder, prompt)) {
+                    Optional<String> problem = FiniteValues.firstProblem(source);
+                    if (problem.isPresent()) {
+                        throw new EngineException(problem.get(), "The file is damaged or the model diverged in "
+                                + "training; download the release again");
+                    }
                 }
             }
+            FloatTensor context = prompt.readTensor(contextName);
+            opened.remove(prompt);
+            closeAll(List.of(prompt), null);
+            return new FlashVsrRelease(folder, config, ReferenceRuns.from(json), dit, lqProj, tcDecoder, context);
+        } catch (EngineException | RuntimeException e) {
+            closeAll(opened, e);
+            if (e instanceof IllegalArgumentException) {
+                // A tensor too large for the heap (HeapCheck): the message names the file and tensor.
+                throw new EngineException(e.getMessage(), REMEDY, e);
+            }
             throw e;
+        }
+    }
+
+    /** Closes read-only files; a failure to close is added to {@code failure} when there is one. */
+    private static void closeAll(List<WeightSource> sources, Exception failure) {
+        for (WeightSource source : sources) {
+            try {
+                source.close();
+            } catch (IOException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Checks the four weight files; every file that is missing or unusable (a FIFO, a device, a
+     * loop, a link leaving the package) is named, missing ones in one list.
+     */
+    private static void checkFiles(Path folder, Path linkRoot) throws EngineException {
+        List<String> missing = new ArrayList<>();
+        List<String> unusable = new ArrayList<>();
+        for (String file : List.of(DIT_FILE, LQ_PROJ_FILE, TC_DECODER_FILE, PROMPT_FILE)) {
+            Path path = folder.resolve(file);
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                missing.add(file);
+                continue;
+            }
+            try {
+                checked(path, linkRoot);
+            } catch (EngineException e) {
+                unusable.add(e.getMessage());
+            }
+        }
+        if (!unusable.isEmpty()) {
+            throw new EngineException(String.join("; ", unusable)
+                    + (missing.isEmpty() ? "" : "; " + folder + ": missing " + String.join(", ", missing)), REMEDY);
+        }
+        if (!missing.isEmpty()) {
+            throw new EngineException(folder + ": missing " + String.join(", ", missing), REMEDY);
+        }
+    }
+
+    /** The real path of a release file, inside {@code linkRoot} when one is given. */
+    private static Path checked(Path path, Path linkRoot) throws EngineException {
+        try {
+            return linkRoot == null ? ModelFiles.regularFile(path) : ModelFiles.regularFileInside(path, linkRoot);
+        } catch (IOException e) {
+            throw new EngineException(e.getMessage(), REMEDY, e);
         }
     }
 
@@ -117,18 +195,6 @@ public final class FlashVsrRelease implements Closeable {
                     : TorchCheckpoint.open(path);
             opened.add(source);
             return source;
-        } catch (IOException e) {
-            throw new EngineException("cannot load " + path + ": " + e.getMessage(), REMEDY, e);
-        }
-    }
-
-    private static FloatTensor readContext(Path path) throws EngineException {
-        try (TorchCheckpoint prompt = TorchCheckpoint.open(path)) {
-            if (!prompt.isSingleTensor()) {
-                throw new EngineException(path + ": holds a state dict of " + prompt.names().size()
-                        + " tensors, expected one tensor (torch.save(tensor)) holding the text context", REMEDY);
-            }
-            return prompt.readTensor(prompt.names().get(0));
         } catch (IOException e) {
             throw new EngineException("cannot load " + path + ": " + e.getMessage(), REMEDY, e);
         }

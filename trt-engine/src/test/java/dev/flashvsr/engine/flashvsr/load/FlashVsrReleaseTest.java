@@ -284,4 +284,94 @@ class FlashVsrReleaseTest {
         Files.write(lq, java.util.Arrays.copyOf(ckpt, ckpt.length / 2));
         refused(second, "cannot load " + lq, "no ZIP end-of-central-directory record");
     }
+
+    private static void fifo(Path path) throws IOException, InterruptedException {
+        Files.deleteIfExists(path);
+        assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).start().waitFor());
+    }
+
+    private static EngineException refusedInTime(Path folder, String... fragments) {
+        return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> refused(folder, fragments));
+    }
+
+    @Test
+    void fifosDevicesAndLinkLoopsAreNamedForWhatTheyAreNotMissing() throws Exception {
+        Path folder = copy();
+        fifo(folder.resolve(FlashVsrRelease.CONFIG_FILE));
+        refusedInTime(folder, FlashVsrRelease.CONFIG_FILE, "FIFO");
+        Files.delete(folder.resolve(FlashVsrRelease.CONFIG_FILE));
+        Files.createSymbolicLink(folder.resolve(FlashVsrRelease.CONFIG_FILE), Path.of("/dev/zero"));
+        refusedInTime(folder, FlashVsrRelease.CONFIG_FILE, "a character device");
+
+        Path weights = copy();
+        Files.delete(weights.resolve(FlashVsrRelease.LQ_PROJ_FILE));
+        Files.createSymbolicLink(weights.resolve(FlashVsrRelease.LQ_PROJ_FILE), Path.of("/dev/zero"));
+        Files.delete(weights.resolve(FlashVsrRelease.TC_DECODER_FILE));
+        Files.createSymbolicLink(weights.resolve(FlashVsrRelease.TC_DECODER_FILE),
+                Path.of(FlashVsrRelease.TC_DECODER_FILE));
+        fifo(weights.resolve(FlashVsrRelease.PROMPT_FILE));
+        EngineException e = refusedInTime(weights, FlashVsrRelease.LQ_PROJ_FILE + " (resolved to /dev/zero) is a "
+                + "character device", FlashVsrRelease.TC_DECODER_FILE + " is a symbolic link loop",
+                FlashVsrRelease.PROMPT_FILE + " is a FIFO");
+        assertTrue(!e.getMessage().contains("missing"), e.getMessage());
+
+        Path dangling = copy();
+        Files.delete(dangling.resolve(FlashVsrRelease.CONFIG_FILE));
+        Files.createSymbolicLink(dangling.resolve(FlashVsrRelease.CONFIG_FILE), Path.of("gone.json"));
+        refused(dangling, FlashVsrRelease.CONFIG_FILE + " is a link to", "gone.json, which does not exist");
+    }
+
+    @Test
+    void aReleaseMayLinkAnywhereButAPackageOnlyInsideItself() throws Exception {
+        Path folder = copy();
+        Path blobs = Files.createDirectories(dir.resolve("blobs"));
+        Path blob = Files.move(folder.resolve(FlashVsrRelease.DIT_FILE), blobs.resolve("0123abcd"));
+        Files.createSymbolicLink(folder.resolve(FlashVsrRelease.DIT_FILE), blob);
+        FlashVsrRelease.open(folder).close();
+        EngineException e = assertThrows(EngineException.class,
+                () -> FlashVsrRelease.openPackage(folder, false).close());
+        assertTrue(e.getMessage().contains("outside the package folder"), e.getMessage());
+    }
+
+    @Test
+    void nonFiniteWeightsAreFoundWithTheirFileAndTensor() throws Exception {
+        Path folder = copy();
+        editDit(folder, t -> t.get("blocks.1.ffn.2.weight").data()[7] = Float.NaN);
+        refused(folder, FlashVsrRelease.DIT_FILE, "tensor 'blocks.1.ffn.2.weight'",
+                "non-finite value (NaN or infinity) at element 7");
+        FlashVsrRelease.openPackage(folder, false).close(); // only the scan finds it
+
+        Path infinite = copy();
+        editDit(infinite, t -> t.get("head.head.bias").data()[0] = Float.POSITIVE_INFINITY);
+        refused(infinite, "tensor 'head.head.bias'", "non-finite value");
+    }
+
+    @Test
+    void configValuesOutsideWhatTheGraphsExpressAreRefusedNamingTheKey() throws IOException {
+        Object[][] cases = {
+            {"dit", "rope_table_positions", JSON.getNodeFactory().numberNode(Integer.MAX_VALUE),
+                "dit.rope_table_positions = 2147483647 is outside [8, 65536]"},
+            {"dit", "rope_table_positions", JSON.getNodeFactory().numberNode(4), "dit.rope_table_positions = 4"},
+            {"dit", "eps", JSON.getNodeFactory().numberNode(1e300), "dit.eps = 1.0E300 is not below 1"},
+            {"dit", "rope_theta", JSON.getNodeFactory().numberNode(0.5), "dit.rope_theta = 0.5 is outside"},
+            {"dit", "attention_block_window_t_h_w", JSON.createArrayNode().add(3).add(8).add(8),
+                "dit.attention_block_window_t_h_w"},
+            {"dit", "attention_block_window_t_h_w", JSON.createArrayNode().add(2).add(3).add(8),
+                "with h dividing 8"},
+            {"lq_proj", "pixel_shuffle_f_h_w", JSON.createArrayNode().add(4).add(8).add(8),
+                "lq_proj.pixel_shuffle_f_h_w = (4, 8, 8) must be (1, 16, 16)"},
+            {"lq_proj", "conv_stride", JSON.createArrayNode().add(1).add(1).add(1), "lq_proj.conv_stride"},
+            {"tcdecoder", "frames_to_trim", JSON.getNodeFactory().numberNode(1_000_000_000),
+                "tcdecoder.frames_to_trim = 1000000000 must be 3"},
+            {"tcdecoder", "frames_to_trim", JSON.getNodeFactory().numberNode(1e9), "tcdecoder.frames_to_trim must be"},
+            {"tcdecoder", "space_upscale", JSON.createArrayNode().add(true).add(false).add(true),
+                "tcdecoder.space_upscale"},
+        };
+        for (Object[] c : cases) {
+            Path folder = copy();
+            editConfig(folder, (String) c[0], (String) c[1], (JsonNode) c[2]);
+            refused(folder, FlashVsrRelease.CONFIG_FILE, (String) c[3]);
+        }
+    }
 }
