@@ -22,4 +22,11 @@ public interface Downstream<E> {
 
     /** Releases an event that will not be forwarded (dropped by a flush). */
     void discardEvent(E event);
+
+    /**
+     * A warning from the session about the frames it produces (not an error: the stream goes on).
+     * The GStreamer element posts it on the bus; other sinks may ignore it.
+     */
+    default void warning(String message) {
+    }
 }

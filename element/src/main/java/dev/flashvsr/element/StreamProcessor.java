@@ -251,6 +251,11 @@ public final class StreamProcessor<E> {
             return accepted;
         }
 
+        @Override
+        public void warning(String message) {
+            downstream.warning(message);
+        }
+
         /** The renderer, timed: rendering (colour conversion into the output buffer) is our work. */
         private FrameRenderer timed(FrameRenderer renderer) {
             return frame -> {

@@ -359,6 +359,12 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         StreamingCalls.gst_mini_object_unref(event);
     }
 
+    @Override
+    public void warning(String message) {
+        ElementMessages.warning(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FAILED, "flashvsrfilter: " + message,
+                null);
+    }
+
     private boolean drainOrReport(String context) {
         try {
             processor.drain();

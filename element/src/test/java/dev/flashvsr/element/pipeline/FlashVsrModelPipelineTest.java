@@ -198,6 +198,39 @@ class FlashVsrModelPipelineTest {
     }
 
     @Test
+    void aNoiseFileShorterThanTheStreamLosesNoFrameAndWarnsOnce() throws Exception {
+        // 2 latent frames of noise cover the first 5 low-res frames of an upstream run; 9 frames need 6.
+        Path shortNoise = tmp.resolve("noise-2.safetensors");
+        try (var in = dev.flashvsr.engine.weights.SafeTensors.open(golden.noiseFile())) {
+            long[] shape = in.info("noise").shape();
+            int plane = (int) (shape[3] * shape[4]);
+            float[] all = in.readFloats("noise");
+            float[] two = new float[(int) shape[1] * 2 * plane];
+            for (int c = 0; c < shape[1]; c++) {
+                System.arraycopy(all, (int) (c * shape[2] * plane), two, c * 2 * plane, 2 * plane);
+            }
+            dev.flashvsr.engine.weights.SafeTensors.write(shortNoise, java.util.Map.of("noise",
+                    dev.flashvsr.engine.weights.FloatTensor.of(two, 1, shape[1], 2, shape[3], shape[4])),
+                    java.util.Map.of());
+        }
+        int count = 9;
+        GstTestSupport.Run run = GstTestSupport.run(PIPELINE, (pipeline, sinks) -> {
+            AppSrc src = configure(pipeline);
+            pipeline.getElementByName("f").set("noise-file", shortNoise.toString());
+            for (int i = 0; i < count; i++) {
+                src.pushBuffer(lowResBuffer(i, i, false));
+            }
+            src.endOfStream();
+        });
+        assertNull(run.error(), run.error());
+        assertEquals(count, run.frames().size(), "one output per input");
+        List<String> noiseWarnings = run.warnings().stream().filter(w -> w.contains(shortNoise.toString())).toList();
+        assertEquals(1, noiseWarnings.size(), run.warnings().toString());
+        assertTrue(noiseWarnings.get(0).contains("holds 2 latent frames") && noiseWarnings.get(0).contains(
+                "output frames from 0 on"), noiseWarnings.get(0));
+    }
+
+    @Test
     void manifestOfAnotherFormatFailsTheStart() throws Exception {
         Path bad = tmp.resolve("other-format");
         Files.createDirectories(bad);
