@@ -215,8 +215,9 @@ class OnnxModelTest {
         Files.write(pkg.resolve("x2.onnx"), garbage);
         String manifest = Files.readString(pkg.resolve("manifest.json"));
         String oldSum = manifest.split("\"sha256\" : \"")[1].substring(0, 64);
-        Files.writeString(pkg.resolve("manifest.json"),
-                manifest.replace(oldSum, dev.flashvsr.engine.pkg.ModelPackage.sha256(garbage)));
+        Files.writeString(pkg.resolve("manifest.json"), manifest.replace(oldSum,
+                dev.flashvsr.engine.pkg.ModelPackage.sha256(garbage)).replaceFirst("\"bytes\" : \\d+",
+                        "\"bytes\" : " + garbage.length));
         EngineException e = assertThrows(EngineException.class, () -> Models.resolve(pkg.toString()));
         assertTrue(e.getMessage().contains("graph x2.onnx") && e.getMessage().contains("is not an ONNX model"),
                 e.getMessage());

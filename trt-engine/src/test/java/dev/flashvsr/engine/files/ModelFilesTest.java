@@ -19,13 +19,6 @@ class ModelFilesTest {
     @TempDir
     Path dir;
 
-    /** Makes a FIFO (named pipe); opening one for reading would block until a writer comes. */
-    static Path fifo(Path path) throws IOException, InterruptedException {
-        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).start();
-        assertEquals(0, mkfifo.waitFor(), "mkfifo " + path);
-        return path;
-    }
-
     private static IOException refused(Path file, String... fragments) {
         IOException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> assertThrows(IOException.class, () -> ModelFiles.regularFile(file)));
@@ -47,7 +40,7 @@ class ModelFilesTest {
 
     @Test
     void fifosDevicesDirectoriesAndSocketsAreRefusedWithoutBlocking() throws Exception {
-        refused(fifo(dir.resolve("manifest.json")), "manifest.json", "is a FIFO (named pipe), not a regular file");
+        refused(SpecialFiles.fifo(dir.resolve("manifest.json")), "manifest.json", "is a FIFO (named pipe), not a regular file");
         Path zero = Files.createSymbolicLink(dir.resolve("config.json"), Path.of("/dev/zero"));
         refused(zero, "config.json", "/dev/zero", "a character device");
         refused(Files.createDirectory(dir.resolve("graph.onnx")), "graph.onnx", "is a directory");

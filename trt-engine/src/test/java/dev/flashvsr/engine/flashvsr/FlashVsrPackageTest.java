@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.files.SpecialFiles;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,9 +88,7 @@ class FlashVsrPackageTest {
     @Test
     void packageFilesThatAreFifosOrLinksOutOfThePackageAreRefused() throws Exception {
         Path fifoManifest = withAttention("fifo", "{\"mode\": \"dense\"}");
-        Files.delete(fifoManifest.resolve(FlashVsrPackage.MANIFEST));
-        assertEquals(0, new ProcessBuilder("mkfifo", fifoManifest.resolve(FlashVsrPackage.MANIFEST).toString())
-                .start().waitFor());
+        SpecialFiles.fifo(fifoManifest.resolve(FlashVsrPackage.MANIFEST));
         EngineException fifo = assertTimeoutPreemptively(Duration.ofSeconds(20),
                 () -> assertThrows(EngineException.class, () -> Models.resolve(fifoManifest.toString())));
         assertTrue(fifo.getMessage().contains("FIFO"), fifo.getMessage());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.files.SpecialFiles;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.SafeTensors;
 import java.nio.file.Path;
@@ -95,9 +96,7 @@ class LatentNoiseTest {
 
     @Test
     void aFifoAsNoiseFileIsRefusedWithoutBlocking() throws Exception {
-        Path fifo = dir.resolve("noise.fifo");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        assertEquals(0, mkfifo.waitFor());
+        Path fifo = SpecialFiles.fifo(dir.resolve("noise.fifo"));
         EngineException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
                 () -> assertThrows(EngineException.class, () -> LatentNoise.fromFile(fifo, 0, 2, 2, 4)));
         assertTrue(e.getMessage().contains("FIFO") && e.getMessage().contains(fifo.toString()), e.getMessage());

@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.files.SpecialFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -48,11 +49,6 @@ class ModelPackageTest {
         return e;
     }
 
-    private static void fifo(Path path) throws IOException, InterruptedException {
-        Files.delete(path);
-        assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).start().waitFor());
-    }
-
     private static void replaceInManifest(Path pkg, String from, String to) throws IOException {
         Path manifest = pkg.resolve("manifest.json");
         String text = Files.readString(manifest);
@@ -70,9 +66,9 @@ class ModelPackageTest {
     @Test
     void fifosInPlaceOfTheManifestOrAGraphFailInsteadOfBlocking() throws Exception {
         Path pkg = copy();
-        fifo(pkg.resolve("x4.onnx"));
+        SpecialFiles.fifo(pkg.resolve("x4.onnx"));
         refused(pkg, "x4.onnx", "FIFO");
-        fifo(pkg.resolve("manifest.json"));
+        SpecialFiles.fifo(pkg.resolve("manifest.json"));
         refused(pkg, "manifest.json", "FIFO");
     }
 
@@ -95,10 +91,11 @@ class ModelPackageTest {
     void aGraphLargerThanTheManifestSaysIsRefusedBeforeItIsRead() throws Exception {
         Path pkg = copy();
         long size = Files.size(pkg.resolve("x4.onnx"));
-        replaceInManifest(pkg, "\"file\" : \"x4.onnx\",", "\"file\" : \"x4.onnx\", \"bytes\" : " + (size - 1) + ",");
+        replaceInManifest(pkg, "\"bytes\" : " + size, "\"bytes\" : " + (size - 1));
         refused(pkg, "x4.onnx is " + size + " bytes, too large for a graph whose manifest entry says " + (size - 1));
         // a 10 GB (sparse) graph without a size in the manifest: refused by the 2 GB limit, unread
         Path big = copy("big");
+        replaceInManifest(big, "\"bytes\" : " + size + ",", "");
         try (RandomAccessFile file = new RandomAccessFile(big.resolve("x4.onnx").toFile(), "rw")) {
             file.setLength(10L << 30);
         }
@@ -109,7 +106,7 @@ class ModelPackageTest {
     void aManifestSmallerThanTheGraphSaysIsTruncated() throws Exception {
         Path pkg = copy();
         long size = Files.size(pkg.resolve("x4.onnx"));
-        replaceInManifest(pkg, "\"file\" : \"x4.onnx\",", "\"file\" : \"x4.onnx\", \"bytes\" : " + (size + 1) + ",");
+        replaceInManifest(pkg, "\"bytes\" : " + size, "\"bytes\" : " + (size + 1));
         refused(pkg, "x4.onnx", "is " + size + " bytes, its manifest entry says " + (size + 1));
     }
 
@@ -134,7 +131,7 @@ class ModelPackageTest {
 
     /**
      * Moves every initializer of {@code graph} with raw data into {@code dataFile} (as ONNX writes
-     * external data) and updates the manifest's checksum.
+     * external data) and updates the manifest's checksum and size.
      */
     static void externalize(Path pkg, String graph, String dataFile) throws IOException {
         byte[] original = Files.readAllBytes(pkg.resolve(graph));
@@ -158,6 +155,7 @@ class ModelPackageTest {
         Files.write(pkg.resolve(graph), rewritten);
         Files.write(pkg.resolve(dataFile), data.toByteArray());
         replaceInManifest(pkg, ModelPackage.sha256(original), ModelPackage.sha256(rewritten));
+        replaceInManifest(pkg, "\"bytes\" : " + original.length, "\"bytes\" : " + rewritten.length);
     }
 
     private static StringStringEntryProto entry(String key, String value) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.files.SpecialFiles;
 import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.SafeTensors;
@@ -285,11 +286,6 @@ class FlashVsrReleaseTest {
         refused(second, "cannot load " + lq, "no ZIP end-of-central-directory record");
     }
 
-    private static void fifo(Path path) throws IOException, InterruptedException {
-        Files.deleteIfExists(path);
-        assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).start().waitFor());
-    }
-
     private static EngineException refusedInTime(Path folder, String... fragments) {
         return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
                 () -> refused(folder, fragments));
@@ -298,7 +294,7 @@ class FlashVsrReleaseTest {
     @Test
     void fifosDevicesAndLinkLoopsAreNamedForWhatTheyAreNotMissing() throws Exception {
         Path folder = copy();
-        fifo(folder.resolve(FlashVsrRelease.CONFIG_FILE));
+        SpecialFiles.fifo(folder.resolve(FlashVsrRelease.CONFIG_FILE));
         refusedInTime(folder, FlashVsrRelease.CONFIG_FILE, "FIFO");
         Files.delete(folder.resolve(FlashVsrRelease.CONFIG_FILE));
         Files.createSymbolicLink(folder.resolve(FlashVsrRelease.CONFIG_FILE), Path.of("/dev/zero"));
@@ -310,7 +306,7 @@ class FlashVsrReleaseTest {
         Files.delete(weights.resolve(FlashVsrRelease.TC_DECODER_FILE));
         Files.createSymbolicLink(weights.resolve(FlashVsrRelease.TC_DECODER_FILE),
                 Path.of(FlashVsrRelease.TC_DECODER_FILE));
-        fifo(weights.resolve(FlashVsrRelease.PROMPT_FILE));
+        SpecialFiles.fifo(weights.resolve(FlashVsrRelease.PROMPT_FILE));
         EngineException e = refusedInTime(weights, FlashVsrRelease.LQ_PROJ_FILE + " (resolved to /dev/zero) is a "
                 + "character device", FlashVsrRelease.TC_DECODER_FILE + " is a symbolic link loop",
                 FlashVsrRelease.PROMPT_FILE + " is a FIFO");
