@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class LatencyEstimatorTest {
+    private static final long MS = 1_000_000;
+    /** 25 frames/s: the reported latency falls by at most 10 ms per frame. */
+    private static final long FRAME = 40 * MS;
+    private static final long STEP = FRAME / 4;
+
     @Test
     void heldFramesTimesDurationPlusProcessingWithHeadroom() {
         LatencyEstimator estimator = new LatencyEstimator();
@@ -19,53 +24,130 @@ class LatencyEstimatorTest {
     @Test
     void coversTheSlowestRecentFrameUntilItLeavesTheWindow() {
         LatencyEstimator estimator = new LatencyEstimator();
-        estimator.record(8_000_000);
+        estimator.record(8 * MS);
         for (int i = 0; i < LatencyEstimator.WINDOW - 1; i++) {
-            estimator.record(2_000_000);
+            estimator.record(2 * MS);
         }
-        assertEquals(10_000_000, estimator.processingNanos(), "one slow frame sets the estimate");
-        estimator.record(2_000_000);
+        assertEquals(10 * MS, estimator.processingNanos(), "one slow frame sets the estimate");
+        estimator.record(2 * MS);
         assertEquals(2_500_000, estimator.processingNanos(), "forgotten once it left the window");
         estimator.reset();
         assertEquals(0, estimator.processingNanos());
     }
 
     @Test
-    void reportsRisesAtOnce() {
+    void theStartUpWaitCoversOnlyTheFramesThatArrivedDuringItUntilCaughtUp() {
         LatencyEstimator estimator = new LatencyEstimator();
-        assertFalse(estimator.shouldRepost(50_000_000, STEP), "nothing reported yet, nothing to correct");
-        assertEquals(100_000_000, estimator.answer(100_000_000));
-        assertFalse(estimator.shouldRepost(104_000_000, STEP));
-        assertTrue(estimator.shouldRepost(106_000_000, STEP), "a rise makes frames late: reported early");
-        assertEquals(106_000_000, estimator.answer(106_000_000));
-        estimator.answer(1_000_000);
-        assertFalse(estimator.shouldRepost(1_900_000, STEP), "changes under 1 ms are jitter");
+        // 90 ms of opening at 25 frames/s, 10 ms per frame: 3 frames catch up 30 ms each, plus the one in flight.
+        estimator.recordStartUp(90 * MS, 10 * MS, FRAME);
+        assertEquals(125 * MS, estimator.processingNanos(), "the wait and one frame's work, with headroom");
+        for (int i = 0; i < 3; i++) {
+            estimator.record(10 * MS);
+            assertEquals(125 * MS, estimator.processingNanos(), "frame " + i + " may still have waited");
+        }
+        estimator.record(10 * MS);
+        assertEquals(12_500_000, estimator.processingNanos(), "caught up: only real frames count");
     }
 
     @Test
-    void reportsLargeFallsInStepsOfAtMostTheGivenSize() {
+    void theStartUpWaitCoversTheWholeWindowWhenTheElementCannotCatchUp() {
         LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100_000_000);
-        assertFalse(estimator.shouldRepost(80_000_000, STEP), "a small fall only wastes a little latency");
-        assertTrue(estimator.shouldRepost(50_000_000, STEP));
-        assertEquals(90_000_000, estimator.answer(50_000_000), "one step down");
-        assertTrue(estimator.shouldRepost(50_000_000, STEP));
-        assertEquals(80_000_000, estimator.answer(50_000_000));
-        assertTrue(estimator.shouldRepost(75_000_000, STEP), "still stepping although under 25% now");
-        assertEquals(75_000_000, estimator.answer(75_000_000), "the last step lands on the current latency");
-        assertFalse(estimator.shouldRepost(75_000_000, STEP), "arrived");
-        assertEquals(75_000_000, estimator.answer(75_000_000));
+        estimator.recordStartUp(90 * MS, 10 * MS, -1);
+        assertStartUpCoversFrames(estimator, LatencyEstimator.WINDOW);
+        estimator.recordStartUp(60 * MS, FRAME, FRAME);
+        assertStartUpCoversFrames(estimator, LatencyEstimator.WINDOW);
+    }
+
+    private static void assertStartUpCoversFrames(LatencyEstimator estimator, int frames) {
+        for (int i = 0; i < frames; i++) {
+            assertEquals(125 * MS, estimator.processingNanos(), "frame " + i);
+            estimator.record(MS);
+        }
+        assertTrue(estimator.processingNanos() < 125 * MS, "left after " + frames + " frames");
+    }
+
+    @Test
+    void reportsRisesAtOnce() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        assertFalse(estimator.advance(50 * MS, FRAME), "nothing reported yet, nothing to correct");
+        assertEquals(100 * MS, estimator.answer(100 * MS));
+        assertFalse(estimator.advance(104 * MS, FRAME), "a rise under 5% is not posted");
+        assertEquals(104 * MS, estimator.answer(104 * MS), "but answered");
+        assertTrue(estimator.advance(110 * MS, FRAME), "a rise makes frames late: reported early");
+        assertEquals(110 * MS, estimator.answer(110 * MS));
+        assertEquals(120 * MS, estimator.answer(120 * MS), "a query answers a rise since the last frame at once");
+        estimator.reset();
+        estimator.answer(MS);
+        assertFalse(estimator.advance(1_900_000, FRAME), "changes under 1 ms are jitter");
+    }
+
+    @Test
+    void fallsOneStepPerFrameAndPostsEachStepOfALargeFall() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.answer(100 * MS);
+        assertTrue(estimator.advance(50 * MS, FRAME));
+        assertEquals(90 * MS, estimator.answer(50 * MS), "one step down");
+        assertTrue(estimator.advance(50 * MS, FRAME));
+        assertEquals(80 * MS, estimator.answer(50 * MS));
+        assertTrue(estimator.advance(75 * MS, FRAME), "still stepping although under 25% now");
+        assertEquals(75 * MS, estimator.answer(75 * MS), "the last step lands on the current latency");
+        assertFalse(estimator.advance(75 * MS, FRAME), "arrived");
+        assertEquals(75 * MS, estimator.answer(75 * MS));
+    }
+
+    @Test
+    void stepsArePacedByFramesNotByQueries() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.answer(100 * MS);
+        for (int query = 0; query < 5; query++) {
+            assertEquals(100 * MS, estimator.answer(20 * MS), "no frame since: no step");
+        }
+        for (int frame = 1; frame <= 5; frame++) {
+            assertTrue(estimator.advance(20 * MS, FRAME), "frame " + frame + " posts its step");
+        }
+        assertEquals(50 * MS, estimator.answer(20 * MS), "five frames, five steps, one query");
+        for (int frame = 0; frame < 3; frame++) {
+            estimator.advance(20 * MS, FRAME);
+        }
+        assertEquals(20 * MS, estimator.answer(20 * MS), "arrived, without a query per step");
+    }
+
+    @Test
+    void anUnansweredFallPostsOnlyItsSteps() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.answer(100 * MS);
+        int posted = 0;
+        for (int frame = 0; frame < 100; frame++) {
+            posted += estimator.advance(20 * MS, FRAME) ? 1 : 0;
+        }
+        assertEquals(8, posted, "one message per step down to 20 ms, none once there");
+    }
+
+    @Test
+    void smallFallsAreAnsweredInStepsWithoutAMessage() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.answer(100 * MS);
+        assertFalse(estimator.advance(80 * MS, FRAME), "a small fall only wastes a little latency");
+        assertEquals(90 * MS, estimator.answer(80 * MS), "a query gets the step");
+        assertFalse(estimator.advance(80 * MS, FRAME));
+        assertEquals(80 * MS, estimator.answer(80 * MS));
     }
 
     @Test
     void aRiseDuringTheStepsWinsAtOnce() {
         LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100_000_000);
-        assertTrue(estimator.shouldRepost(50_000_000, STEP));
-        assertEquals(90_000_000, estimator.answer(50_000_000));
-        assertTrue(estimator.shouldRepost(120_000_000, STEP));
-        assertEquals(120_000_000, estimator.answer(120_000_000));
+        estimator.answer(100 * MS);
+        assertTrue(estimator.advance(50 * MS, FRAME));
+        assertEquals(90 * MS, estimator.answer(50 * MS));
+        assertTrue(estimator.advance(120 * MS, FRAME));
+        assertEquals(120 * MS, estimator.answer(120 * MS));
     }
 
-    private static final long STEP = 10_000_000;
+    @Test
+    void unknownFrameDurationStepsByTenMilliseconds() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.answer(100 * MS);
+        assertTrue(estimator.advance(20 * MS, -1));
+        assertEquals(100 * MS - LatencyEstimator.DEFAULT_FALL_STEP_NS, estimator.answer(20 * MS));
+    }
 }

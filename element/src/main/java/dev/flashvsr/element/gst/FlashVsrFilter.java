@@ -34,8 +34,6 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     private static final GstApi GST = GstApi.LIB;
     /** Quality field of QoS messages: we never lower quality, we only skip frames. */
     private static final int QOS_QUALITY_FULL = 1_000_000;
-    /** How far the reported latency falls per frame when the frame duration is unknown. */
-    private static final long DEFAULT_FALL_STEP_NS = 10_000_000;
 
     private final Pointer element;
     private final Pointer sinkPad;
@@ -395,7 +393,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         DebugLog.log(GstLevel.INFO, element, () -> "input " + capsToString(caps) + ": session " + spec);
         if (upstreamIsLive()) {
             // Measured now, the first frames are not shown late for want of a processing estimate.
-            processor.warmUp(opening);
+            processor.warmUp(opening, info.frameDurationNanos());
         }
         Pointer sourceCaps = CapsScaler.toSource(caps, activeScale);
         VideoInfo sourceInfo = VideoInfo.fromCaps(sourceCaps);
@@ -563,9 +561,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
 
     private void postLatencyIfChanged() {
         long current = currentLatencyNanos();
-        long frameDuration = frameDurationNanos();
-        long maxFallStep = frameDuration > 0 ? frameDuration / 4 : DEFAULT_FALL_STEP_NS;
-        if (processor.latency().shouldRepost(current, maxFallStep)) {
+        if (processor.latency().advance(current, frameDurationNanos())) {
             DebugLog.log(GstLevel.DEBUG, element, () -> "latency changed from " + processor.latency().reportedNanos()
                     + " ns towards " + current + " ns: posting LATENCY");
             GST.gst_element_post_message(element, GST.gst_message_new_latency(element));
