@@ -50,6 +50,42 @@ class LatencyEstimatorTest {
     }
 
     @Test
+    void theFirstFrameTellsHowLongFramesReallyWaited() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.recordStartUp(90 * MS, 10 * MS, FRAME);
+        assertTrue(estimator.awaitsFirstFrame());
+        estimator.firstFrameWaited(30 * MS);
+        assertFalse(estimator.awaitsFirstFrame());
+        assertEquals(50 * MS, estimator.processingNanos(), "30 ms waited and one frame's work, with headroom");
+        estimator.record(10 * MS);
+        assertEquals(50 * MS, estimator.processingNanos(), "the second frame may have waited too");
+        estimator.record(10 * MS);
+        assertEquals(12_500_000, estimator.processingNanos(), "caught up");
+    }
+
+    @Test
+    void aFirstFrameThatDidNotWaitLeavesOnlyItsWork() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.recordStartUp(90 * MS, 10 * MS, FRAME);
+        estimator.firstFrameWaited(-20 * MS);
+        assertEquals(12_500_000, estimator.processingNanos(), "stamped after the start-up: it waited nothing");
+        estimator.record(2 * MS);
+        assertEquals(2_500_000, estimator.processingNanos());
+    }
+
+    @Test
+    void theWaitMeasuredIsBoundedByTheStartUpAndTakenOnlyFromTheFirstFrame() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.recordStartUp(90 * MS, 10 * MS, FRAME);
+        estimator.firstFrameWaited(500 * MS);
+        assertEquals(125 * MS, estimator.processingNanos(), "late for other reasons than the start-up");
+        estimator.recordStartUp(90 * MS, 10 * MS, FRAME);
+        estimator.record(10 * MS);
+        estimator.firstFrameWaited(0);
+        assertEquals(125 * MS, estimator.processingNanos(), "a later frame's arrival says nothing about the start-up");
+    }
+
+    @Test
     void theStartUpWaitCoversTheWholeWindowWhenTheElementCannotCatchUp() {
         LatencyEstimator estimator = new LatencyEstimator();
         estimator.recordStartUp(90 * MS, 10 * MS, -1);
@@ -66,50 +102,85 @@ class LatencyEstimatorTest {
         assertTrue(estimator.processingNanos() < 125 * MS, "left after " + frames + " frames");
     }
 
+    /** The time of the frames the tests feed: one frame duration apart unless a test says otherwise. */
+    private long now = 5_000 * MS;
+
+    private boolean frame(LatencyEstimator estimator, long currentNanos) {
+        return after(FRAME, estimator, currentNanos);
+    }
+
+    private boolean after(long elapsedNanos, LatencyEstimator estimator, long currentNanos) {
+        now += elapsedNanos;
+        return estimator.advance(currentNanos, FRAME, now);
+    }
+
     @Test
     void reportsRisesAtOnce() {
         LatencyEstimator estimator = new LatencyEstimator();
-        assertFalse(estimator.advance(50 * MS, FRAME), "nothing reported yet, nothing to correct");
+        assertFalse(frame(estimator, 50 * MS), "nothing reported yet, nothing to correct");
         assertEquals(100 * MS, estimator.answer(100 * MS));
-        assertFalse(estimator.advance(104 * MS, FRAME), "a rise under 5% is not posted");
+        assertFalse(frame(estimator, 104 * MS), "a rise under 5% is not posted");
         assertEquals(104 * MS, estimator.answer(104 * MS), "but answered");
-        assertTrue(estimator.advance(110 * MS, FRAME), "a rise makes frames late: reported early");
+        assertTrue(frame(estimator, 110 * MS), "a rise makes frames late: reported early");
         assertEquals(110 * MS, estimator.answer(110 * MS));
         assertEquals(120 * MS, estimator.answer(120 * MS), "a query answers a rise since the last frame at once");
         estimator.reset();
         estimator.answer(MS);
-        assertFalse(estimator.advance(1_900_000, FRAME), "changes under 1 ms are jitter");
+        assertFalse(frame(estimator, 1_900_000), "changes under 1 ms are jitter");
     }
 
     @Test
-    void fallsOneStepPerFrameAndPostsEachStepOfALargeFall() {
+    void fallsAQuarterFramePerFrameAndPostsEachStepOfALargeFall() {
         LatencyEstimator estimator = new LatencyEstimator();
         estimator.answer(100 * MS);
-        assertTrue(estimator.advance(50 * MS, FRAME));
+        assertTrue(frame(estimator, 50 * MS));
         assertEquals(90 * MS, estimator.answer(50 * MS), "one step down");
-        assertTrue(estimator.advance(50 * MS, FRAME));
+        assertTrue(frame(estimator, 50 * MS));
         assertEquals(80 * MS, estimator.answer(50 * MS));
-        assertTrue(estimator.advance(75 * MS, FRAME), "still stepping although under 25% now");
+        assertTrue(frame(estimator, 75 * MS), "still stepping although under 25% now");
         assertEquals(75 * MS, estimator.answer(75 * MS), "the last step lands on the current latency");
-        assertFalse(estimator.advance(75 * MS, FRAME), "arrived");
+        assertFalse(frame(estimator, 75 * MS), "arrived");
         assertEquals(75 * MS, estimator.answer(75 * MS));
     }
 
     @Test
-    void stepsArePacedByFramesNotByQueries() {
+    void theFallIsPacedByTimeNotByQueries() {
         LatencyEstimator estimator = new LatencyEstimator();
         estimator.answer(100 * MS);
+        frame(estimator, 100 * MS);
         for (int query = 0; query < 5; query++) {
-            assertEquals(100 * MS, estimator.answer(20 * MS), "no frame since: no step");
+            assertEquals(100 * MS, estimator.answer(20 * MS), "no time passed: no step");
         }
-        for (int frame = 1; frame <= 5; frame++) {
-            assertTrue(estimator.advance(20 * MS, FRAME), "frame " + frame + " posts its step");
+        for (int step = 1; step <= 5; step++) {
+            assertTrue(frame(estimator, 20 * MS), "step " + step + " is posted");
         }
         assertEquals(50 * MS, estimator.answer(20 * MS), "five frames, five steps, one query");
-        for (int frame = 0; frame < 3; frame++) {
-            estimator.advance(20 * MS, FRAME);
+        for (int step = 0; step < 3; step++) {
+            frame(estimator, 20 * MS);
         }
         assertEquals(20 * MS, estimator.answer(20 * MS), "arrived, without a query per step");
+    }
+
+    @Test
+    void aBacklogProcessedFasterThanRealTimeFallsOnlyAsTimePasses() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.answer(100 * MS);
+        frame(estimator, 100 * MS);
+        int posted = 0;
+        for (int i = 0; i < 20; i++) {
+            posted += after(2 * MS, estimator, 20 * MS) ? 1 : 0;
+        }
+        assertEquals(90 * MS, estimator.answer(20 * MS), "40 ms passed: a quarter of it, as one frame's step");
+        assertEquals(10, posted, "a message per millisecond of fall, not per frame");
+    }
+
+    @Test
+    void aPauseAllowsOneStepAtMost() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.answer(100 * MS);
+        frame(estimator, 100 * MS);
+        assertTrue(after(1000 * MS, estimator, 20 * MS));
+        assertEquals(90 * MS, estimator.answer(20 * MS), "the frames behind the pause must stay on time too");
     }
 
     @Test
@@ -117,8 +188,8 @@ class LatencyEstimatorTest {
         LatencyEstimator estimator = new LatencyEstimator();
         estimator.answer(100 * MS);
         int posted = 0;
-        for (int frame = 0; frame < 100; frame++) {
-            posted += estimator.advance(20 * MS, FRAME) ? 1 : 0;
+        for (int i = 0; i < 100; i++) {
+            posted += frame(estimator, 20 * MS) ? 1 : 0;
         }
         assertEquals(8, posted, "one message per step down to 20 ms, none once there");
     }
@@ -127,9 +198,9 @@ class LatencyEstimatorTest {
     void smallFallsAreAnsweredInStepsWithoutAMessage() {
         LatencyEstimator estimator = new LatencyEstimator();
         estimator.answer(100 * MS);
-        assertFalse(estimator.advance(80 * MS, FRAME), "a small fall only wastes a little latency");
+        assertFalse(frame(estimator, 80 * MS), "a small fall only wastes a little latency");
         assertEquals(90 * MS, estimator.answer(80 * MS), "a query gets the step");
-        assertFalse(estimator.advance(80 * MS, FRAME));
+        assertFalse(frame(estimator, 80 * MS));
         assertEquals(80 * MS, estimator.answer(80 * MS));
     }
 
@@ -137,17 +208,17 @@ class LatencyEstimatorTest {
     void aRiseDuringTheStepsWinsAtOnce() {
         LatencyEstimator estimator = new LatencyEstimator();
         estimator.answer(100 * MS);
-        assertTrue(estimator.advance(50 * MS, FRAME));
+        assertTrue(frame(estimator, 50 * MS));
         assertEquals(90 * MS, estimator.answer(50 * MS));
-        assertTrue(estimator.advance(120 * MS, FRAME));
+        assertTrue(frame(estimator, 120 * MS));
         assertEquals(120 * MS, estimator.answer(120 * MS));
     }
 
     @Test
-    void unknownFrameDurationStepsByTenMilliseconds() {
+    void unknownFrameDurationStepsByTenMillisecondsAtMost() {
         LatencyEstimator estimator = new LatencyEstimator();
         estimator.answer(100 * MS);
-        assertTrue(estimator.advance(20 * MS, -1));
+        assertTrue(estimator.advance(20 * MS, -1, now));
         assertEquals(100 * MS - LatencyEstimator.DEFAULT_FALL_STEP_NS, estimator.answer(20 * MS));
     }
 }

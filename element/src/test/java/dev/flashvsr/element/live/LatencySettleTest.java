@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
  * plus what the element's frames really take plus the sink's deadline, and no frame is late at
  * the sink on the way. The pipeline's latency is queried every 150 ms and compared with the
  * estimate's rule applied to each frame's processing time as pad probes around the element see
- * it, so a start-up wait that stays in the estimate longer than the frames that waited on it
- * counts as not settled. {@code -Dflashvsr.settleSeconds=60} records longer (default 5 s) and
- * the printed timeline gives the README's numbers.
+ * it, so a start-up wait reported for frames that did not wait on it, or for longer than those
+ * that did, counts as not settled. Live sources run at 30 frames/s, 64x48 (RGB: the issue's
+ * scenario). {@code -Dflashvsr.settleSeconds=61} records longer (default 5 s) and
+ * {@code -Dflashvsr.settleSampleMillis=5000} queries less often (the issue's measurement); the
+ * printed timelines give the README's numbers.
  */
 class LatencySettleTest {
     private static final long MS = 1_000_000;
     private static final int FPS = 30;
-    private static final long SAMPLE_MS = 150;
+    private static final long SAMPLE_MS = Long.getLong("flashvsr.settleSampleMillis", 150);
     private static final int SECONDS = Integer.getInteger("flashvsr.settleSeconds", 5);
     /** The estimate's rule (README, Element reference): the slowest of the last 64 frames, plus 25%. */
     private static final int WINDOW = 64;
@@ -35,28 +37,46 @@ class LatencySettleTest {
     private static final long TOLERANCE = 2 * MS;
 
     @Test
-    void bicubicSettlesWithinThreeSeconds() throws Exception {
-        Timeline timeline = record(LivePipeline::new, "model=bicubic", 64, 48);
-        timeline.assertSettledWithin(3000);
+    void bicubicSettlesWithinASecondAndAHalfForAnApplicationThatOnlyQueries() throws Exception {
+        // The measurement. videotestsrc stamps its first frame once the element opened, so
+        // no frame waited for that.
+        Timeline timeline = record(LivePipeline::queryingOnly, "RGB", "flashvsrfilter name=f model=bicubic");
+        timeline.assertSettledWithin(1500);
     }
 
     @Test
-    void theDefaultModelSettlesWithinFourSeconds() throws Exception {
-        // Opening an ONNX Runtime session takes a few hundred milliseconds, which the first frames
-        // may wait for; at 30 frames/s the reported latency steps down 8.3 ms per frame after that.
-        Timeline timeline = record(LivePipeline::new, "", 64, 48);
-        timeline.assertSettledWithin(4000);
+    void theDefaultModelSettlesWithinASecondAndAHalf() throws Exception {
+        // Where late frames are counted a queue follows the element, as the README recommends for
+        // live use: the element works on the next frame while the sink waits, so a frame held up
+        // by the loaded machine has the reported latency as slack (without the queue the source
+        // waits for the sink, and each frame has one frame duration whatever latency is reported).
+        Timeline timeline = record(LivePipeline::new, "RGB", "flashvsrfilter name=f ! queue");
+        timeline.assertSettledWithin(1500);
     }
 
     @Test
-    void aSlowStartLeavesWithinSecondsEvenForAnApplicationThatOnlyQueries() throws Exception {
-        // 200 ms of opening: about 250 ms reported at first for the frames that may have waited on
-        // it, then 30 steps of 8.3 ms, one per frame, however rarely the application asks.
-        Timeline timeline = record(LivePipeline::queryingOnly, "model=test-slow-open-200ms scale=2", 64, 48);
-        assertTrue(timeline.samples.get(0).pipelineLatency() >= timeline.upstream + 200 * MS,
-                "the first frames' wait is reported at first: " + timeline);
-        timeline.assertSettledWithin(3000);
+    void framesThatWaitedForTheOpeningAreCoveredThenTheLatencyStepsDownWithoutALateFrame() throws Exception {
+        Timeline timeline = record(LivePipeline::new, "I420", DECODER_THEN_SLOW_OPENING);
+        timeline.assertStartUpReported();
+        timeline.assertSettledWithin(2500);
     }
+
+    @Test
+    void anApplicationThatOnlyQueriesSeesTheSameSteps() throws Exception {
+        Timeline timeline = record(LivePipeline::queryingOnly, "I420", DECODER_THEN_SLOW_OPENING);
+        timeline.assertStartUpReported();
+        timeline.assertSettledWithin(2500);
+    }
+
+    /**
+     * A decoder sends caps just before its first frame, so that frame and those behind it wait
+     * while the session opens (200 ms): about 250 ms are reported for them, then, once the element
+     * caught up, the latency steps down 8.3 ms per frame (30 steps, about a second; before the steps
+     * were paced by frames and the wait left with its frames, 3 s with an application recomputing the
+     * latency, and one step per query with one that does not). A queue follows, as above.
+     */
+    private static final String DECODER_THEN_SLOW_OPENING = "x264enc tune=zerolatency speed-preset=ultrafast "
+            + "! avdec_h264 ! flashvsrfilter name=f model=test-slow-open-200ms scale=2 ! queue";
 
     private record Sample(long atNanos, long pipelineLatency, long processingLatency, long late) {
     }
@@ -95,8 +115,8 @@ class LatencySettleTest {
         }
     }
 
-    private record Timeline(String filter, long startNanos, List<Sample> samples, FrameTimes frames, long upstream,
-            long deadline, LivePipeline.SinkStats sink, List<String> errors) {
+    private record Timeline(String filter, boolean recalculated, long startNanos, List<Sample> samples,
+            FrameTimes frames, long upstream, long deadline, LivePipeline.SinkStats sink, List<String> errors) {
         /** Seconds from PLAYING to the first sample whose reported latency is within the frames' estimate; -1 if none. */
         double settledAfterSeconds() {
             for (Sample sample : samples) {
@@ -109,11 +129,20 @@ class LatencySettleTest {
             return -1;
         }
 
+        void assertStartUpReported() {
+            assertTrue(samples.get(0).pipelineLatency() >= upstream + 200 * MS,
+                    "the wait of the frames that waited for the opening is reported at first: " + this);
+        }
+
         void assertSettledWithin(long boundMillis) {
             System.out.println(this);
             double settled = settledAfterSeconds();
             assertTrue(settled >= 0 && settled <= boundMillis / 1000.0, "settled after " + settled + " s: " + this);
-            assertEquals(0, sink.late(), "frames late at the sink: " + this);
+            if (recalculated) {
+                // Without recomputing, the sink keeps the latency of the start: its late frames
+                // would tell of the machine's stalls, not of the steps.
+                assertEquals(0, sink.late(), "frames late at the sink: " + this);
+            }
             assertTrue(sink.rendered() >= SECONDS * FPS / 2, "frames rendered: " + this);
             assertTrue(errors.isEmpty(), errors.toString());
         }
@@ -121,9 +150,11 @@ class LatencySettleTest {
         @Override
         public String toString() {
             StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                    "flashvsrfilter %s: upstream %.1f ms, sink deadline %.1f ms, %d frames rendered, %d late, "
+                    "%s (application %s): upstream %.1f ms, sink deadline %.1f ms, %d frames rendered, %d late, "
                             + "settled after %.2f s; at t s: pipeline latency / element's part / frames' estimate / "
-                            + "processing-latency (ms) / late so far:", filter, upstream / 1e6, deadline / 1e6, sink.rendered(),
+                            + "processing-latency (ms) / late so far:", filter,
+                    recalculated ? "recomputing the latency on LATENCY messages" : "only querying the latency",
+                    upstream / 1e6, deadline / 1e6, sink.rendered(),
                     sink.late(), settledAfterSeconds()));
             for (Sample sample : samples) {
                 text.append(String.format(Locale.ROOT, "%n  %5.2f  %6.1f  %6.1f  %6.1f  %6.1f  %d",
@@ -135,11 +166,11 @@ class LatencySettleTest {
         }
     }
 
-    private static Timeline record(Function<String, LivePipeline> application, String filterOptions, int width,
-            int height) throws Exception {
-        String description = "videotestsrc is-live=true name=src ! video/x-raw,format=RGB,width=" + width + ",height="
-                + height + ",framerate=" + FPS + "/1 ! flashvsrfilter name=f " + filterOptions
-                + " ! fakesink name=sink sync=true qos=true max-lateness=0";
+    /** Runs {@code elements} (the flashvsrfilter named f) between a live source and a late-counting sink. */
+    private static Timeline record(Function<String, LivePipeline> application, String format, String elements)
+            throws Exception {
+        String description = "videotestsrc is-live=true name=src ! video/x-raw,format=" + format + ",width=64,height=48,"
+                + "framerate=" + FPS + "/1 ! " + elements + " ! fakesink name=sink sync=true qos=true max-lateness=0";
         try (LivePipeline run = application.apply(description)) {
             FrameTimes frames = new FrameTimes();
             run.element("f").getStaticPad("sink").addProbe(PadProbeType.BUFFER, (pad, info) -> {
@@ -154,15 +185,18 @@ class LatencySettleTest {
             // A live pipeline reaches PLAYING once its first frame reached the sink.
             long start = System.nanoTime();
             List<Sample> samples = new ArrayList<>();
-            while (System.nanoTime() - start < SECONDS * 1000 * MS) {
-                Thread.sleep(SAMPLE_MS);
+            while (true) {
                 long processing = run.longProperty("f", "processing-latency");
                 samples.add(new Sample(System.nanoTime(), run.pipelineLatency(), processing,
                         run.sinkStats("sink").late()));
+                if (System.nanoTime() - start >= SECONDS * 1000 * MS) {
+                    break;
+                }
+                Thread.sleep(SAMPLE_MS);
             }
             LatencyQuery source = new LatencyQuery();
             assertTrue(run.element("src").query(source));
-            return new Timeline(filterOptions.isEmpty() ? "(default model)" : filterOptions, start, samples, frames,
+            return new Timeline(elements, run.recalculatesLatency, start, samples, frames,
                     source.getMinimumLatency(), run.longProperty("sink", "processing-deadline"),
                     run.sinkStats("sink"), List.copyOf(run.errors));
         }

@@ -47,6 +47,8 @@ final class LivePipeline implements AutoCloseable {
     final AtomicInteger latencyMessagesFromFilter = new AtomicInteger();
     final AtomicInteger qosMessagesFromFilter = new AtomicInteger();
     final AtomicInteger eos = new AtomicInteger();
+    /** Whether LATENCY messages make the pipeline recompute its latency (else only queries read it). */
+    final boolean recalculatesLatency;
 
     LivePipeline(String description) {
         this(description, true);
@@ -57,6 +59,7 @@ final class LivePipeline implements AutoCloseable {
     }
 
     private LivePipeline(String description, boolean recalculatesLatency) {
+        this.recalculatesLatency = recalculatesLatency;
         GstTestSupport.init();
         pipeline = (Pipeline) Gst.parseLaunch(description);
         Bus bus = pipeline.getBus();
