@@ -40,13 +40,7 @@ class LatencyEstimatorTest {
         LatencyEstimator estimator = new LatencyEstimator();
         // 90 ms of opening at 25 frames/s, 10 ms per frame: 3 frames catch up 30 ms each, plus the one in flight.
         estimator.recordStartUp(90 * MS, 10 * MS, FRAME);
-        assertEquals(125 * MS, estimator.processingNanos(), "the wait and one frame's work, with headroom");
-        for (int i = 0; i < 3; i++) {
-            estimator.record(10 * MS);
-            assertEquals(125 * MS, estimator.processingNanos(), "frame " + i + " may still have waited");
-        }
-        estimator.record(10 * MS);
-        assertEquals(12_500_000, estimator.processingNanos(), "caught up: only real frames count");
+        assertStartUpCovers(estimator, 125 * MS, 4, 10 * MS);
     }
 
     @Test
@@ -56,11 +50,8 @@ class LatencyEstimatorTest {
         assertTrue(estimator.awaitsFirstFrame());
         estimator.firstFrameWaited(30 * MS);
         assertFalse(estimator.awaitsFirstFrame());
-        assertEquals(50 * MS, estimator.processingNanos(), "30 ms waited and one frame's work, with headroom");
-        estimator.record(10 * MS);
-        assertEquals(50 * MS, estimator.processingNanos(), "the second frame may have waited too");
-        estimator.record(10 * MS);
-        assertEquals(12_500_000, estimator.processingNanos(), "caught up");
+        // 30 ms waited and one frame's work, for the frame in flight and the one that arrived meanwhile.
+        assertStartUpCovers(estimator, 50 * MS, 2, 10 * MS);
     }
 
     @Test
@@ -89,21 +80,29 @@ class LatencyEstimatorTest {
     void theStartUpWaitCoversTheWholeWindowWhenTheElementCannotCatchUp() {
         LatencyEstimator estimator = new LatencyEstimator();
         estimator.recordStartUp(90 * MS, 10 * MS, -1);
-        assertStartUpCoversFrames(estimator, LatencyEstimator.WINDOW);
+        assertStartUpCovers(estimator, 125 * MS, LatencyEstimator.WINDOW, MS);
         estimator.recordStartUp(60 * MS, FRAME, FRAME);
-        assertStartUpCoversFrames(estimator, LatencyEstimator.WINDOW);
+        assertStartUpCovers(estimator, 125 * MS, LatencyEstimator.WINDOW, MS);
     }
 
-    private static void assertStartUpCoversFrames(LatencyEstimator estimator, int frames) {
+    /** The estimate is {@code coverNanos} for {@code frames} frames of {@code frameNanos}, then theirs. */
+    private static void assertStartUpCovers(LatencyEstimator estimator, long coverNanos, int frames, long frameNanos) {
         for (int i = 0; i < frames; i++) {
-            assertEquals(125 * MS, estimator.processingNanos(), "frame " + i);
-            estimator.record(MS);
+            assertEquals(coverNanos, estimator.processingNanos(), "frame " + i + " may have waited");
+            estimator.record(frameNanos);
         }
-        assertTrue(estimator.processingNanos() < 125 * MS, "left after " + frames + " frames");
+        assertEquals(frameNanos * 5 / 4, estimator.processingNanos(), "caught up: only real frames count");
     }
 
     /** The time of the frames the tests feed: one frame duration apart unless a test says otherwise. */
     private long now = 5_000 * MS;
+
+    /** An estimator that answered a LATENCY query with {@code nanos}. */
+    private static LatencyEstimator reported(long nanos) {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.answer(nanos);
+        return estimator;
+    }
 
     private boolean frame(LatencyEstimator estimator, long currentNanos) {
         return after(FRAME, estimator, currentNanos);
@@ -131,8 +130,7 @@ class LatencyEstimatorTest {
 
     @Test
     void fallsAQuarterFramePerFrameAndPostsEachStepOfALargeFall() {
-        LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100 * MS);
+        LatencyEstimator estimator = reported(100 * MS);
         assertTrue(frame(estimator, 50 * MS));
         assertEquals(90 * MS, estimator.answer(50 * MS), "one step down");
         assertTrue(frame(estimator, 50 * MS));
@@ -145,8 +143,7 @@ class LatencyEstimatorTest {
 
     @Test
     void theFallIsPacedByTimeNotByQueries() {
-        LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100 * MS);
+        LatencyEstimator estimator = reported(100 * MS);
         frame(estimator, 100 * MS);
         for (int query = 0; query < 5; query++) {
             assertEquals(100 * MS, estimator.answer(20 * MS), "no time passed: no step");
@@ -163,8 +160,7 @@ class LatencyEstimatorTest {
 
     @Test
     void aBacklogProcessedFasterThanRealTimeFallsOnlyAsTimePasses() {
-        LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100 * MS);
+        LatencyEstimator estimator = reported(100 * MS);
         frame(estimator, 100 * MS);
         int posted = 0;
         for (int i = 0; i < 20; i++) {
@@ -176,8 +172,7 @@ class LatencyEstimatorTest {
 
     @Test
     void aPauseAllowsOneStepAtMost() {
-        LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100 * MS);
+        LatencyEstimator estimator = reported(100 * MS);
         frame(estimator, 100 * MS);
         assertTrue(after(1000 * MS, estimator, 20 * MS));
         assertEquals(90 * MS, estimator.answer(20 * MS), "the frames behind the pause must stay on time too");
@@ -185,8 +180,7 @@ class LatencyEstimatorTest {
 
     @Test
     void anUnansweredFallPostsOnlyItsSteps() {
-        LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100 * MS);
+        LatencyEstimator estimator = reported(100 * MS);
         int posted = 0;
         for (int i = 0; i < 100; i++) {
             posted += frame(estimator, 20 * MS) ? 1 : 0;
@@ -196,8 +190,7 @@ class LatencyEstimatorTest {
 
     @Test
     void smallFallsAreAnsweredInStepsWithoutAMessage() {
-        LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100 * MS);
+        LatencyEstimator estimator = reported(100 * MS);
         assertFalse(frame(estimator, 80 * MS), "a small fall only wastes a little latency");
         assertEquals(90 * MS, estimator.answer(80 * MS), "a query gets the step");
         assertFalse(frame(estimator, 80 * MS));
@@ -206,8 +199,7 @@ class LatencyEstimatorTest {
 
     @Test
     void aRiseDuringTheStepsWinsAtOnce() {
-        LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100 * MS);
+        LatencyEstimator estimator = reported(100 * MS);
         assertTrue(frame(estimator, 50 * MS));
         assertEquals(90 * MS, estimator.answer(50 * MS));
         assertTrue(frame(estimator, 120 * MS));
@@ -216,8 +208,7 @@ class LatencyEstimatorTest {
 
     @Test
     void unknownFrameDurationStepsByTenMillisecondsAtMost() {
-        LatencyEstimator estimator = new LatencyEstimator();
-        estimator.answer(100 * MS);
+        LatencyEstimator estimator = reported(100 * MS);
         assertTrue(estimator.advance(20 * MS, -1, now));
         assertEquals(100 * MS - LatencyEstimator.DEFAULT_FALL_STEP_NS, estimator.answer(20 * MS));
     }
