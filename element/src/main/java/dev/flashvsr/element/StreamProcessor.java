@@ -85,13 +85,14 @@ public final class StreamProcessor<E> {
 
     /**
      * For live streams: runs two blank frames through a session that emits at once (the first pays
-     * for one-time allocation and compilation), then resets it. The first real frames wait for
-     * the session's opening (at {@code openedSince}, a {@link System#nanoTime()}) and this, and
-     * then take about as long as the last run, so that sum is recorded as a processing time: the
-     * latency reported from the start covers them, and the sample leaves the estimate's window
-     * after {@link LatencyEstimator#WINDOW} frames. Sessions that hold frames are left alone.
+     * for one-time allocation and compilation), then resets it. Frames that arrive meanwhile wait
+     * for the session's opening (at {@code openedSince}, a {@link System#nanoTime()}) and this,
+     * then take about as long as the second run; that is recorded as the start-up wait of the
+     * frames that can have waited on it ({@link LatencyEstimator#recordStartUp}), so the latency
+     * reported from the start covers them and later frames do not pay for it. Sessions that hold
+     * frames are left alone.
      */
-    public void warmUp(long openedSince) throws EngineException {
+    public void warmUp(long openedSince, long frameDurationNanos) throws EngineException {
         requireSession();
         if (session.latencyFrames() > 0) {
             return;
@@ -110,7 +111,7 @@ public final class StreamProcessor<E> {
             lastRun = System.nanoTime() - runStart;
         }
         session.reset();
-        latency.record(System.nanoTime() - openedSince + lastRun);
+        latency.recordStartUp(System.nanoTime() - openedSince, lastRun, frameDurationNanos);
     }
 
     /** Time the last frame spent in conversion and the model, without downstream's part. */

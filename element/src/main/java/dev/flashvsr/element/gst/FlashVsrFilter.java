@@ -34,8 +34,6 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     private static final GstApi GST = GstApi.LIB;
     /** Quality field of QoS messages: we never lower quality, we only skip frames. */
     private static final int QOS_QUALITY_FULL = 1_000_000;
-    /** How far the reported latency falls per frame when the frame duration is unknown. */
-    private static final long DEFAULT_FALL_STEP_NS = 10_000_000;
 
     private final Pointer element;
     private final Pointer sinkPad;
@@ -53,6 +51,8 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     private boolean discontSkipped;
     /** Whether upstream said it is live, at the last latency query we answered or made. */
     private volatile boolean live;
+    /** Upstream's minimum latency when a session last opened on a live stream. */
+    private long upstreamLatency;
 
     /** Resolved when the element starts; null while stopped. */
     private volatile Model model;
@@ -181,6 +181,9 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             if (discontSkipped) {
                 timing = timing.withDiscont();
                 discontSkipped = false;
+            }
+            if (processor.latency().awaitsFirstFrame()) {
+                measureStartUpWait(timing);
             }
             boolean accepted;
             VideoFrame input = inputMapping.map(inputInfo, buffer, false);
@@ -401,7 +404,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         DebugLog.log(GstLevel.INFO, element, () -> "input " + capsToString(caps) + ": session " + spec);
         if (upstreamIsLive()) {
             // Measured now, the first frames are not shown late for want of a processing estimate.
-            processor.warmUp(opening);
+            processor.warmUp(opening, info.frameDurationNanos());
         }
         Pointer sourceCaps = CapsScaler.toSource(caps, activeScale);
         VideoInfo sourceInfo = VideoInfo.fromCaps(sourceCaps);
@@ -549,11 +552,45 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                 return live;
             }
             IntByReference isLive = new IntByReference();
-            GST.gst_query_parse_latency(query, isLive, new LongByReference(), new LongByReference());
+            LongByReference min = new LongByReference();
+            GST.gst_query_parse_latency(query, isLive, min, new LongByReference());
             live = isLive.getValue() != 0;
+            upstreamLatency = min.getValue();
             return live;
         } finally {
             StreamingCalls.gst_mini_object_unref(query);
+        }
+    }
+
+    /**
+     * How long the first frame after a live session's opening waited for it: how late it arrived
+     * against the clock, beyond upstream's own latency. Without a clock or a time segment the
+     * whole opening counts.
+     */
+    private void measureStartUpWait(FrameTiming timing) {
+        long now = runningTimeNow();
+        long runningTime = timeSegment && timing.pts() >= 0
+                ? StreamingCalls.gst_segment_to_running_time(segment, NativeLayout.FORMAT_TIME, timing.pts())
+                : NativeLayout.CLOCK_TIME_NONE;
+        if (now == NativeLayout.CLOCK_TIME_NONE || runningTime == NativeLayout.CLOCK_TIME_NONE) {
+            return;
+        }
+        long waited = now - runningTime - upstreamLatency;
+        processor.latency().firstFrameWaited(waited);
+        DebugLog.log(GstLevel.DEBUG, element, () -> "first frame after the session opened: arrived "
+                + (now - runningTime) + " ns after its running time, " + waited + " ns beyond upstream's latency");
+    }
+
+    /** The pipeline's running time now; CLOCK_TIME_NONE without a clock. */
+    private long runningTimeNow() {
+        Pointer clock = GST.gst_element_get_clock(element);
+        if (clock == null) {
+            return NativeLayout.CLOCK_TIME_NONE;
+        }
+        try {
+            return GST.gst_clock_get_time(clock) - GST.gst_element_get_base_time(element);
+        } finally {
+            GST.gst_object_unref(clock);
         }
     }
 
@@ -569,9 +606,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
 
     private void postLatencyIfChanged() {
         long current = currentLatencyNanos();
-        long frameDuration = frameDurationNanos();
-        long maxFallStep = frameDuration > 0 ? frameDuration / 4 : DEFAULT_FALL_STEP_NS;
-        if (processor.latency().shouldRepost(current, maxFallStep)) {
+        if (processor.latency().advance(current, frameDurationNanos(), System.nanoTime())) {
             DebugLog.log(GstLevel.DEBUG, element, () -> "latency changed from " + processor.latency().reportedNanos()
                     + " ns towards " + current + " ns: posting LATENCY");
             GST.gst_element_post_message(element, GST.gst_message_new_latency(element));

@@ -165,6 +165,13 @@ public interface GstApi extends Library {
 
     boolean gst_element_post_message(Pointer element, Pointer message);
 
+    /** The element's clock, a new reference; null when it has none. */
+    Pointer gst_element_get_clock(Pointer element);
+
+    long gst_element_get_base_time(Pointer element);
+
+    long gst_clock_get_time(Pointer clock);
+
     void gst_element_message_full(Pointer element, int type, int domain, int code, Pointer text, Pointer debug,
             String file, String function, int line);
 

@@ -27,8 +27,9 @@ class LiveLatencyTest {
 
     @Test
     void reportedLatencyIsUpstreamPlusElementAndNoFrameIsLate() throws Exception {
-        // 12 frames/s for 4 s: the start-up sample stays in the estimate's 64-frame window (until
-        // 5.3 s), so the latency reported is still the estimate and not a step on the way down.
+        // 12 frames/s for 4 s: no frame leaves the estimate's 64-frame window (until 5.3 s), and
+        // videotestsrc stamps its first frame after the session opened (no start-up wait to step
+        // down from), so the latency reported is the estimate itself, not a step on the way down.
         try (LivePipeline run = new LivePipeline(liveSource(160, 96, 12)
                 + "flashvsrfilter name=f scale=2" + LATE_COUNTING_SINK).play()) {
             Thread.sleep(4000);

@@ -20,8 +20,9 @@ import org.freedesktop.gstreamer.query.LatencyQuery;
 /**
  * A live pipeline run the way a GStreamer application must run one: LATENCY messages make the
  * pipeline recompute its latency (gst-launch does the same), errors and QoS messages are
- * recorded (those of the element named {@value #FILTER} counted apart). Closing it stops and
- * disposes the pipeline.
+ * recorded (those of the element named {@value #FILTER} counted apart). {@link #queryingOnly}
+ * runs it like an application that never recomputes and only queries the latency now and then.
+ * Closing it stops and disposes the pipeline.
  */
 final class LivePipeline implements AutoCloseable {
     /** The name the flashvsrfilter under test has in the description. */
@@ -46,8 +47,19 @@ final class LivePipeline implements AutoCloseable {
     final AtomicInteger latencyMessagesFromFilter = new AtomicInteger();
     final AtomicInteger qosMessagesFromFilter = new AtomicInteger();
     final AtomicInteger eos = new AtomicInteger();
+    /** Whether LATENCY messages make the pipeline recompute its latency (else only queries read it). */
+    final boolean recalculatesLatency;
 
     LivePipeline(String description) {
+        this(description, true);
+    }
+
+    static LivePipeline queryingOnly(String description) {
+        return new LivePipeline(description, false);
+    }
+
+    private LivePipeline(String description, boolean recalculatesLatency) {
+        this.recalculatesLatency = recalculatesLatency;
         GstTestSupport.init();
         pipeline = (Pipeline) Gst.parseLaunch(description);
         Bus bus = pipeline.getBus();
@@ -59,7 +71,9 @@ final class LivePipeline implements AutoCloseable {
                 if (fromFilter) {
                     latencyMessagesFromFilter.incrementAndGet();
                 }
-                BinCalls.LIB.gst_bin_recalculate_latency(Natives.getRawPointer(pipeline));
+                if (recalculatesLatency) {
+                    BinCalls.LIB.gst_bin_recalculate_latency(Natives.getRawPointer(pipeline));
+                }
             } else if (message.getType() == MessageType.QOS && fromFilter) {
                 qosMessagesFromFilter.incrementAndGet();
             }

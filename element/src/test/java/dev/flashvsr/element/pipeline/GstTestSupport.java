@@ -31,8 +31,8 @@ import org.freedesktop.gstreamer.elements.AppSink;
  * Runs real GStreamer pipelines with flashvsrfilter registered in this JVM (plus test models:
  * {@code test-delay-3} holds three frames, {@code test-fail-5} throws on the fifth,
  * {@code test-slow-60ms} and {@code test-slow-300ms} take that long per frame, {@code test-slows-down}
- * takes 60 ms from its 20th frame on) and collects
- * what reaches app sinks and the bus.
+ * takes 60 ms from its 20th frame on, {@code test-slow-open-200ms} takes that long to open a session)
+ * and collects what reaches app sinks and the bus.
  */
 public final class GstTestSupport {
     private static boolean initialised;
@@ -50,6 +50,7 @@ public final class GstTestSupport {
             Models.register("test-slow-60ms", () -> new DelayModel(0, 0, 60, 0));
             Models.register("test-slow-300ms", () -> new DelayModel(0, 0, 300, 0));
             Models.register("test-slows-down", () -> new DelayModel(0, 0, 60, 20));
+            Models.register("test-slow-open-200ms", () -> new DelayModel(0, 0, 0, 0, 200));
             initialised = true;
         }
     }

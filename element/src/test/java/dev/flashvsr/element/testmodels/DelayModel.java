@@ -14,23 +14,30 @@ import java.util.Set;
  * A test model that holds {@code delay} frames, like a streaming model with look-ahead: each
  * input is copied, and emitted (nearest-neighbour upscaled) once {@code delay} newer frames
  * arrived or at drain. With {@code failAt} > 0 it throws on that input frame; with {@code workMillis}
- * > 0 each input from the {@code slowFrom}-th on takes that long, like a backend that cannot keep up.
+ * > 0 each input from the {@code slowFrom}-th on takes that long, like a backend that cannot keep up;
+ * {@code openMillis} is how long opening a session takes, like a backend that loads and compiles.
  */
 public final class DelayModel implements Model {
     private final int delay;
     private final int failAt;
     private final long workMillis;
     private final int slowFrom;
+    private final long openMillis;
 
     public DelayModel(int delay, int failAt) {
         this(delay, failAt, 0, 0);
     }
 
     public DelayModel(int delay, int failAt, long workMillis, int slowFrom) {
+        this(delay, failAt, workMillis, slowFrom, 0);
+    }
+
+    public DelayModel(int delay, int failAt, long workMillis, int slowFrom, long openMillis) {
         this.delay = delay;
         this.failAt = failAt;
         this.workMillis = workMillis;
         this.slowFrom = slowFrom;
+        this.openMillis = openMillis;
     }
 
     @Override
@@ -60,7 +67,19 @@ public final class DelayModel implements Model {
 
     @Override
     public StreamingSession open(StreamSpec spec, SessionOptions options) {
+        sleep(openMillis);
         return new Session(spec);
+    }
+
+    private static void sleep(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private final class Session implements StreamingSession {
@@ -83,12 +102,8 @@ public final class DelayModel implements Model {
             if (received == failAt) {
                 throw new IllegalStateException("test model failure at frame " + failAt);
             }
-            if (workMillis > 0 && received >= slowFrom) {
-                try {
-                    Thread.sleep(workMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            if (received >= slowFrom) {
+                sleep(workMillis);
             }
             held.add(copy(input));
             while (held.size() > delay) {
