@@ -21,9 +21,9 @@ enum ElementProperties {
             + " or tiles chosen to fit max-memory)"),
     TILE_OVERLAP("tile-overlap", "Tile overlap", "Input pixels shared by neighbouring tiles (automatic tiles share at"
             + " least the model's receptive field)"),
-    MAX_MEMORY("max-memory", "Memory budget (MiB)", "Working memory a session may take, in MiB (0 = automatic: half of"
-            + " the machine's or cgroup's memory, at most three quarters of what is available); a session that would need"
-            + " more is tiled automatically to fit, and when even small tiles do not fit the stream fails"),
+    MAX_MEMORY("max-memory", "Memory budget (MiB)", "Working memory a session may take, in MiB (0 = automatic:"
+            + " a quarter of the machine's or cgroup's memory, at most half of what is available); a session that"
+            + " would need more is tiled automatically to fit, and when even small tiles do not fit the stream fails"),
     COLOR_FIX("color-fix", "Colour fix", "Diffusion models: how output colours are matched to the input"),
     UPSTREAM_REFERENCE("upstream-reference", "Upstream reference mode",
             "Diffusion models: reproduce upstream FlashVSR's pre/post-processing exactly (PIL bicubic, centre crop"

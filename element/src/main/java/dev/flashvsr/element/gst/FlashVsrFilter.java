@@ -135,8 +135,8 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             qos.restart();
             model = resolved;
             DebugLog.log(GstLevel.INFO, element, () -> "model '" + resolved.name() + "' (" + settings.model()
-                    + "), scale " + activeScale + ", backend " + backend + " (asked: " + settings.backend() + "), holds "
-                    + resolved.latencyFrames() + " frames, " + options + ", max-memory "
+                    + "), scale " + activeScale + ", backend " + backend + " (asked: " + settings.backend()
+                    + "), holds " + resolved.latencyFrames() + " frames, " + options + ", max-memory "
                     + (maxMemoryMib == 0 ? "automatic" : maxMemoryMib + " MiB"));
             return true;
         } catch (EngineException e) {

@@ -25,9 +25,7 @@ class GstInspectLoaderTest {
 
     @Test
     void inspectElementPrintsMetadataPadTemplatesAndProperties() {
-        Path dir = requirePluginDir();
-        Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0", "flashvsrfilter");
-        assertSucceeded(r);
+        Result r = inspectElement();
         String out = r.stdout();
         for (String expected : List.of("Factory Details:", "Long-name", "Klass", "Description", "Author",
                 "Plugin Details:", "flashvsr", "LGPL", "GstFlashVsrFilter", "Pad Templates:",
@@ -44,9 +42,7 @@ class GstInspectLoaderTest {
     /** The description names the default model as it is (it once said the built-in model was bicubic). */
     @Test
     void inspectElementDescribesTheDefaultModelAndTheMemoryBudget() {
-        Path dir = requirePluginDir();
-        Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0", "flashvsrfilter");
-        assertSucceeded(r);
+        Result r = inspectElement();
         String out = r.stdout();
         assertTrue(Pattern.compile("(?m)^\\s+Description\\s+.*\\(default: vsr-small, a small recurrent network")
                 .matcher(out).find(), r::describe);
@@ -57,6 +53,13 @@ class GstInspectLoaderTest {
                 .matcher(out).find(), r::describe);
         assertTrue(Pattern.compile("Unsigned Integer64\\. Range: 0 - 16777216 Default: 0").matcher(out).find(),
                 r::describe);
+    }
+
+    private Result inspectElement() {
+        Path dir = requirePluginDir();
+        Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0", "flashvsrfilter");
+        assertSucceeded(r);
+        return r;
     }
 
     @Test

@@ -47,7 +47,8 @@ class LargeFrameMemoryTest {
         Peak bicubic = runMeasured(dir, "model=bicubic");
         Peak tiled = runMeasured(dir, "max-memory=" + BUDGET_MIB);
         String info = "tiling automatically with tile-size";
-        assertTrue(tiled.result.stdout().contains(info), () -> "no INFO message on the bus: " + tiled.result.describe());
+        assertTrue(tiled.result.stdout().contains(info),
+                () -> "no INFO message on the bus: " + tiled.result.describe());
         assertTrue(tiled.result.stderr().contains(info), () -> "no INFO log line: " + tiled.result.describe());
         long growth = tiled.bytes - bicubic.bytes;
         System.out.printf("3840x2160 RGB x4, 2 frames: peak resident %d MiB with max-memory=%d (tiled), %d MiB with"

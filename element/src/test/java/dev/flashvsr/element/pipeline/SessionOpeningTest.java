@@ -23,35 +23,29 @@ class SessionOpeningTest {
 
     @Test
     void aFrameOverTheBudgetIsTiledAndTheElementSaysSo() {
-        List<String> infos = new CopyOnWriteArrayList<>();
-        GstTestSupport.Run run = GstTestSupport.run("videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=640,"
-                + "height=360 ! flashvsrfilter max-memory=200 ! appsink name=out",
-                (pipeline, sinks) -> pipeline.getBus().connect((Bus.INFO) (source, code, message) -> infos.add(message)));
-        assertNull(run.error(), run.error());
-        assertEquals(2, run.frames().size());
-        assertEquals(2560, run.frames().get(0).width());
-        assertEquals(1440, run.frames().get(0).height());
-        assertEquals(1, infos.size(), infos::toString);
-        assertTrue(infos.get(0).contains("640x360 at scale 4 with model 'vsr-small'")
-                && infos.get(0).contains("more than the memory budget of 200 MiB (max-memory=200)")
-                && infos.get(0).contains("tiling automatically with tile-size"), infos.get(0));
+        Opened opened = runRgb(640, 360, 2, "max-memory=200");
+        assertNull(opened.run.error(), opened.run.error());
+        assertEquals(2, opened.run.frames().size());
+        assertEquals(2560, opened.run.frames().get(0).width());
+        assertEquals(1440, opened.run.frames().get(0).height());
+        assertEquals(1, opened.infos.size(), opened.infos::toString);
+        String info = opened.infos.get(0);
+        assertTrue(info.contains("640x360 at scale 4 with model 'vsr-small'")
+                && info.contains("more than the memory budget of 200 MiB (max-memory=200)")
+                && info.contains("tiling automatically with tile-size"), info);
     }
 
     @Test
     void aFrameThatFitsIsNotTiled() {
-        List<String> infos = new CopyOnWriteArrayList<>();
-        GstTestSupport.Run run = GstTestSupport.run("videotestsrc num-buffers=1 ! video/x-raw,format=RGB,width=64,"
-                + "height=36 ! flashvsrfilter max-memory=200 ! appsink name=out",
-                (pipeline, sinks) -> pipeline.getBus().connect((Bus.INFO) (source, code, message) -> infos.add(message)));
-        assertNull(run.error(), run.error());
-        assertEquals(1, run.frames().size());
-        assertEquals(List.of(), infos);
+        Opened opened = runRgb(64, 36, 1, "max-memory=200");
+        assertNull(opened.run.error(), opened.run.error());
+        assertEquals(1, opened.run.frames().size());
+        assertEquals(List.of(), opened.infos);
     }
 
     @Test
     void aBudgetNoTileFitsFailsNamingTileSizeAndMaxMemory() {
-        GstTestSupport.Run run = GstTestSupport.run("videotestsrc num-buffers=1 ! video/x-raw,format=RGB,width=3840,"
-                + "height=2160 ! flashvsrfilter max-memory=256 ! fakesink");
+        GstTestSupport.Run run = runRgb(3840, 2160, 1, "max-memory=256").run;
         assertTrue(run.failed());
         assertEquals("flashvsrfilter0", run.errorSource());
         for (String part : List.of("3840x2160 at scale 4", "tile-size 64", "256 MiB (max-memory=256)")) {
@@ -61,10 +55,22 @@ class SessionOpeningTest {
 
     @Test
     void aTileSizeOverAnExplicitBudgetFailsNamingBoth() {
-        GstTestSupport.Run run = GstTestSupport.run("videotestsrc num-buffers=1 ! video/x-raw,format=RGB,width=640,"
-                + "height=360 ! flashvsrfilter tile-size=320 max-memory=50 ! fakesink");
+        GstTestSupport.Run run = runRgb(640, 360, 1, "tile-size=320 max-memory=50").run;
         assertTrue(run.failed());
         assertTrue(run.error().contains("tile-size 320") && run.error().contains("max-memory=50"), run.error());
+    }
+
+    /** A run and the INFO messages it posted. */
+    private record Opened(GstTestSupport.Run run, List<String> infos) {
+    }
+
+    /** Upscales {@code frames} RGB test frames of this size with these element properties. */
+    private static Opened runRgb(int width, int height, int frames, String properties) {
+        List<String> infos = new CopyOnWriteArrayList<>();
+        GstTestSupport.Run run = GstTestSupport.run("videotestsrc num-buffers=" + frames + " ! video/x-raw,format=RGB,"
+                + "width=" + width + ",height=" + height + " ! flashvsrfilter " + properties + " ! appsink name=out",
+                (pipeline, sinks) -> pipeline.getBus().connect((Bus.INFO) (source, code, text) -> infos.add(text)));
+        return new Opened(run, infos);
     }
 
     @Test

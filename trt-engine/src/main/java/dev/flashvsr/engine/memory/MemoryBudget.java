@@ -29,19 +29,20 @@ public record MemoryBudget(long bytes, boolean automatic, String origin) {
     }
 
     /**
-     * Half of the memory the process may use (physical or its cgroup limit), and at most three
-     * quarters of what is available now. Half, because the estimate covers the session alone:
-     * the pipeline's frames, decoders and encoders, the JVM and other processes need the rest;
-     * three quarters of the available memory, so one stream does not push the machine into swap or
-     * the OOM killer when others already use most of it.
+     * A quarter of the memory the process may use (physical or its cgroup limit), and at most half
+     * of what is available now. A quarter, like the JVM's own default heap: the estimate covers the
+     * session alone, while the pipeline's frames, decoders and encoders, the JVM and other
+     * processes need the rest, and tiles cost little speed (vsr-small runs 400-pixel tiles about as
+     * fast as whole frames). Half of the available memory, so that one stream does not push a busy
+     * machine into swap or the OOM killer.
      */
     public static MemoryBudget automatic(MachineMemory machine) {
-        long half = machine.totalBytes() / 2;
-        long mostOfAvailable = machine.availableBytes() / 4 * 3;
-        long bytes = Math.max(1, Math.min(half, mostOfAvailable));
-        String rule = half <= mostOfAvailable
-                ? "half of " + MemoryEstimate.format(machine.totalBytes()) + " total"
-                : "three quarters of " + MemoryEstimate.format(machine.availableBytes()) + " available";
+        long quarter = machine.totalBytes() / 4;
+        long halfOfAvailable = machine.availableBytes() / 2;
+        long bytes = Math.max(1, Math.min(quarter, halfOfAvailable));
+        String rule = quarter <= halfOfAvailable
+                ? "a quarter of " + MemoryEstimate.format(machine.totalBytes()) + " total"
+                : "half of " + MemoryEstimate.format(machine.availableBytes()) + " available";
         return new MemoryBudget(bytes, true, PROPERTY + "=0, automatic: " + rule + ", from " + machine.source());
     }
 

@@ -13,8 +13,9 @@ import java.util.OptionalInt;
  * ({@link Model#estimateMemory}) and would exceed the budget untiled is tiled automatically: the
  * largest square tile (a multiple of {@value #TILE_STEP} input pixels, at least
  * {@value #MIN_TILE_SIZE} and four overlaps) whose estimate fits, with the model's receptive field
- * as overlap (or the user's {@code tile-overlap} if larger). When even the smallest tile does not
- * fit, opening fails. A {@code tile-size} the user set is kept: over an automatic budget it is a
+ * as overlap (or the user's {@code tile-overlap} if larger), then shrunk to the smallest size that
+ * keeps its number of tiles, so the tiles overlap no more than they must (less work and memory).
+ * When even the smallest tile does not fit, opening fails. A {@code tile-size} the user set is kept: over an automatic budget it is a
  * warning, over a budget the user set too it is an error, since the two settings contradict each
  * other. Models without an estimate run as asked.
  */
@@ -62,9 +63,8 @@ public final class MemoryPlanner {
         String askedTiles = options.tileSize() == 0 ? "untiled"
                 : "with tile-size " + options.tileSize() + ", tile-overlap " + options.tileOverlap();
         if (needed <= budget.bytes()) {
-            return new Plan(Outcome.FITS, options, asked, Optional.empty(), budget,
-                    stream + " " + askedTiles + ": estimated " + asked.get().describe() + ", within the memory budget of "
-                            + budget);
+            return new Plan(Outcome.FITS, options, asked, Optional.empty(), budget, stream + " " + askedTiles
+                    + ": estimated " + asked.get().describe() + ", within the memory budget of " + budget);
         }
         if (options.tileSize() > 0) {
             String over = stream + " " + askedTiles + " needs about " + asked.get().describe()
@@ -90,12 +90,15 @@ public final class MemoryPlanner {
         Optional<MemoryEstimate> smallestEstimate = Optional.empty();
         for (int tile = (Math.max(spec.width(), spec.height()) - 1) / TILE_STEP * TILE_STEP; tile >= smallest;
                 tile -= TILE_STEP) {
-            SessionOptions tiled = options.withTiles(tile, overlap);
-            Optional<MemoryEstimate> estimate = model.estimateMemory(spec, tiled);
+            Optional<MemoryEstimate> estimate = model.estimateMemory(spec, options.withTiles(tile, overlap));
             if (estimate.isPresent() && estimate.get().total() <= budget.bytes()) {
+                int shrunk = Math.max(smallestKeepingCount(spec.width(), tile, overlap),
+                        smallestKeepingCount(spec.height(), tile, overlap));
+                SessionOptions tiled = options.withTiles(shrunk, overlap);
+                estimate = model.estimateMemory(spec, tiled);
                 return new Plan(Outcome.TILED_TO_FIT, tiled, estimate, asked, budget, stream + " needs about "
                         + MemoryEstimate.format(needed) + " untiled, more than the memory budget of " + budget
-                        + ": tiling automatically with tile-size " + tile + ", tile-overlap " + overlap
+                        + ": tiling automatically with tile-size " + shrunk + ", tile-overlap " + overlap
                         + ", estimated " + estimate.get().describe());
             }
             smallestEstimate = estimate;
@@ -107,6 +110,20 @@ public final class MemoryPlanner {
                 + ", more than the memory budget of " + budget, "Raise " + MemoryBudget.PROPERTY
                 + " (MiB, 0 = automatic) to at least " + mebibytes(least)
                 + ", or feed smaller frames or use a lower scale");
+    }
+
+    /**
+     * The smallest tile that covers {@code length} pixels with as many tiles as {@code tile} does
+     * (see TilePlan: tiles start every {@code tile - overlap} pixels, the last one shifted inward),
+     * and at least the smallest automatic tile.
+     */
+    static int smallestKeepingCount(int length, int tile, int overlap) {
+        if (length <= tile) {
+            return length; // one tile along this axis: keep it one
+        }
+        int count = (length - tile + (tile - overlap) - 1) / (tile - overlap) + 1;
+        int covering = (length + (count - 1) * overlap + count - 1) / count;
+        return Math.max(covering, Math.max(MIN_TILE_SIZE, 4 * overlap));
     }
 
     private static String describe(Model model, StreamSpec spec) {

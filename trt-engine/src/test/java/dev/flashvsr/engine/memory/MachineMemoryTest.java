@@ -70,19 +70,20 @@ class MachineMemoryTest {
     @Test
     void thisMachineIsReadable() {
         MachineMemory m = MachineMemory.read();
-        assertTrue(m.totalBytes() > 0 && m.availableBytes() > 0 && m.availableBytes() <= m.totalBytes() * 2, m::toString);
+        assertTrue(m.totalBytes() > 0 && m.availableBytes() > 0 && m.availableBytes() <= m.totalBytes() * 2,
+                m::toString);
     }
 
     @Test
-    void automaticBudgetIsHalfTheMachineOrThreeQuartersOfWhatIsAvailable() {
+    void automaticBudgetIsAQuarterOfTheMachineOrHalfOfWhatIsAvailable() {
         MemoryBudget idle = MemoryBudget.automatic(new MachineMemory(16 * GIB, 15 * GIB, "test"));
-        assertEquals(8 * GIB, idle.bytes());
+        assertEquals(4 * GIB, idle.bytes());
         assertTrue(idle.automatic());
-        assertTrue(idle.origin().contains("max-memory=0") && idle.origin().contains("half of 16.0 GiB total"),
+        assertTrue(idle.origin().contains("max-memory=0") && idle.origin().contains("a quarter of 16.0 GiB total"),
                 idle.origin());
-        MemoryBudget busy = MemoryBudget.automatic(new MachineMemory(16 * GIB, 4 * GIB, "test"));
+        MemoryBudget busy = MemoryBudget.automatic(new MachineMemory(16 * GIB, 6 * GIB, "test"));
         assertEquals(3 * GIB, busy.bytes());
-        assertTrue(busy.origin().contains("three quarters of 4.00 GiB available"), busy.origin());
+        assertTrue(busy.origin().contains("half of 6.00 GiB available"), busy.origin());
     }
 
     @Test

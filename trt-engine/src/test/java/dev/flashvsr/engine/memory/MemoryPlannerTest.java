@@ -15,6 +15,7 @@ import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.bicubic.BicubicModel;
+import dev.flashvsr.engine.tiling.TilePlan;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -48,23 +49,49 @@ class MemoryPlannerTest {
     }
 
     @Test
-    void fourKAtScaleFourIsTiledWithTheLargestTileThatFits() throws Exception {
+    void fourKAtScaleFourIsTiledInTheFewestTilesThatFit() throws Exception {
         MemoryBudget budget = MemoryBudget.ofMebibytes(1536);
         MemoryPlanner.Plan plan = MemoryPlanner.plan(vsrSmall, FOUR_K_X4, SessionOptions.DEFAULT, budget);
         System.out.println(plan.message());
         assertEquals(MemoryPlanner.Outcome.TILED_TO_FIT, plan.outcome());
-        int tile = plan.options().tileSize();
         assertEquals(10, plan.options().tileOverlap(), "the graph's receptive field");
-        assertEquals(0, tile % MemoryPlanner.TILE_STEP);
         assertTrue(plan.estimate().orElseThrow().total() <= budget.bytes());
-        for (int larger = tile + MemoryPlanner.TILE_STEP; larger < 3840; larger += MemoryPlanner.TILE_STEP) {
-            long total = vsrSmall.estimateMemory(FOUR_K_X4, SessionOptions.DEFAULT.withTiles(larger, 10))
-                    .orElseThrow().total();
-            assertTrue(total > budget.bytes(), "tile " + larger + " fits too: " + MemoryEstimate.format(total));
+        // the largest candidate that fits gives the grid; no larger candidate fits
+        int largest = 3840 / MemoryPlanner.TILE_STEP * MemoryPlanner.TILE_STEP;
+        while (estimate(largest) > budget.bytes()) {
+            largest -= MemoryPlanner.TILE_STEP;
         }
+        TilePlan grid = TilePlan.of(3840, 2160, largest, 10, 4);
+        TilePlan chosen = TilePlan.of(3840, 2160, plan.options().tileSize(), 10, 4);
+        assertEquals(grid.columns(), chosen.columns());
+        assertEquals(grid.rows(), chosen.rows());
+        // shrunk as far as that grid allows
+        assertTrue(plan.options().tileSize() <= largest);
+        TilePlan smaller = TilePlan.of(3840, 2160, plan.options().tileSize() - 1, 10, 4);
+        assertTrue(smaller.tileCount() > chosen.tileCount(), "one pixel less needs more tiles");
         assertTrue(plan.untiled().orElseThrow().total() > 15L << 30);
-        assertTrue(plan.message().contains("tiling automatically with tile-size " + tile + ", tile-overlap 10")
-                && plan.message().contains("1.50 GiB (max-memory=1536)"), plan.message());
+        assertTrue(plan.message().contains("tiling automatically with tile-size " + plan.options().tileSize()
+                + ", tile-overlap 10") && plan.message().contains("1.50 GiB (max-memory=1536)"), plan.message());
+    }
+
+    @Test
+    void shrunkTilesKeepTheirCountAlongEachAxis() {
+        for (int length : new int[] {100, 1080, 2160, 3840}) {
+            for (int tile = 64; tile < length; tile += 7) {
+                int shrunk = MemoryPlanner.smallestKeepingCount(length, tile, 10);
+                int count = TilePlan.of(length, 1, tile, 10, 2).columns();
+                assertTrue(shrunk <= tile, length + "/" + tile);
+                assertEquals(count, TilePlan.of(length, 1, shrunk, 10, 2).columns(), length + "/" + tile);
+                if (shrunk > MemoryPlanner.MIN_TILE_SIZE) {
+                    assertTrue(TilePlan.of(length, 1, shrunk - 1, 10, 2).columns() > count, length + "/" + tile);
+                }
+            }
+            assertEquals(length, MemoryPlanner.smallestKeepingCount(length, length + 5, 10), "one tile stays one");
+        }
+    }
+
+    private static long estimate(int tile) {
+        return vsrSmall.estimateMemory(FOUR_K_X4, SessionOptions.DEFAULT.withTiles(tile, 10)).orElseThrow().total();
     }
 
     @Test
