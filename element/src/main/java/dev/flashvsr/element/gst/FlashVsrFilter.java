@@ -439,7 +439,9 @@ final class FlashVsrFilter implements Downstream<Pointer> {
      */
     private StreamingSession openSession(Model current, StreamSpec spec) {
         try {
-            MemoryPlanner.Plan plan = MemoryPlanner.plan(current, spec, options, MemoryBudget.forSetting(maxMemoryMib));
+            long mebibytes = maxMemoryMib;
+            MemoryPlanner.Plan plan = MemoryPlanner.plan(current, spec, options,
+                    () -> MemoryBudget.forSetting(mebibytes));
             String text = "flashvsrfilter: " + plan.message();
             switch (plan.outcome()) {
                 case TILED_TO_FIT -> {

@@ -47,7 +47,7 @@ class SessionOpeningTest {
     void aBudgetNoTileFitsFailsNamingTileSizeAndMaxMemory() {
         GstTestSupport.Run run = runRgb(3840, 2160, 1, "max-memory=256").run;
         assertTrue(run.failed());
-        assertEquals("flashvsrfilter0", run.errorSource());
+        assertTrue(run.errorSource().startsWith("flashvsrfilter"), run.errorSource());
         for (String part : List.of("3840x2160 at scale 4", "tile-size 64", "256 MiB (max-memory=256)")) {
             assertTrue(run.error().contains(part), "'" + part + "' missing in: " + run.error());
         }

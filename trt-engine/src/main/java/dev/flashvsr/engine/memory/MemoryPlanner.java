@@ -7,6 +7,7 @@ import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 /**
  * Fits a session into a memory budget before it is opened. A model that estimates its memory
@@ -15,8 +16,8 @@ import java.util.OptionalInt;
  * {@value #MIN_TILE_SIZE} and four overlaps) whose estimate fits, with the model's receptive field
  * as overlap (or the user's {@code tile-overlap} if larger), then shrunk to the smallest size that
  * keeps its number of tiles, so the tiles overlap no more than they must (less work and memory).
- * When even the smallest tile does not fit, opening fails. A {@code tile-size} the user set is kept: over an automatic budget it is a
- * warning, over a budget the user set too it is an error, since the two settings contradict each
+ * When even the smallest tile does not fit, opening fails. A {@code tile-size} the user set is
+ * kept: over an automatic budget it is a warning, over a budget the user set too it is an error, since the two settings contradict each
  * other. Models without an estimate run as asked.
  */
 public final class MemoryPlanner {
@@ -42,28 +43,33 @@ public final class MemoryPlanner {
      *                 {@link Outcome#TILED_TO_FIT})
      * @param estimate the memory estimate for {@code options}, if the model gives one
      * @param untiled  the estimate for the options as asked, when the planner chose tiles
-     * @param message  what was decided, for logs and bus messages
+     * @param message  what was decided, with the numbers, for logs and bus messages
      */
     public record Plan(Outcome outcome, SessionOptions options, Optional<MemoryEstimate> estimate,
-            Optional<MemoryEstimate> untiled, MemoryBudget budget, String message) {
+            Optional<MemoryEstimate> untiled, String message) {
     }
 
     private MemoryPlanner() {
     }
 
-    public static Plan plan(Model model, StreamSpec spec, SessionOptions options, MemoryBudget budget)
+    /**
+     * @param budgets gives the budget; asked only when the model estimates its memory, so models
+     *                without an estimate cost nothing (the automatic budget reads the machine)
+     */
+    public static Plan plan(Model model, StreamSpec spec, SessionOptions options, Supplier<MemoryBudget> budgets)
             throws EngineException {
         Optional<MemoryEstimate> asked = model.estimateMemory(spec, options);
         String stream = describe(model, spec);
         if (asked.isEmpty()) {
-            return new Plan(Outcome.NO_ESTIMATE, options, asked, Optional.empty(), budget,
+            return new Plan(Outcome.NO_ESTIMATE, options, asked, Optional.empty(),
                     stream + ": the model gives no memory estimate, so " + MemoryBudget.PROPERTY + " does not apply");
         }
+        MemoryBudget budget = budgets.get();
         long needed = asked.get().total();
         String askedTiles = options.tileSize() == 0 ? "untiled"
                 : "with tile-size " + options.tileSize() + ", tile-overlap " + options.tileOverlap();
         if (needed <= budget.bytes()) {
-            return new Plan(Outcome.FITS, options, asked, Optional.empty(), budget, stream + " " + askedTiles
+            return new Plan(Outcome.FITS, options, asked, Optional.empty(), stream + " " + askedTiles
                     + ": estimated " + asked.get().describe() + ", within the memory budget of " + budget);
         }
         if (options.tileSize() > 0) {
@@ -73,7 +79,7 @@ public final class MemoryPlanner {
                 throw new EngineException(over, "Lower tile-size, set tile-size to 0 to let the element choose tiles"
                         + " that fit, or raise " + MemoryBudget.PROPERTY + " (MiB) to at least " + mebibytes(needed));
             }
-            return new Plan(Outcome.OVER_BUDGET, options, asked, Optional.empty(), budget,
+            return new Plan(Outcome.OVER_BUDGET, options, asked, Optional.empty(),
                     over + "; running with the tile-size as set. Set a smaller tile-size (or 0 for automatic tiles),"
                             + " or " + MemoryBudget.PROPERTY + " to accept it");
         }
@@ -96,7 +102,7 @@ public final class MemoryPlanner {
                         smallestKeepingCount(spec.height(), tile, overlap));
                 SessionOptions tiled = options.withTiles(shrunk, overlap);
                 estimate = model.estimateMemory(spec, tiled);
-                return new Plan(Outcome.TILED_TO_FIT, tiled, estimate, asked, budget, stream + " needs about "
+                return new Plan(Outcome.TILED_TO_FIT, tiled, estimate, asked, stream + " needs about "
                         + MemoryEstimate.format(needed) + " untiled, more than the memory budget of " + budget
                         + ": tiling automatically with tile-size " + shrunk + ", tile-overlap " + overlap
                         + ", estimated " + estimate.get().describe());

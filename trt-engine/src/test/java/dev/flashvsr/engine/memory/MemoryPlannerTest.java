@@ -42,7 +42,7 @@ class MemoryPlannerTest {
     void aSessionThatFitsIsOpenedAsAsked() throws Exception {
         StreamSpec spec = new StreamSpec(PixelFormat.I420, 320, 180, 4);
         MemoryPlanner.Plan plan = MemoryPlanner.plan(vsrSmall, spec, SessionOptions.DEFAULT,
-                MemoryBudget.ofMebibytes(1024));
+                () -> MemoryBudget.ofMebibytes(1024));
         assertEquals(MemoryPlanner.Outcome.FITS, plan.outcome());
         assertSame(SessionOptions.DEFAULT, plan.options());
         assertTrue(plan.message().contains("within the memory budget of 1.00 GiB (max-memory=1024)"), plan.message());
@@ -51,7 +51,7 @@ class MemoryPlannerTest {
     @Test
     void fourKAtScaleFourIsTiledInTheFewestTilesThatFit() throws Exception {
         MemoryBudget budget = MemoryBudget.ofMebibytes(1536);
-        MemoryPlanner.Plan plan = MemoryPlanner.plan(vsrSmall, FOUR_K_X4, SessionOptions.DEFAULT, budget);
+        MemoryPlanner.Plan plan = MemoryPlanner.plan(vsrSmall, FOUR_K_X4, SessionOptions.DEFAULT, () -> budget);
         System.out.println(plan.message());
         assertEquals(MemoryPlanner.Outcome.TILED_TO_FIT, plan.outcome());
         assertEquals(10, plan.options().tileOverlap(), "the graph's receptive field");
@@ -97,7 +97,7 @@ class MemoryPlannerTest {
     @Test
     void aBudgetTooSmallForAnyTileFailsNamingTileSizeAndMaxMemory() {
         EngineException e = assertThrows(EngineException.class, () -> MemoryPlanner.plan(vsrSmall, FOUR_K_X4,
-                SessionOptions.DEFAULT, MemoryBudget.ofMebibytes(256)));
+                SessionOptions.DEFAULT, () -> MemoryBudget.ofMebibytes(256)));
         String text = e.describe();
         assertTrue(text.contains("3840x2160 at scale 4") && text.contains("tile-size 64")
                 && text.contains("256 MiB (max-memory=256)") && text.contains("Raise max-memory"), text);
@@ -107,7 +107,7 @@ class MemoryPlannerTest {
     void theUsersTileSizeOverAnAutomaticBudgetRunsWithAWarning() throws Exception {
         SessionOptions asked = SessionOptions.DEFAULT.withTiles(1024, 10);
         MemoryPlanner.Plan plan = MemoryPlanner.plan(vsrSmall, FOUR_K_X4, asked,
-                MemoryBudget.automatic(new MachineMemory(2L << 30, 2L << 30, "test")));
+                () -> MemoryBudget.automatic(new MachineMemory(2L << 30, 2L << 30, "test")));
         assertEquals(MemoryPlanner.Outcome.OVER_BUDGET, plan.outcome());
         assertSame(asked, plan.options());
         assertTrue(plan.message().contains("tile-size 1024") && plan.message().contains("running with the tile-size"),
@@ -117,22 +117,23 @@ class MemoryPlannerTest {
     @Test
     void theUsersTileSizeOverTheirOwnBudgetIsAnError() {
         EngineException e = assertThrows(EngineException.class, () -> MemoryPlanner.plan(vsrSmall, FOUR_K_X4,
-                SessionOptions.DEFAULT.withTiles(1024, 10), MemoryBudget.ofMebibytes(1024)));
+                SessionOptions.DEFAULT.withTiles(1024, 10), () -> MemoryBudget.ofMebibytes(1024)));
         assertTrue(e.getMessage().contains("tile-size 1024") && e.remedy().contains("max-memory"), e.describe());
     }
 
     @Test
     void aLargerUserOverlapIsKept() throws Exception {
         MemoryPlanner.Plan plan = MemoryPlanner.plan(vsrSmall, FOUR_K_X4, new SessionOptions(Backend.AUTO, 0, 0, 24),
-                MemoryBudget.ofMebibytes(2048));
+                () -> MemoryBudget.ofMebibytes(2048));
         assertEquals(24, plan.options().tileOverlap());
     }
 
     @Test
-    void modelsWithoutAnEstimateRunAsAsked() throws Exception {
+    void modelsWithoutAnEstimateRunAsAskedWithoutReadingTheBudget() throws Exception {
         try (Model bicubic = new BicubicModel()) {
-            MemoryPlanner.Plan plan = MemoryPlanner.plan(bicubic, FOUR_K_X4, SessionOptions.DEFAULT,
-                    MemoryBudget.ofMebibytes(1));
+            MemoryPlanner.Plan plan = MemoryPlanner.plan(bicubic, FOUR_K_X4, SessionOptions.DEFAULT, () -> {
+                throw new AssertionError("the budget was read");
+            });
             assertEquals(MemoryPlanner.Outcome.NO_ESTIMATE, plan.outcome());
             assertSame(SessionOptions.DEFAULT, plan.options());
         }
@@ -142,7 +143,7 @@ class MemoryPlannerTest {
     void aModelWithoutAReceptiveFieldIsNotTiledAutomatically() {
         EngineException e = assertThrows(EngineException.class, () -> MemoryPlanner.plan(
                 new FixedCostModel(OptionalInt.empty()), FOUR_K_X4, SessionOptions.DEFAULT,
-                MemoryBudget.ofMebibytes(1)));
+                () -> MemoryBudget.ofMebibytes(1)));
         assertTrue(e.getMessage().contains("receptive field") && e.remedy().contains("tile-size and tile-overlap"),
                 e.describe());
     }
@@ -152,7 +153,7 @@ class MemoryPlannerTest {
         // the estimate never fits, so the error names the smallest tile tried
         EngineException e = assertThrows(EngineException.class, () -> MemoryPlanner.plan(
                 new FixedCostModel(OptionalInt.of(40)), FOUR_K_X4, SessionOptions.DEFAULT,
-                MemoryBudget.ofMebibytes(1)));
+                () -> MemoryBudget.ofMebibytes(1)));
         assertTrue(e.getMessage().contains("tile-size 160"), e.getMessage());
     }
 
