@@ -17,6 +17,8 @@ public final class FilterSettings {
     public static final int MAX_DEVICE_ID = 63;
     public static final int MAX_TILE_SIZE = 16384;
     public static final int MAX_TILE_OVERLAP = 1024;
+    /** Largest {@code max-memory} in MiB (16 TiB); bytes must fit a long. */
+    public static final long MAX_MEMORY_MIB = 1L << 24;
 
     private volatile int scale = DEFAULT_SCALE;
     private volatile String model = Models.DEFAULT;
@@ -24,6 +26,7 @@ public final class FilterSettings {
     private volatile int deviceId;
     private volatile int tileSize;
     private volatile int tileOverlap;
+    private volatile long maxMemoryMib;
     private volatile DiffusionOptions.ColorFix colorFix = DiffusionOptions.DEFAULT.colorFix();
     private volatile boolean upstreamReference;
     private volatile long seed;
@@ -80,6 +83,19 @@ public final class FilterSettings {
 
     public void setTileOverlap(int tileOverlap) {
         this.tileOverlap = tileOverlap;
+    }
+
+    /** The memory budget of a session in MiB; 0 = automatic (derived from the machine when a session opens). */
+    public long maxMemoryMib() {
+        return maxMemoryMib;
+    }
+
+    public void setMaxMemoryMib(long maxMemoryMib) {
+        if (maxMemoryMib < 0 || maxMemoryMib > MAX_MEMORY_MIB) {
+            throw new IllegalArgumentException("max-memory must be 0 (automatic) to " + MAX_MEMORY_MIB + " MiB, got "
+                    + maxMemoryMib);
+        }
+        this.maxMemoryMib = maxMemoryMib;
     }
 
     public DiffusionOptions.ColorFix colorFix() {

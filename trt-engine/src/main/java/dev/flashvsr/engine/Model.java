@@ -1,5 +1,7 @@
 package dev.flashvsr.engine;
 
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -24,6 +26,24 @@ public interface Model extends AutoCloseable {
     int latencyFrames();
 
     StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException;
+
+    /**
+     * The working memory a session opened with these arguments would take, without opening it;
+     * empty when this model cannot tell (then no memory budget applies to it). Cheap enough to be
+     * called for many candidate tile sizes.
+     */
+    default Optional<MemoryEstimate> estimateMemory(StreamSpec spec, SessionOptions options) {
+        return Optional.empty();
+    }
+
+    /**
+     * Input pixels that neighbouring tiles must share for a tiled frame to match the whole frame
+     * (the receptive field; 0 when the output does not depend on tiling); empty when the model
+     * cannot say, so it cannot be tiled automatically.
+     */
+    default OptionalInt tileOverlap(int scale) {
+        return OptionalInt.empty();
+    }
 
     /** Releases what the model holds (runtime sessions); its open sessions must be closed first. */
     @Override

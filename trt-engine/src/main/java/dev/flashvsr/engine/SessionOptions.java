@@ -28,4 +28,9 @@ public record SessionOptions(Backend backend, int deviceId, int tileSize, int ti
                     "tile-overlap " + tileOverlap + " must be less than half of tile-size " + tileSize);
         }
     }
+
+    /** The same options with other tile settings (for example tiles chosen to fit a memory budget). */
+    public SessionOptions withTiles(int tileSize, int tileOverlap) {
+        return new SessionOptions(backend, deviceId, tileSize, tileOverlap, diffusion);
+    }
 }

@@ -2,7 +2,7 @@ package dev.flashvsr.element.gst;
 
 import com.sun.jna.Pointer;
 
-/** Posts element errors and warnings on the bus, as GST_ELEMENT_ERROR does in C. */
+/** Posts element errors, warnings and information on the bus, as GST_ELEMENT_ERROR does in C. */
 final class ElementMessages {
     private static final GstApi GST = GstApi.LIB;
     private static final GObjectApi GOBJECT = GObjectApi.LIB;
@@ -30,6 +30,10 @@ final class ElementMessages {
 
     static void warning(Pointer element, Domain domain, int code, String text, String debug) {
         post(element, NativeLayout.MESSAGE_WARNING, domain, code, text, debug);
+    }
+
+    static void info(Pointer element, Domain domain, int code, String text, String debug) {
+        post(element, NativeLayout.MESSAGE_INFO, domain, code, text, debug);
     }
 
     /** An unexpected Java failure: the message names the exception, the debug text has its stack. */

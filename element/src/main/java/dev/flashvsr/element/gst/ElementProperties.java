@@ -14,11 +14,16 @@ import java.util.List;
 enum ElementProperties {
     SCALE("scale", "Scale", "Upscaling factor of width and height"),
     MODEL("model", "Model", "Built-in model name (" + String.join(", ", Models.builtInNames())
-            + ") or path to a model package; empty selects the default"),
+            + ") or path to a model package; empty selects the default, " + Models.DEFAULT),
     BACKEND("backend", "Backend", "Where the model runs; an unavailable backend fails at start"),
     DEVICE_ID("device-id", "Device ID", "GPU index for GPU backends"),
-    TILE_SIZE("tile-size", "Tile size", "Process frames in tiles of this many input pixels square (0 = whole frame)"),
-    TILE_OVERLAP("tile-overlap", "Tile overlap", "Input pixels shared by neighbouring tiles"),
+    TILE_SIZE("tile-size", "Tile size", "Process frames in tiles of this many input pixels square (0 = whole frame,"
+            + " or tiles chosen to fit max-memory)"),
+    TILE_OVERLAP("tile-overlap", "Tile overlap", "Input pixels shared by neighbouring tiles (automatic tiles share at"
+            + " least the model's receptive field)"),
+    MAX_MEMORY("max-memory", "Memory budget (MiB)", "Working memory a session may take, in MiB (0 = automatic:"
+            + " a quarter of the machine's or cgroup's memory, at most half of what is available); a session that"
+            + " would need more is tiled automatically to fit, and when even small tiles do not fit the stream fails"),
     COLOR_FIX("color-fix", "Colour fix", "Diffusion models: how output colours are matched to the input"),
     UPSTREAM_REFERENCE("upstream-reference", "Upstream reference mode",
             "Diffusion models: reproduce upstream FlashVSR's pre/post-processing exactly (PIL bicubic, centre crop"
@@ -90,6 +95,8 @@ enum ElementProperties {
                     0, WRITABLE);
             case TILE_OVERLAP -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0,
                     FilterSettings.MAX_TILE_OVERLAP, 0, WRITABLE);
+            case MAX_MEMORY -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0, FilterSettings.MAX_MEMORY_MIB,
+                    0, WRITABLE);
             case COLOR_FIX -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, colorFixType,
                     DiffusionOptions.DEFAULT.colorFix().ordinal(), WRITABLE);
             case UPSTREAM_REFERENCE -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 0, WRITABLE);
@@ -113,6 +120,7 @@ enum ElementProperties {
             case DEVICE_ID -> settings.setDeviceId(GOBJECT.g_value_get_int(value));
             case TILE_SIZE -> settings.setTileSize(GOBJECT.g_value_get_int(value));
             case TILE_OVERLAP -> settings.setTileOverlap(GOBJECT.g_value_get_int(value));
+            case MAX_MEMORY -> settings.setMaxMemoryMib(GOBJECT.g_value_get_uint64(value));
             case COLOR_FIX -> settings.setColorFix(DiffusionOptions.ColorFix.values()[GOBJECT.g_value_get_enum(value)]);
             case UPSTREAM_REFERENCE -> settings.setUpstreamReference(GOBJECT.g_value_get_boolean(value) != 0);
             case SEED -> settings.setSeed(GOBJECT.g_value_get_uint64(value));
@@ -135,6 +143,7 @@ enum ElementProperties {
             case DEVICE_ID -> GOBJECT.g_value_set_int(value, settings.deviceId());
             case TILE_SIZE -> GOBJECT.g_value_set_int(value, settings.tileSize());
             case TILE_OVERLAP -> GOBJECT.g_value_set_int(value, settings.tileOverlap());
+            case MAX_MEMORY -> GOBJECT.g_value_set_uint64(value, settings.maxMemoryMib());
             case COLOR_FIX -> GOBJECT.g_value_set_enum(value, settings.colorFix().ordinal());
             case UPSTREAM_REFERENCE -> GOBJECT.g_value_set_boolean(value, settings.upstreamReference() ? 1 : 0);
             case SEED -> GOBJECT.g_value_set_uint64(value, settings.seed());

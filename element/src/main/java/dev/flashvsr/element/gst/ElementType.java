@@ -6,6 +6,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.flashvsr.element.loader.NativeLoaderHooks;
+import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.PixelFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -90,8 +91,9 @@ public final class ElementType {
             klass.setPointer(NativeLayout.ELEMENT_CLASS_CHANGE_STATE, callbackPointer(CHANGE_STATE));
             ElementProperties.installAll(klass);
             GST.gst_element_class_set_metadata(klass, "FlashVSR video super-resolution", "Filter/Effect/Video/Scaler",
-                    "Upscales raw video 2x or 4x frame by frame with a streaming super-resolution model "
-                            + "(built-in: bicubic; neural models plug in behind the same engine API)",
+                    "Upscales raw video 2x or 4x frame by frame with a streaming super-resolution model (default: "
+                            + Models.DEFAULT + ", a small recurrent network run by ONNX Runtime on the CPU; built-in: "
+                            + String.join(", ", Models.builtInNames()) + "; or a model package)",
                     "the flashvsr-gst developers");
             addTemplate(klass, "sink", NativeLayout.PAD_SINK);
             addTemplate(klass, "src", NativeLayout.PAD_SRC);

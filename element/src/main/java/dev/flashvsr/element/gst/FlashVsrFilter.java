@@ -21,7 +21,10 @@ import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
+import dev.flashvsr.engine.memory.MemoryBudget;
+import dev.flashvsr.engine.memory.MemoryPlanner;
 import java.util.function.BiFunction;
 
 /**
@@ -57,6 +60,8 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     /** Resolved when the element starts; null while stopped. */
     private volatile Model model;
     private volatile SessionOptions options;
+    /** {@code max-memory} as it was when the element started, in MiB; 0 = automatic. */
+    private volatile long maxMemoryMib;
     private volatile int activeScale;
     private Pointer inputCaps;
     private VideoInfo inputInfo;
@@ -124,13 +129,15 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             }
             Backend backend = resolved.resolveBackend(settings.backend());
             options = settings.sessionOptions();
+            maxMemoryMib = settings.maxMemoryMib();
             activeScale = settings.scale();
             processor.resetFramesProcessed();
             qos.restart();
             model = resolved;
             DebugLog.log(GstLevel.INFO, element, () -> "model '" + resolved.name() + "' (" + settings.model()
-                    + "), scale " + activeScale + ", backend " + backend + " (asked: " + settings.backend() + "), holds "
-                    + resolved.latencyFrames() + " frames, " + options);
+                    + "), scale " + activeScale + ", backend " + backend + " (asked: " + settings.backend()
+                    + "), holds " + resolved.latencyFrames() + " frames, " + options + ", max-memory "
+                    + (maxMemoryMib == 0 ? "automatic" : maxMemoryMib + " MiB"));
             return true;
         } catch (EngineException e) {
             ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_NOT_FOUND,
@@ -400,7 +407,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         int previousLatency = processor.latencyFrames();
         StreamSpec spec = new StreamSpec(info.format, info.width(), info.height(), activeScale, info.colorimetry());
         long opening = System.nanoTime();
-        processor.replaceSession(current.open(spec, options));
+        StreamingSession session = openSession(current, spec);
+        if (session == null) {
+            return false;
+        }
+        processor.replaceSession(session);
         DebugLog.log(GstLevel.INFO, element, () -> "input " + capsToString(caps) + ": session " + spec);
         if (upstreamIsLive()) {
             // Measured now, the first frames are not shown late for want of a processing estimate.
@@ -427,6 +438,40 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             postLatencyIfChanged();
         }
         return true;
+    }
+
+    /**
+     * Opens the model's session for a stream within the memory budget ({@link MemoryPlanner}): the
+     * estimate is logged at DEBUG, tiles chosen to fit at INFO and on the bus, a tile-size over the
+     * automatic budget as a warning. A session that cannot fit or that the model refuses is an
+     * element error; returns null then.
+     */
+    private StreamingSession openSession(Model current, StreamSpec spec) {
+        try {
+            long mebibytes = maxMemoryMib;
+            MemoryPlanner.Plan plan = MemoryPlanner.plan(current, spec, options,
+                    () -> MemoryBudget.forSetting(mebibytes));
+            String text = "flashvsrfilter: " + plan.message();
+            switch (plan.outcome()) {
+                case TILED_TO_FIT -> {
+                    DebugLog.log(GstLevel.INFO, element, () -> text);
+                    // gst-launch-1.0 prints only the debug text of INFO messages
+                    ElementMessages.info(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS, text, text);
+                }
+                case OVER_BUDGET -> {
+                    DebugLog.log(GstLevel.WARNING, element, () -> text);
+                    ElementMessages.warning(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS, text,
+                            null);
+                }
+                case FITS, NO_ESTIMATE -> DebugLog.log(GstLevel.DEBUG, element, () -> text);
+            }
+            return current.open(spec, plan.options());
+        } catch (EngineException e) {
+            ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS,
+                    "flashvsrfilter cannot process " + spec.width() + "x" + spec.height() + " frames: "
+                            + e.getMessage(), e.describe());
+            return null;
+        }
     }
 
     private boolean negotiatePool() {

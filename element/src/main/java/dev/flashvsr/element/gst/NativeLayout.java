@@ -73,6 +73,7 @@ public final class NativeLayout {
     public static final int CAPS_INTERSECT_FIRST = 1;
     public static final int MESSAGE_ERROR = 2;
     public static final int MESSAGE_WARNING = 4;
+    public static final int MESSAGE_INFO = 8;
     public static final int MAP_READ = 1;
     public static final int MAP_WRITE = 2;
     public static final int STATE_CHANGE_FAILURE = 0;

@@ -5,6 +5,7 @@ import static dev.flashvsr.element.loader.LoaderProcesses.gstEnv;
 import static dev.flashvsr.element.loader.LoaderProcesses.requirePluginDir;
 import static dev.flashvsr.element.loader.LoaderProcesses.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.element.loader.LoaderProcesses.Result;
@@ -24,9 +25,7 @@ class GstInspectLoaderTest {
 
     @Test
     void inspectElementPrintsMetadataPadTemplatesAndProperties() {
-        Path dir = requirePluginDir();
-        Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0", "flashvsrfilter");
-        assertSucceeded(r);
+        Result r = inspectElement();
         String out = r.stdout();
         for (String expected : List.of("Factory Details:", "Long-name", "Klass", "Description", "Author",
                 "Plugin Details:", "flashvsr", "LGPL", "GstFlashVsrFilter", "Pad Templates:",
@@ -38,6 +37,29 @@ class GstInspectLoaderTest {
         }
         assertTrue(Pattern.compile("(?m)^\\s+scale\\s+:").matcher(out).find(),
                 () -> "no 'scale' property:\n" + r.describe());
+    }
+
+    /** The description names the default model as it is (it once said the built-in model was bicubic). */
+    @Test
+    void inspectElementDescribesTheDefaultModelAndTheMemoryBudget() {
+        Result r = inspectElement();
+        String out = r.stdout();
+        assertTrue(Pattern.compile("(?m)^\\s+Description\\s+.*\\(default: vsr-small, a small recurrent network")
+                .matcher(out).find(), r::describe);
+        assertFalse(out.contains("built-in: bicubic;"), r::describe);
+        assertTrue(Pattern.compile("(?m)^\\s+model\\s+:.*empty selects the default, vsr-small$").matcher(out).find(),
+                r::describe);
+        assertTrue(Pattern.compile("(?m)^\\s+max-memory\\s+: Working memory a session may take, in MiB")
+                .matcher(out).find(), r::describe);
+        assertTrue(Pattern.compile("Unsigned Integer64\\. Range: 0 - 16777216 Default: 0").matcher(out).find(),
+                r::describe);
+    }
+
+    private Result inspectElement() {
+        Path dir = requirePluginDir();
+        Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0", "flashvsrfilter");
+        assertSucceeded(r);
+        return r;
     }
 
     @Test

@@ -48,6 +48,15 @@ final class BandedUpscaler implements AutoCloseable {
         pool = new RowPool(plan.count(), "flashvsr-band");
     }
 
+    /** Bytes of the tensor buffers of all bands. */
+    long bufferBytes() {
+        long bytes = 0;
+        for (TileRunner runner : runners) {
+            bytes += runner.ownBytes() + runner.runBufferBytes();
+        }
+        return bytes;
+    }
+
     /** Upscales {@code input} into {@code output}, carrying the state to the next frame. */
     void upscale(VideoFrame input, VideoFrame output) {
         jobInput = input;

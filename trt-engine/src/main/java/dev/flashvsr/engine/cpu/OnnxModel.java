@@ -7,6 +7,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.Colorimetry;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.MemoryEstimate;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.PixelFormat;
 import dev.flashvsr.engine.SessionOptions;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -74,14 +76,43 @@ public final class OnnxModel implements Model {
             });
             requireSame("inputs", graph, new TreeSet<>(expectedInputs), inputs.keySet());
             requireSame("outputs", graph, new TreeSet<>(expectedOutputs), outputs.keySet());
-            for (Map.Entry<String, NodeInfo> entry : inputs.entrySet()) {
-                if (!(entry.getValue().getInfo() instanceof TensorInfo tensor) || tensor.getShape().length != 4) {
-                    throw new EngineException("input '" + entry.getKey() + "' of graph " + graph.file()
-                            + " is not a 4-D tensor", "Graphs take NCHW tensors");
-                }
+            requireChannels(graph, "frame input", inputs.get(graph.frameInput()), 3, "frames are RGB");
+            if (graph.previousInput().isPresent()) {
+                requireChannels(graph, "previous-frame input", inputs.get(graph.previousInput().get()), 3,
+                        "frames are RGB");
+            }
+            requireChannels(graph, "frame output", outputs.get(graph.frameOutput()), 3, "frames are RGB");
+            for (int i = 0; i < graph.state().size(); i++) {
+                ModelManifest.State state = graph.state().get(i);
+                String declared = "the manifest's state[" + i + "].channels";
+                requireChannels(graph, "state input", inputs.get(state.input()), state.channels(), declared);
+                requireChannels(graph, "state output", outputs.get(state.output()), state.channels(), declared);
             }
         } catch (OrtException e) {
             throw new EngineException("cannot inspect graph " + graph.file() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * A frame or state tensor must be [1, channels, H, W] (dimensions the graph leaves symbolic
+     * are not checked), so a manifest that contradicts its graph fails at load, before any frame
+     * buffer is allocated, and not inside ONNX Runtime at the first frame.
+     */
+    private void requireChannels(ModelManifest.Graph graph, String role, NodeInfo node, int channels, String why)
+            throws EngineException {
+        String tensor = role + " '" + node.getName() + "' of graph " + graph.file() + " in model package "
+                + modelPackage.location();
+        if (!(node.getInfo() instanceof TensorInfo info) || info.getShape().length != 4) {
+            throw new EngineException(tensor + " is not a 4-D tensor", "Graphs take and give NCHW tensors");
+        }
+        long[] shape = info.getShape();
+        if (shape[0] >= 0 && shape[0] != 1) {
+            throw new EngineException(tensor + " has batch size " + shape[0] + ", not 1",
+                    "Graphs run one frame at a time: rebuild the graph with N = 1");
+        }
+        if (shape[1] >= 0 && shape[1] != channels) {
+            throw new EngineException(tensor + " has " + shape[1] + " channels, but " + channels + " are expected ("
+                    + why + ")", "Rebuild the package or fix manifest.json");
         }
     }
 
@@ -137,7 +168,35 @@ public final class OnnxModel implements Model {
                     + ", got " + spec.width() + "x" + spec.height(), "Scale or crop the video first");
         }
         ModelManifest.Graph graph = modelPackage.manifest().graphFor(spec.scale()).get();
-        return new OnnxStreamingSession(spec, options, session, bandSessions.get(spec.scale()), graph);
+        try {
+            return new OnnxStreamingSession(spec, layout(spec, options, graph), session,
+                    bandSessions.get(spec.scale()), graph);
+        } catch (OutOfMemoryError e) {
+            // The tensors are direct buffers, limited by the JVM (-XX:MaxDirectMemorySize, by default its
+            // maximum heap), which can be less than the memory budget allows.
+            throw new EngineException("the JVM cannot allocate the tensor buffers of a " + spec.width() + "x"
+                    + spec.height() + " session at scale " + spec.scale() + " of model '" + name() + "': "
+                    + e.getMessage(), "Set a smaller max-memory or tile-size, or give the JVM more direct memory"
+                    + " (-XX:MaxDirectMemorySize, for the GStreamer plugin in FLASHVSR_JVM_OPTIONS)", e);
+        }
+    }
+
+    private SessionLayout layout(StreamSpec spec, SessionOptions options, ModelManifest.Graph graph) {
+        return SessionLayout.of(spec, options, graph, bandSessions.containsKey(spec.scale()), CORES);
+    }
+
+    /** The graphs run in fp32, so every tensor element takes 4 bytes. */
+    @Override
+    public Optional<MemoryEstimate> estimateMemory(StreamSpec spec, SessionOptions options) {
+        return modelPackage.manifest().graphFor(spec.scale())
+                .map(graph -> SessionMemory.estimate(layout(spec, options, graph), graph, Float.BYTES));
+    }
+
+    /** The graph's receptive field, when the manifest gives it. */
+    @Override
+    public OptionalInt tileOverlap(int scale) {
+        return modelPackage.manifest().graphFor(scale).filter(graph -> graph.receptiveField() > 0)
+                .map(graph -> OptionalInt.of(graph.receptiveField())).orElse(OptionalInt.empty());
     }
 
     /**
@@ -164,7 +223,7 @@ public final class OnnxModel implements Model {
         if (single == null || graph == null) {
             return Optional.empty();
         }
-        BandPlan plan = BandPlan.of(height, graph.receptiveField(), CORES, OnnxStreamingSession.MIN_BAND_ROWS);
+        BandPlan plan = BandPlan.of(height, graph.receptiveField(), CORES, SessionLayout.MIN_BAND_ROWS);
         if (plan.count() < 2) {
             return Optional.empty();
         }

@@ -4,7 +4,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.FrameSink;
-import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.MemoryEstimate;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
@@ -20,53 +20,59 @@ import dev.flashvsr.engine.tiling.TiledUpscaler;
  * through the graph with the stream's recurrent state, and converted back into the output frame
  * the sink provides. Frames are not held (the graph carries its memory as state tensors).
  *
- * <p>Untiled, a frame high enough for two bands, of a graph whose receptive field is known, runs
- * as parallel bands ({@link BandedUpscaler}, exactly the whole-frame result); otherwise the frame
- * goes through one {@link TileRunner} straight from and to its direct buffers. With {@code tile-size} set and a frame larger than a tile, every tile has its own
- * runner (and so its own recurrent state); tiles are read from the frame on demand and their
- * outputs feathered together by {@link TiledUpscaler}, which hands finished rows to the output
- * conversion band by band, so no full-size float image is ever held.
+ * <p>How frames run is the {@link SessionLayout}'s choice. As parallel bands ({@link
+ * BandedUpscaler}, exactly the whole-frame result), or as one whole frame through one
+ * {@link TileRunner} straight from and to its direct buffers. With {@code tile-size} set and a
+ * frame larger than a tile, every tile has its own runner (and so its own recurrent state), all
+ * sharing one set of run buffers since tiles run one after another; tiles are read from the frame
+ * on demand and their outputs feathered together by {@link TiledUpscaler}, which hands finished
+ * rows to the output conversion band by band, so no full-size float image is ever held.
  */
 final class OnnxStreamingSession implements StreamingSession {
-    private static final int CORES = Runtime.getRuntime().availableProcessors();
     private static final System.Logger LOG = System.getLogger(OnnxStreamingSession.class.getName());
-    /** Bands lower than this are not worth a thread of their own. */
-    static final int MIN_BAND_ROWS = 32;
 
     private final StreamSpec spec;
     private final ColorConverter converter;
     private final TileRunner[] runners;
     private final TiledUpscaler tiled;
     private final BandedUpscaler banded;
+    private final long bufferBytes;
 
     /**
-     * @param session       the graph's session, all cores
-     * @param bandSession   the same graph single-threaded, for parallel bands; null if the graph's
-     *                      receptive field is unknown or there is one core
+     * @param session     the graph's session, all cores
+     * @param bandSession the same graph single-threaded, for parallel bands; null if the layout
+     *                    has no bands
      */
-    OnnxStreamingSession(StreamSpec spec, SessionOptions options, OrtSession session, OrtSession bandSession,
+    OnnxStreamingSession(StreamSpec spec, SessionLayout layout, OrtSession session, OrtSession bandSession,
             ModelManifest.Graph graph) {
         this.spec = spec;
-        TilePlan plan = TilePlan.of(spec.width(), spec.height(), options.tileSize(), options.tileOverlap(), spec.scale());
-        BandPlan bands = BandPlan.of(spec.height(), graph.receptiveField(), CORES, MIN_BAND_ROWS);
-        if (plan.tileCount() == 1 && bandSession != null && bands.count() > 1) {
-            LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime session for {0}: {1} parallel bands, one thread each",
-                    spec, bands.count());
-            banded = new BandedUpscaler(bandSession, graph, bands, spec.width(), spec.colorimetry());
+        TilePlan plan = layout.tiles();
+        if (layout.kind() == SessionLayout.Kind.BANDS) {
+            banded = new BandedUpscaler(bandSession, graph, layout.bands(), spec.width(), spec.colorimetry());
             converter = null;
             runners = new TileRunner[0];
             tiled = null;
-            return;
+            bufferBytes = banded.bufferBytes();
+        } else {
+            banded = null;
+            converter = new ColorConverter(spec.colorimetry(), ChromaUpsampling.BILINEAR, layout.cores());
+            runners = new TileRunner[plan.tileCount()];
+            TileRunner.RunBuffers shared = new TileRunner.RunBuffers(graph, plan.tileHeight(), plan.tileWidth());
+            long bytes = shared.bytes();
+            for (int i = 0; i < runners.length; i++) {
+                runners[i] = new TileRunner(session, graph, plan.tileHeight(), plan.tileWidth(), shared);
+                bytes += runners[i].ownBytes();
+            }
+            tiled = plan.tileCount() > 1 ? new TiledUpscaler(plan) : null;
+            bufferBytes = bytes + (tiled == null ? 0 : tiled.bufferBytes());
         }
-        banded = null;
-        LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime session for {0}: {1} tile(s) of {2}x{3}, {4} threads",
-                spec, plan.tileCount(), plan.tileWidth(), plan.tileHeight(), CORES);
-        converter = new ColorConverter(spec.colorimetry(), ChromaUpsampling.BILINEAR, CORES);
-        runners = new TileRunner[plan.tileCount()];
-        for (int i = 0; i < runners.length; i++) {
-            runners[i] = new TileRunner(session, graph, plan.tileHeight(), plan.tileWidth());
-        }
-        tiled = plan.tileCount() > 1 ? new TiledUpscaler(plan) : null;
+        LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime session for {0}: {1}, {2} of tensor and tiling buffers",
+                spec, layout, MemoryEstimate.format(bufferBytes));
+    }
+
+    /** Bytes of the tensor and tiling buffers this session allocated (colour conversion rows not counted). */
+    long bufferBytes() {
+        return bufferBytes;
     }
 
     @Override

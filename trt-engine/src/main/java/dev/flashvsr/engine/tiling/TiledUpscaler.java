@@ -59,6 +59,14 @@ public final class TiledUpscaler {
         return 4L * ((band == null ? 0 : band.length) + tileIn.length + tileOut.length);
     }
 
+    /** Bytes of the float buffers an upscaler for {@code plan} will hold, before it is made. */
+    public static long bufferBytes(TilePlan plan) {
+        long s = plan.scale();
+        long tile = (long) plan.tileWidth() * plan.tileHeight();
+        long band = plan.tileCount() == 1 ? 0 : s * plan.tileHeight() * plan.outputWidth();
+        return 4L * 3 * (band + tile + s * s * tile);
+    }
+
     /**
      * Upscales a whole frame given as planar float RGB: 3 planes of {@code width x height} from
      * index 0 of {@code input}.

@@ -68,8 +68,9 @@ class BandedUpscalerTest {
                     for (int t = 0; t < 5; t++) {
                         frames.add(movingFrame(format, 38, height, t));
                     }
-                    List<byte[]> expected = run(new OnnxStreamingSession(spec, SessionOptions.DEFAULT, whole, null,
-                            graph), spec, frames);
+                    SessionLayout untiled = SessionLayout.of(spec, SessionOptions.DEFAULT, graph, false, 2);
+                    List<byte[]> expected = run(new OnnxStreamingSession(spec, untiled, whole, null, graph), spec,
+                            frames);
                     for (int bands : new int[] {2, 3}) {
                         BandPlan plan = BandPlan.of(height, graph.receptiveField(), bands, 8);
                         assertEquals(bands, plan.count());

@@ -233,6 +233,17 @@ class OnnxModelTest {
     }
 
     @Test
+    void aWrongStateChannelCountFailsAtLoadNamingPackageGraphTensorAndBothNumbers() throws Exception {
+        Path pkg = PackageCopies.vsrSmallWithHiddenChannels(dir.resolve("wrong-state"), 5);
+        EngineException e = assertThrows(EngineException.class, () -> Models.resolve(pkg.toString()));
+        String text = e.describe();
+        for (String part : List.of(pkg.toString(), "graph x2.onnx", "state input 'hidden'", "has 4 channels",
+                "but 5 are expected", "state[0].channels", "fix manifest.json")) {
+            assertTrue(text.contains(part), "'" + part + "' missing in: " + text);
+        }
+    }
+
+    @Test
     void aMissingGraphFileIsNamed() throws Exception {
         Path pkg = writePackage(true);
         Files.delete(pkg.resolve("x2.onnx"));

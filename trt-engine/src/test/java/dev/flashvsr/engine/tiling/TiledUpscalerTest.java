@@ -345,6 +345,14 @@ class TiledUpscalerTest {
         assertEquals(4L * (3 * 40 * 30 + 3 * 80 * 60), upscaler.bufferBytes());
     }
 
+    @Test
+    void bufferBytesAreKnownBeforeTheUpscalerIsMade() {
+        for (TilePlan plan : new TilePlan[] {TilePlan.of(40, 30, 0, 0, 2), TilePlan.of(97, 61, 32, 6, 4),
+                TilePlan.of(200, 50, 64, 10, 2), TilePlan.of(64, 64, 64, 10, 4)}) {
+            assertEquals(new TiledUpscaler(plan).bufferBytes(), TiledUpscaler.bufferBytes(plan), plan.toString());
+        }
+    }
+
     // ------------------------------------------------------------------ full HD to 8K within the test heap
 
     /**
