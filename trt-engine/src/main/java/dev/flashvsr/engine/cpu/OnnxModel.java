@@ -15,6 +15,7 @@ import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,16 @@ public final class OnnxModel implements Model {
         }
     }
 
+    /** ONNX Runtime's session setting for where a graph loaded from memory finds its external data. */
+    private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
+
     private OrtSession createSession(ModelManifest.Graph graph, int threads) throws EngineException {
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(threads)) {
+            // Loaded from memory, ONNX Runtime would look external data up in the current directory.
+            Optional<Path> externalData = modelPackage.externalDataFolder(graph.scale());
+            if (externalData.isPresent()) {
+                options.addConfigEntry(EXTERNAL_DATA_FOLDER, externalData.get().toString());
+            }
             return OrtRuntime.ENV.createSession(modelPackage.graph(graph.scale()), options);
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime rejects graph " + graph.file() + " of model package "

@@ -79,7 +79,7 @@ class SessionMemoryTest {
 
     @Test
     void tensorAndRuntimePartsScaleWithTheElementSize() {
-        ModelManifest.Graph graph = new ModelManifest.Graph(4, "x4.onnx", "0".repeat(64), "current",
+        ModelManifest.Graph graph = new ModelManifest.Graph(4, "x4.onnx", "0".repeat(64), 0, "current",
                 Optional.of("previous"), "output", List.of(new ModelManifest.State("hidden", "hidden_out", 4, 0f)), 10);
         StreamSpec spec = new StreamSpec(PixelFormat.RGB, 640, 360, 4);
         SessionLayout layout = SessionLayout.of(spec, SessionOptions.DEFAULT.withTiles(128, 10), graph, true, 2);

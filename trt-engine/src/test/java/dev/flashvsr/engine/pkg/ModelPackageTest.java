@@ -9,6 +9,13 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.StreamingSession;
+import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.files.SpecialFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -129,8 +136,36 @@ class ModelPackageTest {
         refused(pkg, "external data file x4.onnx.data", "does not exist");
     }
 
+    @Test
+    void aGraphWithExternalDataRunsFromItsPackageWhateverTheCurrentDirectory() throws Exception {
+        Path pkg = copy();
+        externalize(pkg, "x2.onnx", "weights/x2.bin");
+        assertTrue(Files.notExists(Path.of("weights/x2.bin")), "the test runs elsewhere than the package");
+        StreamSpec spec = new StreamSpec(PixelFormat.RGB, 24, 16, 2);
+        VideoFrame input = VideoFrame.allocate(PixelFormat.RGB, 24, 16);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 3 * 24; x++) {
+                input.plane(0).put(y * input.stride(0) + x, (byte) (x * 7 + y * 13));
+            }
+        }
+        VideoFrame external = upscale(Models.resolve(pkg.toString()), spec, input);
+        VideoFrame inline = upscale(Models.resolve(SHIPPED.toString()), spec, input);
+        assertEquals(inline.plane(0), external.plane(0));
+    }
+
+    private static VideoFrame upscale(Model model, StreamSpec spec, VideoFrame input) throws EngineException {
+        VideoFrame out = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
+        try (model; StreamingSession session = model.open(spec, SessionOptions.DEFAULT)) {
+            session.push(input, renderer -> {
+                renderer.renderInto(out);
+                return true;
+            });
+        }
+        return out;
+    }
+
     /**
-     * Moves every initializer of {@code graph} with raw data into {@code dataFile} (as ONNX writes
+     * Moves every initializer of {@code graph} with at least 1 KiB of raw data into {@code dataFile} (as ONNX writes
      * external data) and updates the manifest's checksum and size.
      */
     static void externalize(Path pkg, String graph, String dataFile) throws IOException {
@@ -139,7 +174,7 @@ class ModelPackageTest {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         var graphBuilder = model.getGraph().toBuilder().clearInitializer();
         for (TensorProto tensor : model.getGraph().getInitializerList()) {
-            if (tensor.getRawData().isEmpty()) {
+            if (tensor.getRawData().size() < 1024) { // small ones (shapes, pads) stay inline, as ONNX writes them
                 graphBuilder.addInitializer(tensor);
                 continue;
             }
@@ -153,6 +188,7 @@ class ModelPackageTest {
         }
         byte[] rewritten = model.toBuilder().setGraph(graphBuilder).build().toByteArray();
         Files.write(pkg.resolve(graph), rewritten);
+        Files.createDirectories(pkg.resolve(dataFile).getParent());
         Files.write(pkg.resolve(dataFile), data.toByteArray());
         replaceInManifest(pkg, ModelPackage.sha256(original), ModelPackage.sha256(rewritten));
         replaceInManifest(pkg, "\"bytes\" : " + original.length, "\"bytes\" : " + rewritten.length);
