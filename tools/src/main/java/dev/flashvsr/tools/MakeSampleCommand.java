@@ -39,7 +39,8 @@ final class MakeSampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "OUT", description = "Output file (.mp4); replaced if it exists, once the new clip is complete.")
+    @Parameters(index = "0", paramLabel = "OUT",
+            description = "Output file (.mp4); replaced if it exists, once the new clip is complete.")
     Path output;
 
     @Option(names = "--photo", paramLabel = "PATH", defaultValue = DEFAULT_PHOTO,

@@ -47,8 +47,8 @@ final class UpscaleCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "Input video file.")
     Path input;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "Output file (.mp4 or .mkv); replaced if it exists (a link: the link"
-                    + " itself, not the file it points to).")
+    @Parameters(index = "1", paramLabel = "OUT", description = "Output file (.mp4 or .mkv); replaced if it exists"
+            + " (a link: the link itself, not the file it points to).")
     Path output;
 
     @Option(names = "--scale", paramLabel = "2|4", defaultValue = "4",

@@ -95,7 +95,8 @@ class FlashVsrCliTest {
             assertEquals(FlashVsrCli.EXIT_FAILURE, FlashVsrCli.execute(cli, System.out, e, "fail"));
         }
         String text = err.toString(StandardCharsets.UTF_8);
-        assertEquals("flashvsr: error: flashvsrfilter cannot start\nflashvsr: debug: java.lang.ExceptionInInitializerError\n"
+        assertEquals("flashvsr: error: flashvsrfilter cannot start\n"
+                + "flashvsr: debug: java.lang.ExceptionInInitializerError\n"
                 + "flashvsr: from element /GstPipeline:flashvsr-upscale/GstFlashVsrFilter:vsr\n", text);
         assertFalse(text.contains(" at "), text);
     }
