@@ -3,8 +3,11 @@ package dev.flashvsr.tools;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code flashvsr} command line: upscale video files with the {@code flashvsrfilter} element,
@@ -27,6 +30,13 @@ public final class FlashVsrCli {
     /** Stopped by Ctrl-C after finishing the output cleanly (128 + SIGINT). */
     public static final int EXIT_INTERRUPTED = 130;
 
+    /** A stack frame line in an element's debug text (an exception in Java element code). */
+    private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s*(at \\S+\\(.*\\)|\\.\\.\\. \\d+ more)\\R?");
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print the Java stack trace of an unexpected error (for bug reports).")
+    boolean debug;
+
     private FlashVsrCli() {
     }
 
@@ -41,22 +51,48 @@ public final class FlashVsrCli {
 
     /** Runs the command line in this JVM and returns its exit code instead of exiting. */
     public static int execute(PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(new FlashVsrCli());
+        return execute(commandLine(), out, err, args);
+    }
+
+    /** The command line with every command, for {@link #execute(CommandLine, PrintStream, PrintStream, String...)}. */
+    static CommandLine commandLine() {
+        return new CommandLine(new FlashVsrCli());
+    }
+
+    /** Runs {@code cli}, a {@link #commandLine()} (tests may add commands to it), and returns its exit code. */
+    static int execute(CommandLine cli, PrintStream out, PrintStream err, String... args) {
+        FlashVsrCli flashvsr = cli.getCommand();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CliException e) {
                 err.println("flashvsr: error: " + e.getMessage());
                 if (e.detail() != null) {
-                    err.println(e.detail());
+                    err.println(flashvsr.debug ? e.detail() : STACK_FRAME.matcher(e.detail()).replaceAll(""));
                 }
                 return e.exitCode();
             }
-            err.println("flashvsr: error: " + ex);
-            ex.printStackTrace(err);
-            return EXIT_FAILURE;
+            return unexpected(ex, flashvsr.debug, err);
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler above; these escape execute().
+            return unexpected(e, flashvsr.debug, err);
+        }
+    }
+
+    /** An error no command expected: one line, with --debug followed by its stack trace. */
+    private static int unexpected(Throwable e, boolean debug, PrintStream err) {
+        String line = "flashvsr: error: " + ErrorText.describe(e);
+        if (debug) {
+            err.println(line);
+            e.printStackTrace(err);
+        } else {
+            err.println(line + " (unexpected " + e.getClass().getSimpleName()
+                    + "; rerun with --debug for its stack trace)");
+        }
+        return EXIT_FAILURE;
     }
 
     /** Reports the version from the jar manifest when there is one. */

@@ -4,10 +4,14 @@ import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import dev.flashvsr.element.FlashVsrPlugin;
+import java.util.concurrent.atomic.AtomicLong;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.GstObject;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Version;
 import org.freedesktop.gstreamer.lowlevel.GlibAPI;
 import org.freedesktop.gstreamer.lowlevel.GstNative;
@@ -65,6 +69,19 @@ final class GstSupport {
                     + (pkg == null ? "" : " (it comes from " + pkg + ")"));
         }
         return element;
+    }
+
+    /**
+     * Counts the buffers that pass {@code pad} from now on. On a sink pad the count runs after the
+     * pad's own flushing and EOS checks, so it holds exactly the buffers the element accepted.
+     */
+    static AtomicLong countBuffers(Pad pad) {
+        AtomicLong count = new AtomicLong();
+        pad.addProbe(PadProbeType.BUFFER, (p, info) -> {
+            count.incrementAndGet();
+            return PadProbeReturn.OK;
+        });
+        return count;
     }
 
     static boolean hasProperty(GstObject object, String property) {

@@ -1,12 +1,17 @@
 package dev.flashvsr.tools;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.flashvsr.AttentionLimits;
 import dev.flashvsr.engine.flashvsr.FlashVsrImport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,6 +28,9 @@ import picocli.CommandLine.Spec;
                 "Every file and tensor is checked first; checkpoints are read by a restricted reader that",
                 "never executes anything. Then: flashvsrfilter model=OUT (or flashvsr upscale --model OUT)."})
 final class ImportCommand implements Callable<Integer> {
+    /** Model frames up to 8192 pixels a side (8K output is 7680x4352). */
+    static final int MAX_EXPORT_SIDE = 8192;
+    private static final int EXPORT_MULTIPLE = 128;
 
     @Spec
     CommandSpec spec;
@@ -30,7 +38,9 @@ final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RELEASE", description = "Folder with the official release files.")
     Path release;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "Package folder to create (must not exist).")
+    @Parameters(index = "1", paramLabel = "OUT", description = "Package folder to create: it must not exist, its"
+            + " parent folder must. Built in a hidden folder beside it (.OUT.flashvsr-XXXXXXXX.part/) and renamed"
+            + " to OUT when complete; a failure or Ctrl-C leaves nothing.")
     Path out;
 
     @Option(names = "--name", description = "Model name recorded in the manifest (default: the folder's name).")
@@ -39,22 +49,23 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--dense", description = "Dense attention instead of LCSA (sparse).")
     boolean dense;
 
-    @Option(names = "--local-range", paramLabel = "R", defaultValue = "0",
-            description = "LCSA window in blocks (default: the config's, 11 for v1.1).")
-    int localRange;
+    @Option(names = "--local-range", paramLabel = "R",
+            description = "LCSA window in blocks, 1-" + AttentionLimits.MAX_LOCAL_RANGE
+                    + " (default: the config's, 11 for v1.1).")
+    Integer localRange;
 
-    @Option(names = "--sparse-ratio", paramLabel = "S", defaultValue = "0",
-            description = "LCSA sparse ratio (default: the config's, 2.0); top-k ratio = S*768*1280/(H*W).")
-    double sparseRatio;
+    @Option(names = "--sparse-ratio", paramLabel = "S",
+            description = "LCSA sparse ratio, > 0 (default: the config's, 2.0); top-k ratio = S*768*1280/(H*W).")
+    Double sparseRatio;
 
     @Option(names = "--topk-ratio", paramLabel = "K",
-            description = "Fixed LCSA top-k ratio for every frame size, instead of the sparse-ratio rule.")
+            description = "Fixed LCSA top-k ratio (> 0) for every frame size, instead of the sparse-ratio rule.")
     Double topkRatio;
 
     @Option(names = "--export-onnx", paramLabel = "WxH", split = ",",
             description = "Also write the ONNX graphs for these model frame sizes (output pixels, multiples of"
-                    + " 128, e.g. 1280x768) into OUT/onnx/WxH/, DiT weights as external data (for other runtimes;"
-                    + " the CPU backend builds its graphs itself).")
+                    + " 128 up to " + MAX_EXPORT_SIDE + ", e.g. 1280x768) into OUT/onnx/WxH/, DiT"
+                    + " weights as external data (for other runtimes; the CPU backend builds its graphs itself).")
     List<String> exportSizes = List.of();
 
     @Override
@@ -62,32 +73,62 @@ final class ImportCommand implements Callable<Integer> {
         if (!Files.isDirectory(release)) {
             throw CliException.usage("release folder not found: " + release);
         }
-        if (localRange < 0 || sparseRatio < 0 || (topkRatio != null && topkRatio <= 0)) {
-            throw CliException.usage("--local-range, --sparse-ratio and --topk-ratio must be positive");
+        try {
+            new FlashVsrImport.Settings(name, dense, localRange, sparseRatio, topkRatio).check();
+        } catch (EngineException e) {
+            throw CliException.usage(e.getMessage());
         }
-        List<int[]> sizes = new java.util.ArrayList<>();
-        for (String size : exportSizes) {
-            String[] wh = size.split("x");
-            if (wh.length != 2 || !wh[0].matches("\\d{1,5}") || !wh[1].matches("\\d{1,5}")) {
-                throw CliException.usage("--export-onnx needs WxH, not " + size);
+        List<int[]> sizes = exportSizes();
+        Path destination = OutputPaths.newFolder(out, "OUT");
+        FlashVsrImport.Settings settings = new FlashVsrImport.Settings(
+                name != null ? name : destination.getFileName().toString(), dense, localRange, sparseRatio, topkRatio);
+        PrintWriter log = spec.commandLine().getOut();
+        int code = InterruptibleWrite.run(destination, false, spec.commandLine().getErr(), target -> {
+            // Messages name the package where it will be, not the temporary folder it is built in, and
+            // "wrote" is said once it is there.
+            UnaryOperator<String> named = text -> text.replace(target.toString(), destination.toString());
+            Consumer<String> progress = line -> {
+                if (!line.equals("wrote " + target)) {
+                    log.println(named.apply(line));
+                    log.flush();
+                }
+            };
+            try {
+                FlashVsrImport.run(release, target, settings, progress);
+                for (int[] wh : sizes) {
+                    FlashVsrImport.exportGraphs(target, wh[0], wh[1], progress);
+                }
+            } catch (EngineException e) {
+                throw CliException.failure(named.apply(e.describe()));
+            }
+        });
+        if (code == FlashVsrCli.EXIT_OK) {
+            log.println("wrote " + destination);
+            log.flush();
+        }
+        return code;
+    }
+
+    /** The --export-onnx sizes as {width, height}, each checked, duplicates dropped. */
+    private List<int[]> exportSizes() {
+        List<int[]> sizes = new ArrayList<>();
+        for (String size : new LinkedHashSet<>(exportSizes)) {
+            String[] wh = size.split("x", -1);
+            if (wh.length != 2 || !isExportSide(wh[0]) || !isExportSide(wh[1])) {
+                throw CliException.usage("--export-onnx size '" + size + "' must be WxH with width and height"
+                        + " multiples of " + EXPORT_MULTIPLE + " from " + EXPORT_MULTIPLE + " to " + MAX_EXPORT_SIDE
+                        + ", e.g. 1280x768 for 1280x720 output");
             }
             sizes.add(new int[] {Integer.parseInt(wh[0]), Integer.parseInt(wh[1])});
         }
-        PrintWriter log = spec.commandLine().getOut();
-        String packageName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
-        java.util.function.Consumer<String> progress = line -> {
-            log.println(line);
-            log.flush();
-        };
-        try {
-            FlashVsrImport.run(release, out, new FlashVsrImport.Settings(packageName, dense, localRange, sparseRatio,
-                    topkRatio), progress);
-            for (int[] wh : sizes) {
-                FlashVsrImport.exportGraphs(out, wh[0], wh[1], progress);
-            }
-        } catch (EngineException e) {
-            throw CliException.failure(e.describe());
+        return sizes;
+    }
+
+    private static boolean isExportSide(String text) {
+        if (!text.matches("\\d{1,5}")) {
+            return false;
         }
-        return FlashVsrCli.EXIT_OK;
+        int side = Integer.parseInt(text);
+        return side > 0 && side <= MAX_EXPORT_SIDE && side % EXPORT_MULTIPLE == 0;
     }
 }

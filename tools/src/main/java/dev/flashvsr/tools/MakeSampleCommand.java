@@ -39,7 +39,8 @@ final class MakeSampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "OUT", description = "Output file (.mp4); overwritten if it exists.")
+    @Parameters(index = "0", paramLabel = "OUT",
+            description = "Output file (.mp4); replaced if it exists, once the new clip is complete.")
     Path output;
 
     @Option(names = "--photo", paramLabel = "PATH", defaultValue = DEFAULT_PHOTO,
@@ -86,9 +87,13 @@ final class MakeSampleCommand implements Callable<Integer> {
     int quality;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         validate();
-        Path out = output.toAbsolutePath().normalize();
+        Path out = OutputPaths.inExistingParent(output, "OUT");
+        if (Files.isDirectory(out) || OutputPaths.sameFile(photo, out)) {
+            throw CliException.usage("OUT '" + output + "' is a folder or the photo; name a new .mp4 file");
+        }
+        Path shown = output.toAbsolutePath().normalize();
         PrintWriter err = spec.commandLine().getErr();
 
         BufferedImage image;
@@ -110,11 +115,13 @@ final class MakeSampleCommand implements Callable<Integer> {
 
         GstSupport.init();
         long started = System.nanoTime();
-        encode(renderer, out);
-        try {
-            Mp4Times.clear(out);
-        } catch (IOException e) {
-            throw CliException.failure("cannot rewrite the header times of '" + out + "': " + e.getMessage());
+        // Ctrl-C discards the unfinished clip (an MP4 without its index); an existing OUT stays as it was.
+        int code = InterruptibleWrite.run(out, false, err, target -> {
+            encode(renderer, target);
+            Mp4Times.clear(target);
+        });
+        if (code != FlashVsrCli.EXIT_OK) {
+            return code;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long size;
@@ -124,7 +131,7 @@ final class MakeSampleCommand implements Callable<Integer> {
             size = -1;
         }
         err.printf(Locale.ROOT, "flashvsr: wrote %d frames %dx%d at %d fps (%.2f photo px per pixel) in %.1f s"
-                + " -> %s (%s)%n", frames, width, height, fps, renderer.sourceScale(), seconds, out,
+                + " -> %s (%s)%n", frames, width, height, fps, renderer.sourceScale(), seconds, shown,
                 UpscaleCommand.humanSize(size));
         err.flush();
         return FlashVsrCli.EXIT_OK;
@@ -159,13 +166,6 @@ final class MakeSampleCommand implements Callable<Integer> {
         if (!name.endsWith(".mp4")) {
             throw CliException.usage("output file '" + output + "' must end in .mp4");
         }
-        Path dir = output.toAbsolutePath().normalize().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw CliException.usage("output directory '" + dir + "' does not exist");
-        }
-        if (!Files.isWritable(dir)) {
-            throw CliException.usage("cannot write '" + output + "' (permission denied)");
-        }
     }
 
     /** appsrc (RGB) ! videoconvert ! I420 ! x264enc ! h264parse ! mp4mux ! filesink. */
@@ -173,15 +173,6 @@ final class MakeSampleCommand implements Callable<Integer> {
         Pipeline pipeline = new Pipeline("flashvsr-make-sample");
         PipelineRun run = new PipelineRun(pipeline);
         boolean ok = false;
-        // Interrupted (Ctrl-C), the MP4 would lack its index: delete it rather than leave a broken file.
-        Thread cleanup = new Thread(() -> {
-            try {
-                Files.deleteIfExists(out);
-            } catch (IOException ignored) {
-                // Best effort while the JVM exits.
-            }
-        }, "flashvsr-make-sample-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             AppSrc src = (AppSrc) GstSupport.make("appsrc", "frames");
             src.setCaps(Caps.fromString(String.format(Locale.ROOT,
@@ -218,7 +209,8 @@ final class MakeSampleCommand implements Callable<Integer> {
 
             if (run.setState(State.PLAYING)) {
                 int stride = renderer.stride();
-                for (int i = 0; i < renderer.frames() && !run.isFinished(); i++) {
+                for (int i = 0; i < renderer.frames() && !run.isFinished() && !Thread.currentThread().isInterrupted();
+                        i++) {
                     byte[] rgb = renderer.render(i);
                     Buffer buffer = new Buffer(rgb.length);
                     ByteBuffer data = buffer.map(true);
@@ -242,19 +234,7 @@ final class MakeSampleCommand implements Callable<Integer> {
             }
             ok = run.reachedEndOfStream();
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is exiting; the hook deletes the unfinished file.
-            }
             run.close();
-            if (!ok) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // Best effort.
-                }
-            }
         }
         if (!ok) {
             GstSupport.MessageText f = run.failure();

@@ -1,23 +1,16 @@
 package dev.flashvsr.tools;
 
+import dev.flashvsr.engine.files.ModelFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.freedesktop.gstreamer.Caps;
+import java.util.concurrent.atomic.AtomicReference;
 import org.freedesktop.gstreamer.Element;
-import org.freedesktop.gstreamer.Format;
-import org.freedesktop.gstreamer.Pad;
-import org.freedesktop.gstreamer.PadLinkException;
-import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.State;
-import org.freedesktop.gstreamer.Structure;
-import org.freedesktop.gstreamer.event.EOSEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,14 +24,23 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "upscale",
         mixinStandardHelpOptions = true,
         description = {"Upscale the video of IN with flashvsrfilter and write it to OUT as H.264.",
-                "OUT must end in .mp4 or .mkv; audio is dropped."},
+                "OUT must end in .mp4 or .mkv; audio is dropped. The video is written to a",
+                "hidden folder beside OUT (.OUT.flashvsr-XXXXXXXX.part/) and renamed to OUT",
+                "when complete, so a failed run leaves an existing OUT as it was. An input",
+                "that ends before the frames it declares (a cut or damaged file) is upscaled",
+                "as far as it goes, with a warning giving both counts."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:the pipeline failed (partial output is deleted)",
-                "2:bad arguments or unusable files", "130:interrupted (Ctrl-C); the output so far is kept"})
+        exitCodeList = {"0:success (also for a truncated input, after its warning)",
+                "1:the pipeline failed; OUT is left as it was",
+                "2:bad arguments or unusable files (OUT naming IN through a link counts); nothing is written",
+                "130:interrupted (Ctrl-C); the frames so far become OUT"})
 final class UpscaleCommand implements Callable<Integer> {
 
-    /** How long Ctrl-C waits for the file to be finalized before the JVM exits anyway. */
-    private static final long INTERRUPT_GRACE_MS = 5000;
+    /**
+     * How long Ctrl-C waits for the file to be finished (the frames already in the model and in
+     * x264's look-ahead are still encoded) before the JVM exits anyway, leaving OUT as it was.
+     */
+    static final Duration INTERRUPT_GRACE = Duration.ofSeconds(15);
     private static final long PROGRESS_INTERVAL_MS = 500;
 
     @Spec
@@ -47,7 +49,8 @@ final class UpscaleCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "Input video file.")
     Path input;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "Output file (.mp4 or .mkv); overwritten if it exists.")
+    @Parameters(index = "1", paramLabel = "OUT", description = "Output file (.mp4 or .mkv); replaced if it exists"
+            + " (a link: the link itself, not the file it points to).")
     Path output;
 
     @Option(names = "--scale", paramLabel = "2|4", defaultValue = "4",
@@ -89,93 +92,100 @@ final class UpscaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Path in = input.toAbsolutePath().normalize();
-        Path out = output.toAbsolutePath().normalize();
-        String muxer = validate(in, out);
+        String muxer = validateOptions();
+        Path in = inputFile();
+        Path out = outputFile(in);
+        Path shown = output.toAbsolutePath().normalize();
 
         GstSupport.init();
         PrintWriter err = spec.commandLine().getErr();
-
-        Pipeline pipeline = new Pipeline("flashvsr-upscale");
-        PipelineRun run = new PipelineRun(pipeline);
-        Stages stages;
+        StagedOutput staged;
         try {
-            stages = build(pipeline, run, in, out, muxer);
-        } catch (RuntimeException e) {
-            run.close();
-            throw e;
+            staged = StagedOutput.beside(out);
+        } catch (IOException e) {
+            throw CliException.usage("cannot write '" + output + "': " + ErrorText.describe(e));
         }
-
-        AtomicBoolean interrupted = new AtomicBoolean();
-        AtomicBoolean closed = new AtomicBoolean();
-        CountDownLatch finalized = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            synchronized (closed) {
-                if (!closed.get()) {
-                    interrupted.set(true);
-                    // EOS from the sources lets the muxer finish a playable file with the frames so far.
-                    pipeline.sendEvent(new EOSEvent());
-                }
-            }
-            try {
-                finalized.await(INTERRUPT_GRACE_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "flashvsr-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        Progress progress = new Progress(err, quiet);
-        long started = System.nanoTime();
-        Long frames = null;
-        boolean ok;
-        try {
-            if (run.setState(State.PLAYING)) {
-                while (!run.await(PROGRESS_INTERVAL_MS)) {
-                    progress.update(framesProcessed(stages.vsr()), elapsedSeconds(started),
-                            position(stages.convertOut(), pipeline), duration(stages.convertIn(), pipeline));
-                }
-            }
-            ok = run.reachedEndOfStream();
-            if (ok) {
-                frames = framesProcessed(stages.vsr());
-            }
-        } finally {
-            progress.finish();
-            synchronized (closed) {
-                closed.set(true);
-            }
-            run.close();
-        }
-        double seconds = elapsedSeconds(started);
-
-        try {
-            if (!ok) {
-                GstSupport.MessageText f = run.failure() != null ? run.failure()
-                        : new GstSupport.MessageText("the pipeline stopped before the end of the input", null, null);
-                deleteQuietly(out);
-                throw new CliException(FlashVsrCli.EXIT_FAILURE, f.message(), describe(f));
-            }
-            long size = sizeOf(out);
-            long n = frames == null ? -1 : frames;
-            String fps = n >= 0 && seconds > 0 ? String.format(Locale.ROOT, "%.1f", n / seconds) : "?";
-            err.printf(Locale.ROOT, "flashvsr: %s%s frames in %.1f s (%s fps) -> %s (%s)%n",
-                    interrupted.get() ? "interrupted after " : "upscaled ",
-                    n >= 0 ? Long.toString(n) : "?", seconds, fps, out, humanSize(size));
-            err.flush();
-            return interrupted.get() ? FlashVsrCli.EXIT_INTERRUPTED : FlashVsrCli.EXIT_OK;
-        } finally {
-            finalized.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running (Ctrl-C); it returns once finalized is counted down.
-            }
+        AtomicReference<UpscalePipeline> running = new AtomicReference<>();
+        try (staged; ShutdownGuard guard = new ShutdownGuard(staged, () -> endInput(running), INTERRUPT_GRACE, err)) {
+            UpscalePipeline pipeline = new UpscalePipeline(in, input.toString(), createFilter(), quality, muxer,
+                    staged.path());
+            running.set(pipeline);
+            return upscale(pipeline, staged, guard, shown, err);
         }
     }
 
-    /** Checks arguments and files before anything is built; returns the muxer for OUT. */
-    private String validate(Path in, Path out) {
+    /** Ctrl-C: ends the input so that the muxer finishes a playable file with the frames so far. */
+    private static void endInput(AtomicReference<UpscalePipeline> running) {
+        UpscalePipeline pipeline = running.get();
+        if (pipeline != null) {
+            pipeline.endInput();
+        }
+    }
+
+    private int upscale(UpscalePipeline pipeline, StagedOutput staged, ShutdownGuard guard, Path shown,
+            PrintWriter err) throws InterruptedException {
+        Progress progress = new Progress(err, quiet);
+        long started = System.nanoTime();
+        PipelineRun run = pipeline.run();
+        DeclaredLength declared = null;
+        try {
+            if (guard.stopRequested()) {
+                // Ctrl-C came before the pipeline existed; the guard says that nothing was written.
+                return FlashVsrCli.EXIT_INTERRUPTED;
+            }
+            if (run.setState(State.PLAYING)) {
+                while (!run.await(PROGRESS_INTERVAL_MS)) {
+                    if (guard.stopRequested()) {
+                        // Again: an EOS sent while the pipeline was still starting may have been lost.
+                        pipeline.endInput();
+                    }
+                    progress.update(pipeline.framesProcessed(), elapsedSeconds(started), pipeline.position(),
+                            pipeline.duration());
+                }
+            }
+            if (run.reachedEndOfStream()) {
+                declared = pipeline.declaredLength();
+            }
+        } finally {
+            progress.finish();
+            pipeline.close();
+        }
+        double seconds = elapsedSeconds(started);
+
+        if (!run.reachedEndOfStream()) {
+            GstSupport.MessageText f = run.failure() != null ? run.failure()
+                    : new GstSupport.MessageText("the pipeline stopped before the end of the input", null, null);
+            throw new CliException(FlashVsrCli.EXIT_FAILURE, f.message(), describe(f));
+        }
+        long frames = pipeline.framesWritten();
+        boolean interrupted = guard.stopRequested();
+        if (frames == 0) {
+            if (interrupted) {
+                return FlashVsrCli.EXIT_INTERRUPTED;
+            }
+            throw CliException.failure("no video frame of '" + input + "' could be decoded: the file is damaged"
+                    + " or cut before its first frame");
+        }
+        try {
+            staged.commit();
+        } catch (IOException e) {
+            throw CliException.failure("cannot move the upscaled video to '" + output + "': "
+                    + ErrorText.describe(e));
+        }
+        String truncated = interrupted ? null : declared.truncationWarning(input.toString(), pipeline.framesDecoded());
+        if (truncated != null) {
+            err.println(truncated);
+        }
+        String fps = seconds > 0 ? String.format(Locale.ROOT, "%.1f", frames / seconds) : "?";
+        err.printf(Locale.ROOT, "flashvsr: %s%d frames in %.1f s (%s fps) -> %s (%s)%n",
+                interrupted ? "interrupted after " : "upscaled ", frames, seconds, fps, shown,
+                humanSize(sizeOf(staged.destination())));
+        err.flush();
+        return interrupted ? FlashVsrCli.EXIT_INTERRUPTED : FlashVsrCli.EXIT_OK;
+    }
+
+    /** Checks the options; returns the muxer for OUT's extension. */
+    private String validateOptions() {
         if (scale != 2 && scale != 4) {
             throw CliException.usage("--scale must be 2 or 4, not " + scale);
         }
@@ -199,116 +209,66 @@ final class UpscaleCommand implements Callable<Integer> {
         if (seed != null && seed < 0) {
             throw CliException.usage("--seed must not be negative, got " + seed);
         }
-        if (noiseFile != null && !Files.isRegularFile(noiseFile)) {
-            throw CliException.usage("noise file '" + noiseFile + "' does not exist");
+        if (noiseFile != null) {
+            try {
+                ModelFiles.regularFile(noiseFile);
+            } catch (IOException e) {
+                throw CliException.usage("--noise-file: " + e.getMessage());
+            }
         }
         if (model != null && model.isBlank()) {
             throw CliException.usage("--model must not be empty");
         }
-        String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
-        String muxer;
+        String name = output.getFileName() == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".mp4")) {
-            muxer = "mp4mux";
-        } else if (name.endsWith(".mkv")) {
-            muxer = "matroskamux";
-        } else {
-            throw CliException.usage("output file '" + output + "' must end in .mp4 or .mkv");
+            return "mp4mux";
         }
-        if (!Files.exists(in)) {
+        if (name.endsWith(".mkv")) {
+            return "matroskamux";
+        }
+        throw CliException.usage("output file '" + output + "' must end in .mp4 or .mkv");
+    }
+
+    /** IN, checked and with every link resolved. */
+    private Path inputFile() {
+        if (!Files.exists(input)) {
             throw CliException.usage("input file '" + input + "' does not exist");
         }
-        if (!Files.isRegularFile(in)) {
+        if (!Files.isRegularFile(input)) {
             throw CliException.usage("input '" + input + "' is not a regular file");
         }
-        if (!Files.isReadable(in)) {
+        if (!Files.isReadable(input)) {
             throw CliException.usage("input file '" + input + "' is not readable");
         }
-        if (in.equals(out)) {
-            throw CliException.usage("output file must differ from the input file");
+        try {
+            return input.toRealPath();
+        } catch (IOException e) {
+            throw CliException.usage("cannot read input file '" + input + "': " + ErrorText.describe(e));
         }
-        Path dir = out.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw CliException.usage("output directory '" + dir + "' does not exist");
-        }
-        if (!Files.isWritable(dir) || (Files.exists(out) && !Files.isWritable(out))) {
-            throw CliException.usage("cannot write '" + output + "' (permission denied)");
-        }
-        if (Files.isDirectory(out)) {
-            throw CliException.usage("output '" + output + "' is a directory");
-        }
-        return muxer;
     }
 
     /**
-     * filesrc ! decodebin ! videoconvert ! flashvsrfilter ! videoconvert ! I420 ! x264enc !
-     * h264parse ! mux ! filesink, built element by element so paths need no quoting.
+     * OUT in its folder's real path (links in the folder path resolved, OUT's own name kept), after
+     * checking that it is not IN or the noise file under another name: a link, a hard link, a
+     * linked folder or another spelling of the same path.
      */
-    /** The elements the progress line asks about. */
-    private record Stages(Element convertIn, Element vsr, Element convertOut) {
-    }
-
-    private Stages build(Pipeline pipeline, PipelineRun run, Path in, Path out, String muxer) {
-        Element src = GstSupport.make("filesrc", "src");
-        src.set("location", in.toString());
-        Element decode = GstSupport.make("decodebin", "decode");
-        Element convertIn = GstSupport.make("videoconvert", "convert-in");
-        Element vsr = createFilter();
-        Element convertOut = GstSupport.make("videoconvert", "convert-out");
-        Element i420 = GstSupport.make("capsfilter", "i420");
-        // 4:2:0 keeps the H.264 stream playable everywhere (High 4:4:4 is not).
-        i420.set("caps", Caps.fromString("video/x-raw,format=I420"));
-        Element encode = GstSupport.make("x264enc", "encode");
-        GstSupport.setArg(encode, "pass", "qual");
-        GstSupport.setArg(encode, "quantizer", Integer.toString(quality));
-        Element parse = GstSupport.make("h264parse", "parse");
-        Element mux = GstSupport.make(muxer, "mux");
-        Element sink = GstSupport.make("filesink", "sink");
-        sink.set("location", out.toString());
-
-        pipeline.addMany(src, decode, convertIn, vsr, convertOut, i420, encode, parse, mux, sink);
-        if (!src.link(decode)) {
-            throw CliException.failure("cannot link filesrc to decodebin");
+    private Path outputFile(Path in) {
+        Path out = OutputPaths.inExistingParent(output, "OUT");
+        if (Files.isDirectory(out)) {
+            throw CliException.usage("output '" + output + "' is a directory");
         }
-        if (!Element.linkMany(convertIn, vsr, convertOut, i420, encode, parse, mux, sink)) {
-            throw CliException.failure("cannot link the upscaling pipeline (flashvsrfilter, x264enc, "
-                    + muxer + ")");
+        if (OutputPaths.sameFile(in, out)) {
+            throw CliException.usage("OUT '" + output + "' is the same file as IN '" + input
+                    + "' (through a link or another spelling of its path); choose a different output file");
         }
-
-        AtomicBoolean videoLinked = new AtomicBoolean();
-        Pad convertSink = convertIn.getStaticPad("sink");
-        decode.connect((Element.PAD_ADDED) (element, pad) -> {
-            Caps caps = pad.getCurrentCaps();
-            if (caps == null) {
-                caps = pad.queryCaps(null);
-            }
-            String kind = caps == null || caps.size() == 0 ? "" : caps.getStructure(0).getName();
-            if (kind.startsWith("video/") && videoLinked.compareAndSet(false, true)) {
-                try {
-                    pad.link(convertSink);
-                } catch (PadLinkException e) {
-                    run.fail(new GstSupport.MessageText("cannot link the decoded video ("
-                            + describeCaps(caps) + ") to videoconvert: " + e.getLinkResult(), null, null));
-                }
-            } else {
-                // Audio, subtitles or a second video stream: consume and drop them.
-                Element drop = GstSupport.make("fakesink", null);
-                drop.set("sync", false);
-                drop.set("async", false);
-                pipeline.add(drop);
-                drop.syncStateWithParent();
-                try {
-                    pad.link(drop.getStaticPad("sink"));
-                } catch (PadLinkException ignored) {
-                    // Not fatal: the stream just stays unlinked.
-                }
-            }
-        });
-        decode.connect((Element.NO_MORE_PADS) element -> {
-            if (!videoLinked.get()) {
-                run.fail(new GstSupport.MessageText("input file '" + input + "' has no video stream", null, null));
-            }
-        });
-        return new Stages(convertIn, vsr, convertOut);
+        if (noiseFile != null && OutputPaths.sameFile(noiseFile, out)) {
+            throw CliException.usage("OUT '" + output + "' is the same file as --noise-file '" + noiseFile
+                    + "'; choose a different output file");
+        }
+        if (Files.exists(out) && !Files.isWritable(out)) {
+            throw CliException.usage("cannot write '" + output + "' (permission denied)");
+        }
+        return out;
     }
 
     /** flashvsrfilter with the options given; the others keep the element's defaults. */
@@ -336,14 +296,6 @@ final class UpscaleCommand implements Callable<Integer> {
         return vsr;
     }
 
-    private static String describeCaps(Caps caps) {
-        if (caps == null || caps.size() == 0) {
-            return "unknown format";
-        }
-        Structure s = caps.getStructure(0);
-        return s.toString();
-    }
-
     private static String describe(GstSupport.MessageText f) {
         StringBuilder sb = new StringBuilder();
         if (f.debug() != null && !f.debug().isBlank()) {
@@ -358,32 +310,6 @@ final class UpscaleCommand implements Callable<Integer> {
         return sb.length() == 0 ? null : sb.toString();
     }
 
-    /** The element's frame counter, or null when it has none (older element builds). */
-    private static Long framesProcessed(Element vsr) {
-        try {
-            Object value = vsr.get("frames-processed");
-            return value instanceof Number n ? n.longValue() : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Stream time reached by the upscaled video, in nanoseconds, or -1 when unknown. Asked of the
-     * videoconvert after flashvsrfilter: as a base transform it answers from the last frame it
-     * passed on, where the pipeline's own query would stop at the muxer (which thinks in bytes).
-     */
-    private static long position(Element after, Pipeline pipeline) {
-        long pos = after.queryPosition(Format.TIME);
-        return pos > 0 ? pos : pipeline.queryPosition(Format.TIME);
-    }
-
-    /** Stream duration in nanoseconds, asked upstream of flashvsrfilter (the demuxer knows it). */
-    private static long duration(Element before, Pipeline pipeline) {
-        long dur = before.queryDuration(Format.TIME);
-        return dur > 0 ? dur : pipeline.queryDuration(Format.TIME);
-    }
-
     private static double elapsedSeconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
@@ -393,14 +319,6 @@ final class UpscaleCommand implements Callable<Integer> {
             return Files.size(file);
         } catch (IOException e) {
             return -1;
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // Best effort: the error about the pipeline matters more.
         }
     }
 

@@ -3,7 +3,12 @@ package dev.flashvsr.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchAndMiscTest {
 
@@ -55,6 +60,23 @@ class BenchAndMiscTest {
         assertEquals(2, r.code(), r::toString);
         assertTrue(r.err().contains("--gate-only needs --temporal-gate and --init"), r::toString);
         assertEquals(2, CliTestSupport.run("train", "--gate-only", "--temporal-gate", "--out", "unused.safetensors").code());
+    }
+
+    /** Found before the photos are decoded, not after the training when the weights are saved. */
+    @Test
+    void trainChecksItsOutputAndStartingWeightsFirst(@TempDir Path dir) throws IOException {
+        CliTestSupport.Result unwritable = CliTestSupport.run("train", "--steps", "1", "--out",
+                "/proc/flashvsr-test/w.safetensors");
+        assertEquals(2, unwritable.code(), unwritable::toString);
+        assertTrue(unwritable.err().startsWith("--out '/proc/flashvsr-test/w.safetensors' cannot be written"),
+                unwritable::toString);
+
+        Path bad = Files.writeString(dir.resolve("init.safetensors"), "not weights");
+        CliTestSupport.Result badInit = CliTestSupport.run("train", "--steps", "1", "--out",
+                dir.resolve("w.safetensors").toString(), "--init", bad.toString());
+        assertEquals(2, badInit.code(), badInit::toString);
+        assertTrue(badInit.err().startsWith("--init: " + bad), badInit::toString);
+        assertEquals(List.of("init.safetensors"), StagedOutputTest.entries(dir), "the probe file is removed");
     }
 
     @Test

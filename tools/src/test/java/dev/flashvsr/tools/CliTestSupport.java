@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.State;
@@ -77,6 +79,44 @@ public final class CliTestSupport {
             throw new IllegalStateException("make-sample failed: " + r);
         }
         return clip;
+    }
+
+    /**
+     * Encodes a moving test pattern as H.264 with B-frames (x264's veryfast) in an MP4 whose index is
+     * at the front (faststart), so that the file still declares its length when cut short.
+     */
+    static Path encodeClip(Path file, int width, int height, int frames) {
+        return encode(file, String.format(Locale.ROOT, "videotestsrc pattern=ball num-buffers=%d"
+                + " ! video/x-raw,format=I420,width=%d,height=%d,framerate=30/1"
+                + " ! x264enc speed-preset=veryfast key-int-max=30 ! h264parse ! mp4mux faststart=true", frames, width,
+                height));
+    }
+
+    /** One second of a tone as a WAV file: a file with no video stream. */
+    static Path encodeAudio(Path file) {
+        return encode(file, "audiotestsrc num-buffers=44 ! audio/x-raw,rate=44100 ! wavenc");
+    }
+
+    /** Runs {@code pipeline ! filesink location=file} to its end. */
+    private static Path encode(Path file, String pipeline) {
+        GstSupport.init();
+        PipelineRun run = new PipelineRun((Pipeline) Gst.parseLaunch(pipeline + " ! filesink location=\"" + file
+                + "\""));
+        try {
+            run.setState(State.PLAYING);
+            while (!run.await(1000)) {
+                // until EOS or an error
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            run.close();
+        }
+        if (!run.reachedEndOfStream()) {
+            throw new IllegalStateException("writing " + file + " failed: " + run.failure());
+        }
+        return file;
     }
 
     /** What a decoded video file contains. */

@@ -17,6 +17,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code flashvsr import} on the golden tiny release and on broken ones. */
 class ImportCommandTest {
@@ -53,6 +56,7 @@ class ImportCommandTest {
         assertEquals("lcsa", manifest.path("attention").path("mode").asText());
         assertEquals(run.localRange(), manifest.path("attention").path("localRange").asInt());
         assertEquals(run.topkRatio(), manifest.path("attention").path("topkRatio").asDouble());
+        assertEquals(List.of("tiny"), StagedOutputTest.entries(dir), "the temporary folder is gone");
     }
 
     @Test
@@ -68,11 +72,72 @@ class ImportCommandTest {
     void existingOutputFolderIsRefused() throws IOException {
         Path out = Files.createDirectories(dir.resolve("taken"));
         CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString());
-        assertEquals(FlashVsrCli.EXIT_FAILURE, r.code(), r::toString);
-        assertTrue(r.err().contains(out + " already exists"), r::toString);
+        assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("OUT '" + out + "' already exists"), r::toString);
         try (Stream<Path> left = Files.list(out)) {
             assertEquals(0, left.count(), "nothing written into the existing folder");
         }
+        assertEquals(List.of("taken"), StagedOutputTest.entries(dir));
+    }
+
+    @Test
+    void missingParentFolderIsAUsageError() {
+        Path out = dir.resolve("no-such-folder").resolve("tiny");
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString());
+        assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("no-such-folder"), r::toString);
+        assertFalse(Files.exists(out.getParent()));
+    }
+
+    /** Each option is checked before anything is read or written, and the message names it. */
+    @ParameterizedTest
+    @CsvSource({"--topk-ratio, NaN", "--topk-ratio, Infinity", "--topk-ratio, -1", "--topk-ratio, 0",
+            "--sparse-ratio, NaN", "--sparse-ratio, Infinity", "--sparse-ratio, -1", "--sparse-ratio, 0",
+            "--local-range, 0", "--local-range, -1", "--local-range, 256"})
+    void outOfRangeOptionsAreUsageErrors(String option, String value) throws IOException {
+        Path out = dir.resolve("tiny");
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+                option, value);
+        assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
+        assertTrue(r.err().startsWith("flashvsr: error: " + option + " must be"), r::toString);
+        assertEquals("", r.out(), "nothing was started");
+        assertEquals(List.of(), StagedOutputTest.entries(dir));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0x0", "100x100", "1x128", "-128x128", "99999999x128", "128x9216", "128", "128x128x128"})
+    void badExportSizesAreUsageErrorsBeforeAnythingIsWritten(String size) throws IOException {
+        Path out = dir.resolve("tiny");
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+                "--export-onnx=" + size);
+        assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("--export-onnx size '" + size + "'"), r::toString);
+        assertEquals("", r.out(), "nothing was started");
+        assertEquals(List.of(), StagedOutputTest.entries(dir));
+    }
+
+    /** A top-k ratio so small that the LCSA graphs select no block: the export fails after the copy. */
+    @Test
+    void aFailedExportLeavesNoPackage() throws IOException {
+        Path out = dir.resolve("tiny");
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+                "--topk-ratio", "1e-9", "--export-onnx", "128x128");
+        assertEquals(FlashVsrCli.EXIT_FAILURE, r.code(), r::toString);
+        assertEquals(1, r.err().strip().lines().count(), r::toString);
+        assertFalse(r.out().contains("wrote " + out), r::toString);
+        assertEquals(List.of(), StagedOutputTest.entries(dir), "no package and no temporary folder");
+    }
+
+    @Test
+    void exportsGraphsIntoThePackage() throws IOException {
+        Path out = dir.resolve("tiny");
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+                "--export-onnx", "128x128,128x128");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(Files.isRegularFile(out.resolve("onnx/128x128/dit_chunk0.onnx")), r::toString);
+        assertTrue(r.out().contains("writing ONNX graphs for 128x128 to " + out.resolve("onnx/128x128")),
+                () -> "messages name the package, not its temporary folder: " + r);
+        assertEquals(List.of("tiny"), StagedOutputTest.entries(dir));
     }
 
     @Test
@@ -89,5 +154,6 @@ class ImportCommandTest {
         assertTrue(r.err().startsWith("flashvsr: error: "), r::toString);
         assertTrue(r.err().contains("missing " + FlashVsrRelease.LQ_PROJ_FILE), r::toString);
         assertFalse(Files.exists(out), "no package is written from an invalid release");
+        assertEquals(List.of("incomplete"), StagedOutputTest.entries(dir), "no temporary folder is left");
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,27 @@ class MakeSampleCommandTest {
         assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second), "encoding must be reproducible");
         assertEquals(new CliTestSupport.VideoInfo(10, 80, 60), CliTestSupport.decode(first));
         assertTrue(r1.err().contains("wrote 10 frames 80x60 at 25 fps"), r1::toString);
+    }
+
+    @Test
+    void replacesAnExistingFileOnlyWhenTheClipIsComplete() throws IOException {
+        Path photo = CliTestSupport.writePhoto(dir, 400, 300);
+        Path out = Files.writeString(dir.resolve("clip.mp4"), "old");
+        CliTestSupport.Result r = CliTestSupport.run("make-sample", out.toString(), "--photo", photo.toString(),
+                "--width", "32", "--height", "32", "--frames", "3");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(new CliTestSupport.VideoInfo(3, 32, 32), CliTestSupport.decode(out));
+        assertEquals(List.of("clip.mp4", "photo.png"), StagedOutputTest.entries(dir));
+    }
+
+    @Test
+    void refusesToWriteOverThePhoto() throws IOException {
+        Path photo = CliTestSupport.writePhoto(dir, "photo.mp4", 400, 300);
+        byte[] original = Files.readAllBytes(photo);
+        CliTestSupport.Result r = CliTestSupport.run("make-sample", dir.resolve(".").resolve("photo.mp4").toString(),
+                "--photo", photo.toString());
+        assertEquals(2, r.code(), r::toString);
+        assertArrayEquals(original, Files.readAllBytes(photo));
     }
 
     @Test

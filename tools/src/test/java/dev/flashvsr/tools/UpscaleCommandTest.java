@@ -1,16 +1,25 @@
 package dev.flashvsr.tools;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code flashvsr upscale} end to end: real GStreamer, real files, the real element. */
 class UpscaleCommandTest {
@@ -92,6 +101,154 @@ class UpscaleCommandTest {
         CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), out.toString());
         assertEquals(2, r.code(), r::toString);
         assertTrue(r.err().contains("missing-dir"), r::toString);
+    }
+
+    /** OUT naming IN through a link, a hard link, a linked folder or another spelling is refused; IN is kept. */
+    @ParameterizedTest
+    @ValueSource(strings = {"link", "hard link", "linked folder", "dot slash", "same path"})
+    void outputThatIsTheInputIsRefused(String how) throws IOException {
+        Path in = Files.copy(clip, dir.resolve("in.mp4"));
+        byte[] original = Files.readAllBytes(in);
+        String out = switch (how) {
+            case "link" -> Files.createSymbolicLink(dir.resolve("link.mp4"), in.getFileName()).toString();
+            case "hard link" -> Files.createLink(dir.resolve("hard.mp4"), in).toString();
+            case "linked folder" -> Files.createSymbolicLink(dir.resolve("dirlink"), Path.of("."))
+                    .resolve("in.mp4").toString();
+            case "dot slash" -> dir.resolve(".").resolve("in.mp4").toString();
+            default -> in.toString();
+        };
+        List<String> before = StagedOutputTest.entries(dir);
+
+        CliTestSupport.Result r = CliTestSupport.run("upscale", in.toString(), out, "--model", "bicubic");
+        assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("is the same file as IN"), r::toString);
+        assertEquals(1, r.err().strip().lines().count(), r::toString);
+        assertArrayEquals(original, Files.readAllBytes(in), "IN must be untouched");
+        assertEquals(before, StagedOutputTest.entries(dir));
+    }
+
+    @Test
+    void outputThatIsTheNoiseFileIsRefused() throws IOException {
+        Path noise = Files.writeString(dir.resolve("noise.mp4"), "noise");
+        CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), noise.toString(), "--noise-file",
+                noise.toString());
+        assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("is the same file as --noise-file"), r::toString);
+        assertEquals("noise", Files.readString(noise));
+    }
+
+    /** Each way a run fails leaves a file already at OUT byte for byte as it was, and nothing beside it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"misspelt model", "not a video", "audio only", "corrupt", "unusable backend"})
+    void aFailedRunLeavesAnExistingOutputAsItWas(String how) throws IOException {
+        Path out = Files.writeString(dir.resolve("out.mp4"), "precious earlier result");
+        byte[] earlier = Files.readAllBytes(out);
+        Path in = clip;
+        String model = "bicubic";
+        String backend = "auto";
+        switch (how) {
+            case "misspelt model" -> model = "vsr-smal";
+            case "not a video" -> in = Files.writeString(dir.resolve("notes.txt"), "not a video\n");
+            case "audio only" -> in = CliTestSupport.encodeAudio(dir.resolve("tone.wav"));
+            case "corrupt" -> {
+                byte[] noise = new byte[64 * 1024];
+                new Random(7).nextBytes(noise);
+                in = Files.write(dir.resolve("corrupt.mp4"), noise);
+            }
+            default -> backend = "tensorrt";
+        }
+        String[] args = {"upscale", in.toString(), out.toString(), "--quiet", "--model", model, "--backend", backend};
+        List<String> before = StagedOutputTest.entries(dir);
+
+        CliTestSupport.Result r = CliTestSupport.run(args);
+        assertEquals(FlashVsrCli.EXIT_FAILURE, r.code(), r::toString);
+        assertTrue(r.err().startsWith("flashvsr: error: "), r::toString);
+        assertFalse(r.err().contains("\tat "), () -> "no stack trace without --debug: " + r);
+        assertArrayEquals(earlier, Files.readAllBytes(out), "OUT must be untouched");
+        assertEquals(before, StagedOutputTest.entries(dir), "no temporary file is left");
+    }
+
+    @Test
+    void aLinkAtTheOutputIsReplacedAndTheFileItNamedKept() throws IOException {
+        Path other = Files.writeString(dir.resolve("other.mp4"), "someone else's file");
+        Path out = Files.createSymbolicLink(dir.resolve("out.mp4"), other.getFileName());
+        CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), out.toString(), "--model", "bicubic",
+                "--scale", "2", "--quiet");
+        assertEquals(0, r.code(), r::toString);
+        assertFalse(Files.isSymbolicLink(out), "the link itself is replaced, like mv does");
+        assertEquals(new CliTestSupport.VideoInfo(FRAMES, 128, 96), CliTestSupport.decode(out));
+        assertEquals("someone else's file", Files.readString(other));
+        assertEquals(List.of("other.mp4", "out.mp4"), StagedOutputTest.entries(dir));
+    }
+
+    @Test
+    void aSuccessfulRunReplacesAnExistingOutput() throws IOException {
+        Path out = Files.writeString(dir.resolve("out.mp4"), "old");
+        CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), out.toString(), "--model", "bicubic",
+                "--quiet");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(new CliTestSupport.VideoInfo(FRAMES, 256, 192), CliTestSupport.decode(out));
+        assertFalse(r.err().contains("warning"), () -> "a complete input does not warn: " + r);
+        assertEquals(List.of("out.mp4"), StagedOutputTest.entries(dir));
+    }
+
+    /** An MP4 with its index at the front, cut at 30%: it still declares 120 frames. */
+    @Test
+    void aTruncatedInputIsUpscaledAsFarAsItGoesWithAWarning() throws IOException {
+        Path whole = CliTestSupport.encodeClip(dir.resolve("whole.mp4"), 64, 48, 120);
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.mp4"), Arrays.copyOf(bytes, bytes.length * 3 / 10));
+        Path out = dir.resolve("out.mp4");
+
+        CliTestSupport.Result r = CliTestSupport.run("upscale", cut.toString(), out.toString(), "--model", "bicubic",
+                "--quiet");
+        assertEquals(0, r.code(), r::toString);
+        Matcher m = Pattern.compile("flashvsr: warning: " + Pattern.quote(cut.toString()) + " declares 120 frames"
+                + " \\(4\\.00 s at 30/1\\) but only (\\d+) could be decoded: the input is truncated or damaged")
+                .matcher(r.err());
+        assertTrue(m.find(), r::toString);
+        int decoded = Integer.parseInt(m.group(1));
+        assertTrue(decoded > 0 && decoded < 120, r::toString);
+        assertEquals(new CliTestSupport.VideoInfo(decoded, 256, 192), CliTestSupport.decode(out));
+        assertTrue(r.err().contains("upscaled " + decoded + " frames"), r::toString);
+
+        CliTestSupport.Result complete = CliTestSupport.run("upscale", whole.toString(), out.toString(), "--model",
+                "bicubic", "--quiet");
+        assertEquals(0, complete.code(), complete::toString);
+        assertFalse(complete.err().contains("warning"), complete::toString);
+        assertTrue(complete.err().contains("upscaled 120 frames"), complete::toString);
+    }
+
+    /**
+     * Cut right after its index: the MP4 declares 120 frames and holds none. (Not cut inside the
+     * index: qtdemux then fails at once, and decodebin 1.22 can lose that error when the demuxer's
+     * thread is reused from an earlier pipeline in the same process, leaving the pipeline waiting.)
+     */
+    @Test
+    void anInputCutBeforeItsFirstFrameFails() throws IOException {
+        Path whole = CliTestSupport.encodeClip(dir.resolve("whole.mp4"), 64, 48, 120);
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.mp4"), Arrays.copyOf(bytes, firstFrameOffset(bytes)));
+        Path out = Files.writeString(dir.resolve("out.mp4"), "old");
+        CliTestSupport.Result r = CliTestSupport.run("upscale", cut.toString(), out.toString(), "--model", "bicubic",
+                "--quiet");
+        assertEquals(FlashVsrCli.EXIT_FAILURE, r.code(), r::toString);
+        assertTrue(r.err().contains("no video frame of '" + cut + "' could be decoded"), r::toString);
+        assertEquals("old", Files.readString(out));
+    }
+
+    /** Where the media data of an MP4 starts: just after the header of its top-level mdat box. */
+    private static int firstFrameOffset(byte[] mp4) {
+        ByteBuffer boxes = ByteBuffer.wrap(mp4);
+        int at = 0;
+        while (at + 8 <= mp4.length) {
+            int size = boxes.getInt(at);
+            if (new String(mp4, at + 4, 4, StandardCharsets.US_ASCII).equals("mdat")) {
+                return at + 8;
+            }
+            at += size;
+        }
+        throw new IllegalArgumentException("no mdat box");
     }
 
     @Test

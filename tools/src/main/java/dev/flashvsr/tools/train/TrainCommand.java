@@ -1,6 +1,9 @@
 package dev.flashvsr.tools.train;
 
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
+import dev.flashvsr.engine.weights.SafeTensors;
+import dev.flashvsr.tools.ErrorText;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,6 +137,18 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        // Checked now rather than after the photos are decoded or, for --out, after the whole training.
+        checkWritable("--out", out);
+        if (report != null) {
+            checkWritable("--report", report);
+        }
+        if (init != null) {
+            try {
+                SafeTensors.readAll(init);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "--init: " + e.getMessage());
+            }
+        }
         int patchSide = patch != null ? patch : (scale == 4 ? 48 : 64);
         Path dir = photosDir != null ? photosDir : TrainingPhotos.DEFAULT_DIR;
         List<Path> photos = new ArrayList<>();
@@ -164,5 +179,17 @@ public final class TrainCommand implements Callable<Integer> {
         log.println(commandLine);
         new Trainer(cfg, log).run();
         return 0;
+    }
+
+    /** Fails unless {@code file} can be created: its folder exists (or can be made) and takes a new file. */
+    private void checkWritable(String option, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Files.delete(Files.createTempFile(parent, ".flashvsr-train-", ".probe"));
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), option + " '" + file + "' cannot be written: "
+                    + ErrorText.describe(e));
+        }
     }
 }

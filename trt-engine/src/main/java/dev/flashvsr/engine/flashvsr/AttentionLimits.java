@@ -6,11 +6,11 @@ import dev.flashvsr.engine.EngineException;
  * The ranges of the LCSA settings, checked where they enter: {@code flashvsr import}'s options and
  * a package manifest's {@code attention} object.
  */
-final class AttentionLimits {
-    /** Local window side in blocks of 128 pixels: far beyond any frame a GPU holds. */
-    static final int MAX_LOCAL_RANGE = 1024;
+public final class AttentionLimits {
+    /** Local window side in blocks of 128 pixels: 255 already spans an 8K frame (60x34 blocks). */
+    public static final int MAX_LOCAL_RANGE = 255;
     /** Sparse and top-k ratios above this select every block anyway. */
-    static final double MAX_RATIO = 1e6;
+    public static final double MAX_RATIO = 1e6;
     private static final String REMEDY = "Re-import with values in range (see flashvsr import --help)";
 
     private AttentionLimits() {
@@ -24,8 +24,8 @@ final class AttentionLimits {
 
     static void checkRatio(double value, String what) throws EngineException {
         if (!(value > 0) || value > MAX_RATIO) {
-            throw new EngineException(what + " must be a finite number above 0 and at most " + (long) MAX_RATIO
-                    + ", not " + value, REMEDY);
+            throw new EngineException(what + " must be a finite number greater than 0 and at most "
+                    + (long) MAX_RATIO + ", not " + value, REMEDY);
         }
     }
 }

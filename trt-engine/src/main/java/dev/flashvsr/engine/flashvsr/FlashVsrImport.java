@@ -4,11 +4,11 @@ import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -23,18 +23,18 @@ public final class FlashVsrImport {
      * Attention settings of the package.
      *
      * @param dense      dense attention instead of LCSA
-     * @param localRange LCSA window, or 0 for the config's
-     * @param sparseRatio LCSA sparse ratio, or 0 for the config's
+     * @param localRange LCSA window, or null for the config's
+     * @param sparseRatio LCSA sparse ratio, or null for the config's
      * @param topkRatio  fixed LCSA top-k ratio, or null for upstream's rule from the sparse ratio
      */
-    public record Settings(String name, boolean dense, int localRange, double sparseRatio, Double topkRatio) {
+    public record Settings(String name, boolean dense, Integer localRange, Double sparseRatio, Double topkRatio) {
 
         /** Each value given is in the range the graphs take; the message names the option. */
-        void check() throws EngineException {
-            if (localRange != 0) {
+        public void check() throws EngineException {
+            if (localRange != null) {
                 AttentionLimits.checkLocalRange(localRange, "--local-range");
             }
-            if (sparseRatio != 0) {
+            if (sparseRatio != null) {
                 AttentionLimits.checkRatio(sparseRatio, "--sparse-ratio");
             }
             if (topkRatio != null) {
@@ -42,6 +42,9 @@ public final class FlashVsrImport {
             }
         }
     }
+
+    private static final long COPY_STEP = 64L << 20;
+    private static final long REPORT_STEP = 1L << 30;
 
     private FlashVsrImport() {
     }
@@ -75,8 +78,8 @@ public final class FlashVsrImport {
             }
             FlashVsrPackage.writeManifest(out, settings.name(),
                     "FlashVSR imported from " + release.toAbsolutePath().normalize(), settings.dense(),
-                    settings.localRange() > 0 ? settings.localRange() : streaming.localRange(),
-                    settings.sparseRatio() > 0 ? settings.sparseRatio() : streaming.sparseRatio(),
+                    settings.localRange() != null ? settings.localRange() : streaming.localRange(),
+                    settings.sparseRatio() != null ? settings.sparseRatio() : streaming.sparseRatio(),
                     settings.topkRatio());
         } catch (IOException e) {
             throw new EngineException("cannot write the package " + out + ": " + e.getMessage(),
@@ -105,6 +108,10 @@ public final class FlashVsrImport {
             FlashVsrGraphs.export(pkg, width, height, pkg.attention(), folder);
         } catch (IOException e) {
             throw new EngineException("cannot write " + folder + ": " + e.getMessage(), "Check free space", e);
+        } catch (IllegalArgumentException e) {
+            // Attention settings this frame size cannot use (an LCSA ratio that selects no block).
+            throw new EngineException("cannot build the graphs for " + width + "x" + height + ": " + e.getMessage(),
+                    "Re-import with other attention settings (flashvsr import --help)", e);
         }
         for (String file : FlashVsrGraphs.EXPORTED) {
             progress.accept("  " + file);
@@ -112,23 +119,27 @@ public final class FlashVsrImport {
         return folder;
     }
 
+    /**
+     * Copies through file channels, which a thread interrupt closes at once (Ctrl-C during a
+     * multi-GB copy must not wait for its end), with a progress line per GB.
+     */
     private static void copy(Path from, Path to, Consumer<String> progress) throws IOException {
-        long size = Files.size(from);
-        long done = 0;
-        long nextReport = 1L << 30;
-        byte[] buffer = new byte[1 << 20];
-        try (InputStream in = Files.newInputStream(from); OutputStream o = Files.newOutputStream(to)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                o.write(buffer, 0, n);
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+                FileChannel o = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+            long size = in.size();
+            long done = 0;
+            while (done < size) {
+                long n = in.transferTo(done, Math.min(COPY_STEP, size - done), o);
+                if (n <= 0) {
+                    throw new IOException(from + " ended at " + done + " of " + size + " bytes while being copied");
+                }
                 done += n;
-                if (done >= nextReport) {
+                if (done % REPORT_STEP < n && done < size) {
                     progress.accept(String.format(java.util.Locale.ROOT, "  %s: %.1f of %.1f GB", from.getFileName(),
                             done / 1e9, size / 1e9));
-                    nextReport += 1L << 30;
                 }
             }
+            progress.accept(String.format(java.util.Locale.ROOT, "  copied %s (%,d bytes)", from.getFileName(), size));
         }
-        progress.accept(String.format(java.util.Locale.ROOT, "  copied %s (%,d bytes)", from.getFileName(), size));
     }
 }

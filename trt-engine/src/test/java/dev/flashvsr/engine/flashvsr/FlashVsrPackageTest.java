@@ -26,7 +26,7 @@ class FlashVsrPackageTest {
     @BeforeAll
     static void importGolden() throws Exception {
         imported = dir.resolve("golden-pkg");
-        FlashVsrImport.run(GoldenPipeline.release(), imported, new FlashVsrImport.Settings("tiny", false, 0, 0, null),
+        FlashVsrImport.run(GoldenPipeline.release(), imported, new FlashVsrImport.Settings("tiny", false, null, null, null),
                 line -> { });
     }
 
@@ -49,12 +49,13 @@ class FlashVsrPackageTest {
     @Test
     void importRefusesNonFiniteAndOutOfRangeOptionsBeforeWritingAnything() {
         Object[][] cases = {
-            {new FlashVsrImport.Settings("x", false, 0, 0, Double.NaN), "--topk-ratio"},
-            {new FlashVsrImport.Settings("x", false, 0, 0, Double.POSITIVE_INFINITY), "--topk-ratio"},
-            {new FlashVsrImport.Settings("x", false, 0, Double.POSITIVE_INFINITY, null), "--sparse-ratio"},
-            {new FlashVsrImport.Settings("x", false, 0, -2, null), "--sparse-ratio"},
-            {new FlashVsrImport.Settings("x", false, -1, 0, null), "--local-range"},
-            {new FlashVsrImport.Settings("x", false, 5000, 0, null), "--local-range"},
+            {new FlashVsrImport.Settings("x", false, null, null, Double.NaN), "--topk-ratio"},
+            {new FlashVsrImport.Settings("x", false, null, null, Double.POSITIVE_INFINITY), "--topk-ratio"},
+            {new FlashVsrImport.Settings("x", false, null, Double.POSITIVE_INFINITY, null), "--sparse-ratio"},
+            {new FlashVsrImport.Settings("x", false, null, -2.0, null), "--sparse-ratio"},
+            {new FlashVsrImport.Settings("x", false, -1, null, null), "--local-range"},
+            {new FlashVsrImport.Settings("x", false, 0, null, null), "--local-range"},
+            {new FlashVsrImport.Settings("x", false, 5000, null, null), "--local-range"},
         };
         for (Object[] c : cases) {
             Path out = dir.resolve("refused");

@@ -48,7 +48,7 @@ class FlashVsrPipelineTest {
             run = r.referenceRuns().pipeline().orElseThrow();
         }
         pkg = dir.resolve("tiny-flashvsr");
-        FlashVsrImport.run(release, pkg, new FlashVsrImport.Settings("tiny", run.fullBlock(), run.localRange(), 0,
+        FlashVsrImport.run(release, pkg, new FlashVsrImport.Settings("tiny", run.fullBlock(), run.localRange(), null,
                 run.topkRatio()), line -> { });
         Path folder = GoldenData.root().resolve(run.folder());
         try (SafeTensorsFile in = SafeTensors.open(folder.resolve("inputs.safetensors"));

@@ -125,7 +125,7 @@ public final class GoldenPipeline {
      */
     public void importPackage(Path out) throws EngineException {
         FlashVsrImport.run(release(), out, new FlashVsrImport.Settings("tiny-golden", run.fullBlock(),
-                run.localRange(), 0, run.topkRatio()), line -> { });
+                run.localRange(), null, run.topkRatio()), line -> { });
     }
 
     /** Compares {@code outputs} (in order, rows of {@code stride} bytes) with upstream's first frames. */

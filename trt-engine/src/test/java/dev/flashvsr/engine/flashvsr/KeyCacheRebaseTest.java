@@ -22,7 +22,7 @@ class KeyCacheRebaseTest {
     void rebasedStreamEqualsThePlainOne() throws Exception {
         Path release = GoldenData.root().resolve("release-layout");
         Path pkgDir = dir.resolve("pkg");
-        FlashVsrImport.run(release, pkgDir, new FlashVsrImport.Settings("tiny", false, 0, 0, null), line -> { });
+        FlashVsrImport.run(release, pkgDir, new FlashVsrImport.Settings("tiny", false, null, null, null), line -> { });
         try (FlashVsrPackage pkg = FlashVsrPackage.open(pkgDir);
                 FlashVsrGraphs graphs = FlashVsrGraphs.build(pkg, 256, 128, pkg.attention(), 2)) {
             int latentChannels = pkg.config().dit().inDim();

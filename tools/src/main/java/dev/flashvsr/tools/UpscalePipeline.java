@@ -1,0 +1,202 @@
+package dev.flashvsr.tools;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Format;
+import org.freedesktop.gstreamer.Fraction;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadLinkException;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.PadProbeType;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.Structure;
+import org.freedesktop.gstreamer.event.EOSEvent;
+
+/**
+ * The pipeline of {@code flashvsr upscale}: filesrc ! decodebin ! videoconvert ! flashvsrfilter !
+ * videoconvert ! I420 ! x264enc ! h264parse ! mux ! filesink, built element by element so paths
+ * need no quoting, with counters of the frames decoded and of the frames that reached the muxer.
+ */
+final class UpscalePipeline implements AutoCloseable {
+    private final Pipeline pipeline = new Pipeline("flashvsr-upscale");
+    private final PipelineRun run = new PipelineRun(pipeline);
+    private final Object lifecycle = new Object();
+    private boolean closed;
+    private Element convertIn;
+    private Element vsr;
+    private Element convertOut;
+    private final AtomicLong framesDecoded = new AtomicLong();
+    private volatile boolean inputEnded;
+    private AtomicLong framesWritten;
+
+    /**
+     * @param filter    the configured flashvsrfilter
+     * @param inputName the input as the user named it, for messages
+     */
+    UpscalePipeline(Path in, String inputName, Element filter, int quality, String muxer, Path out) {
+        try {
+            build(in, inputName, filter, quality, muxer, out);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void build(Path in, String inputName, Element filter, int quality, String muxer, Path out) {
+        Element src = GstSupport.make("filesrc", "src");
+        src.set("location", in.toString());
+        Element decode = GstSupport.make("decodebin", "decode");
+        convertIn = GstSupport.make("videoconvert", "convert-in");
+        vsr = filter;
+        convertOut = GstSupport.make("videoconvert", "convert-out");
+        Element i420 = GstSupport.make("capsfilter", "i420");
+        // 4:2:0 keeps the H.264 stream playable everywhere (High 4:4:4 is not).
+        i420.set("caps", Caps.fromString("video/x-raw,format=I420"));
+        Element encode = GstSupport.make("x264enc", "encode");
+        GstSupport.setArg(encode, "pass", "qual");
+        GstSupport.setArg(encode, "quantizer", Integer.toString(quality));
+        Element parse = GstSupport.make("h264parse", "parse");
+        Element mux = GstSupport.make(muxer, "mux");
+        Element sink = GstSupport.make("filesink", "sink");
+        sink.set("location", out.toString());
+
+        pipeline.addMany(src, decode, convertIn, vsr, convertOut, i420, encode, parse, mux, sink);
+        if (!src.link(decode)) {
+            throw CliException.failure("cannot link filesrc to decodebin");
+        }
+        if (!Element.linkMany(convertIn, vsr, convertOut, i420, encode, parse, mux, sink)) {
+            throw CliException.failure("cannot link the upscaling pipeline (flashvsrfilter, x264enc, "
+                    + muxer + ")");
+        }
+        // After Ctrl-C, frames the decoder still drains are dropped: with B-frames, a stream cut at the
+        // source comes out of the decoder with a gap before its last frames, which the MP4's edit list
+        // would then leave out. Cutting after the decoder keeps the frames upscaled a gapless prefix.
+        convertIn.getStaticPad("sink").addProbe(PadProbeType.BUFFER, (pad, info) -> {
+            if (inputEnded) {
+                return PadProbeReturn.DROP;
+            }
+            framesDecoded.incrementAndGet();
+            return PadProbeReturn.OK;
+        });
+        // The muxer's own pad: a buffer it accepted before EOS is in the file, one pushed after is refused.
+        framesWritten = GstSupport.countBuffers(parse.getStaticPad("src").getPeer());
+
+        AtomicBoolean videoLinked = new AtomicBoolean();
+        Pad convertSink = convertIn.getStaticPad("sink");
+        decode.connect((Element.PAD_ADDED) (element, pad) -> {
+            Caps caps = pad.getCurrentCaps();
+            if (caps == null) {
+                caps = pad.queryCaps(null);
+            }
+            String kind = caps == null || caps.size() == 0 ? "" : caps.getStructure(0).getName();
+            if (kind.startsWith("video/") && videoLinked.compareAndSet(false, true)) {
+                try {
+                    pad.link(convertSink);
+                } catch (PadLinkException e) {
+                    run.fail(new GstSupport.MessageText("cannot link the decoded video ("
+                            + describeCaps(caps) + ") to videoconvert: " + e.getLinkResult(), null, null));
+                }
+            } else {
+                // Audio, subtitles or a second video stream: consume and drop them.
+                Element drop = GstSupport.make("fakesink", null);
+                drop.set("sync", false);
+                drop.set("async", false);
+                pipeline.add(drop);
+                drop.syncStateWithParent();
+                try {
+                    pad.link(drop.getStaticPad("sink"));
+                } catch (PadLinkException ignored) {
+                    // Not fatal: the stream just stays unlinked.
+                }
+            }
+        });
+        decode.connect((Element.NO_MORE_PADS) element -> {
+            if (!videoLinked.get()) {
+                run.fail(new GstSupport.MessageText("input file '" + inputName + "' has no video stream", null,
+                        null));
+            }
+        });
+    }
+
+    PipelineRun run() {
+        return run;
+    }
+
+    /**
+     * Ends the input early (Ctrl-C): no more decoded frames are taken, and EOS from the sources lets
+     * the muxer finish a playable file with the frames so far. Does nothing once the pipeline is closed.
+     */
+    void endInput() {
+        inputEnded = true;
+        synchronized (lifecycle) {
+            if (!closed) {
+                pipeline.sendEvent(new EOSEvent());
+            }
+        }
+    }
+
+    /** The element's count of frames it output, or null when it has none (older element builds). */
+    Long framesProcessed() {
+        try {
+            Object value = vsr.get("frames-processed");
+            return value instanceof Number n ? n.longValue() : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Frames the decoder delivered (before Ctrl-C). */
+    long framesDecoded() {
+        return framesDecoded.get();
+    }
+
+    /** Frames the muxer accepted: after EOS, exactly those in the file. */
+    long framesWritten() {
+        return framesWritten.get();
+    }
+
+    /**
+     * Stream time reached by the upscaled video, in nanoseconds, or -1 when unknown. Asked of the
+     * videoconvert after flashvsrfilter: as a base transform it answers from the last frame it
+     * passed on, where the pipeline's own query would stop at the muxer (which thinks in bytes).
+     */
+    long position() {
+        long pos = convertOut.queryPosition(Format.TIME);
+        return pos > 0 ? pos : pipeline.queryPosition(Format.TIME);
+    }
+
+    /** Stream duration in nanoseconds, asked upstream of flashvsrfilter (the demuxer knows it). */
+    long duration() {
+        long dur = convertIn.queryDuration(Format.TIME);
+        return dur > 0 ? dur : pipeline.queryDuration(Format.TIME);
+    }
+
+    /** The input's duration and frame rate as the demuxer and decoder declare them; ask while not closed. */
+    DeclaredLength declaredLength() {
+        Caps caps = convertIn.getStaticPad("sink").getCurrentCaps();
+        Fraction rate = caps == null || caps.size() == 0 || !caps.getStructure(0).hasField("framerate") ? null
+                : caps.getStructure(0).getFraction("framerate");
+        return rate == null ? new DeclaredLength(duration(), 0, 1)
+                : new DeclaredLength(duration(), rate.getNumerator(), rate.getDenominator());
+    }
+
+    private static String describeCaps(Caps caps) {
+        if (caps == null || caps.size() == 0) {
+            return "unknown format";
+        }
+        Structure s = caps.getStructure(0);
+        return s.toString();
+    }
+
+    /** Stops the pipeline and releases it; afterwards {@link #endInput()} does nothing. */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            closed = true;
+        }
+        run.close();
+    }
+}
