@@ -105,17 +105,18 @@ final class GstSupport {
         }
     }
 
-    /** Message text, debug string and source path of an ERROR or WARNING message. */
+    /** Message text, debug string and source path of an ERROR, WARNING or INFO message. */
     record MessageText(String message, String debug, String source) {
     }
 
-    static MessageText parseError(Message message, boolean warning) {
+    /** The text of an ERROR, WARNING or INFO message (by its type). */
+    static MessageText parse(Message message) {
         PointerByReference error = new PointerByReference();
         PointerByReference debug = new PointerByReference();
-        if (warning) {
-            NativeGst.API.gst_message_parse_warning(message, error, debug);
-        } else {
-            NativeGst.API.gst_message_parse_error(message, error, debug);
+        switch (message.getType()) {
+            case WARNING -> NativeGst.API.gst_message_parse_warning(message, error, debug);
+            case INFO -> NativeGst.API.gst_message_parse_info(message, error, debug);
+            default -> NativeGst.API.gst_message_parse_error(message, error, debug);
         }
         String text = null;
         Pointer gerror = error.getValue();
@@ -151,6 +152,8 @@ final class GstSupport {
         void gst_message_parse_error(Message message, PointerByReference error, PointerByReference debug);
 
         void gst_message_parse_warning(Message message, PointerByReference error, PointerByReference debug);
+
+        void gst_message_parse_info(Message message, PointerByReference error, PointerByReference debug);
 
         Pointer gst_object_get_path_string(GstObject object);
     }

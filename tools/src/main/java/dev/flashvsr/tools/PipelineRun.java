@@ -1,5 +1,9 @@
 package dev.flashvsr.tools;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.freedesktop.gstreamer.Bus;
@@ -21,6 +25,8 @@ final class PipelineRun implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile GstSupport.MessageText failure;
     private volatile boolean endOfStream;
+    /** Warnings and notes from the pipeline's elements, not yet shown. */
+    private final Queue<String> notices = new ConcurrentLinkedQueue<>();
 
     PipelineRun(Pipeline pipeline) {
         this.pipeline = pipeline;
@@ -36,12 +42,22 @@ final class PipelineRun implements AutoCloseable {
     private void onMessage(Bus source, Message message) {
         MessageType type = message.getType();
         if (type == MessageType.ERROR) {
-            GstSupport.MessageText text = GstSupport.parseError(message, false);
-            fail(text);
+            fail(GstSupport.parse(message));
+        } else if (type == MessageType.WARNING || type == MessageType.INFO) {
+            notices.add((type == MessageType.WARNING ? "warning: " : "note: ") + GstSupport.parse(message).message());
         } else if (type == MessageType.EOS) {
             endOfStream = true;
             finished.countDown();
         }
+    }
+
+    /** The warnings and notes the pipeline posted since the last call, oldest first. */
+    List<String> takeNotices() {
+        List<String> taken = new ArrayList<>();
+        for (String notice = notices.poll(); notice != null; notice = notices.poll()) {
+            taken.add(notice);
+        }
+        return taken;
     }
 
     /** Ends the run with an error of our own (for example "no video stream"). */

@@ -56,6 +56,13 @@ final class Progress {
         lastLength = text.length();
     }
 
+    /** Prints a message line (always, even when quiet); the progress line comes back at the next update. */
+    void message(String text) {
+        finish();
+        err.println("flashvsr: " + text);
+        err.flush();
+    }
+
     /** Ends the progress line so the next message starts on a fresh line. */
     void finish() {
         if (lastLength > 0) {

@@ -87,6 +87,11 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "x264 quantizer for constant quality, 0-50, lower is better (default: ${DEFAULT-VALUE}).")
     int quality;
 
+    @Option(names = "--max-memory", paramLabel = "MIB",
+            description = "Working memory the upscaling may take, in MiB; larger frames are tiled to fit"
+                    + " (default: the element's automatic budget, a quarter of the machine's memory).")
+    Long maxMemory;
+
     @Option(names = {"-q", "--quiet"}, description = "Do not print the progress line.")
     boolean quiet;
 
@@ -139,10 +144,12 @@ final class UpscaleCommand implements Callable<Integer> {
                         // Again: an EOS sent while the pipeline was still starting may have been lost.
                         pipeline.endInput();
                     }
+                    run.takeNotices().forEach(progress::message);
                     progress.update(pipeline.framesProcessed(), elapsedSeconds(started), pipeline.position(),
                             pipeline.duration());
                 }
             }
+            run.takeNotices().forEach(progress::message);
             if (run.reachedEndOfStream()) {
                 declared = pipeline.declaredLength();
             }
@@ -205,6 +212,9 @@ final class UpscaleCommand implements Callable<Integer> {
                 throw CliException.usage("--color-fix must be adain, wavelet or none, not '" + colorFix + "'");
             }
             colorFix = c;
+        }
+        if (maxMemory != null && maxMemory < 1) {
+            throw CliException.usage("--max-memory must be a positive number of MiB, not " + maxMemory);
         }
         if (seed != null && seed < 0) {
             throw CliException.usage("--seed must not be negative, got " + seed);
@@ -292,6 +302,9 @@ final class UpscaleCommand implements Callable<Integer> {
         }
         if (noiseFile != null) {
             vsr.set("noise-file", noiseFile.toAbsolutePath().toString());
+        }
+        if (maxMemory != null) {
+            GstSupport.setArg(vsr, "max-memory", Long.toString(maxMemory));
         }
         return vsr;
     }

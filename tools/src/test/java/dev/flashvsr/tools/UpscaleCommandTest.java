@@ -252,6 +252,25 @@ class UpscaleCommandTest {
     }
 
     @Test
+    void maxMemoryTilesLargeFramesWithANoteOrFailsNamingIt(@TempDir Path dir) throws IOException {
+        Path small = CliTestSupport.makeClip(dir, "small.mp4", 160, 96, 3);
+        Path out = dir.resolve("up.mp4");
+        CliTestSupport.Result tiled = CliTestSupport.run("upscale", small.toString(), out.toString(), "--max-memory",
+                "40", "--quiet");
+        assertEquals(0, tiled.code(), tiled::toString);
+        assertTrue(tiled.err().contains("flashvsr: note: flashvsrfilter: 160x96 at scale 4")
+                && tiled.err().contains("tiling automatically with tile-size"), tiled::toString);
+        assertEquals(new CliTestSupport.VideoInfo(3, 640, 384), CliTestSupport.decode(out));
+        CliTestSupport.Result tooSmall = CliTestSupport.run("upscale", small.toString(), dir.resolve("no.mp4")
+                .toString(), "--max-memory", "16", "--quiet");
+        assertEquals(FlashVsrCli.EXIT_FAILURE, tooSmall.code(), tooSmall::toString);
+        assertTrue(tooSmall.err().contains("max-memory=16") && tooSmall.err().contains("tile-size"), tooSmall::toString);
+        CliTestSupport.Result zero = CliTestSupport.run("upscale", small.toString(), dir.resolve("no.mp4").toString(),
+                "--max-memory", "0");
+        assertEquals(FlashVsrCli.EXIT_USAGE, zero.code(), zero::toString);
+    }
+
+    @Test
     void corruptInputFailsAndLeavesNoOutput() throws IOException {
         Path corrupt = dir.resolve("corrupt.mp4");
         byte[] noise = new byte[64 * 1024];

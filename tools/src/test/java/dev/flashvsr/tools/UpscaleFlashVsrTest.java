@@ -49,6 +49,24 @@ class UpscaleFlashVsrTest {
     }
 
     @Test
+    void aNoiseFileShorterThanTheClipGivesEveryFrameAndAWarning() throws IOException {
+        // 30 frames need 10 latent frames; the file holds the golden run's 8 (the last chunk's 2 are generated).
+        Path out = dir.resolve("up.mp4");
+        GoldenPipeline golden;
+        try {
+            golden = GoldenPipeline.load();
+        } catch (dev.flashvsr.engine.EngineException e) {
+            throw new IllegalStateException(e);
+        }
+        CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), out.toString(), "--model",
+                pkg.toString(), "--noise-file", golden.noiseFile().toString(), "--quiet");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.err().contains("flashvsr: warning: flashvsrfilter: the noise file " + golden.noiseFile()
+                + " holds 8 latent frames") && r.err().contains("output frames from 29 on"), r::toString);
+        assertEquals(new CliTestSupport.VideoInfo(FRAMES, 4 * WIDTH, 4 * HEIGHT), CliTestSupport.decode(out));
+    }
+
+    @Test
     void diffusionOptionsBecomeElementProperties() {
         Path noise = dir.resolve("noise.safetensors");
         UpscaleCommand command = new UpscaleCommand();
@@ -92,5 +110,15 @@ class UpscaleFlashVsrTest {
                 "--noise-file", missing.toString());
         assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
         assertTrue(r.err().contains(missing.toString()), r::toString);
+    }
+
+    @Test
+    void aFifoAsNoiseFileIsAUsageErrorWithoutBlocking() throws Exception {
+        Path fifo = dev.flashvsr.engine.files.SpecialFiles.fifo(dir.resolve("noise.fifo"));
+        CliTestSupport.Result r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(30), () -> CliTestSupport.run("upscale", clip.toString(),
+                        dir.resolve("o.mp4").toString(), "--noise-file", fifo.toString()));
+        assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains(fifo.toString()) && r.err().contains("FIFO"), r::toString);
     }
 }
