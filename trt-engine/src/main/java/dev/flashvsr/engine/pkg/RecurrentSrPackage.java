@@ -8,15 +8,12 @@ import dev.flashvsr.engine.model.MotionSmoothing;
 import dev.flashvsr.engine.model.RecurrentSrArchitecture;
 import dev.flashvsr.engine.onnx.RecurrentSrGraph;
 import dev.flashvsr.engine.weights.FloatTensor;
-import dev.flashvsr.engine.weights.FiniteValues;
 import dev.flashvsr.engine.weights.SafeTensors;
-import dev.flashvsr.engine.weights.SafeTensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Writes a model package for the default network ({@link RecurrentSrArchitecture}) from trained
@@ -74,9 +71,16 @@ public final class RecurrentSrPackage {
         manifest.putArray("valueRange").add(0.0).add(1.0);
         ArrayNode graphs = manifest.putArray("graphs");
         for (Path weightFile : weightFiles) {
-            Map<String, FloatTensor> weights = readFinite(weightFile);
-            RecurrentSrArchitecture arch = architectureOf(weights);
-            byte[] onnx = RecurrentSrGraph.build(arch, weights, smoothing);
+            Map<String, FloatTensor> weights = SafeTensors.readAll(weightFile);
+            RecurrentSrArchitecture arch;
+            byte[] onnx;
+            try {
+                arch = architectureOf(weights);
+                // build validates shapes and refuses non-finite values, which give black or white frames
+                onnx = RecurrentSrGraph.build(arch, weights, smoothing);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(weightFile + ": " + e.getMessage(), e);
+            }
             String file = "x" + arch.scale() + ".onnx";
             Files.write(dir.resolve(file), onnx);
             ObjectNode graph = graphs.addObject();
@@ -104,20 +108,6 @@ public final class RecurrentSrPackage {
             }
         }
         Files.writeString(dir.resolve(ModelManifest.FILE_NAME), json.writeValueAsString(manifest) + "\n");
-    }
-
-    /**
-     * All tensors of a weights file, which must be finite: a NaN or an infinity would give black or
-     * white frames without any error.
-     */
-    private static Map<String, FloatTensor> readFinite(Path weightFile) throws IOException {
-        try (SafeTensorsFile file = SafeTensors.open(weightFile)) {
-            Optional<String> problem = FiniteValues.firstProblem(file);
-            if (problem.isPresent()) {
-                throw new IllegalArgumentException(problem.get() + ": training diverged or the file is damaged");
-            }
-            return file.readAll();
-        }
     }
 
     private static void addState(ArrayNode states, String input, String output, int channels) {
