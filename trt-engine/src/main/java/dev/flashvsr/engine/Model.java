@@ -28,6 +28,15 @@ public interface Model extends AutoCloseable {
     StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException;
 
     /**
+     * As {@link #open(StreamSpec, SessionOptions)}, reporting the steps of a long open (building
+     * or loading graphs) to {@code progress}; models that open quickly report nothing.
+     */
+    default StreamingSession open(StreamSpec spec, SessionOptions options, OpenProgress progress)
+            throws EngineException {
+        return open(spec, options);
+    }
+
+    /**
      * The working memory a session opened with these arguments would take, without opening it;
      * empty when this model cannot tell (then no memory budget applies to it). Cheap enough to be
      * called for many candidate tile sizes.
