@@ -16,4 +16,11 @@ public interface OpenProgress {
      * @param fraction the share of the whole open done so far, 0 to 1, or NaN when unknown
      */
     void report(String step, double fraction);
+
+    /**
+     * Something users should know about the open that does not stop it (a damaged cache entry
+     * rebuilt, a read-only cache folder replaced by a temporary one). Ignored unless overridden.
+     */
+    default void warning(String message) {
+    }
 }

@@ -1,6 +1,10 @@
 package dev.flashvsr.engine.flashvsr;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.OpenProgress;
+import dev.flashvsr.engine.cache.BuildCache;
+import dev.flashvsr.engine.cpu.MappedWeights;
+import dev.flashvsr.engine.files.ModelFiles;
 import dev.flashvsr.engine.flashvsr.graph.BlockMaskBuilder;
 import dev.flashvsr.engine.flashvsr.graph.DitConstants;
 import dev.flashvsr.engine.flashvsr.graph.DitDims;
@@ -16,76 +20,170 @@ import dev.flashvsr.engine.flashvsr.graph.TcDecoderParams;
 import dev.flashvsr.engine.flashvsr.load.Dims3;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
 import dev.flashvsr.engine.flashvsr.load.LqProjVariant;
+import dev.flashvsr.engine.onnx.ExternalWeights;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
+import dev.flashvsr.engine.onnx.WeightRef;
+import dev.flashvsr.engine.pkg.ModelPackage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The five graphs one FlashVSR stream runs, built for one model frame size (multiples of 128) and
- * loaded into ONNX Runtime: the LQ projector step, the DiT for chunk 0 and for later chunks, and the
- * decoder for chunk 0 and for later chunks. Building them reads the package's weights; the
- * timestep, modulation and prompt K/V are folded into the DiT as constants.
+ * The five graphs one FlashVSR stream runs, for one model frame size (multiples of 128), loaded
+ * into ONNX Runtime: the LQ projector step, the DiT for chunk 0 and for later chunks, and the
+ * decoder for chunk 0 and for later chunks. The timestep, modulation and prompt K/V are folded
+ * into the DiT as constants.
+ *
+ * <p>No weight passes through the models or stays in the Java heap: float32 weights are read by
+ * the runtime where they lie in the package's files, the others (the BF16 projector, the folded
+ * constants) are converted once into the graph cache entry ({@link ExternalWeights}), and all are
+ * memory-mapped once and shared by the graphs that use them ({@link MappedWeights}): the DiT of
+ * the first and of later chunks share one copy. The DiT graphs, whose constants take minutes to
+ * compute at real size, are cached per package, frame size, precision and builder version
+ * ({@link BuildCache}); the small projector and decoder graphs are built again on each open
+ * against the cached weights, which takes milliseconds.
  */
 final class FlashVsrGraphs implements AutoCloseable {
+    /** Names what the graph builders make; change it whenever cached graphs would differ. */
+    static final String BUILDER_VERSION = "flashvsr-onnx-cpu/1";
+    /** Weights at least this large stay out of the models. */
+    static final long EXTERNAL_MIN_BYTES = 4096;
+    static final String PACKAGE_ROOT = "package";
+    private static final String DIT_FIRST_FILE = "dit_chunk0.onnx";
+    private static final String DIT_LATER_FILE = "dit_later.onnx";
+
     private final FlashVsrConfig config;
     private final int height;
     private final int width;
     private final LqProjectorGraph lqProjector;
     private final TcDecoderGraph decoderFirst;
     private final TcDecoderGraph decoderLater;
-    private final GraphStep lq;
-    private final GraphStep ditFirst;
-    private final GraphStep ditLater;
-    private final GraphStep decFirst;
-    private final GraphStep decLater;
+    private final BuildCache.Entry entry;
+    private final MappedWeights weights;
+    private final GraphStep[] steps;
 
-    private FlashVsrGraphs(FlashVsrConfig config, int height, int width, LqProjectorGraph lqProjector,
-            TcDecoderGraph decoderFirst, TcDecoderGraph decoderLater, GraphStep lq, GraphStep ditFirst,
-            GraphStep ditLater, GraphStep decFirst, GraphStep decLater) {
+    private FlashVsrGraphs(FlashVsrConfig config, int height, int width, Interfaces interfaces, BuildCache.Entry entry,
+            MappedWeights weights, GraphStep[] steps) {
         this.config = config;
         this.height = height;
         this.width = width;
-        this.lqProjector = lqProjector;
-        this.decoderFirst = decoderFirst;
-        this.decoderLater = decoderLater;
-        this.lq = lq;
-        this.ditFirst = ditFirst;
-        this.ditLater = ditLater;
-        this.decFirst = decFirst;
-        this.decLater = decLater;
+        this.lqProjector = interfaces.lq();
+        this.decoderFirst = interfaces.decoderFirst();
+        this.decoderLater = interfaces.decoderLater();
+        this.entry = entry;
+        this.weights = weights;
+        this.steps = steps;
     }
 
     /**
-     * Builds and loads the graphs for model frames of {@code width x height} (multiples of 128).
+     * Opens the graphs for model frames of {@code width x height} (multiples of 128): from the
+     * cache when they were built before, else built now and cached.
      *
      * @param attention LCSA settings, or null for dense attention
      */
-    static FlashVsrGraphs build(FlashVsrPackage pkg, int width, int height, Attention attention, int threads)
-            throws EngineException {
-        Builders builders = Builders.of(pkg, width, height, attention);
-        byte[] dit0 = DitGraph.build(pkg.dit(), builders.constants(), builders.dims(), builders.firstDit())
-                .toByteArray();
-        byte[] ditN = DitGraph.build(pkg.dit(), builders.constants(), builders.dims(), builders.laterDit())
-                .toByteArray();
+    static FlashVsrGraphs open(FlashVsrPackage pkg, int width, int height, Attention attention, int threads,
+            BuildCache cache, OpenProgress progress) throws EngineException {
+        String size = width + "x" + height;
+        String key = cacheKey(pkg, width, height, attention);
+        if (!cache.has(key)) {
+            progress.report("building the FlashVSR graphs for " + size + " (once: they are cached in " + cache.root()
+                    + ")", 0);
+        }
+        BuildCache.Entry entry = cache.entry(key, "FlashVSR graphs for " + size,
+                folder -> write(pkg, width, height, attention, folder, progress));
+        MappedWeights weights = new MappedWeights(Map.of(PACKAGE_ROOT, pkg.folder(), ExternalWeights.ENTRY_ROOT,
+                entry.folder()));
         GraphStep[] steps = new GraphStep[5];
         try {
-            steps[0] = new GraphStep("LQ projector", builders.lq().model(), threads);
-            steps[1] = new GraphStep("DiT (chunk 0)", dit0, threads);
-            steps[2] = new GraphStep("DiT (later chunks)", ditN, threads);
-            steps[3] = new GraphStep("decoder (chunk 0)", builders.decoderFirst().model(), threads);
-            steps[4] = new GraphStep("decoder (later chunks)", builders.decoderLater().model(), threads);
-        } catch (EngineException e) {
-            for (GraphStep s : steps) {
-                if (s != null) {
-                    s.close();
-                }
+            progress.report("loading the FlashVSR graphs for " + size, 0.7);
+            Interfaces interfaces;
+            Map<String, WeightRef> index = new HashMap<>();
+            try (ExternalWeights replay = ExternalWeights.replay(entry.folder(), roots(pkg), EXTERNAL_MIN_BYTES)) {
+                interfaces = Interfaces.of(pkg, width, height, replay);
+                replay.refs().forEach(ref -> index.put(ref.name(), ref));
             }
+            String[] names = {"LQ projector", "DiT (chunk 0)", "DiT (later chunks)", "decoder (chunk 0)",
+                "decoder (later chunks)"};
+            byte[][] models = {interfaces.lq().model(), readModel(entry.folder().resolve(DIT_FIRST_FILE)),
+                readModel(entry.folder().resolve(DIT_LATER_FILE)), interfaces.decoderFirst().model(),
+                interfaces.decoderLater().model()};
+            for (int i = 0; i < steps.length; i++) {
+                progress.report("loading the FlashVSR " + names[i] + " for " + size, 0.7 + 0.06 * i);
+                steps[i] = new GraphStep(names[i], models[i], index, weights, threads);
+                models[i] = null;
+            }
+            progress.report("FlashVSR is ready for " + size, 1);
+            return new FlashVsrGraphs(pkg.config(), height, width, interfaces, entry, weights, steps);
+        } catch (IOException | ExternalWeights.StaleIndexException e) {
+            closeAll(steps, weights, entry);
+            throw new EngineException("the cached FlashVSR graphs in " + entry.folder() + " cannot be used: "
+                    + e.getMessage(), "Delete that folder; it is built again on the next start", e);
+        } catch (EngineException | RuntimeException e) {
+            closeAll(steps, weights, entry);
             throw e;
         }
-        return new FlashVsrGraphs(pkg.config(), height, width, builders.lq(), builders.decoderFirst(),
-                builders.decoderLater(), steps[0], steps[1], steps[2], steps[3], steps[4]);
+    }
+
+    /**
+     * The cache key: what the graphs are built from (the package's content and attention, the
+     * frame size, the precision) and how (the builder version).
+     */
+    static String cacheKey(FlashVsrPackage pkg, int width, int height, Attention attention) {
+        String identity = String.join("\n", BUILDER_VERSION, pkg.contentKey(), width + "x" + height,
+                Precision.FP32.name(), String.valueOf(attention));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return width + "x" + height + "-fp32-" + HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    /** Builds the entry's files: the DiT graphs and every weight that is not used where it lies. */
+    private static void write(FlashVsrPackage pkg, int width, int height, Attention attention, Path folder,
+            OpenProgress progress) throws IOException {
+        String size = width + "x" + height;
+        try (ExternalWeights weights = ExternalWeights.writer(folder, roots(pkg), EXTERNAL_MIN_BYTES)) {
+            progress.report("converting the projector and decoder weights", 0.02);
+            Interfaces.of(pkg, width, height, weights);
+            progress.report("computing the DiT's constants (prompt keys and values of "
+                    + pkg.config().dit().numLayers() + " layers)", 0.05);
+            DitParts dit = DitParts.of(pkg, width, height, attention);
+            DitGraphSpec[] specs = {dit.first(), dit.later()};
+            String[] files = {DIT_FIRST_FILE, DIT_LATER_FILE};
+            for (int i = 0; i < 2; i++) {
+                progress.report("building the DiT graph " + files[i] + " for " + size, 0.4 + 0.1 * i);
+                OnnxGraphBuilder b = new OnnxGraphBuilder("flashvsr_dit").externalWeights(weights);
+                DitGraph.build(b, pkg.dit(), dit.constants(), dit.dims(), specs[i]);
+                Files.write(folder.resolve(files[i]), b.toByteArray());
+            }
+            progress.report("writing the graph cache entry", 0.6);
+        }
+    }
+
+    private static Map<String, Path> roots(FlashVsrPackage pkg) {
+        return Map.of(PACKAGE_ROOT, pkg.folder());
+    }
+
+    private static byte[] readModel(Path file) throws IOException {
+        return ModelFiles.readBounded(file, ModelPackage.MAX_GRAPH_BYTES, "a graph");
+    }
+
+    private static void closeAll(GraphStep[] steps, MappedWeights weights, BuildCache.Entry entry) {
+        for (GraphStep s : steps) {
+            if (s != null) {
+                s.close();
+            }
+        }
+        weights.close();
+        entry.close();
     }
 
     /** File names of the graphs {@link #export} writes. */
@@ -99,33 +197,31 @@ final class FlashVsrGraphs implements AutoCloseable {
      */
     static void export(FlashVsrPackage pkg, int width, int height, Attention attention, Path folder)
             throws EngineException, IOException {
-        Builders builders = Builders.of(pkg, width, height, attention);
+        Interfaces interfaces = Interfaces.of(pkg, width, height, null);
+        DitParts dit = DitParts.of(pkg, width, height, attention);
         Files.createDirectories(folder);
-        Files.write(folder.resolve(EXPORTED.get(0)), builders.lq().model());
-        DitGraphSpec[] specs = {builders.firstDit(), builders.laterDit()};
+        Files.write(folder.resolve(EXPORTED.get(0)), interfaces.lq().model());
+        DitGraphSpec[] specs = {dit.first(), dit.later()};
         for (int i = 0; i < 2; i++) {
             Path file = folder.resolve(EXPORTED.get(1 + i));
             OnnxGraphBuilder b = new OnnxGraphBuilder("flashvsr_dit")
-                    .externalData(folder.resolve(file.getFileName() + ".data"), EXTERNAL_MIN_BYTES);
-            DitGraph.build(b, pkg.dit(), builders.constants(), builders.dims(), specs[i]);
+                    .externalData(folder.resolve(file.getFileName() + ".data"), EXPORT_EXTERNAL_MIN_BYTES);
+            DitGraph.build(b, pkg.dit(), dit.constants(), dit.dims(), specs[i]);
             b.save(file);
         }
-        Files.write(folder.resolve(EXPORTED.get(3)), builders.decoderFirst().model());
-        Files.write(folder.resolve(EXPORTED.get(4)), builders.decoderLater().model());
+        Files.write(folder.resolve(EXPORTED.get(3)), interfaces.decoderFirst().model());
+        Files.write(folder.resolve(EXPORTED.get(4)), interfaces.decoderLater().model());
     }
 
-    /** Initializers at least this large go to external data. */
-    private static final long EXTERNAL_MIN_BYTES = 1024;
+    /** Initializers at least this large go to external data in exported graphs. */
+    private static final long EXPORT_EXTERNAL_MIN_BYTES = 1024;
 
-    /** Everything the graphs of one frame size are built from. */
-    private record Builders(DitDims dims, DitConstants constants, DitGraphSpec firstDit, DitGraphSpec laterDit,
-            LqProjectorGraph lq, TcDecoderGraph decoderFirst, TcDecoderGraph decoderLater) {
+    /** What the DiT graphs of one frame size are built from. */
+    private record DitParts(DitDims dims, DitConstants constants, DitGraphSpec first, DitGraphSpec later) {
 
-        static Builders of(FlashVsrPackage pkg, int width, int height, Attention attention) {
+        static DitParts of(FlashVsrPackage pkg, int width, int height, Attention attention) {
             FlashVsrConfig config = pkg.config();
             FlashVsrConfig.Dit d = config.dit();
-            int latentH = height / 8;
-            int latentW = width / 8;
             DitDims dims = DitDims.fromWeights(pkg.dit(), d.numHeads(), d.eps(), d.ropeTheta(),
                     d.ropeTablePositions(), d.attentionBlockWindow().t(), d.attentionBlockWindow().h(),
                     d.attentionBlockWindow().w());
@@ -136,25 +232,41 @@ final class FlashVsrGraphs implements AutoCloseable {
                             layout.blockCols(), layout.queryGroups(), layout.keyGroups(), attention.localRange(),
                             attention.topkRatio(width, height)));
             int kvLen = config.streaming().kvRatio();
+            int latentH = height / 8;
+            int latentW = width / 8;
+            return new DitParts(dims, constants,
+                    DitGraphSpec.firstChunk(ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen,
+                            Precision.FP32, masks),
+                    DitGraphSpec.laterChunk(ChunkSchedule.CHUNK_LATENTS, latentH, latentW, kvLen, kvLen,
+                            Precision.FP32, masks));
+        }
+    }
+
+    /**
+     * The projector and decoder graphs with the shapes of their inputs, outputs and states; built
+     * with their weights kept in {@code external} (writing them, or finding them written), or in
+     * the models when it is null.
+     */
+    private record Interfaces(LqProjectorGraph lq, TcDecoderGraph decoderFirst, TcDecoderGraph decoderLater) {
+
+        static Interfaces of(FlashVsrPackage pkg, int width, int height, ExternalWeights external) {
+            FlashVsrConfig config = pkg.config();
+            int latentH = height / 8;
+            int latentW = width / 8;
             FlashVsrConfig.LqProj p = config.lqProj();
             LqProjectorParams lqParams = new LqProjectorParams(p.inDim(), list(p.pixelShuffle()),
                     list(p.convKernel()), list(p.convStride()), list(p.convPadding()));
             LqProjectorGraph lq = LqProjectorGraph.build(pkg.lqProj(), lqParams, height, width,
                     p.variant() == LqProjVariant.BUFFER ? LqProjectorGraph.Variant.BUFFER_V1_0
-                            : LqProjectorGraph.Variant.CAUSAL_V1_1, Precision.FP32);
+                            : LqProjectorGraph.Variant.CAUSAL_V1_1, Precision.FP32, external);
             FlashVsrConfig.TcDecoder t = config.tcDecoder();
             TcDecoderParams decParams = new TcDecoderParams(list(t.condPixelShuffle()), t.timeUpscale(),
                     t.spaceUpscale(), t.framesToTrim());
-            return new Builders(dims, constants,
-                    DitGraphSpec.firstChunk(ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen,
-                            Precision.FP32, masks),
-                    DitGraphSpec.laterChunk(ChunkSchedule.CHUNK_LATENTS, latentH, latentW, kvLen, kvLen,
-                            Precision.FP32, masks),
-                    lq,
+            return new Interfaces(lq,
                     TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.FIRST_CHUNK_LATENTS, latentH,
-                            latentW, Precision.FP32),
+                            latentW, Precision.FP32, external),
                     TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.CHUNK_LATENTS, latentH, latentW,
-                            Precision.FP32));
+                            Precision.FP32, external));
         }
     }
 
@@ -233,31 +345,37 @@ final class FlashVsrGraphs implements AutoCloseable {
     }
 
     GraphStep lq() {
-        return lq;
+        return steps[0];
     }
 
     GraphStep ditFirst() {
-        return ditFirst;
+        return steps[1];
     }
 
     GraphStep ditLater() {
-        return ditLater;
+        return steps[2];
     }
 
     GraphStep decFirst() {
-        return decFirst;
+        return steps[3];
     }
 
     GraphStep decLater() {
-        return decLater;
+        return steps[4];
+    }
+
+    /** Bytes of weights mapped (each once). */
+    long mappedWeightBytes() {
+        return weights.mappedBytes();
+    }
+
+    /** The cache entry the graphs came from (for messages). */
+    BuildCache.Entry cacheEntry() {
+        return entry;
     }
 
     @Override
     public void close() {
-        lq.close();
-        ditFirst.close();
-        ditLater.close();
-        decFirst.close();
-        decLater.close();
+        closeAll(steps, weights, entry);
     }
 }

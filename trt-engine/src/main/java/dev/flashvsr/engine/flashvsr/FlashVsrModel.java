@@ -4,10 +4,14 @@ import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
+import dev.flashvsr.engine.cache.BuildCache;
 import dev.flashvsr.engine.flashvsr.pixels.ColorFix;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.Set;
 
 /**
@@ -49,6 +53,16 @@ public final class FlashVsrModel implements Model {
 
     @Override
     public StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException {
+        return open(spec, options, OpenProgress.NONE);
+    }
+
+    /**
+     * Opens a stream: its graphs come from the package's graph cache ({@link #cache}), built there
+     * first when this frame size was never run.
+     */
+    @Override
+    public StreamingSession open(StreamSpec spec, SessionOptions options, OpenProgress progress)
+            throws EngineException {
         resolveBackend(options.backend());
         if (!scales().contains(spec.scale())) {
             throw new EngineException("FlashVSR upscales by 2 or 4, not " + spec.scale(), "Set scale to 4");
@@ -69,8 +83,8 @@ public final class FlashVsrModel implements Model {
         };
         FlashVsrGraphs graphs;
         try {
-            graphs = FlashVsrGraphs.build(pkg, frames.modelWidth(), frames.modelHeight(), pkg.attention(),
-                    Runtime.getRuntime().availableProcessors());
+            graphs = FlashVsrGraphs.open(pkg, frames.modelWidth(), frames.modelHeight(), pkg.attention(),
+                    Runtime.getRuntime().availableProcessors(), cache(pkg, progress::warning), progress);
         } catch (IllegalArgumentException e) {
             noise.close();
             // Settings the package accepted that this frame size cannot use (an LCSA ratio that
@@ -83,6 +97,20 @@ public final class FlashVsrModel implements Model {
             throw e;
         }
         return new FlashVsrSession(spec, graphs, new FlashVsrStream(graphs, noise, colorFix), frames);
+    }
+
+    /** Environment variable naming the folder that holds graph caches instead of each package's own. */
+    public static final String CACHE_DIR_VARIABLE = "FLASHVSR_CACHE_DIR";
+
+    /**
+     * The CPU backend's graph cache of {@code pkg}: {@code <package>/cache/onnx-cpu}, or
+     * {@code $FLASHVSR_CACHE_DIR/onnx-cpu} when that is set (entries are keyed by package content,
+     * so packages can share it).
+     */
+    static BuildCache cache(FlashVsrPackage pkg, Consumer<String> warnings) {
+        String variable = System.getenv(CACHE_DIR_VARIABLE);
+        Path root = variable != null && !variable.isBlank() ? Path.of(variable) : pkg.folder().resolve("cache");
+        return new BuildCache(root.resolve("onnx-cpu"), warnings);
     }
 
     @Override

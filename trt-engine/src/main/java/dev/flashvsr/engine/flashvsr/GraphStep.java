@@ -5,7 +5,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.cpu.MappedWeights;
 import dev.flashvsr.engine.cpu.OrtRuntime;
+import dev.flashvsr.engine.onnx.WeightRef;
+import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
@@ -23,14 +26,32 @@ final class GraphStep implements AutoCloseable {
 
     private final String what;
     private final OrtSession session;
+    private final Map<String, OnnxTensor> weights = new HashMap<>();
 
-    GraphStep(String what, byte[] model, int threads) throws EngineException {
+    /**
+     * Loads {@code model}; its inputs that {@code weightIndex} names are weights, fed from
+     * {@code mapped} on every run.
+     */
+    GraphStep(String what, byte[] model, Map<String, WeightRef> weightIndex, MappedWeights mapped, int threads)
+            throws EngineException {
         this.what = what;
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(threads)) {
             session = OrtRuntime.ENV.createSession(model, options);
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime rejects the FlashVSR " + what + " graph: " + e.getMessage(),
                     "Re-import the model package; report a bug if it persists", e);
+        }
+        try {
+            for (String name : session.getInputNames()) {
+                WeightRef ref = weightIndex.get(name);
+                if (ref != null) {
+                    weights.put(name, mapped.tensor(ref));
+                }
+            }
+        } catch (IOException e) {
+            close();
+            throw new EngineException("cannot map the weights of the FlashVSR " + what + " graph: " + e.getMessage(),
+                    "Re-import the model package, or delete its graph cache", e);
         }
     }
 
@@ -57,7 +78,7 @@ final class GraphStep implements AutoCloseable {
                 feeds.put(e.getKey(), tensor(env, e.getValue()));
             }
             for (String name : session.getInputNames()) {
-                if (!feeds.containsKey(name)) {
+                if (!feeds.containsKey(name) && !weights.containsKey(name)) {
                     StreamState.Value value = state.get(name);
                     if (value == null) {
                         throw new EngineException("the FlashVSR " + what + " graph needs state '" + name
@@ -67,7 +88,9 @@ final class GraphStep implements AutoCloseable {
                 }
             }
             Map<String, float[]> outputs = new HashMap<>();
-            try (OrtSession.Result result = session.run(feeds)) {
+            Map<String, OnnxTensor> all = new HashMap<>(weights);
+            all.putAll(feeds);
+            try (OrtSession.Result result = session.run(all)) {
                 for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
                     OnnxTensor t = (OnnxTensor) e.getValue();
                     float[] values = new float[(int) t.getInfo().getNumElements()];
@@ -86,7 +109,7 @@ final class GraphStep implements AutoCloseable {
             throw new EngineException("ONNX Runtime failed in the FlashVSR " + what + " graph: " + e.getMessage(),
                     "Check the model package and the available memory", e);
         } finally {
-            feeds.values().forEach(OnnxTensor::close);
+            feeds.values().forEach(OnnxTensor::close); // the weights stay: the model owns them
         }
     }
 

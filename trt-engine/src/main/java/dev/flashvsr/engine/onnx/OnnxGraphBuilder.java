@@ -11,6 +11,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import dev.flashvsr.engine.weights.FileRegion;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.HalfFloats;
 import java.nio.ByteBuffer;
@@ -27,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -52,6 +54,7 @@ public final class OnnxGraphBuilder {
     private final Set<String> names = new HashSet<>();
     private int counter;
     private String docString = "";
+    private ExternalWeights externalWeights;
     private Path externalDataFile;
     private long externalMinBytes;
     private long externalDataSize;
@@ -562,6 +565,45 @@ public final class OnnxGraphBuilder {
     }
 
     /**
+     * From now on, float initializers of at least the weights' minimum size, and every
+     * {@link #weightInput}, become graph inputs that {@code weights} records (see
+     * {@link ExternalWeights}): the model holds no large tensor, and the runner feeds them from
+     * memory-mapped files.
+     */
+    public OnnxGraphBuilder externalWeights(ExternalWeights weights) {
+        externalWeights = weights;
+        return this;
+    }
+
+    /**
+     * A weight of {@code type} and {@code shape}: with {@link #externalWeights}, a graph input
+     * referring to {@code region} where the weight lies as stored (when given and usable), else to
+     * a converted copy of {@code values}; without, an initializer of all the values.
+     */
+    public String weightInput(String name, TensorProto.DataType type, long[] shape, Optional<FileRegion> region,
+            ExternalWeights.Values values) {
+        long count = FloatTensor.elementCount(shape);
+        if (externalWeights == null || !externalWeights.takes(count * WeightRef.elementSize(type))) {
+            if (count > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("weight '" + name + "' has " + count + " elements, too many to "
+                        + "hold in a model; use external weights");
+            }
+            float[] data = new float[(int) count];
+            values.read(0, data, data.length);
+            return initializer(name, type, data, shape);
+        }
+        claim(name);
+        WeightRef ref = region.isPresent() ? externalWeights.inPlace(name, type, shape, region.get(), values)
+                : externalWeights.stored(name, type, shape, values);
+        declareWeightInput(ref);
+        return name;
+    }
+
+    private void declareWeightInput(WeightRef ref) {
+        inputs.add(withElementType(valueInfo(ref.name(), Arrays.stream(ref.shape()).boxed().toArray()), ref.type()));
+    }
+
+    /**
      * Writes the model to {@code modelFile}; with {@link #externalData} it must lie in the data
      * file's folder, since the locations are relative to the model.
      */
@@ -576,6 +618,22 @@ public final class OnnxGraphBuilder {
 
     private void addInitializer(TensorProto tensor) {
         ByteString data = tensor.getRawData();
+        if (externalWeights != null && externalWeights.takes(data.size()) && isFloat(tensor)) {
+            TensorProto.DataType type = TensorProto.DataType.forNumber(tensor.getDataType());
+            ByteBuffer bytes = data.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            long[] shape = tensor.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            declareWeightInput(externalWeights.stored(tensor.getName(), type, shape, (first, out, count) -> {
+                for (int i = 0; i < count; i++) {
+                    int at = (int) (first + i);
+                    out[i] = switch (type) {
+                        case FLOAT -> bytes.getFloat(4 * at);
+                        case FLOAT16 -> HalfFloats.float16ToFloat(bytes.getShort(2 * at));
+                        default -> HalfFloats.bfloat16ToFloat(bytes.getShort(2 * at));
+                    };
+                }
+            }));
+            return;
+        }
         if (externalDataFile == null || data.size() < externalMinBytes) {
             initializers.add(tensor);
             return;
@@ -596,6 +654,12 @@ public final class OnnxGraphBuilder {
                 .addExternalData(entry("offset", Long.toString(offset)))
                 .addExternalData(entry("length", Integer.toString(data.size())))
                 .build());
+    }
+
+    private static boolean isFloat(TensorProto tensor) {
+        int type = tensor.getDataType();
+        return type == TensorProto.DataType.FLOAT_VALUE || type == TensorProto.DataType.FLOAT16_VALUE
+                || type == TensorProto.DataType.BFLOAT16_VALUE;
     }
 
     private static StringStringEntryProto entry(String key, String value) {

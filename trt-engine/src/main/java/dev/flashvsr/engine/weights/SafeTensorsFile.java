@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An open, validated safetensors file. The data buffer is memory-mapped in chunks of at most
@@ -115,6 +116,7 @@ public final class SafeTensorsFile implements WeightSource {
      * Reads {@code count} elements of tensor {@code name} from element {@code first} (row-major) as
      * floats into {@code out[offset ..]}, without reading the rest of the tensor.
      */
+    @Override
     public void readFloats(String name, long first, float[] out, int offset, int count) {
         TensorInfo info = info(name);
         checkOpen();
@@ -123,6 +125,12 @@ public final class SafeTensorsFile implements WeightSource {
                     + ") of tensor '" + name + "', which has " + info.elementCount());
         }
         data.readFloats(info.dataBegin() + first * info.dtype().size(), info.dtype(), out, offset, count);
+    }
+
+    @Override
+    public Optional<FileRegion> region(String name) {
+        TensorInfo info = info(name);
+        return Optional.of(new FileRegion(path, dataStart + info.dataBegin(), info.byteSize()));
     }
 
     @Override

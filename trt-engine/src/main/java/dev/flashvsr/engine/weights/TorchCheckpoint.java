@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A PyTorch checkpoint in the zip format of {@code torch.save} (PyTorch 1.6 and later), read
@@ -275,6 +276,34 @@ public final class TorchCheckpoint implements WeightSource {
             gather(layout, out);
         }
         return new FloatTensor(info.shape(), out);
+    }
+
+    /** Contiguous tensors lie in their storage record as they are (stored zip entries are not compressed). */
+    @Override
+    public Optional<FileRegion> region(String name) {
+        Layout layout = layoutOf(name);
+        TensorInfo info = layout.info();
+        return isContiguous(info.shape(), layout.stride())
+                ? Optional.of(new FileRegion(path, info.dataBegin(), info.elementCount() * info.dtype().size()))
+                : Optional.empty();
+    }
+
+    @Override
+    public void readFloats(String name, long first, float[] out, int offset, int count) {
+        Layout layout = layoutOf(name);
+        TensorInfo info = layout.info();
+        if (!isContiguous(info.shape(), layout.stride())) {
+            WeightSource.super.readFloats(name, first, out, offset, count);
+            return;
+        }
+        if (first < 0 || count < 0 || first > info.elementCount() - count) {
+            throw new IndexOutOfBoundsException(path + ": elements [" + first + ", " + (first + count)
+                    + ") of tensor '" + name + "', which has " + info.elementCount());
+        }
+        if (closed) {
+            throw new IllegalStateException(path + ": file is closed");
+        }
+        file.readFloats(info.dataBegin() + first * info.dtype().size(), info.dtype(), out, offset, count);
     }
 
     @Override

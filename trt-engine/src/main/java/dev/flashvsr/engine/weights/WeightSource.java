@@ -2,6 +2,7 @@ package dev.flashvsr.engine.weights;
 
 import java.io.Closeable;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A named set of tensors that are read one at a time, so that multi-GB weight files never
@@ -24,6 +25,24 @@ public interface WeightSource extends Closeable {
 
     /** Reads tensor {@code name} as float32 with its shape. */
     FloatTensor readTensor(String name);
+
+    /**
+     * Reads {@code count} elements of tensor {@code name} from element {@code first} (row-major) as
+     * float32 into {@code out[offset ..]}; file-backed sources read only those elements, so that
+     * a tensor of any size can be converted piece by piece.
+     */
+    default void readFloats(String name, long first, float[] out, int offset, int count) {
+        System.arraycopy(readTensor(name).data(), Math.toIntExact(first), out, offset, count);
+    }
+
+    /**
+     * Where tensor {@code name}'s elements lie in a file exactly as stored (row-major, contiguous,
+     * dtype {@code info(name).dtype()}), or empty when they do not (a strided view, a source held in
+     * memory).
+     */
+    default Optional<FileRegion> region(String name) {
+        return Optional.empty();
+    }
 
     /**
      * The index (row-major) of the first element of tensor {@code name} that is NaN or infinite,

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import dev.flashvsr.engine.OpenProgress;
+import dev.flashvsr.engine.cache.BuildCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +26,8 @@ class KeyCacheRebaseTest {
         Path pkgDir = dir.resolve("pkg");
         FlashVsrImport.run(release, pkgDir, new FlashVsrImport.Settings("tiny", false, null, null, null), line -> { });
         try (FlashVsrPackage pkg = FlashVsrPackage.open(pkgDir);
-                FlashVsrGraphs graphs = FlashVsrGraphs.build(pkg, 256, 128, pkg.attention(), 2)) {
+                FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(), 2,
+                        new BuildCache(dir.resolve("cache"), warning -> { }), OpenProgress.NONE)) {
             int latentChannels = pkg.config().dit().inDim();
             FlashVsrStream plain = new FlashVsrStream(graphs, LatentNoise.generated(3, latentChannels, 16, 32), null);
             FlashVsrStream rebased = new FlashVsrStream(graphs, LatentNoise.generated(3, latentChannels, 16, 32), null);

@@ -101,8 +101,8 @@ public final class DitGraph {
         String split = ops.reshape(x, dims.inChannels(), grid.frames(), grid.rows(), ph, grid.cols(), pw);
         String patches = ops.reshape(ops.transpose(split, 1, 2, 4, 0, 3, 5), grid.tokens(), patch);
         CheckedWeights.Linear conv = new CheckedWeights.Linear(
-                w.read("patch_embedding.weight", dims.dim(), dims.inChannels(), 1, ph, pw),
-                w.read("patch_embedding.bias", dims.dim()), patch, dims.dim());
+                w.tensor("patch_embedding.weight", dims.dim(), dims.inChannels(), 1, ph, pw),
+                w.tensor("patch_embedding.bias", dims.dim()), patch, dims.dim());
         return ops.linear(patches, "patch_embedding", conv);
     }
 

@@ -10,13 +10,14 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
-import dev.flashvsr.engine.weights.FloatTensor;
+import dev.flashvsr.engine.weights.DType;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The ONNX ops of the FlashVSR graphs (LQ projector, TCDecoder, DiT, LCSA mask), on top of
@@ -57,9 +58,19 @@ final class GraphOps {
 
     // ---------------------------------------------------------------- constants
 
-    /** A weight in the compute type, named exactly {@code name} (as in the checkpoint). */
-    String weight(String name, FloatTensor tensor) {
-        return graph.initializer(name, precision.onnxType(), tensor.data(), tensor.shape());
+    /**
+     * A weight in the compute type, named exactly {@code name} (as in the checkpoint). With external
+     * weights (see {@link OnnxGraphBuilder#externalWeights}) a float32 weight stored as float32 is
+     * referred to where it lies; any other is converted piece by piece.
+     */
+    String weight(String name, CheckedWeights.Stored tensor) {
+        return weight(name, tensor, tensor.shape());
+    }
+
+    /** As {@link #weight(String, CheckedWeights.Stored)}, viewed with another shape of as many elements. */
+    private String weight(String name, CheckedWeights.Stored tensor, long... shape) {
+        return graph.weightInput(name, precision.onnxType(), shape,
+                precision == Precision.FP32 ? tensor.regionAs(DType.F32) : Optional.empty(), tensor::read);
     }
 
     /** A constant in the compute type (DiT weights, cross-attention K/V); {@code name} is made unique. */
@@ -226,15 +237,23 @@ final class GraphOps {
 
     // ---------------------------------------------------------------- DiT layers
 
-    /** {@code x [rows, in] @ W + bias}: W [in, out] in the compute type, bias float32; output float32. */
+    /**
+     * {@code x [rows, in] @ W^T + bias}, W [out, in] as stored, bias float32; output float32. In
+     * FP32 a Gemm takes W as it lies (so it can stay in its file); reduced precisions multiply by
+     * a transposed copy in the compute type.
+     */
     String linear(String x, String name, CheckedWeights.Linear layer) {
         return linearFromCompute(toCompute(x), name, layer);
     }
 
     /** As {@link #linear} for an input already in the compute type. */
     String linearFromCompute(String x, String name, CheckedWeights.Linear layer) {
+        String bias = floatConstant(name + ".bias", layer.bias().data(), layer.out());
+        if (precision == Precision.FP32) {
+            return gemm(x, weight(name + ".weight", layer.weight(), layer.out(), layer.in()), bias, false, true);
+        }
         String w = computeConstant(name + ".weight_t", layer.transposed(), layer.in(), layer.out());
-        return add(toFloat(matMul(x, w)), floatConstant(name + ".bias", layer.bias(), layer.out()));
+        return add(toFloat(matMul(x, w)), bias);
     }
 
     /** LayerNormalization over the last axis (float32); {@code scale}/{@code bias} null means none (1 and 0). */

@@ -1,7 +1,7 @@
 package dev.flashvsr.engine.flashvsr.graph;
 
+import dev.flashvsr.engine.onnx.ExternalWeights;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
-import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.WeightSource;
 import java.util.Arrays;
 import java.util.List;
@@ -90,6 +90,12 @@ public final class LqProjectorGraph {
      */
     public static LqProjectorGraph build(WeightSource weights, LqProjectorParams params, int height, int width,
             Variant variant, Precision precision) {
+        return build(weights, params, height, width, variant, precision, null);
+    }
+
+    /** As above, with the weights kept out of the model in {@code external} when it is not null. */
+    public static LqProjectorGraph build(WeightSource weights, LqProjectorParams params, int height, int width,
+            Variant variant, Precision precision, ExternalWeights external) {
         int ff = params.pixelShuffle().get(0);
         int sh = params.pixelShuffle().get(1);
         int sw = params.pixelShuffle().get(2);
@@ -107,11 +113,11 @@ public final class LqProjectorGraph {
         int shuffledFrames = frames / ff;
 
         CheckedWeights wt = new CheckedWeights(weights);
-        FloatTensor conv1 = convWeight(wt, "conv1", cs, params);
+        CheckedWeights.Stored conv1 = convWeight(wt, "conv1", cs, params);
         int c1 = (int) conv1.dim(0);
-        FloatTensor conv2 = convWeight(wt, "conv2", c1, params);
+        CheckedWeights.Stored conv2 = convWeight(wt, "conv2", c1, params);
         int c2 = (int) conv2.dim(0);
-        FloatTensor linear = wt.tensor("linear_layers.0.weight", -1, c2);
+        CheckedWeights.Stored linear = wt.tensor("linear_layers.0.weight", -1, c2);
         int outDim = (int) linear.dim(0);
 
         int stage1Frames = outputFrames(cache + shuffledFrames, kt, st, "conv1");
@@ -122,6 +128,9 @@ public final class LqProjectorGraph {
         }
 
         OnnxGraphBuilder builder = new OnnxGraphBuilder("flashvsr_lq_projector_" + variant.name().toLowerCase());
+        if (external != null) {
+            builder.externalWeights(external);
+        }
         GraphOps g = new GraphOps(builder, precision);
         long[] videoShape = {1, params.inDim(), frames, height, width};
         String video = builder.input(VIDEO, GraphOps.boxed(videoShape));
@@ -249,7 +258,7 @@ public final class LqProjectorGraph {
     // ---------------------------------------------------------------- pieces
 
     /** Edge-padded causal Conv3d (its input already holds the cached frames), RMS norm, SiLU. */
-    private static String convNormSilu(GraphOps g, String x, CheckedWeights wt, String conv, FloatTensor weight,
+    private static String convNormSilu(GraphOps g, String x, CheckedWeights wt, String conv, CheckedWeights.Stored weight,
             String norm, LqProjectorParams params) {
         long ph = params.padding().get(1);
         long pw = params.padding().get(2);
@@ -258,16 +267,16 @@ public final class LqProjectorGraph {
         String y = g.conv(padded, g.weight(conv + ".weight", weight),
                 g.weight(conv + ".bias", wt.tensor(conv + ".bias", channels)),
                 GraphOps.longs(params.kernel()), GraphOps.longs(params.stride()));
-        return g.silu(rmsNorm(g, g.toFloat(y), wt.tensor(norm + ".gamma", channels, 1, 1, 1), norm));
+        return g.silu(rmsNorm(g, g.toFloat(y), wt.read(norm + ".gamma", channels, 1, 1, 1), norm));
     }
 
     /** float32 {@code x / max(||x||_channels, eps) * sqrt(C) * gamma} of an NCTHW tensor. */
-    private static String rmsNorm(GraphOps g, String x, FloatTensor gamma, String name) {
-        int channels = (int) gamma.dim(0);
+    private static String rmsNorm(GraphOps g, String x, float[] gamma, String name) {
+        int channels = gamma.length;
         float[] scale = new float[channels];
         float root = (float) Math.sqrt(channels);
         for (int c = 0; c < channels; c++) {
-            scale[c] = root * gamma.data()[c];
+            scale[c] = root * gamma[c];
         }
         String norm = g.max(g.sqrt(g.reduceSumKeepDims(g.mul(x, x), 1)),
                 g.floatConstant(name + "_eps", new float[] {NORM_EPS}));
@@ -295,7 +304,7 @@ public final class LqProjectorGraph {
     }
 
     /** {@code <prefix>.weight} of a 3-D convolution with {@code in} input channels. */
-    private static FloatTensor convWeight(CheckedWeights wt, String prefix, int in, LqProjectorParams params) {
+    private static CheckedWeights.Stored convWeight(CheckedWeights wt, String prefix, int in, LqProjectorParams params) {
         List<Integer> k = params.kernel();
         return wt.tensor(prefix + ".weight", -1, in, k.get(0), k.get(1), k.get(2));
     }

@@ -1,7 +1,7 @@
 package dev.flashvsr.engine.flashvsr.graph;
 
+import dev.flashvsr.engine.onnx.ExternalWeights;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
-import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.WeightSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,13 +87,19 @@ public final class TcDecoderGraph {
      */
     public static TcDecoderGraph build(WeightSource weights, TcDecoderParams params, int latentFrames,
             int latentHeight, int latentWidth, Precision precision) {
+        return build(weights, params, latentFrames, latentHeight, latentWidth, precision, null);
+    }
+
+    /** As above, with the weights kept out of the model in {@code external} when it is not null. */
+    public static TcDecoderGraph build(WeightSource weights, TcDecoderParams params, int latentFrames,
+            int latentHeight, int latentWidth, Precision precision, ExternalWeights external) {
         if (latentFrames <= 0 || latentHeight <= 0 || latentWidth <= 0) {
             throw new IllegalArgumentException("TCDecoder latent frames and size must be positive, got "
                     + latentFrames + " frames of " + latentWidth + "x" + latentHeight);
         }
         CheckedWeights wt = new CheckedWeights(weights);
         int condChannels = params.condChannels();
-        FloatTensor first = wt.tensor(prefix(1) + "weight", -1, -1, -1, -1);
+        CheckedWeights.Stored first = wt.tensor(prefix(1) + "weight", -1, -1, -1, -1);
         int latentChannels = (int) first.dim(1) - condChannels;
         if (latentChannels <= 0) {
             throw new IllegalArgumentException(weights.origin() + ": tensor 'decoder.1.weight' takes " + first.dim(1)
@@ -105,6 +111,9 @@ public final class TcDecoderGraph {
         int outW = latentWidth * space;
 
         OnnxGraphBuilder builder = new OnnxGraphBuilder("flashvsr_tcdecoder_t" + latentFrames);
+        if (external != null) {
+            builder.externalWeights(external);
+        }
         GraphOps g = new GraphOps(builder, precision);
         long[] latentsShape = {1, latentFrames, latentChannels, latentHeight, latentWidth};
         long[] condShape = {1, TcDecoderParams.COND_IMAGE_CHANNELS, (long) ff * latentFrames, outH, outW};
@@ -133,7 +142,7 @@ public final class TcDecoderGraph {
                     x = g.toCompute(g.mul(g.tanh(g.div(joined, range)), range));
                 }
                 case CONV -> {
-                    FloatTensor weight = wt.tensor(p + "weight", -1, channels, -1, -1);
+                    CheckedWeights.Stored weight = wt.tensor(p + "weight", -1, channels, -1, -1);
                     String bias = wt.contains(p + "bias")
                             ? g.weight(p + "bias", wt.tensor(p + "bias", weight.dim(0))) : null;
                     x = g.convSame2d(x, g.weight(p + "weight", weight), bias, (int) weight.dim(2));
@@ -160,7 +169,7 @@ public final class TcDecoderGraph {
                     // The first TGrow keeps the frame rate; the others double it where time_upscale says so.
                     int stride = tgrow > 0 && params.timeUpscale().get(tgrow - 1) ? 2 : 1;
                     tgrow++;
-                    FloatTensor weight = wt.tensor(p + "conv.weight", (long) channels * stride, channels, 1, 1);
+                    CheckedWeights.Stored weight = wt.tensor(p + "conv.weight", (long) channels * stride, channels, 1, 1);
                     x = g.convSame2d(x, g.weight(p + "conv.weight", weight), null, 1);
                     if (stride > 1) {
                         x = g.reshape(x, (long) frames * stride, channels, height, width);
@@ -187,7 +196,7 @@ public final class TcDecoderGraph {
         int in = 2 * channels;
         for (int k = 0; k <= 4; k += 2) {
             String conv = p + "conv." + k + ".";
-            FloatTensor weight = wt.tensor(conv + "weight", channels, in, -1, -1);
+            CheckedWeights.Stored weight = wt.tensor(conv + "weight", channels, in, -1, -1);
             y = g.convSame2d(y, g.weight(conv + "weight", weight), g.weight(conv + "bias",
                     wt.tensor(conv + "bias", channels)), (int) weight.dim(2));
             in = channels;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
-import dev.flashvsr.engine.weights.FloatTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Weights stored in each precision's type (the conversions themselves: HalfFloatsTest). */
@@ -16,7 +16,8 @@ class PrecisionTest {
 
     private static TensorProto weight(Precision precision, float... values) {
         OnnxGraphBuilder b = new OnnxGraphBuilder("w");
-        new GraphOps(b, precision).weight("w", FloatTensor.of(values, values.length));
+        b.weightInput("w", precision.onnxType(), new long[] {values.length}, Optional.empty(),
+                (first, out, count) -> System.arraycopy(values, (int) first, out, 0, count));
         return b.build().getGraph().getInitializer(0);
     }
 
