@@ -225,7 +225,7 @@ final class FlashVsrGraphs implements AutoCloseable {
             DitDims dims = DitDims.fromWeights(pkg.dit(), d.numHeads(), d.eps(), d.ropeTheta(),
                     d.ropeTablePositions(), d.attentionBlockWindow().t(), d.attentionBlockWindow().h(),
                     d.attentionBlockWindow().w());
-            DitConstants constants = DitConstants.compute(pkg.dit(), pkg.textContext(), dims,
+            DitConstants constants = DitConstants.computeOnRuntime(pkg.dit(), pkg.textContext(), dims,
                     FlashVsrPackage.TIMESTEP);
             BlockMaskBuilder masks = attention == null ? BlockMaskBuilder.dense()
                     : (b, layer, q, k, layout) -> LcsaMask.build(b, q, k, new LcsaParams(layout.blockRows(),

@@ -36,6 +36,10 @@ final class GraphStep implements AutoCloseable {
             throws EngineException {
         this.what = what;
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(threads)) {
+            // Five sessions run one after another: without arenas each returns its activations
+            // after a run, so the peak is the largest graph's, not the sum of all five.
+            options.setCPUArenaAllocator(false);
+            options.setMemoryPatternOptimization(false);
             session = OrtRuntime.ENV.createSession(model, options);
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime rejects the FlashVSR " + what + " graph: " + e.getMessage(),

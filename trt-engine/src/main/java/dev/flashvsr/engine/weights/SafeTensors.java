@@ -37,8 +37,8 @@ import java.util.TreeMap;
  * {@link IOException} naming the file (and the tensor, where one is at fault).
  */
 public final class SafeTensors {
-    /** Largest chunk mapped as one buffer (a MappedByteBuffer is limited to 2^31 - 1 bytes). */
-    public static final int DEFAULT_CHUNK_SIZE = 1 << 30;
+    /** Largest single read of tensor data (reads of larger tensors are split). */
+    public static final int DEFAULT_MAX_READ = 1 << 30;
     /** Headers larger than this are rejected as corrupt (the reference implementation's limit). */
     public static final long MAX_HEADER_SIZE = 100L << 20;
     public static final String METADATA_KEY = "__metadata__";
@@ -49,15 +49,15 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
-    /** Opens and validates {@code path}, mapping its data buffer into memory. */
+    /** Opens and validates {@code path}; tensor data is read when asked for. */
     public static SafeTensorsFile open(Path path) throws IOException {
-        return open(path, DEFAULT_CHUNK_SIZE);
+        return open(path, DEFAULT_MAX_READ);
     }
 
-    /** As {@link #open(Path)}, mapping chunks of at most {@code chunkSize} bytes (for tests). */
-    static SafeTensorsFile open(Path path, int chunkSize) throws IOException {
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunk size must be positive");
+    /** As {@link #open(Path)}, reading at most {@code maxRead} bytes at a time (for tests). */
+    static SafeTensorsFile open(Path path, int maxRead) throws IOException {
+        if (maxRead < 1) {
+            throw new IllegalArgumentException("read size must be positive");
         }
         FileChannel channel = ModelFiles.openRead(ModelFiles.regularFile(path));
         try {
@@ -86,7 +86,7 @@ public final class SafeTensors {
             long dataSize = fileSize - dataStart;
             Map<String, String> metadata = new LinkedHashMap<>();
             Map<String, TensorInfo> tensors = parseHeader(path, header.array(), dataSize, metadata);
-            return new SafeTensorsFile(path, channel, dataStart, dataSize, chunkSize, tensors, metadata);
+            return new SafeTensorsFile(path, channel, dataStart, dataSize, maxRead, tensors, metadata);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

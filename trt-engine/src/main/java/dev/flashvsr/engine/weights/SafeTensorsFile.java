@@ -2,7 +2,6 @@ package dev.flashvsr.engine.weights;
 
 import dev.flashvsr.engine.files.HeapCheck;
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,23 +13,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An open, validated safetensors file. The data buffer is memory-mapped in chunks of at most
- * {@link SafeTensors#DEFAULT_CHUNK_SIZE} bytes, so files larger than 2 GB work and nothing is
- * read into the heap until a tensor is requested. Instances are safe for concurrent reads.
- * Close it to drop the mapping's file handle (the mapped pages themselves are released by the
- * garbage collector, as for any {@link MappedByteBuffer}).
+ * An open, validated safetensors file. Tensor data is read by position when a tensor is asked
+ * for (see {@link FileReads}), so files larger than 2 GB work and nothing is read into the heap
+ * until then. Instances are safe for concurrent reads; close it to drop the file handle.
  */
 public final class SafeTensorsFile implements WeightSource {
     private final Path path;
     private final FileChannel channel;
     private final long dataStart;
     private final long dataSize;
-    private final ChunkedMapping data;
+    private final FileReads data;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
     private volatile boolean closed;
 
-    SafeTensorsFile(Path path, FileChannel channel, long dataStart, long dataSize, int chunkSize,
+    SafeTensorsFile(Path path, FileChannel channel, long dataStart, long dataSize, int maxRead,
             Map<String, TensorInfo> tensors, Map<String, String> metadata) throws IOException {
         this.path = path;
         this.channel = channel;
@@ -38,7 +35,7 @@ public final class SafeTensorsFile implements WeightSource {
         this.dataSize = dataSize;
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-        this.data = new ChunkedMapping(channel, dataStart, dataSize, chunkSize);
+        this.data = new FileReads(channel, dataStart, dataSize, maxRead);
     }
 
     /** The file this was opened from. */
@@ -81,11 +78,6 @@ public final class SafeTensorsFile implements WeightSource {
     /** Size in bytes of the data buffer after the header. */
     public long dataSize() {
         return dataSize;
-    }
-
-    /** Number of memory-mapped chunks the data buffer is split into. */
-    int chunkCount() {
-        return data.chunkCount();
     }
 
     /**

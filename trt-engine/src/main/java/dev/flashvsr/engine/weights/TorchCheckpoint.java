@@ -26,7 +26,7 @@ import java.util.Optional;
  * must say {@code little} when present. The prefix is whatever directory holds the entry ending in
  * {@code /data.pkl}. {@code data.pkl} (at most {@link #MAX_PICKLE_BYTES}) is read by
  * {@link RestrictedUnpickler}, which accepts only tensors rebuilt from F32, BF16 and F16 storages
- * and (ordered) dicts; storage records stay on disk, memory-mapped in chunks, so files larger than
+ * and (ordered) dicts; storage records stay on disk, read by position when asked for, so files larger than
  * 2 GB work and no tensor data enters the heap before {@link #readTensor(String)}.
  *
  * <p>Accepted top-level objects:
@@ -54,12 +54,12 @@ public final class TorchCheckpoint implements WeightSource {
 
     private final Path path;
     private final FileChannel channel;
-    private final ChunkedMapping file;
+    private final FileReads file;
     private final Map<String, Layout> tensors;
     private final boolean singleTensor;
     private volatile boolean closed;
 
-    private TorchCheckpoint(Path path, FileChannel channel, ChunkedMapping file, Map<String, Layout> tensors,
+    private TorchCheckpoint(Path path, FileChannel channel, FileReads file, Map<String, Layout> tensors,
             boolean singleTensor) {
         this.path = path;
         this.channel = channel;
@@ -70,11 +70,11 @@ public final class TorchCheckpoint implements WeightSource {
 
     /** Opens and validates {@code path}; see the class comment for what is accepted. */
     public static TorchCheckpoint open(Path path) throws IOException {
-        return open(path, SafeTensors.DEFAULT_CHUNK_SIZE);
+        return open(path, SafeTensors.DEFAULT_MAX_READ);
     }
 
-    /** As {@link #open(Path)}, mapping chunks of at most {@code chunkSize} bytes (for tests). */
-    static TorchCheckpoint open(Path path, int chunkSize) throws IOException {
+    /** As {@link #open(Path)}, reading at most {@code maxRead} bytes at a time (for tests). */
+    static TorchCheckpoint open(Path path, int maxRead) throws IOException {
         FileChannel channel = ModelFiles.openRead(ModelFiles.regularFile(path));
         try {
             StoredZip zip = StoredZip.read(path, channel);
@@ -94,8 +94,8 @@ public final class TorchCheckpoint implements WeightSource {
                 long start = storageStart(path, zip, prefix, t.storage(), e.getKey(), storageStarts);
                 layouts.put(e.getKey(), layout(e.getKey(), t, start));
             }
-            ChunkedMapping mapping = new ChunkedMapping(channel, 0, channel.size(), chunkSize);
-            return new TorchCheckpoint(path, channel, mapping, layouts, single);
+            FileReads reads = new FileReads(channel, 0, channel.size(), maxRead);
+            return new TorchCheckpoint(path, channel, reads, layouts, single);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

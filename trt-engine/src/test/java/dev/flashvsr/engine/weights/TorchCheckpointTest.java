@@ -52,8 +52,8 @@ class TorchCheckpointTest {
 
     @Test
     void releaseLqProjectorEqualsGoldenWeights() throws IOException {
-        for (int chunk : new int[] {SafeTensors.DEFAULT_CHUNK_SIZE, 1000}) {
-            try (TorchCheckpoint ckpt = TorchCheckpoint.open(release("LQ_proj_in.ckpt"), chunk);
+        for (int maxRead : new int[] {SafeTensors.DEFAULT_MAX_READ, 1000}) {
+            try (TorchCheckpoint ckpt = TorchCheckpoint.open(release("LQ_proj_in.ckpt"), maxRead);
                     SafeTensorsFile golden = SafeTensors.open(GoldenData.root().resolve("lqproj/weights.safetensors"))) {
                 assertFalse(ckpt.isSingleTensor());
                 assertEquals("conv1.weight", ckpt.names().get(0), "state_dict order is kept");
@@ -64,8 +64,8 @@ class TorchCheckpointTest {
 
     @Test
     void releaseTcDecoderEqualsGoldenWeights() throws IOException {
-        for (int chunk : new int[] {SafeTensors.DEFAULT_CHUNK_SIZE, 4093}) {
-            try (TorchCheckpoint ckpt = TorchCheckpoint.open(release("TCDecoder.ckpt"), chunk);
+        for (int maxRead : new int[] {SafeTensors.DEFAULT_MAX_READ, 4093}) {
+            try (TorchCheckpoint ckpt = TorchCheckpoint.open(release("TCDecoder.ckpt"), maxRead);
                     SafeTensorsFile golden = SafeTensors.open(GoldenData.root().resolve("tcdecoder/weights.safetensors"))) {
                 assertSameTensors(ckpt, golden, DType.F32);
             }

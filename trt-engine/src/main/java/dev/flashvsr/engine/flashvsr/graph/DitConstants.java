@@ -9,24 +9,33 @@ import java.util.Arrays;
  * time: the timestep embedding {@code t}, its projection {@code t_mod}, every block's and the
  * head's modulation, and the cross-attention keys and values of the fixed text context. Each
  * Linear accumulates in double and rounds its outputs to float (as a float32 layer does, to
- * within its rounding). Per-layer constants are computed on demand, so the real model's 30 layers
- * of K/V never sit in the heap together.
+ * within its rounding), or, for the real model's size, runs as a float32 GEMM in ONNX Runtime
+ * ({@link RuntimeLinear}). Per-layer constants are computed on demand, so the real model's 30
+ * layers of K/V never sit in the heap together.
  */
 public final class DitConstants {
     /** Rows of the modulation table: shift, scale, gate of self-attention, then of the FFN. */
     public static final int MODULATION_ROWS = 6;
 
+    /** How Linear layers are applied to the folded inputs. */
+    @FunctionalInterface
+    private interface LinearEvaluation {
+        float[] apply(CheckedWeights.Linear layer, float[] x, int rows);
+    }
+
     private final DitDims dims;
     private final CheckedWeights weights;
+    private final LinearEvaluation linear;
     private final float[] t;
     private final float[] tMod;
     private final float[] contextEmbedding;
     private final int contextLength;
 
-    private DitConstants(DitDims dims, CheckedWeights weights, float[] t, float[] tMod, float[] contextEmbedding,
-            int contextLength) {
+    private DitConstants(DitDims dims, CheckedWeights weights, LinearEvaluation linear, float[] t, float[] tMod,
+            float[] contextEmbedding, int contextLength) {
         this.dims = dims;
         this.weights = weights;
+        this.linear = linear;
         this.t = t;
         this.tMod = tMod;
         this.contextEmbedding = contextEmbedding;
@@ -38,6 +47,17 @@ public final class DitConstants {
      * [L, text_dim]) for diffusion timestep {@code timestep} (1000 for FlashVSR's single step).
      */
     public static DitConstants compute(WeightSource source, FloatTensor context, DitDims dims, double timestep) {
+        return compute(source, context, dims, timestep, CheckedWeights.Linear::apply);
+    }
+
+    /** As {@link #compute}, with the Linear layers run as float32 GEMMs in ONNX Runtime (seconds, not minutes). */
+    public static DitConstants computeOnRuntime(WeightSource source, FloatTensor context, DitDims dims,
+            double timestep) {
+        return compute(source, context, dims, timestep, RuntimeLinear::apply);
+    }
+
+    private static DitConstants compute(WeightSource source, FloatTensor context, DitDims dims, double timestep,
+            LinearEvaluation linear) {
         CheckedWeights w = new CheckedWeights(source);
         long[] cs = context.shape();
         if (cs.length < 2 || cs[cs.length - 1] != dims.textDim() || (cs.length == 3 && cs[0] != 1) || cs.length > 3) {
@@ -50,9 +70,10 @@ public final class DitConstants {
         float[] hidden = silu(w.linear("time_embedding.0", dims.freqDim(), dim).apply(emb, 1));
         float[] t = w.linear("time_embedding.2", dim, dim).apply(hidden, 1);
         float[] tMod = w.linear("time_projection.1", dim, MODULATION_ROWS * dim).apply(silu(t), 1);
-        float[] textHidden = geluTanh(w.linear("text_embedding.0", dims.textDim(), dim).apply(context.data(), length));
-        float[] contextEmbedding = w.linear("text_embedding.2", dim, dim).apply(textHidden, length);
-        return new DitConstants(dims, w, t, tMod, contextEmbedding, length);
+        float[] textHidden = geluTanh(linear.apply(w.linear("text_embedding.0", dims.textDim(), dim), context.data(),
+                length));
+        float[] contextEmbedding = linear.apply(w.linear("text_embedding.2", dim, dim), textHidden, length);
+        return new DitConstants(dims, w, linear, t, tMod, contextEmbedding, length);
     }
 
     /**
@@ -107,14 +128,14 @@ public final class DitConstants {
     /** Cross-attention keys of block {@code layer} [L, dim]: norm_k(k(text embedding)). */
     public float[] crossKeys(int layer) {
         String prefix = "blocks." + layer + ".cross_attn.";
-        float[] k = weights.linear(prefix + "k", dims.dim(), dims.dim()).apply(contextEmbedding, contextLength);
+        float[] k = linear.apply(weights.linear(prefix + "k", dims.dim(), dims.dim()), contextEmbedding, contextLength);
         return rmsNorm(k, weights.read(prefix + "norm_k.weight", dims.dim()), dims.eps());
     }
 
     /** Cross-attention values of block {@code layer} [L, dim]. */
     public float[] crossValues(int layer) {
-        return weights.linear("blocks." + layer + ".cross_attn.v", dims.dim(), dims.dim())
-                .apply(contextEmbedding, contextLength);
+        return linear.apply(weights.linear("blocks." + layer + ".cross_attn.v", dims.dim(), dims.dim()),
+                contextEmbedding, contextLength);
     }
 
     /** x * rsqrt(mean(x^2) + eps) * weight over each row of {@code weight.length} values. */

@@ -30,7 +30,7 @@ import java.util.Optional;
  *   <li>{@value #CONFIG_FILE}, optional: overrides of {@link FlashVsrConfig#V1_1} in the format of the
  *       golden {@code release-layout/config.json}; see {@link #config()}.</li>
  * </ul>
- * Weight files stay memory-mapped (nothing is read until a tensor is asked for) until
+ * Weight files stay open (nothing is read until a tensor is asked for) until
  * {@link #close()}. Nothing is executed while loading: the checkpoints go through
  * {@link TorchCheckpoint}'s restricted unpickler.
  */

@@ -1,61 +1,63 @@
 package dev.flashvsr.engine.weights;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * A read-only memory mapping of a byte range of a file, split into chunks because one
- * {@link MappedByteBuffer} cannot exceed 2^31 - 1 bytes. Mapping reserves address space only:
- * pages are read on access, so multi-GB weight files never pass through the heap. Positions are
- * relative to the start of the range. Safe for concurrent reads (only absolute gets are used).
+ * Reads of a byte range of a file by position, in pieces of at most {@code maxRead} bytes. Not a
+ * memory mapping: the pages read stay in the page cache, not in this process's resident memory,
+ * so reading weights to check or convert them does not count them again beside the runtime's
+ * own mapping. Positions are relative to the start of the range. Safe for concurrent reads
+ * (positional reads only).
  */
-final class ChunkedMapping {
+final class FileReads {
     private static final int COPY_BLOCK = 1 << 16;
 
+    private final FileChannel channel;
+    private final long start;
     private final long size;
-    private final int chunkSize;
-    private final MappedByteBuffer[] chunks;
+    private final int maxRead;
 
-    ChunkedMapping(FileChannel channel, long start, long size, int chunkSize) throws IOException {
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunk size must be positive");
+    FileReads(FileChannel channel, long start, long size, int maxRead) {
+        if (maxRead < 1) {
+            throw new IllegalArgumentException("read size must be positive");
         }
+        this.channel = channel;
+        this.start = start;
         this.size = size;
-        this.chunkSize = chunkSize;
-        int count = (int) ((size + chunkSize - 1) / chunkSize);
-        this.chunks = new MappedByteBuffer[count];
-        for (int i = 0; i < count; i++) {
-            long begin = (long) i * chunkSize;
-            long length = Math.min(chunkSize, size - begin);
-            chunks[i] = channel.map(FileChannel.MapMode.READ_ONLY, start + begin, length);
-        }
+        this.maxRead = maxRead;
     }
 
     long size() {
         return size;
     }
 
-    int chunkCount() {
-        return chunks.length;
-    }
-
-    /** Copies {@code length} bytes at {@code position} into {@code destination}, across chunk boundaries. */
+    /** Copies {@code length} bytes at {@code position} into {@code destination}. */
     void copyBytes(long position, byte[] destination, int destinationOffset, int length) {
         if (position < 0 || length < 0 || position > size - length) {
             throw new IndexOutOfBoundsException("bytes [" + position + ", " + (position + length)
-                    + ") outside the mapped " + size + " bytes");
+                    + ") outside the " + size + " bytes of the file range");
         }
         int written = 0;
-        while (written < length) {
-            long at = position + written;
-            int chunk = (int) (at / chunkSize);
-            int within = (int) (at % chunkSize);
-            int n = Math.min(length - written, chunks[chunk].limit() - within);
-            chunks[chunk].get(within, destination, destinationOffset + written, n);
-            written += n;
+        try {
+            while (written < length) {
+                int n = Math.min(length - written, maxRead);
+                ByteBuffer target = ByteBuffer.wrap(destination, destinationOffset + written, n);
+                while (target.hasRemaining()) {
+                    int read = channel.read(target, start + position + written + (n - target.remaining()));
+                    if (read < 0) {
+                        throw new UncheckedIOException(new EOFException("the file ended at " + (start + position
+                                + written + n - target.remaining()) + " bytes; it changed since it was opened"));
+                    }
+                }
+                written += n;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
