@@ -1,0 +1,46 @@
+package dev.flashvsr.engine.flashvsr.link;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One way to put a release file into a package: a hard link, a reflink (copy-on-write clone) or
+ * a copy. {@code import --link} tries them in that order per file; a plain import copies.
+ */
+public interface FilePlacement {
+
+    /** Hard link, else reflink, else copy. */
+    static List<FilePlacement> linkOrCopy() {
+        return List.of(new HardLinkPlacement(), new ReflinkPlacement(), new CopyPlacement());
+    }
+
+    /** Copy only. */
+    static List<FilePlacement> copy() {
+        return List.of(new CopyPlacement());
+    }
+
+    /** How progress lines say it was done: "hard-linked", "reflinked", "copied". */
+    String verb();
+
+    /** What progress lines call it when it is not possible: "hard link", "reflink". */
+    String noun();
+
+    /**
+     * Puts {@code from} (a regular file, links resolved) at {@code to} (which must not exist) and
+     * records what is there; {@code progress} gets a line per GB read.
+     *
+     * @throws Unavailable when this way is not possible for these two paths (another filesystem, no
+     *                     reflink support); nothing is left at {@code to} then
+     * @throws IOException when reading or writing fails
+     */
+    FileRecord place(Path from, Path to, Consumer<String> progress) throws IOException, Unavailable;
+
+    /** This way of placing a file is not possible here; the message says why, for the progress line. */
+    final class Unavailable extends Exception {
+        public Unavailable(String reason) {
+            super(reason);
+        }
+    }
+}
