@@ -58,8 +58,12 @@ final class ReflinkPlacement implements FilePlacement {
         return FileRecord.hashing(to, progress);
     }
 
+    /** cp's reason without the two paths ("cp: failed to clone 'b' from 'a': Operation not supported"). */
     private static String reason(InputStream stderr, int exit) throws IOException {
         String text = new String(stderr.readNBytes(MAX_MESSAGE), StandardCharsets.UTF_8).strip();
-        return text.isEmpty() ? "cp --reflink=always failed with exit status " + exit : text;
+        if (text.isEmpty()) {
+            return "cp --reflink=always failed with exit status " + exit;
+        }
+        return text.substring(text.lastIndexOf(": ") + 1).strip();
     }
 }
