@@ -137,11 +137,11 @@ public final class FlashVsrImport {
         for (FilePlacement placement : placements) {
             try {
                 FileRecord record = placement.place(from, to, progress);
-                progress.accept(String.format(java.util.Locale.ROOT, "  %s %s (%,d bytes)", placement.verb(),
+                progress.accept(String.format(java.util.Locale.ROOT, "  %s %s (%,d bytes)", placement.way().verb(),
                         to.getFileName(), record.size()));
                 return record;
             } catch (FilePlacement.Unavailable e) {
-                progress.accept("  " + to.getFileName() + ": no " + placement.noun() + " (" + e.getMessage() + ")");
+                progress.accept("  " + to.getFileName() + ": no " + placement.way().noun() + " (" + e.getMessage() + ")");
             }
         }
         throw new IOException("no way to put " + from + " into the package " + to.getParent());

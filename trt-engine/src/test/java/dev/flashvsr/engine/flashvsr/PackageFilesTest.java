@@ -135,13 +135,8 @@ class PackageFilesTest {
     void whenLinkingIsNotPossibleTheFileIsCopied() throws Exception {
         FilePlacement noLink = new FilePlacement() {
             @Override
-            public String verb() {
-                return "hard-linked";
-            }
-
-            @Override
-            public String noun() {
-                return "hard link";
+            public Way way() {
+                return Way.HARD_LINK;
             }
 
             @Override

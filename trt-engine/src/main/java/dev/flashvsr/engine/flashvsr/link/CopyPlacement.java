@@ -8,13 +8,8 @@ import java.util.function.Consumer;
 final class CopyPlacement implements FilePlacement {
 
     @Override
-    public String verb() {
-        return "copied";
-    }
-
-    @Override
-    public String noun() {
-        return "copy";
+    public Way way() {
+        return Way.COPY;
     }
 
     @Override

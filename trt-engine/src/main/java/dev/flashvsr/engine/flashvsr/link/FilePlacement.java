@@ -21,11 +21,8 @@ public interface FilePlacement {
         return List.of(new CopyPlacement());
     }
 
-    /** How progress lines say it was done: "hard-linked", "reflinked", "copied". */
-    String verb();
-
-    /** What progress lines call it when it is not possible: "hard link", "reflink". */
-    String noun();
+    /** Which way this is. */
+    Way way();
 
     /**
      * Puts {@code from} (a regular file, links resolved) at {@code to} (which must not exist) and
@@ -36,6 +33,29 @@ public interface FilePlacement {
      * @throws IOException when reading or writing fails
      */
     FileRecord place(Path from, Path to, Consumer<String> progress) throws IOException, Unavailable;
+
+    /** The ways, in the words of the progress lines. */
+    enum Way {
+        HARD_LINK("hard link", "hard-linked"), REFLINK("reflink", "reflinked"), COPY("copy", "copied");
+
+        private final String noun;
+        private final String verb;
+
+        Way(String noun, String verb) {
+            this.noun = noun;
+            this.verb = verb;
+        }
+
+        /** What the lines call it when it is not possible: "no hard link (...)". */
+        public String noun() {
+            return noun;
+        }
+
+        /** How the lines say it was done: "hard-linked FILE". */
+        public String verb() {
+            return verb;
+        }
+    }
 
     /** This way of placing a file is not possible here; the message says why, for the progress line. */
     final class Unavailable extends Exception {

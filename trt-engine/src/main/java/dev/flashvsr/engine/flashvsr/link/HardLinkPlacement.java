@@ -14,13 +14,8 @@ import java.util.function.Consumer;
 final class HardLinkPlacement implements FilePlacement {
 
     @Override
-    public String verb() {
-        return "hard-linked";
-    }
-
-    @Override
-    public String noun() {
-        return "hard link";
+    public Way way() {
+        return Way.HARD_LINK;
     }
 
     @Override

@@ -20,13 +20,8 @@ final class ReflinkPlacement implements FilePlacement {
     private static final int MAX_MESSAGE = 1000;
 
     @Override
-    public String verb() {
-        return "reflinked";
-    }
-
-    @Override
-    public String noun() {
-        return "reflink";
+    public Way way() {
+        return Way.REFLINK;
     }
 
     @Override

@@ -80,7 +80,8 @@ class FilePlacementTest {
             assertNotEquals(inode(source), inode(placed), "a clone is a file of its own");
             assertRecords(record, placed);
         } catch (FilePlacement.Unavailable e) {
-            assertTrue(e.getMessage().contains("clone") || e.getMessage().contains("cp"), e.getMessage());
+            assertFalse(e.getMessage().isBlank() || e.getMessage().contains(dir.toString()),
+                    () -> "cp's reason, without the paths the progress line names anyway: " + e.getMessage());
             assertFalse(Files.exists(placed, LinkOption.NOFOLLOW_LINKS), "cp's empty target is removed");
         }
     }
@@ -97,10 +98,10 @@ class FilePlacementTest {
     @Test
     void noWayReplacesAnExistingFile() throws Exception {
         for (FilePlacement placement : FilePlacement.linkOrCopy()) {
-            Path existing = Files.writeString(dir.resolve("existing-" + placement.noun()), "keep");
+            Path existing = Files.writeString(dir.resolve("existing-" + placement.way()), "keep");
             assertThrows(FileAlreadyExistsException.class, () -> placement.place(source, existing, progress::add),
-                    placement.verb());
-            assertEquals("keep", Files.readString(existing), placement.verb());
+                    placement.way().verb());
+            assertEquals("keep", Files.readString(existing), placement.way().verb());
         }
     }
 
