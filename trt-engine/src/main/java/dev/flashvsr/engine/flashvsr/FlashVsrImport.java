@@ -141,7 +141,8 @@ public final class FlashVsrImport {
                         to.getFileName(), record.size()));
                 return record;
             } catch (FilePlacement.Unavailable e) {
-                progress.accept("  " + to.getFileName() + ": no " + placement.way().noun() + " (" + e.getMessage() + ")");
+                progress.accept("  " + to.getFileName() + ": no " + placement.way().noun() + " (" + e.getMessage()
+                        + ")");
             }
         }
         throw new IOException("no way to put " + from + " into the package " + to.getParent());

@@ -23,7 +23,8 @@ import java.util.List;
  * every open, since a package imported with {@code --link} shares its files with the release and a
  * change there (a re-download, an edit) must not run silently:
  *
- * <pre>"files": {"LQ_proj_in.ckpt": {"size": 918509, "sha256": "...", "modified": "2025-01-01T12:00:00.123456789Z"}, ...}</pre>
+ * <pre>"files": {"LQ_proj_in.ckpt": {"size": 918509, "sha256": "...",
+ *                               "modified": "2025-01-01T12:00:00.123456789Z"}, ...}</pre>
  *
  * A file whose size differs is refused at once; one with the recorded size but another
  * modification time is hashed again (seconds for the 5.7 GB DiT) and refused if its digest
