@@ -3,6 +3,7 @@ package dev.flashvsr.tools;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.flashvsr.AttentionLimits;
 import dev.flashvsr.engine.flashvsr.FlashVsrImport;
+import dev.flashvsr.engine.flashvsr.link.FilePlacement;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,12 @@ final class ImportCommand implements Callable<Integer> {
 
     @Option(names = "--name", description = "Model name recorded in the manifest (default: the folder's name).")
     String name;
+
+    @Option(names = "--link", description = "Put each release file into OUT as a hard link when both are on one"
+            + " filesystem, else as a reflink (copy-on-write clone, e.g. Btrfs, XFS), else as a copy; no second"
+            + " copy of the 6.4 GB. A hard-linked package shares the release's files: a file changed in place"
+            + " later is refused when the package opens (re-import then).")
+    boolean link;
 
     @Option(names = "--dense", description = "Dense attention instead of LCSA (sparse).")
     boolean dense;
@@ -94,7 +101,8 @@ final class ImportCommand implements Callable<Integer> {
                 }
             };
             try {
-                FlashVsrImport.run(release, target, settings, progress);
+                FlashVsrImport.run(release, target, settings,
+                        link ? FilePlacement.linkOrCopy() : FilePlacement.copy(), progress);
                 for (int[] wh : sizes) {
                     FlashVsrImport.exportGraphs(target, wh[0], wh[1], progress);
                 }

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
+import dev.flashvsr.engine.flashvsr.link.Sha256;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
 import dev.flashvsr.engine.flashvsr.load.ReferenceRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +58,36 @@ class ImportCommandTest {
         assertEquals("lcsa", manifest.path("attention").path("mode").asText());
         assertEquals(run.localRange(), manifest.path("attention").path("localRange").asInt());
         assertEquals(run.topkRatio(), manifest.path("attention").path("topkRatio").asDouble());
+        for (String file : RELEASE_FILES) {
+            JsonNode record = manifest.path("files").path(file);
+            assertEquals(Files.size(out.resolve(file)), record.path("size").asLong(), file);
+            assertEquals(Sha256.of(GoldenPipeline.release().resolve(file), line -> { }),
+                    record.path("sha256").asText(), file);
+        }
         assertEquals(List.of("tiny"), StagedOutputTest.entries(dir), "the temporary folder is gone");
+    }
+
+    /** On one filesystem every file is hard-linked: the package holds no second copy. */
+    @Test
+    void linkImportHardLinksTheReleaseFiles() throws IOException {
+        Path release = Files.createDirectories(dir.resolve("release"));
+        for (String file : RELEASE_FILES) {
+            Files.copy(GoldenPipeline.release().resolve(file), release.resolve(file));
+            // The golden files are read-only; Linux lets non-owners link only files they may write.
+            Files.setPosixFilePermissions(release.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        Path out = dir.resolve("linked");
+        CliTestSupport.Result r = CliTestSupport.run("import", release.toString(), out.toString(), "--link");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        for (String file : RELEASE_FILES) {
+            assertTrue(r.out().contains("hard-linked " + file), () -> file + " not reported: " + r);
+            assertEquals(Files.getAttribute(release.resolve(file), "unix:ino"),
+                    Files.getAttribute(out.resolve(file), "unix:ino"), file);
+            assertEquals(Files.size(release.resolve(file)), manifest.path("files").path(file).path("size").asLong());
+        }
+        assertTrue(r.out().strip().endsWith("wrote " + out), r::toString);
+        assertEquals(List.of("linked", "release"), StagedOutputTest.entries(dir), "the temporary folder is gone");
     }
 
     @Test

@@ -1,21 +1,24 @@
 package dev.flashvsr.engine.flashvsr;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.files.ModelFiles;
+import dev.flashvsr.engine.flashvsr.link.FilePlacement;
+import dev.flashvsr.engine.flashvsr.link.FileRecord;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Turns a folder laid out like the official FlashVSR release into a model package: the folder is
  * validated completely first (every file, tensor and shape, config.json against the weights, the
- * checkpoints through the restricted reader), then its files are copied and the manifest written.
+ * checkpoints through the restricted reader), then its files are copied (or linked, see
+ * {@link FilePlacement}) and the manifest written with a record of each ({@link PackageFiles}).
  */
 public final class FlashVsrImport {
 
@@ -43,15 +46,24 @@ public final class FlashVsrImport {
         }
     }
 
-    private static final long COPY_STEP = 64L << 20;
-    private static final long REPORT_STEP = 1L << 30;
-
     private FlashVsrImport() {
     }
 
-    /** Imports {@code release} into the new folder {@code out}; {@code progress} gets one line per step. */
+    /** Imports {@code release} into the new folder {@code out}, copying its files. */
     public static void run(Path release, Path out, Settings settings, Consumer<String> progress)
             throws EngineException {
+        run(release, out, settings, FilePlacement.copy(), progress);
+    }
+
+    /**
+     * Imports {@code release} into the new folder {@code out}; {@code progress} gets one line per
+     * step.
+     *
+     * @param placements the ways to put each release file into the package, tried in order (see
+     *                   {@link FilePlacement#linkOrCopy()}); the last one must always be possible
+     */
+    public static void run(Path release, Path out, Settings settings, List<FilePlacement> placements,
+            Consumer<String> progress) throws EngineException {
         if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new EngineException(out + " already exists", "Choose a new output folder");
         }
@@ -68,19 +80,19 @@ public final class FlashVsrImport {
         }
         try {
             Files.createDirectories(out);
-            List<String> files = List.of(FlashVsrRelease.DIT_FILE, FlashVsrRelease.LQ_PROJ_FILE,
-                    FlashVsrRelease.TC_DECODER_FILE, FlashVsrRelease.PROMPT_FILE, FlashVsrRelease.CONFIG_FILE);
-            for (String file : files) {
+            List<FileRecord> records = new ArrayList<>();
+            for (String file : PackageFiles.NAMES) {
                 Path from = release.resolve(file);
                 if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
-                    copy(from, out.resolve(file), progress);
+                    // The file itself, not a link to it: download caches link into blob stores.
+                    records.add(place(ModelFiles.regularFile(from), out.resolve(file), placements, progress));
                 }
             }
             FlashVsrPackage.writeManifest(out, settings.name(),
                     "FlashVSR imported from " + release.toAbsolutePath().normalize(), settings.dense(),
                     settings.localRange() != null ? settings.localRange() : streaming.localRange(),
                     settings.sparseRatio() != null ? settings.sparseRatio() : streaming.sparseRatio(),
-                    settings.topkRatio());
+                    settings.topkRatio(), records);
         } catch (IOException e) {
             throw new EngineException("cannot write the package " + out + ": " + e.getMessage(),
                     "Check free space and permissions", e);
@@ -119,27 +131,20 @@ public final class FlashVsrImport {
         return folder;
     }
 
-    /**
-     * Copies through file channels, which a thread interrupt closes at once (Ctrl-C during a
-     * multi-GB copy must not wait for its end), with a progress line per GB.
-     */
-    private static void copy(Path from, Path to, Consumer<String> progress) throws IOException {
-        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-                FileChannel o = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-            long size = in.size();
-            long done = 0;
-            while (done < size) {
-                long n = in.transferTo(done, Math.min(COPY_STEP, size - done), o);
-                if (n <= 0) {
-                    throw new IOException(from + " ended at " + done + " of " + size + " bytes while being copied");
-                }
-                done += n;
-                if (done % REPORT_STEP < n && done < size) {
-                    progress.accept(String.format(java.util.Locale.ROOT, "  %s: %.1f of %.1f GB", from.getFileName(),
-                            done / 1e9, size / 1e9));
-                }
+    /** Places one file the first way that is possible, saying which way it was and why others were not. */
+    private static FileRecord place(Path from, Path to, List<FilePlacement> placements, Consumer<String> progress)
+            throws IOException {
+        for (FilePlacement placement : placements) {
+            try {
+                FileRecord record = placement.place(from, to, progress);
+                progress.accept(String.format(java.util.Locale.ROOT, "  %s %s (%,d bytes)", placement.way().verb(),
+                        to.getFileName(), record.size()));
+                return record;
+            } catch (FilePlacement.Unavailable e) {
+                progress.accept("  " + to.getFileName() + ": no " + placement.way().noun() + " (" + e.getMessage()
+                        + ")");
             }
-            progress.accept(String.format(java.util.Locale.ROOT, "  copied %s (%,d bytes)", from.getFileName(), size));
         }
+        throw new IOException("no way to put " + from + " into the package " + to.getParent());
     }
 }

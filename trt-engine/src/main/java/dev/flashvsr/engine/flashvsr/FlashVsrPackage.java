@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.files.ModelFiles;
+import dev.flashvsr.engine.flashvsr.link.FileRecord;
+import dev.flashvsr.engine.flashvsr.link.Sha256;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
 import dev.flashvsr.engine.pkg.ModelPackage;
@@ -13,6 +15,7 @@ import dev.flashvsr.engine.weights.WeightSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A FlashVSR model package, as {@code flashvsr import} writes it: the official release files
@@ -21,11 +24,13 @@ import java.nio.file.Path;
  * checkpoint reader, plus {@code manifest.json}:
  *
  * <pre>{"format": "flashvsr-streaming/1", "name": "...", "description": "...",
- *  "attention": {"mode": "lcsa" | "dense", "localRange": 11, "sparseRatio": 2.0, "topkRatio": 2.0}}</pre>
+ *  "attention": {"mode": "lcsa" | "dense", "localRange": 11, "sparseRatio": 2.0, "topkRatio": 2.0},
+ *  "files": {"LQ_proj_in.ckpt": {"size": 918509, "sha256": "...", "modified": "..."}, ...}}</pre>
  *
  * {@code topkRatio} is optional: without it LCSA keeps upstream's
- * {@code sparseRatio * 768 * 1280 / (H * W)} share of key blocks. The graphs are built for each
- * stream's frame size when the stream starts.
+ * {@code sparseRatio * 768 * 1280 / (H * W)} share of key blocks. {@code files} records each
+ * release file at import; a file changed since is refused at open ({@link PackageFiles}). The
+ * graphs are built for each stream's frame size when the stream starts.
  */
 public final class FlashVsrPackage implements AutoCloseable {
     public static final String FORMAT = "flashvsr-streaming/1";
@@ -40,14 +45,16 @@ public final class FlashVsrPackage implements AutoCloseable {
     private final String description;
     private final FlashVsrGraphs.Attention attention;
     private final FlashVsrRelease release;
+    private final String contentKey;
 
     private FlashVsrPackage(Path folder, String name, String description, FlashVsrGraphs.Attention attention,
-            FlashVsrRelease release) {
+            FlashVsrRelease release, String contentKey) {
         this.folder = folder;
         this.name = name;
         this.description = description;
         this.attention = attention;
         this.release = release;
+        this.contentKey = contentKey;
     }
 
     /**
@@ -63,7 +70,10 @@ public final class FlashVsrPackage implements AutoCloseable {
         }
     }
 
-    /** Opens a package for streaming: its weights are scanned for non-finite values once. */
+    /**
+     * Opens a package for streaming: its files are checked against the manifest's records and its
+     * weights scanned for non-finite values once.
+     */
     public static FlashVsrPackage open(Path folder) throws EngineException {
         return open(folder, true);
     }
@@ -85,12 +95,14 @@ public final class FlashVsrPackage implements AutoCloseable {
             throw new EngineException(manifest + " is not a FlashVSR package manifest (format " + FORMAT + ")",
                     "Write the package with flashvsr import");
         }
+        PackageFiles files = PackageFiles.read(folder, manifest, root);
+        files.verify();
         FlashVsrRelease release = FlashVsrRelease.openPackage(folder, scanValues);
         try {
             FlashVsrGraphs.Attention attention = attention(manifest, root.path("attention"),
                     release.config().streaming());
             return new FlashVsrPackage(folder, root.path("name").asText(folder.getFileName().toString()),
-                    root.path("description").asText(""), attention, release);
+                    root.path("description").asText(""), attention, release, contentKey(attention, files));
         } catch (EngineException e) {
             closeQuietly(release);
             throw e;
@@ -141,12 +153,27 @@ public final class FlashVsrPackage implements AutoCloseable {
     }
 
     /**
+     * The digest of what the graphs are made from: format, attention settings and each file's
+     * recorded digest (size and time for packages from before records).
+     */
+    private static String contentKey(FlashVsrGraphs.Attention attention, PackageFiles files) throws EngineException {
+        StringBuilder identity = new StringBuilder("format ").append(FORMAT).append('\n');
+        identity.append(attention == null ? "attention dense" : "attention lcsa localRange " + attention.localRange()
+                + " sparseRatio " + attention.sparseRatio() + " topkRatio " + attention.fixedTopkRatio()).append('\n');
+        for (String line : files.identity()) {
+            identity.append(line).append('\n');
+        }
+        return Sha256.ofText(identity.toString());
+    }
+
+    /**
      * Writes the manifest of a package into {@code folder} (whose release files are already there).
      *
      * @param topkRatio a fixed LCSA top-k ratio, or null for upstream's rule
+     * @param files     the records of the package's files, in {@link PackageFiles#NAMES} order
      */
     static void writeManifest(Path folder, String name, String description, boolean dense, int localRange,
-            double sparseRatio, Double topkRatio) throws IOException {
+            double sparseRatio, Double topkRatio, List<FileRecord> files) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("format", FORMAT);
@@ -159,6 +186,7 @@ public final class FlashVsrPackage implements AutoCloseable {
         if (topkRatio != null) {
             a.put("topkRatio", topkRatio);
         }
+        PackageFiles.write(root, files);
         mapper.writerWithDefaultPrettyPrinter().writeValue(folder.resolve(MANIFEST).toFile(), root);
     }
 
@@ -198,6 +226,18 @@ public final class FlashVsrPackage implements AutoCloseable {
 
     public String description() {
         return description;
+    }
+
+    /**
+     * A SHA-256 (64 hex digits) of the package's content as far as graphs depend on it: the
+     * manifest's format and attention settings and each file's recorded SHA-256 (for packages
+     * imported before files were recorded: each file's size and modification time). Equal across
+     * opens of an unchanged package, different after a re-import with other weights or attention
+     * settings; name, description and the folder's path do not count. For keying caches of what is
+     * built from the package.
+     */
+    public String contentKey() {
+        return contentKey;
     }
 
     /** LCSA settings, or null for dense attention. */

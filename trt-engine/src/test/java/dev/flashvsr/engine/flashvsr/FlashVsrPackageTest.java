@@ -12,6 +12,7 @@ import dev.flashvsr.engine.files.SpecialFiles;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class FlashVsrPackageTest {
         Path pkg = Files.createDirectories(dir.resolve(name));
         try (var files = Files.list(imported)) {
             for (Path f : files.toList()) {
-                Files.copy(f, pkg.resolve(f.getFileName()));
+                Files.copy(f, pkg.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES); // as recorded
             }
         }
         String manifest = Files.readString(pkg.resolve(FlashVsrPackage.MANIFEST));
