@@ -202,24 +202,6 @@ public final class FlashVsrPackage implements AutoCloseable {
         return folder;
     }
 
-    /** A digest of what the package's graphs are built from: its manifest and its files' sizes and times. */
-    public String contentKey() {
-        try {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            digest.update(Files.readAllBytes(folder.resolve(MANIFEST)));
-            for (String file : java.util.List.of(FlashVsrRelease.DIT_FILE, FlashVsrRelease.LQ_PROJ_FILE,
-                    FlashVsrRelease.TC_DECODER_FILE, FlashVsrRelease.PROMPT_FILE, FlashVsrRelease.CONFIG_FILE)) {
-                Path path = folder.resolve(file);
-                if (Files.exists(path)) {
-                    digest.update((file + Files.size(path) + Files.getLastModifiedTime(path)).getBytes());
-                }
-            }
-            return java.util.HexFormat.of().formatHex(digest.digest());
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public String name() {
         return name;
     }
