@@ -71,8 +71,9 @@ public final class FlashVsrPackage implements AutoCloseable {
     }
 
     /**
-     * Opens a package for streaming: its files are checked against the manifest's records and its
-     * weights scanned for non-finite values once.
+     * Opens a package for streaming: its files are checked against the manifest's records; the
+     * weights of a package without records (imported before they existed) are scanned for
+     * non-finite values, since nothing else shows they are those that import validated.
      */
     public static FlashVsrPackage open(Path folder) throws EngineException {
         return open(folder, true);
@@ -97,7 +98,7 @@ public final class FlashVsrPackage implements AutoCloseable {
         }
         PackageFiles files = PackageFiles.read(folder, manifest, root);
         files.verify();
-        FlashVsrRelease release = FlashVsrRelease.openPackage(folder, scanValues);
+        FlashVsrRelease release = FlashVsrRelease.openPackage(folder, scanValues && !files.recorded());
         try {
             FlashVsrGraphs.Attention attention = attention(manifest, root.path("attention"),
                     release.config().streaming());

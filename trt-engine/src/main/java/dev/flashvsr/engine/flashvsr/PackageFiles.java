@@ -120,6 +120,14 @@ final class PackageFiles {
     }
 
     /**
+     * Whether every file is recorded: then, once {@link #verify} passed, the files are those that
+     * import validated (their values included), so they need no second scan.
+     */
+    boolean recorded() {
+        return records != null;
+    }
+
+    /**
      * Refuses a recorded file that changed since import, naming it: another size at once, the same
      * size with another modification time after hashing it again.
      */
