@@ -2,7 +2,9 @@ package dev.flashvsr.tools;
 
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.flashvsr.AttentionLimits;
+import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.flashvsr.FlashVsrImport;
+import dev.flashvsr.engine.flashvsr.FlashVsrModel;
 import dev.flashvsr.engine.flashvsr.link.FilePlacement;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -75,6 +77,13 @@ final class ImportCommand implements Callable<Integer> {
                     + " weights as external data (for other runtimes; the CPU backend builds its graphs itself).")
     List<String> exportSizes = List.of();
 
+    @Option(names = "--prepare", paramLabel = "WxH", split = ",",
+            description = "Also build the graphs for streams of these output frame sizes (e.g. 1280x720; up to "
+                    + MAX_EXPORT_SIDE + " a side) into the package's graph cache (OUT/cache, or"
+                    + " $FLASHVSR_CACHE_DIR), so that the first stream of each size starts without building them"
+                    + " (minutes at real size).")
+    List<String> prepareSizes = List.of();
+
     @Override
     public Integer call() {
         if (!Files.isDirectory(release)) {
@@ -86,6 +95,7 @@ final class ImportCommand implements Callable<Integer> {
             throw CliException.usage(e.getMessage());
         }
         List<int[]> sizes = exportSizes();
+        List<int[]> prepared = prepareSizes();
         Path destination = OutputPaths.newFolder(out, "OUT");
         FlashVsrImport.Settings settings = new FlashVsrImport.Settings(
                 name != null ? name : destination.getFileName().toString(), dense, localRange, sparseRatio, topkRatio);
@@ -106,6 +116,11 @@ final class ImportCommand implements Callable<Integer> {
                 for (int[] wh : sizes) {
                     FlashVsrImport.exportGraphs(target, wh[0], wh[1], progress);
                 }
+                for (int[] wh : prepared) {
+                    progress.accept("preparing the graphs for " + wh[0] + "x" + wh[1] + " output");
+                    String model = FlashVsrModel.prepare(target, wh[0], wh[1], new PrintedSteps(progress));
+                    progress.accept("  prepared " + model + " model frames");
+                }
             } catch (EngineException e) {
                 throw CliException.failure(named.apply(e.describe()));
             }
@@ -115,6 +130,37 @@ final class ImportCommand implements Callable<Integer> {
             log.flush();
         }
         return code;
+    }
+
+    /** Open steps as indented progress lines, each step once. */
+    private record PrintedSteps(Consumer<String> lines) implements OpenProgress {
+        @Override
+        public void report(String step, double fraction) {
+            lines.accept("  " + step);
+        }
+
+        @Override
+        public void warning(String message) {
+            lines.accept("  warning: " + message);
+        }
+    }
+
+    /** The --prepare sizes as {width, height}, each checked, duplicates dropped. */
+    private List<int[]> prepareSizes() {
+        List<int[]> sizes = new ArrayList<>();
+        for (String size : new LinkedHashSet<>(prepareSizes)) {
+            String[] wh = size.split("x", -1);
+            if (wh.length != 2 || !isOutputSide(wh[0]) || !isOutputSide(wh[1])) {
+                throw CliException.usage("--prepare size '" + size + "' must be WxH, output frame width and height"
+                        + " from 1 to " + MAX_EXPORT_SIDE + ", e.g. 1280x720");
+            }
+            sizes.add(new int[] {Integer.parseInt(wh[0]), Integer.parseInt(wh[1])});
+        }
+        return sizes;
+    }
+
+    private static boolean isOutputSide(String text) {
+        return text.matches("\\d{1,5}") && Integer.parseInt(text) > 0 && Integer.parseInt(text) <= MAX_EXPORT_SIDE;
     }
 
     /** The --export-onnx sizes as {width, height}, each checked, duplicates dropped. */

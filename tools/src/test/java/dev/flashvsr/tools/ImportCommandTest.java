@@ -91,6 +91,26 @@ class ImportCommandTest {
     }
 
     @Test
+    void prepareBuildsTheGraphCacheOfEachSizeAheadOfTime() throws IOException {
+        Path out = dir.resolve("prepared");
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+                "--prepare", "100x60,200x100");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("prepared 128x128 model frames") && r.out().contains("prepared 256x128 model frames"),
+                r::toString);
+        assertTrue(r.out().contains("building the FlashVSR graphs for 256x128"), r::toString);
+        try (var entries = Files.list(out.resolve("cache").resolve("onnx-cpu"))) {
+            assertEquals(2, entries.filter(p -> Files.isRegularFile(p.resolve("entry.json"))).count(),
+                    "one cache entry per size");
+        }
+        CliTestSupport.Result bad = CliTestSupport.run("import", GoldenPipeline.release().toString(),
+                dir.resolve("bad").toString(), "--prepare", "100x0");
+        assertEquals(FlashVsrCli.EXIT_USAGE, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("--prepare size '100x0'"), bad::toString);
+        assertFalse(Files.exists(dir.resolve("bad")));
+    }
+
+    @Test
     void missingReleaseFolderIsAUsageError() {
         Path missing = dir.resolve("no-such-release");
         CliTestSupport.Result r = CliTestSupport.run("import", missing.toString(), dir.resolve("out").toString());

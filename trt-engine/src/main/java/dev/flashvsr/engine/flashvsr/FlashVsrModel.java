@@ -99,6 +99,27 @@ public final class FlashVsrModel implements Model {
         return new FlashVsrSession(spec, graphs, new FlashVsrStream(graphs, noise, colorFix), frames);
     }
 
+    /**
+     * Builds the graphs a stream of {@code outputWidth x outputHeight} output frames needs into the
+     * package's graph cache (or checks the cached ones), and loads them once to be sure they run,
+     * so that the first stream of that size starts without building.
+     *
+     * @return the model frame size the graphs are for ("1280x768" for 1280x720 output)
+     */
+    public static String prepare(Path packageDir, int outputWidth, int outputHeight, OpenProgress progress)
+            throws EngineException {
+        int width = FramePreparation.modelSide(outputWidth);
+        int height = FramePreparation.modelSide(outputHeight);
+        try (FlashVsrPackage pkg = FlashVsrPackage.open(packageDir);
+                FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, width, height, pkg.attention(),
+                        Runtime.getRuntime().availableProcessors(), cache(pkg, progress::warning), progress)) {
+            return width + "x" + height;
+        } catch (IllegalArgumentException e) {
+            throw new EngineException("FlashVSR package " + packageDir + " cannot run frames of " + width + "x" + height
+                    + ": " + e.getMessage(), "Re-import the package with other attention settings", e);
+        }
+    }
+
     /** Environment variable naming the folder that holds graph caches instead of each package's own. */
     public static final String CACHE_DIR_VARIABLE = "FLASHVSR_CACHE_DIR";
 

@@ -32,6 +32,12 @@ final class FramePreparation {
     private final int cropY;
     private final PilBicubic pil;
 
+    /** The model frame side for an output side: padded up to a multiple of {@link UpstreamFrames#SIZE_MULTIPLE}. */
+    static int modelSide(int outputSide) {
+        int multiple = UpstreamFrames.SIZE_MULTIPLE;
+        return (outputSide + multiple - 1) / multiple * multiple;
+    }
+
     FramePreparation(int width, int height, int scale, boolean upstream) throws EngineException {
         this.width = width;
         this.height = height;
@@ -52,8 +58,8 @@ final class FramePreparation {
             cropY = UpstreamFrames.cropOffset(scaledHeight, modelHeight);
             pil = new PilBicubic(width, height, scaledWidth, scaledHeight);
         } else {
-            modelWidth = (scaledWidth + multiple - 1) / multiple * multiple;
-            modelHeight = (scaledHeight + multiple - 1) / multiple * multiple;
+            modelWidth = modelSide(scaledWidth);
+            modelHeight = modelSide(scaledHeight);
             cropX = 0;
             cropY = 0;
             pil = null;
