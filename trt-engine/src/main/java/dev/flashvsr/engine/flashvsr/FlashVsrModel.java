@@ -9,9 +9,11 @@ import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.cache.BuildCache;
+import dev.flashvsr.engine.memory.MachineMemory;
 import dev.flashvsr.engine.flashvsr.pixels.ColorFix;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.Set;
 
 /**
@@ -20,9 +22,16 @@ import java.util.Set;
  */
 public final class FlashVsrModel implements Model {
     private final FlashVsrPackage pkg;
+    private final Supplier<MachineMemory> memory;
 
     public FlashVsrModel(FlashVsrPackage pkg) {
+        this(pkg, MachineMemory::read);
+    }
+
+    /** @param memory reads what the machine has available when a stream opens */
+    FlashVsrModel(FlashVsrPackage pkg, Supplier<MachineMemory> memory) {
         this.pkg = pkg;
+        this.memory = memory;
     }
 
     @Override
@@ -70,6 +79,9 @@ public final class FlashVsrModel implements Model {
         DiffusionOptions diffusion = options.diffusion();
         FramePreparation frames = new FramePreparation(spec.width(), spec.height(), spec.scale(),
                 diffusion.upstreamReference());
+        FlashVsrMemory.of(pkg, frames.modelWidth(), frames.modelHeight()).check(memory.get(), "FlashVSR at "
+                + frames.modelWidth() + "x" + frames.modelHeight() + " (" + spec.width() + "x" + spec.height() + " x"
+                + spec.scale() + ")");
         int latentChannels = pkg.config().dit().inDim();
         int latentH = frames.modelHeight() / 8;
         int latentW = frames.modelWidth() / 8;

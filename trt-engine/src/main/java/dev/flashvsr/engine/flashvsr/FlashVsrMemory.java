@@ -1,0 +1,84 @@
+package dev.flashvsr.engine.flashvsr;
+
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.MemoryEstimate;
+import dev.flashvsr.engine.memory.MachineMemory;
+import dev.flashvsr.engine.weights.WeightSource;
+import java.util.regex.Pattern;
+
+/**
+ * What a FlashVSR stream needs in memory, known before anything is built or allocated:
+ * <ul>
+ *   <li>weights: the DiT tensors the graphs read (every block's self-attention, cross-attention
+ *       query and output, FFN and norm, the patch embedding and head; not the text, time and
+ *       cross-attention key/value layers, which are folded into constants), the folded prompt
+ *       keys and values, the projector as float32 and the decoder, each mapped once;
+ *   <li>working memory: the JVM and runtime (measured about 0.6 GiB), the streaming state (the
+ *       DiT's key/value cache, held as a Java array and as runtime input and output), and the
+ *       largest graph's activations: the decoder's first call ({@value #DECODER_FRAMES} output
+ *       frames of 128 channels at full size, input and output of a convolution) or the first
+ *       chunk's attention scores.
+ * </ul>
+ * Measured on the full-size model: 6.6 GB resident weights at any size; working memory 1.2 GB
+ * at 128x128 and 2.1 GB at 256x256 (this estimate: 1.4 and 2.6 GB).
+ */
+record FlashVsrMemory(long weights, long working) {
+    private static final Pattern MAPPED_DIT = Pattern.compile(
+            "patch_embedding\\..*|head\\.head\\..*|blocks\\.\\d+\\.(self_attn\\..*|cross_attn\\.(q|o|norm_q)\\..*"
+                    + "|ffn\\..*|norm3\\..*)");
+    private static final long BASE = 600L << 20;
+    /** Output frames of the decoder's first call (21 shown, 3 trimmed). */
+    static final int DECODER_FRAMES = 24;
+    private static final int DECODER_CHANNELS = 128;
+    /** Copies of the key/value cache alive during a DiT call: the Java array, the input, the output. */
+    private static final int STATE_COPIES = 3;
+
+    static FlashVsrMemory of(FlashVsrPackage pkg, int modelWidth, int modelHeight) {
+        var d = pkg.config().dit();
+        long weights = 0;
+        for (String name : pkg.dit().names()) {
+            if (MAPPED_DIT.matcher(name).matches()) {
+                weights += pkg.dit().info(name).byteSize();
+            }
+        }
+        long contextLength = pkg.textContext().shape()[pkg.textContext().shape().length - 2];
+        weights += 2L * d.numLayers() * contextLength * d.dim() * Float.BYTES;
+        weights += floatBytes(pkg.lqProj()) + floatBytes(pkg.tcDecoder());
+
+        long pixels = (long) modelWidth * modelHeight;
+        long tokensPerLatent = pixels / (16 * 16);
+        long cacheTokens = 2L * pkg.config().streaming().kvRatio() * tokensPerLatent;
+        long state = STATE_COPIES * 2L * d.numLayers() * cacheTokens * d.dim() * Float.BYTES;
+        long decoder = 2L * DECODER_FRAMES * DECODER_CHANNELS * pixels * Float.BYTES;
+        long firstTokens = ChunkSchedule.FIRST_CHUNK_LATENTS * tokensPerLatent;
+        long attention = 2L * d.numHeads() * firstTokens * firstTokens * Float.BYTES
+                + 2L * firstTokens * d.ffnDim() * Float.BYTES;
+        return new FlashVsrMemory(weights, BASE + state + Math.max(decoder, attention));
+    }
+
+    private static long floatBytes(WeightSource source) {
+        long bytes = 0;
+        for (String name : source.names()) {
+            bytes += source.info(name).elementCount() * Float.BYTES;
+        }
+        return bytes;
+    }
+
+    long total() {
+        return weights + working;
+    }
+
+    /**
+     * Refuses, before anything is built or allocated, a stream whose needs exceed the memory
+     * {@code machine} has available, with both numbers.
+     */
+    void check(MachineMemory machine, String stream) throws EngineException {
+        if (total() > machine.availableBytes()) {
+            throw new EngineException(stream + " needs about " + MemoryEstimate.format(total()) + " of memory (weights "
+                    + MemoryEstimate.format(weights) + ", mapped from the package and its graph cache; working memory "
+                    + MemoryEstimate.format(working) + "), but only " + MemoryEstimate.format(machine.availableBytes())
+                    + " is available (" + machine.source() + ")",
+                    "Feed smaller frames or use scale 2, stop other programs, or use a machine with more memory");
+        }
+    }
+}
