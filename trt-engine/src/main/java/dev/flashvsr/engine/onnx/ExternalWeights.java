@@ -8,11 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flashvsr.engine.files.ModelFiles;
 import dev.flashvsr.engine.weights.FileRegion;
 import dev.flashvsr.engine.weights.FloatTensor;
-import dev.flashvsr.engine.weights.HalfFloats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +40,6 @@ public final class ExternalWeights implements AutoCloseable {
     public static final String ENTRY_ROOT = "entry";
     private static final String FORMAT = "flashvsr-weights/1";
     private static final int ALIGNMENT = 64;
-    private static final int CHUNK_ELEMENTS = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Float values of a weight in row-major order, read piece by piece. */
@@ -120,27 +116,9 @@ public final class ExternalWeights implements AutoCloseable {
         }
         long offset = (dataSize + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         CRC32C crc = new CRC32C();
-        float[] chunk = new float[(int) Math.min(CHUNK_ELEMENTS, Math.max(count, 1))];
-        ByteBuffer bytes = ByteBuffer.allocate(chunk.length * size).order(ByteOrder.LITTLE_ENDIAN);
-        long position = offset;
+        long position;
         try {
-            for (long first = 0; first < count; first += chunk.length) {
-                int n = (int) Math.min(chunk.length, count - first);
-                values.read(first, chunk, n);
-                bytes.clear();
-                for (int i = 0; i < n; i++) {
-                    switch (type) {
-                        case FLOAT -> bytes.putFloat(chunk[i]);
-                        case FLOAT16 -> bytes.putShort(HalfFloats.floatToFloat16(chunk[i]));
-                        default -> bytes.putShort(HalfFloats.floatToBfloat16(chunk[i]));
-                    }
-                }
-                bytes.flip();
-                crc.update(bytes.duplicate());
-                while (bytes.hasRemaining()) {
-                    position += data.write(bytes, position);
-                }
-            }
+            position = offset + ValueWriter.write(data, offset, type, count, values, crc);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write weight '" + name + "' to " + roots.get(ENTRY_ROOT)
                     .resolve(DATA_FILE) + ": " + e.getMessage(), e);

@@ -583,7 +583,13 @@ public final class OnnxGraphBuilder {
     public String weightInput(String name, TensorProto.DataType type, long[] shape, Optional<FileRegion> region,
             ExternalWeights.Values values) {
         long count = FloatTensor.elementCount(shape);
-        if (externalWeights == null || !externalWeights.takes(count * WeightRef.elementSize(type))) {
+        long bytes = count * WeightRef.elementSize(type);
+        if (externalWeights == null && externalDataFile != null && bytes >= externalMinBytes) {
+            claim(name);
+            initializers.add(appendExternalData(name, type, shape, bytes, values));
+            return name;
+        }
+        if (externalWeights == null || !externalWeights.takes(bytes)) {
             if (count > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("weight '" + name + "' has " + count + " elements, too many to "
                         + "hold in a model; use external weights");
@@ -638,7 +644,7 @@ public final class OnnxGraphBuilder {
             initializers.add(tensor);
             return;
         }
-        long offset = (externalDataSize + 4095) / 4096 * 4096;
+        long offset = nextExternalOffset();
         try (FileChannel channel = FileChannel.open(externalDataFile, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = data.asReadOnlyByteBuffer();
             long position = offset;
@@ -648,12 +654,37 @@ public final class OnnxGraphBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write initializer '" + tensor.getName() + "' to " + externalDataFile, e);
         }
-        externalDataSize = offset + data.size();
-        initializers.add(tensor.toBuilder().clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
+        initializers.add(externalTensor(tensor.toBuilder().clearRawData(), offset, data.size()));
+    }
+
+    /** Streams a weight's values into the external data file, a million at a time. */
+    private TensorProto appendExternalData(String name, TensorProto.DataType type, long[] shape, long bytes,
+            ExternalWeights.Values values) {
+        long offset = nextExternalOffset();
+        try (FileChannel channel = FileChannel.open(externalDataFile, StandardOpenOption.WRITE)) {
+            ValueWriter.write(channel, offset, type, FloatTensor.elementCount(shape), values, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write initializer '" + name + "' to " + externalDataFile, e);
+        }
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+        for (long d : shape) {
+            t.addDims(d);
+        }
+        return externalTensor(t, offset, bytes);
+    }
+
+    /** Where the next external tensor starts: page-aligned, so runtimes can map it. */
+    private long nextExternalOffset() {
+        return (externalDataSize + 4095) / 4096 * 4096;
+    }
+
+    private TensorProto externalTensor(TensorProto.Builder tensor, long offset, long length) {
+        externalDataSize = offset + length;
+        return tensor.setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(entry("location", externalDataFile.getFileName().toString()))
                 .addExternalData(entry("offset", Long.toString(offset)))
-                .addExternalData(entry("length", Integer.toString(data.size())))
-                .build());
+                .addExternalData(entry("length", Long.toString(length)))
+                .build();
     }
 
     private static boolean isFloat(TensorProto tensor) {

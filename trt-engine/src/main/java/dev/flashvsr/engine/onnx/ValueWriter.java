@@ -1,0 +1,51 @@
+package dev.flashvsr.engine.onnx;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.flashvsr.engine.weights.HalfFloats;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.util.zip.Checksum;
+
+/** Writes a weight's values to a file as float32, float16 or bfloat16, a million at a time (bounded heap). */
+final class ValueWriter {
+    private static final int CHUNK_ELEMENTS = 1 << 20;
+
+    private ValueWriter() {
+    }
+
+    /**
+     * Writes {@code count} values at {@code position}, updating {@code checksum} (if not null)
+     * with the bytes written.
+     *
+     * @return the bytes written
+     */
+    static long write(FileChannel channel, long position, TensorProto.DataType type, long count,
+            ExternalWeights.Values values, Checksum checksum) throws IOException {
+        int size = WeightRef.elementSize(type);
+        float[] chunk = new float[(int) Math.min(CHUNK_ELEMENTS, Math.max(count, 1))];
+        ByteBuffer bytes = ByteBuffer.allocate(chunk.length * size).order(ByteOrder.LITTLE_ENDIAN);
+        long at = position;
+        for (long first = 0; first < count; first += chunk.length) {
+            int n = (int) Math.min(chunk.length, count - first);
+            values.read(first, chunk, n);
+            bytes.clear();
+            for (int i = 0; i < n; i++) {
+                switch (type) {
+                    case FLOAT -> bytes.putFloat(chunk[i]);
+                    case FLOAT16 -> bytes.putShort(HalfFloats.floatToFloat16(chunk[i]));
+                    default -> bytes.putShort(HalfFloats.floatToBfloat16(chunk[i]));
+                }
+            }
+            bytes.flip();
+            if (checksum != null) {
+                checksum.update(bytes.duplicate());
+            }
+            while (bytes.hasRemaining()) {
+                at += channel.write(bytes, at);
+            }
+        }
+        return at - position;
+    }
+}
