@@ -29,6 +29,9 @@ final class GstSupport {
             java.util.Map.entry("matroskamux", "gstreamer1.0-plugins-good"),
             java.util.Map.entry("flashvsrfilter", "this project's element module (dev.flashvsr:element)"));
 
+    /** The structure name flashvsrfilter gives the messages of a session's start-up (element and INFO details). */
+    static final String START_UP_STRUCTURE = "flashvsr-progress";
+
     private static boolean initialized;
 
     private GstSupport() {
@@ -145,9 +148,6 @@ final class GstSupport {
         }
         return new MessageText(text == null ? "unknown GStreamer error" : text, debugText, source);
     }
-
-    /** The structure name flashvsrfilter gives the messages of a session's start-up (element and INFO details). */
-    static final String START_UP_STRUCTURE = "flashvsr-progress";
 
     /**
      * Whether an INFO message is one of flashvsrfilter's start-up steps before the session is open:

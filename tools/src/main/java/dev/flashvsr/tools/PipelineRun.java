@@ -51,10 +51,12 @@ final class PipelineRun implements AutoCloseable {
             return;
         } else if (type == MessageType.WARNING || type == MessageType.INFO) {
             notices.add((type == MessageType.WARNING ? "warning: " : "note: ") + GstSupport.parse(message).message());
-        } else if (type == MessageType.ELEMENT && message.getStructure().hasName(GstSupport.START_UP_STRUCTURE)) {
+        } else if (type == MessageType.ELEMENT) {
             Structure s = message.getStructure();
-            startUp = new Progress.StartUp(s.getString("model"), s.getString("step"), s.getDouble("fraction"),
-                    s.getBoolean("done"));
+            if (s != null && s.hasName(GstSupport.START_UP_STRUCTURE)) {
+                startUp = new Progress.StartUp(s.getString("model"), s.getString("step"), s.getDouble("fraction"),
+                        s.getBoolean("done"));
+            }
         } else if (type == MessageType.EOS) {
             endOfStream = true;
             finished.countDown();

@@ -20,11 +20,11 @@ import dev.flashvsr.element.gst.ElementMessages.Domain;
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.FrameSink.FrameRenderer;
+import dev.flashvsr.engine.MemoryEstimate;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
-import dev.flashvsr.engine.MemoryEstimate;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.memory.MemoryBudget;
@@ -637,7 +637,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         LongByReference max = new LongByReference();
         GST.gst_query_parse_latency(query, live, min, max);
         this.live = live.getValue() != 0;
-        long ours = latency().answer(currentLatencyNanos());
+        long ours = processor.latency().answer(currentLatencyNanos());
         long newMax = max.getValue() == NativeLayout.CLOCK_TIME_NONE ? max.getValue() : max.getValue() + ours;
         GST.gst_query_set_latency(query, this.live, min.getValue() + ours, newMax);
         DebugLog.log(GstLevel.DEBUG, element, () -> "latency query: upstream " + min.getValue() + " ns, ours " + ours
