@@ -140,10 +140,20 @@ cat > "$conf_tmp" <<EOF
 # Configuration of libgstflashvsr.so, the GStreamer loader plugin of flashvsrfilter.
 # Written by the flashvsr-gst build; relative paths are relative to this directory.
 # Environment overrides: FLASHVSR_LIBJVM, FLASHVSR_CLASSPATH, FLASHVSR_JVM_OPTIONS
-# (extra options, appended). -Xrs is always passed.
+# (extra options, appended, so they win: e.g. FLASHVSR_JVM_OPTIONS=-Xmx8g or
+# -XX:MaxRAMPercentage=50). -Xrs is always passed.
+#
+# Heap: -XX:MaxRAMPercentage=25 lets the Java heap grow to a quarter of the memory
+# the process may use (RAM, or its cgroup limit when lower), which the JVM reads when
+# it starts, so the setting suits whichever machine runs the plugin. The heap holds
+# frames and streaming state (for FlashVSR the key/value cache, which grows with the
+# frame size); model weights stay outside it, mapped or loaded by the runtime, and
+# take most of the other three quarters. Java's direct buffers (session tensors) are
+# limited to the same size by default; the element's automatic max-memory budget is
+# a quarter of the machine too. Raise it where a stream's state needs more.
 [loader]
 libjvm=$libjvm
 classpath=$cp_line
-jvm-options=-XX:-UsePerfData;-Xss4m;--enable-native-access=ALL-UNNAMED
+jvm-options=-XX:-UsePerfData;-Xss4m;-XX:MaxRAMPercentage=25;--enable-native-access=ALL-UNNAMED
 EOF
 install_if_changed "$conf_tmp" "$out/flashvsr.conf"

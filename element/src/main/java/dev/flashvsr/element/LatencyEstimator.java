@@ -15,7 +15,8 @@ package dev.flashvsr.element;
  * <p>Opening a session and warming it up can make the frames that arrive meanwhile wait. That
  * wait counts only for the frames that waited on it (those that arrived during it, until the
  * element caught up with them), not for the estimate's whole window, and only as long as the
- * first of them really waited, once that is known.
+ * first of them really waited, once that is known. While a session is opening (a real-size model
+ * takes a minute or more), the time it has taken so far counts: no frame can leave before it ends.
  */
 public final class LatencyEstimator {
     /** Frames whose processing time the estimate covers. */
@@ -53,6 +54,8 @@ public final class LatencyEstimator {
     private long announcedNanos;
     /** When {@link #advance} was last called; {@link #NEVER} before. */
     private long lastAdvanceNanos = NEVER;
+    /** When the session now opening began; {@link #NEVER} while none is. */
+    private long openingSinceNanos = NEVER;
 
     public synchronized void reset() {
         recorded = 0;
@@ -62,6 +65,7 @@ public final class LatencyEstimator {
         reportedNanos = -1;
         announcingFall = false;
         lastAdvanceNanos = NEVER;
+        openingSinceNanos = NEVER;
     }
 
     public synchronized void record(long processingNanos) {
@@ -79,11 +83,40 @@ public final class LatencyEstimator {
      * #firstFrameWaited} says how long the first one really waited, the whole wait counts.
      */
     public synchronized void recordStartUp(long waitNanos, long frameNanos, long frameDurationNanos) {
+        openingSinceNanos = NEVER;
         startUpWaitNanos = waitNanos;
         startUpFrameNanos = frameNanos;
         startUpFrameDurationNanos = frameDurationNanos;
         awaitingFirstFrame = true;
         coverStartUp(waitNanos);
+    }
+
+    /**
+     * A session began opening at {@code nowNanos} ({@link System#nanoTime()}): until {@link
+     * #recordStartUp} or {@link #openFailed}, {@link #openingUntil} counts the time it has taken.
+     */
+    public synchronized void openingSince(long nowNanos) {
+        openingSinceNanos = nowNanos;
+    }
+
+    /**
+     * While a session opens, brings the estimate up to the time the opening has taken by {@code
+     * nowNanos}: frames that arrive meanwhile wait at least that long, and how many will is not
+     * known yet, so it counts for the whole window. Does nothing when no session is opening.
+     */
+    public synchronized void openingUntil(long nowNanos) {
+        if (openingSinceNanos != NEVER) {
+            startUpNanos = Math.max(0, nowNanos - openingSinceNanos);
+            startUpFramesLeft = WINDOW;
+        }
+    }
+
+    /** The opening failed: no frame waits on it any more. */
+    public synchronized void openFailed() {
+        if (openingSinceNanos != NEVER) {
+            openingSinceNanos = NEVER;
+            startUpFramesLeft = 0;
+        }
     }
 
     /** Whether the first frame after a {@link #recordStartUp start-up} is still to come. */

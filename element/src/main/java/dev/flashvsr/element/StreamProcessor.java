@@ -90,11 +90,13 @@ public final class StreamProcessor<E> {
      * then take about as long as the second run; that is recorded as the start-up wait of the
      * frames that can have waited on it ({@link LatencyEstimator#recordStartUp}), so the latency
      * reported from the start covers them and later frames do not pay for it. Sessions that hold
-     * frames are left alone.
+     * frames are not run blank (their outputs come only after several inputs, and for FlashVSR a
+     * run is a chunk of seconds): their opening alone is recorded as the start-up.
      */
     public void warmUp(long openedSince, long frameDurationNanos) throws EngineException {
         requireSession();
         if (session.latencyFrames() > 0) {
+            latency.recordStartUp(System.nanoTime() - openedSince, 0, frameDurationNanos);
             return;
         }
         StreamSpec spec = session.spec();

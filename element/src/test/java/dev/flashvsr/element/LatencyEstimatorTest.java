@@ -86,6 +86,50 @@ class LatencyEstimatorTest {
     }
 
     /** The estimate is {@code coverNanos} for {@code frames} frames of {@code frameNanos}, then theirs. */
+    @Test
+    void whileASessionOpensTheTimeItTookSoFarCounts() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.record(2 * MS);
+        estimator.openingUntil(5_000 * MS);
+        assertEquals(2_500_000, estimator.processingNanos(), "no session opening: nothing changes");
+        estimator.openingSince(1_000 * MS);
+        estimator.openingUntil(1_400 * MS);
+        assertEquals(500 * MS, estimator.processingNanos(), "400 ms so far, plus 25%");
+        estimator.openingUntil(61_000 * MS);
+        assertEquals(75_000 * MS, estimator.processingNanos(), "a minute so far");
+        for (int i = 0; i < LatencyEstimator.WINDOW - 1; i++) {
+            estimator.record(2 * MS);
+        }
+        assertEquals(75_000 * MS, estimator.processingNanos(), "how many frames wait on it is not known yet");
+    }
+
+    @Test
+    void theOpeningMeasuredAtItsEndReplacesTheTimeSoFar() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.openingSince(0);
+        estimator.openingUntil(1_000 * MS);
+        estimator.recordStartUp(1_200 * MS, 0, FRAME);
+        estimator.openingUntil(9_000 * MS);
+        assertEquals(1_500 * MS, estimator.processingNanos(), "the opening took 1.2 s; later calls change nothing");
+        estimator.firstFrameWaited(1_100 * MS);
+        assertEquals(1_375 * MS, estimator.processingNanos(), "the first frame waited 1.1 s of it");
+    }
+
+    @Test
+    void aFailedOpeningCoversNothing() {
+        LatencyEstimator estimator = new LatencyEstimator();
+        estimator.openingSince(0);
+        estimator.openingUntil(3_000 * MS);
+        estimator.openFailed();
+        assertEquals(0, estimator.processingNanos());
+        estimator.openingUntil(6_000 * MS);
+        assertEquals(0, estimator.processingNanos(), "it is no longer opening");
+        estimator.openingSince(0);
+        estimator.reset();
+        estimator.openingUntil(6_000 * MS);
+        assertEquals(0, estimator.processingNanos(), "a reset ends an opening too");
+    }
+
     private static void assertStartUpCovers(LatencyEstimator estimator, long coverNanos, int frames, long frameNanos) {
         for (int i = 0; i < frames; i++) {
             assertEquals(coverNanos, estimator.processingNanos(), "frame " + i + " may have waited");

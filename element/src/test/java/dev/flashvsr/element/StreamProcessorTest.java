@@ -209,4 +209,18 @@ class StreamProcessorTest {
         public void close() {
         }
     }
+
+    @Test
+    void aSessionThatHoldsFramesIsNotRunBlankButItsOpeningIsRecorded() throws EngineException {
+        Recorder recorder = new Recorder();
+        StreamProcessor<String> processor = processor(recorder, 3);
+        long frameDuration = 40_000_000;
+        // Opened 2 s ago: the frames that arrive meanwhile wait that long.
+        processor.warmUp(System.nanoTime() - 2_000_000_000L, frameDuration);
+        assertTrue(processor.latency().processingNanos() >= 2_500_000_000L, "2 s of opening plus 25%");
+        assertTrue(processor.latency().awaitsFirstFrame());
+        assertEquals(List.of(), recorder.out, "nothing was run through it");
+        processor.drain();
+        assertEquals(List.of(), recorder.out, "it holds no blank frame");
+    }
 }

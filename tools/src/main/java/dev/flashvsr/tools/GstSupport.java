@@ -2,6 +2,7 @@ package dev.flashvsr.tools;
 
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.flashvsr.element.FlashVsrPlugin;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,9 @@ final class GstSupport {
             java.util.Map.entry("mp4mux", "gstreamer1.0-plugins-good"),
             java.util.Map.entry("matroskamux", "gstreamer1.0-plugins-good"),
             java.util.Map.entry("flashvsrfilter", "this project's element module (dev.flashvsr:element)"));
+
+    /** The structure name flashvsrfilter gives the messages of a session's start-up (element and INFO details). */
+    static final String START_UP_STRUCTURE = "flashvsr-progress";
 
     private static boolean initialized;
 
@@ -145,6 +149,20 @@ final class GstSupport {
         return new MessageText(text == null ? "unknown GStreamer error" : text, debugText, source);
     }
 
+    /**
+     * Whether an INFO message is one of flashvsrfilter's start-up steps before the session is open:
+     * its details are a {@value #START_UP_STRUCTURE} structure whose {@code done} is false. The
+     * element message beside it says the same for the progress line.
+     */
+    static boolean isStartUpStep(Message info) {
+        PointerByReference details = new PointerByReference();
+        NativeGst.API.gst_message_parse_info_details(info, details);
+        Pointer structure = details.getValue();
+        IntByReference done = new IntByReference();
+        return structure != null && NativeGst.API.gst_structure_has_name(structure, START_UP_STRUCTURE)
+                && NativeGst.API.gst_structure_get_boolean(structure, "done", done) && done.getValue() == 0;
+    }
+
     /** Direct bindings, loaded with gst1-java-core's type mapper so its objects pass as pointers. */
     interface NativeGst extends Library {
         NativeGst API = GstNative.load(NativeGst.class);
@@ -154,6 +172,13 @@ final class GstSupport {
         void gst_message_parse_warning(Message message, PointerByReference error, PointerByReference debug);
 
         void gst_message_parse_info(Message message, PointerByReference error, PointerByReference debug);
+
+        /** The details structure stays the message's: not to be freed. */
+        void gst_message_parse_info_details(Message message, PointerByReference structure);
+
+        boolean gst_structure_has_name(Pointer structure, String name);
+
+        boolean gst_structure_get_boolean(Pointer structure, String field, IntByReference value);
 
         Pointer gst_object_get_path_string(GstObject object);
     }

@@ -10,6 +10,7 @@ import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.StateChangeReturn;
+import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.message.Message;
 import org.freedesktop.gstreamer.message.MessageType;
 
@@ -27,6 +28,8 @@ final class PipelineRun implements AutoCloseable {
     private volatile boolean endOfStream;
     /** Warnings and notes from the pipeline's elements, not yet shown. */
     private final Queue<String> notices = new ConcurrentLinkedQueue<>();
+    /** What flashvsrfilter last said about opening its session; null before it said anything. */
+    private volatile Progress.StartUp startUp;
 
     PipelineRun(Pipeline pipeline) {
         this.pipeline = pipeline;
@@ -43,12 +46,26 @@ final class PipelineRun implements AutoCloseable {
         MessageType type = message.getType();
         if (type == MessageType.ERROR) {
             fail(GstSupport.parse(message));
+        } else if (type == MessageType.INFO && GstSupport.isStartUpStep(message)) {
+            // Shown on the progress line (the element message beside it), not as a note each.
+            return;
         } else if (type == MessageType.WARNING || type == MessageType.INFO) {
             notices.add((type == MessageType.WARNING ? "warning: " : "note: ") + GstSupport.parse(message).message());
+        } else if (type == MessageType.ELEMENT) {
+            Structure s = message.getStructure();
+            if (s != null && s.hasName(GstSupport.START_UP_STRUCTURE)) {
+                startUp = new Progress.StartUp(s.getString("model"), s.getString("step"), s.getDouble("fraction"),
+                        s.getBoolean("done"));
+            }
         } else if (type == MessageType.EOS) {
             endOfStream = true;
             finished.countDown();
         }
+    }
+
+    /** What flashvsrfilter last said about opening its session; null when it said nothing. */
+    Progress.StartUp startUp() {
+        return startUp;
     }
 
     /** The warnings and notes the pipeline posted since the last call, oldest first. */

@@ -5,6 +5,16 @@ import java.util.Locale;
 
 /** The self-overwriting ({@code \r}) progress line of {@code flashvsr upscale}. */
 final class Progress {
+    /**
+     * What flashvsrfilter said last about opening its session (its {@code flashvsr-progress}
+     * messages): a real-size model takes minutes to start.
+     *
+     * @param fraction share done, 0 to 1, or negative when unknown
+     * @param done     true once the session is open
+     */
+    record StartUp(String model, String step, double fraction, boolean done) {
+    }
+
     private final PrintWriter err;
     private final boolean quiet;
     private int lastLength;
@@ -15,16 +25,29 @@ final class Progress {
     }
 
     /**
+     * @param startUp  the element's last start-up message, or null; while its session opens the
+     *                 line shows that instead of frames
      * @param frames   frames upscaled so far, or null when unknown
      * @param elapsed  seconds since the pipeline started
      * @param position stream time reached in ns, or negative when unknown
      * @param duration stream duration in ns, or negative when unknown
      */
-    void update(Long frames, double elapsed, long position, long duration) {
+    void update(StartUp startUp, Long frames, double elapsed, long position, long duration) {
         if (quiet) {
             return;
         }
-        print(line(frames, elapsed, position, duration));
+        print(startUp != null && !startUp.done() ? startUpLine(startUp, elapsed)
+                : line(frames, elapsed, position, duration));
+    }
+
+    /** "flashvsr: starting model 'M': building the DiT graph for 128x128, 40%, elapsed 0:12". */
+    static String startUpLine(StartUp startUp, double elapsed) {
+        StringBuilder sb = new StringBuilder("flashvsr: starting model '").append(startUp.model()).append("': ")
+                .append(startUp.step());
+        if (startUp.fraction() >= 0) {
+            sb.append(String.format(Locale.ROOT, ", %.0f%%", startUp.fraction() * 100));
+        }
+        return sb.append(", elapsed ").append(clock(elapsed)).toString();
     }
 
     static String line(Long frames, double elapsed, long position, long duration) {

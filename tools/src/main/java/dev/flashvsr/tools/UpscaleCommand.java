@@ -145,8 +145,8 @@ final class UpscaleCommand implements Callable<Integer> {
                         pipeline.endInput();
                     }
                     run.takeNotices().forEach(progress::message);
-                    progress.update(pipeline.framesProcessed(), elapsedSeconds(started), pipeline.position(),
-                            pipeline.duration());
+                    progress.update(run.startUp(), pipeline.framesProcessed(), elapsedSeconds(started),
+                            pipeline.position(), pipeline.duration());
                 }
             }
             run.takeNotices().forEach(progress::message);

@@ -33,22 +33,37 @@ final class ElementMessages {
     }
 
     static void info(Pointer element, Domain domain, int code, String text, String debug) {
-        post(element, NativeLayout.MESSAGE_INFO, domain, code, text, debug);
+        post(element, NativeLayout.MESSAGE_INFO, domain, code, text, debug, null);
+    }
+
+    /** An INFO message carrying {@code details} (a GstStructure this call takes over), so applications can tell it apart. */
+    static void info(Pointer element, Domain domain, int code, String text, String debug, Pointer details) {
+        post(element, NativeLayout.MESSAGE_INFO, domain, code, text, debug, details);
     }
 
     /** An unexpected Java failure: the message names the exception, the debug text has its stack. */
     static void error(Pointer element, String context, Throwable failure) {
-        StringBuilder debug = new StringBuilder();
+        error(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FAILED,
+                "flashvsrfilter: " + context + ": " + failure, stackText(failure));
+    }
+
+    /** The exception's class name and stack, as the debug text of an error. */
+    static String stackText(Throwable failure) {
+        StringBuilder debug = new StringBuilder(failure.getClass().getName());
         for (StackTraceElement frame : failure.getStackTrace()) {
             debug.append("\n  at ").append(frame);
         }
-        error(element, Domain.STREAM, NativeLayout.STREAM_ERROR_FAILED,
-                "flashvsrfilter: " + context + ": " + failure, failure.getClass().getName() + debug);
+        return debug.toString();
     }
 
     private static void post(Pointer element, int type, Domain domain, int code, String text, String debug) {
-        // gst_element_message_full takes ownership of both strings and frees them with g_free.
-        GST.gst_element_message_full(element, type, domain.quark(), code, GOBJECT.g_strdup(text),
-                GOBJECT.g_strdup(debug), "FlashVsrFilter.java", "flashvsrfilter", 0);
+        post(element, type, domain, code, text, debug, null);
+    }
+
+    private static void post(Pointer element, int type, Domain domain, int code, String text, String debug,
+            Pointer details) {
+        // Takes ownership of both strings (freed with g_free) and of the details structure.
+        GST.gst_element_message_full_with_details(element, type, domain.quark(), code, GOBJECT.g_strdup(text),
+                GOBJECT.g_strdup(debug), "FlashVsrFilter.java", "flashvsrfilter", 0, details);
     }
 }

@@ -8,15 +8,19 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.flashvsr.element.Downstream;
+import dev.flashvsr.element.FailedOpen;
 import dev.flashvsr.element.FilterSettings;
 import dev.flashvsr.element.FrameTiming;
+import dev.flashvsr.element.LatencyEstimator;
 import dev.flashvsr.element.QosTracker;
+import dev.flashvsr.element.StartUpProgress;
 import dev.flashvsr.element.StreamProcessor;
 import dev.flashvsr.element.gst.DebugLog.GstLevel;
 import dev.flashvsr.element.gst.ElementMessages.Domain;
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.FrameSink.FrameRenderer;
+import dev.flashvsr.engine.MemoryEstimate;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.SessionOptions;
@@ -25,6 +29,7 @@ import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.memory.MemoryBudget;
 import dev.flashvsr.engine.memory.MemoryPlanner;
+import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -47,6 +52,8 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     private final MappedVideoFrame inputMapping = new MappedVideoFrame();
     private final MappedVideoFrame outputMapping = new MappedVideoFrame();
     private final QosTracker qos = new QosTracker();
+    /** The last session that failed to open, so identical caps do not open it again. */
+    private final FailedOpen failedOpen = new FailedOpen();
     /** The input segment (copied from the last SEGMENT event): running times for QoS. */
     private final Memory segment = new Memory(NativeLayout.SEGMENT_SIZE);
     private boolean timeSegment;
@@ -90,7 +97,14 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     }
 
     long processingLatencyNanos() {
-        return processor.latency().processingNanos();
+        return latency().processingNanos();
+    }
+
+    /** The latency estimator, with a session opening now counted up to this moment. */
+    private LatencyEstimator latency() {
+        LatencyEstimator latency = processor.latency();
+        latency.openingUntil(System.nanoTime());
+        return latency;
     }
 
     long framesDropped() {
@@ -137,7 +151,8 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             DebugLog.log(GstLevel.INFO, element, () -> "model '" + resolved.name() + "' (" + settings.model()
                     + "), scale " + activeScale + ", backend " + backend + " (asked: " + settings.backend()
                     + "), holds " + resolved.latencyFrames() + " frames, " + options + ", max-memory "
-                    + (maxMemoryMib == 0 ? "automatic" : maxMemoryMib + " MiB"));
+                    + (maxMemoryMib == 0 ? "automatic" : maxMemoryMib + " MiB") + ", Java heap at most "
+                    + MemoryEstimate.format(Runtime.getRuntime().maxMemory()));
             return true;
         } catch (EngineException e) {
             ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_NOT_FOUND,
@@ -159,6 +174,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         timeSegment = false;
         discontSkipped = false;
         qos.reset();
+        failedOpen.forget();
         if (model != null) {
             model.close();
         }
@@ -407,13 +423,19 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         int previousLatency = processor.latencyFrames();
         StreamSpec spec = new StreamSpec(info.format, info.width(), info.height(), activeScale, info.colorimetry());
         long opening = System.nanoTime();
+        boolean liveStream = upstreamIsLive();
+        if (liveStream) {
+            // Latency queries answered while it opens count the time it has taken so far.
+            processor.latency().openingSince(opening);
+        }
         StreamingSession session = openSession(current, spec);
         if (session == null) {
+            processor.latency().openFailed();
             return false;
         }
         processor.replaceSession(session);
         DebugLog.log(GstLevel.INFO, element, () -> "input " + capsToString(caps) + ": session " + spec);
-        if (upstreamIsLive()) {
+        if (liveStream) {
             // Measured now, the first frames are not shown late for want of a processing estimate.
             processor.warmUp(opening, info.frameDurationNanos());
         }
@@ -443,10 +465,20 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     /**
      * Opens the model's session for a stream within the memory budget ({@link MemoryPlanner}): the
      * estimate is logged at DEBUG, tiles chosen to fit at INFO and on the bus, a tile-size over the
-     * automatic budget as a warning. A session that cannot fit or that the model refuses is an
-     * element error; returns null then.
+     * automatic budget as a warning, the steps of a long opening as {@link StartUpMessages}. A
+     * session that cannot fit or that fails to open is an element error; returns null then. A
+     * failure is remembered: the same stream again with the same model and options gets the same
+     * error at once.
      */
     private StreamingSession openSession(Model current, StreamSpec spec) {
+        Optional<FailedOpen.Failure> known = failedOpen.recall(current, spec, options);
+        if (known.isPresent()) {
+            DebugLog.log(GstLevel.INFO, element, () -> "not opening " + spec + " again: it failed with the same"
+                    + " model and settings");
+            postOpenFailure(known.get());
+            return null;
+        }
+        FailedOpen.Failure failure;
         try {
             long mebibytes = maxMemoryMib;
             MemoryPlanner.Plan plan = MemoryPlanner.plan(current, spec, options,
@@ -465,12 +497,37 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                 }
                 case FITS, NO_ESTIMATE -> DebugLog.log(GstLevel.DEBUG, element, () -> text);
             }
-            return current.open(spec, plan.options());
+            StartUpProgress progress = new StartUpProgress(current.name(), spec.width(), spec.height(),
+                    System::nanoTime, this::announceStartUp);
+            StreamingSession session = current.open(spec, plan.options(), progress);
+            progress.finish();
+            return session;
         } catch (EngineException e) {
-            ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS,
-                    "flashvsrfilter cannot process " + spec.width() + "x" + spec.height() + " frames: "
-                            + e.getMessage(), e.describe());
-            return null;
+            failure = new FailedOpen.Failure(cannotProcess(spec) + e.getMessage(), e.describe());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // Remembered too: an opening that ran out of memory would run out again.
+            failure = new FailedOpen.Failure(cannotProcess(spec) + "opening the session failed: " + e,
+                    ElementMessages.stackText(e));
+        }
+        failedOpen.remember(current, spec, options, failure);
+        postOpenFailure(failure);
+        return null;
+    }
+
+    private static String cannotProcess(StreamSpec spec) {
+        return "flashvsrfilter cannot process " + spec.width() + "x" + spec.height() + " frames: ";
+    }
+
+    private void postOpenFailure(FailedOpen.Failure failure) {
+        ElementMessages.error(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS, failure.text(),
+                failure.debug());
+    }
+
+    /** A step of a long opening: on the bus and in the log, and in a live stream's latency. */
+    private void announceStartUp(StartUpProgress.Update update) {
+        StartUpMessages.post(element, update);
+        if (!update.done()) {
+            postLatencyIfChanged();
         }
     }
 
@@ -646,7 +703,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     }
 
     private long currentLatencyNanos() {
-        return processor.latency().latencyNanos(latencyFrames(), frameDurationNanos());
+        return latency().latencyNanos(latencyFrames(), frameDurationNanos());
     }
 
     private void postLatencyIfChanged() {

@@ -74,6 +74,8 @@ public interface GObjectApi extends Library {
 
     void g_value_set_boolean(Pointer value, int v);
 
+    void g_value_set_double(Pointer value, double v);
+
     Pointer g_value_init(Pointer value, long type);
 
     void g_value_unset(Pointer value);

@@ -107,6 +107,10 @@ public interface GstApi extends Library {
 
     String gst_structure_get_string(Pointer structure, String field);
 
+    Pointer gst_structure_new_empty(String name);
+
+    Pointer gst_structure_copy(Pointer structure);
+
     int gst_value_get_int_range_min(Pointer value);
 
     int gst_value_get_int_range_max(Pointer value);
@@ -149,6 +153,9 @@ public interface GstApi extends Library {
 
     Pointer gst_message_new_latency(Pointer source);
 
+    /** Takes ownership of {@code structure}. */
+    Pointer gst_message_new_element(Pointer source, Pointer structure);
+
     void gst_event_copy_segment(Pointer event, Pointer segment);
 
     void gst_event_parse_qos(Pointer event, IntByReference type, DoubleByReference proportion, LongByReference diff,
@@ -172,8 +179,9 @@ public interface GstApi extends Library {
 
     long gst_clock_get_time(Pointer clock);
 
-    void gst_element_message_full(Pointer element, int type, int domain, int code, Pointer text, Pointer debug,
-            String file, String function, int line);
+    /** GST_ELEMENT_ERROR and its kin: takes ownership of text, debug and details (a GstStructure or null). */
+    void gst_element_message_full_with_details(Pointer element, int type, int domain, int code, Pointer text,
+            Pointer debug, String file, String function, int line, Pointer details);
 
     int gst_resource_error_quark();
 

@@ -22,6 +22,10 @@ public final class NativeLayout {
     // GValue
     public static final int GVALUE_SIZE = 24;
     public static final long G_TYPE_INT = 24;
+    public static final long G_TYPE_BOOLEAN = 20;
+    public static final long G_TYPE_UINT64 = 44;
+    public static final long G_TYPE_DOUBLE = 60;
+    public static final long G_TYPE_STRING = 64;
     public static final int GENUM_VALUE_SIZE = 24;
 
     // GstMiniObject, GstEvent, GstQuery, GstBuffer
@@ -85,6 +89,7 @@ public final class NativeLayout {
     public static final int FLOW_ERROR = -5;
     public static final int RESOURCE_ERROR_NOT_FOUND = 3;
     public static final int RESOURCE_ERROR_SETTINGS = 13;
+    public static final int RESOURCE_ERROR_OPEN_READ = 5;
     public static final int STREAM_ERROR_FAILED = 1;
     public static final int STREAM_ERROR_FORMAT = 11;
     public static final int CORE_ERROR_NEGOTIATION = 7;

@@ -3,6 +3,7 @@ package dev.flashvsr.element.pipeline;
 import dev.flashvsr.element.FlashVsrPlugin;
 import dev.flashvsr.element.gst.NativeLayout;
 import dev.flashvsr.element.testmodels.DelayModel;
+import dev.flashvsr.element.testmodels.ReportingModel;
 import dev.flashvsr.engine.Models;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -31,10 +32,14 @@ import org.freedesktop.gstreamer.elements.AppSink;
  * Runs real GStreamer pipelines with flashvsrfilter registered in this JVM (plus test models:
  * {@code test-delay-3} holds three frames, {@code test-fail-5} throws on the fifth,
  * {@code test-slow-60ms} and {@code test-slow-300ms} take that long per frame, {@code test-slows-down}
- * takes 60 ms from its 20th frame on, {@code test-slow-open-200ms} takes that long to open a session)
- * and collects what reaches app sinks and the bus.
+ * takes 60 ms from its 20th frame on, {@code test-slow-open-200ms} takes that long to open a session,
+ * {@code test-reports-opening} and {@code test-fails-opening} report the steps of their opening, which
+ * the second one then fails: {@link ReportingModel}, controlled through {@link #REPORTING} and
+ * {@link #FAILING}) and collects what reaches app sinks and the bus.
  */
 public final class GstTestSupport {
+    public static final ReportingModel.Control REPORTING = new ReportingModel.Control();
+    public static final ReportingModel.Control FAILING = new ReportingModel.Control();
     private static boolean initialised;
 
     private GstTestSupport() {
@@ -51,6 +56,8 @@ public final class GstTestSupport {
             Models.register("test-slow-300ms", () -> new DelayModel(0, 0, 300, 0));
             Models.register("test-slows-down", () -> new DelayModel(0, 0, 60, 20));
             Models.register("test-slow-open-200ms", () -> new DelayModel(0, 0, 0, 0, 200));
+            Models.register("test-reports-opening", () -> new ReportingModel(REPORTING, false));
+            Models.register("test-fails-opening", () -> new ReportingModel(FAILING, true));
             initialised = true;
         }
     }
