@@ -50,6 +50,7 @@ public final class StartUpProgress implements OpenProgress {
     private final String input;
     private final LongSupplier clock;
     private final Consumer<Update> announce;
+    private final Consumer<String> warnings;
     private final long startedNanos;
     private String lastStep;
     private double lastFraction;
@@ -58,12 +59,15 @@ public final class StartUpProgress implements OpenProgress {
     /**
      * @param clock    {@link System#nanoTime()} or a test's clock; the opening begins now
      * @param announce receives each announcement, on the opening thread
+     * @param warnings receives the model's warnings (a cache rebuilt, a fallback), each at once
      */
-    public StartUpProgress(String model, int width, int height, LongSupplier clock, Consumer<Update> announce) {
+    public StartUpProgress(String model, int width, int height, LongSupplier clock, Consumer<Update> announce,
+            Consumer<String> warnings) {
         this.model = model;
         this.input = width + "x" + height;
         this.clock = clock;
         this.announce = announce;
+        this.warnings = warnings;
         this.startedNanos = clock.getAsLong();
     }
 
@@ -79,6 +83,11 @@ public final class StartUpProgress implements OpenProgress {
         lastFraction = known;
         lastAnnouncedNanos = now;
         announce.accept(new Update(model, input, step, known, now - startedNanos, false));
+    }
+
+    @Override
+    public void warning(String message) {
+        warnings.accept(message);
     }
 
     /** The session is open: announced when any step was. */

@@ -12,9 +12,18 @@ class StartUpProgressTest {
     private static final long S = 1_000_000_000L;
 
     private final List<StartUpProgress.Update> announced = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
     private long now = 100 * S;
     private final StartUpProgress progress = new StartUpProgress("flashvsr-v1.1", 32, 32, () -> now,
-            announced::add);
+            announced::add, warnings::add);
+
+    @Test
+    void warningsPassAtOnceAndAreNotSteps() {
+        progress.warning("the cached FlashVSR graphs ... has a damaged weights.bin; building them again");
+        assertEquals(List.of("the cached FlashVSR graphs ... has a damaged weights.bin; building them again"),
+                warnings);
+        assertTrue(announced.isEmpty());
+    }
 
     @Test
     void everyNewStepIsAnnouncedWithTheTimeSinceTheOpeningBegan() {

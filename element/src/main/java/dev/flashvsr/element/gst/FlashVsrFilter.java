@@ -498,7 +498,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                 case FITS, NO_ESTIMATE -> DebugLog.log(GstLevel.DEBUG, element, () -> text);
             }
             StartUpProgress progress = new StartUpProgress(current.name(), spec.width(), spec.height(),
-                    System::nanoTime, this::announceStartUp);
+                    System::nanoTime, this::announceStartUp, this::warnWhileOpening);
             StreamingSession session = current.open(spec, plan.options(), progress);
             progress.finish();
             return session;
@@ -529,6 +529,13 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         if (!update.done()) {
             postLatencyIfChanged();
         }
+    }
+
+    /** What the model says while opening that users should know (a damaged cache rebuilt): a bus warning. */
+    private void warnWhileOpening(String message) {
+        String text = "flashvsrfilter: " + message;
+        DebugLog.log(GstLevel.WARNING, element, () -> text);
+        ElementMessages.warning(element, Domain.RESOURCE, NativeLayout.RESOURCE_ERROR_SETTINGS, text, null);
     }
 
     private boolean negotiatePool() {
