@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  *       frames of 128 channels at full size, input and output of a convolution) or the first
  *       chunk's attention scores.
  * </ul>
+ * Of the working memory, the Java heap holds one copy of the state and the frames of a chunk
+ * in float ({@value #HEAP_FRAMES} model frames), so the JVM's heap limit must leave room for them.
  * Measured on the full-size model: 6.6 GB resident weights at any size; working memory 1.2 GB
  * at 128x128 and 2.1 GB at 256x256 (this estimate: 1.4 and 2.6 GB).
  */
-record FlashVsrMemory(long weights, long working) {
+record FlashVsrMemory(long weights, long working, long heap) {
     private static final Pattern MAPPED_DIT = Pattern.compile(
             "patch_embedding\\..*|head\\.head\\..*|blocks\\.\\d+\\.(self_attn\\..*|cross_attn\\.(q|o|norm_q)\\..*"
                     + "|ffn\\..*|norm3\\..*)");
@@ -32,6 +34,9 @@ record FlashVsrMemory(long weights, long working) {
     private static final int DECODER_CHANNELS = 128;
     /** Copies of the key/value cache alive during a DiT call: the Java array, the input, the output. */
     private static final int STATE_COPIES = 3;
+    /** Model frames held in float at once: a chunk's inputs, conditioning and outputs. */
+    static final int HEAP_FRAMES = 64;
+    private static final long HEAP_BASE = 256L << 20;
 
     static FlashVsrMemory of(FlashVsrPackage pkg, int modelWidth, int modelHeight) {
         var d = pkg.config().dit();
@@ -53,7 +58,8 @@ record FlashVsrMemory(long weights, long working) {
         long firstTokens = ChunkSchedule.FIRST_CHUNK_LATENTS * tokensPerLatent;
         long attention = 2L * d.numHeads() * firstTokens * firstTokens * Float.BYTES
                 + 2L * firstTokens * d.ffnDim() * Float.BYTES;
-        return new FlashVsrMemory(weights, BASE + state + Math.max(decoder, attention));
+        long heap = HEAP_BASE + state / STATE_COPIES + HEAP_FRAMES * 3L * pixels * Float.BYTES;
+        return new FlashVsrMemory(weights, BASE + state + Math.max(decoder, attention), heap);
     }
 
     private static long floatBytes(WeightSource source) {
@@ -72,7 +78,13 @@ record FlashVsrMemory(long weights, long working) {
      * Refuses, before anything is built or allocated, a stream whose needs exceed the memory
      * {@code machine} has available, with both numbers.
      */
-    void check(MachineMemory machine, String stream) throws EngineException {
+    void check(MachineMemory machine, long maxHeap, String stream) throws EngineException {
+        if (heap > maxHeap) {
+            throw new EngineException(stream + " needs about " + MemoryEstimate.format(heap) + " of Java heap (its "
+                    + "streaming state and frames), but the JVM may use only " + MemoryEstimate.format(maxHeap),
+                    "Give the JVM a larger heap: -XX:MaxRAMPercentage or -Xmx in FLASHVSR_JVM_OPTIONS (element) or "
+                            + "FLASHVSR_JAVA_OPTS (flashvsr CLI), or feed smaller frames");
+        }
         if (total() > machine.availableBytes()) {
             throw new EngineException(stream + " needs about " + MemoryEstimate.format(total()) + " of memory (weights "
                     + MemoryEstimate.format(weights) + ", mapped from the package and its graph cache; working memory "

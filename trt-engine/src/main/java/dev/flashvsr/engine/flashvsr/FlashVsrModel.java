@@ -79,7 +79,7 @@ public final class FlashVsrModel implements Model {
         DiffusionOptions diffusion = options.diffusion();
         FramePreparation frames = new FramePreparation(spec.width(), spec.height(), spec.scale(),
                 diffusion.upstreamReference());
-        FlashVsrMemory.of(pkg, frames.modelWidth(), frames.modelHeight()).check(memory.get(), "FlashVSR at "
+        FlashVsrMemory.of(pkg, frames.modelWidth(), frames.modelHeight()).check(memory.get(), Runtime.getRuntime().maxMemory(), "FlashVSR at "
                 + frames.modelWidth() + "x" + frames.modelHeight() + " (" + spec.width() + "x" + spec.height() + " x"
                 + spec.scale() + ")");
         int latentChannels = pkg.config().dit().inDim();

@@ -33,6 +33,7 @@ class FlashVsrMemoryTest {
             FlashVsrMemory large = FlashVsrMemory.of(pkg, 1280, 768);
             assertTrue(small.weights() > 0 && small.weights() == large.weights());
             assertTrue(large.working() > 10 * (small.working() - (600L << 20)), large + " vs " + small);
+            assertTrue(large.heap() > 10 * (small.heap() - (256L << 20)) && large.heap() < large.working());
             long files = 0;
             for (String file : new String[] {"diffusion_pytorch_model_streaming_dmd.safetensors", "LQ_proj_in.ckpt",
                 "TCDecoder.ckpt"}) {
@@ -40,6 +41,18 @@ class FlashVsrMemoryTest {
             }
             // The BF16 projector doubles as float32; nothing else is counted twice.
             assertTrue(small.weights() < 2 * files, "weights " + small.weights() + ", files " + files);
+        }
+    }
+
+    @Test
+    void aStreamWhoseStateDoesNotFitTheJavaHeapIsRefusedNamingTheSetting() throws Exception {
+        try (FlashVsrPackage pkg = FlashVsrPackage.open(tinyPackage())) {
+            FlashVsrMemory need = FlashVsrMemory.of(pkg, 1280, 768);
+            EngineException e = assertThrows(EngineException.class, () -> need.check(
+                    new MachineMemory(64L << 30, 64L << 30, "test"), 64L << 20, "FlashVSR at 1280x768"));
+            assertTrue(e.getMessage().contains("of Java heap") && e.getMessage().contains("only 64.0 MiB"),
+                    e.getMessage());
+            assertTrue(e.describe().contains("MaxRAMPercentage"), e.describe());
         }
     }
 
