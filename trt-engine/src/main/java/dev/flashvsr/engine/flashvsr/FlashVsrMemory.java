@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * </ul>
  * Of the working memory, the Java heap holds one copy of the state and the frames of a chunk
  * in float ({@value #HEAP_FRAMES} model frames), so the JVM's heap limit must leave room for them.
- * Measured on the full-size model: 6.6 GB resident weights at any size; working memory 1.2 GB
- * at 128x128 and 2.1 GB at 256x256 (this estimate: 1.4 and 2.6 GB).
+ * Measured on the full-size model (peak resident memory less the mapped weights): working memory
+ * 1.3 GB at 128x128 and 3.0 GB at 256x256 (this estimate: 1.4 and 3.9 GB); 6.6 GB of weights
+ * resident at both sizes.
  */
 record FlashVsrMemory(long weights, long working, long heap) {
     private static final Pattern MAPPED_DIT = Pattern.compile(
