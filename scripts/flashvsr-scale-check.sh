@@ -73,6 +73,14 @@ for built in trt-engine/target/test-classes tools/target/lib element/target/gst-
     [ -e "$built" ] || fail "$built is missing: run without --no-build"
 done
 
+free_bytes() {
+    df -P -B1 "$work" | awk 'NR == 2 { print $4 }'
+}
+
+gigabytes() {
+    awk -v b="$1" 'BEGIN { printf "%.1f GB", b / 1e9 }'
+}
+
 # Reads /usr/bin/time -v's report: wall seconds and peak resident MB into $wall and $rss.
 read_stats() {
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
@@ -104,14 +112,14 @@ if [ -f "$release/layers" ] && [ "$(cat "$release/layers")" = "$layers" ]; then
     rows+=("$(printf '%-30s %9s %10s  %s' "generate release" "-" "-" "reused from $release")")
 else
     rm -rf "$release"
-    echo "writing a synthetic release with $layers DiT layers (~$(( release_mb / 1000 )) GB) to $release ..."
+    echo "writing a synthetic release with $layers DiT layers ($(gigabytes $(( release_mb * 1000000 )))) to $release ..."
     if ! measured "$work/generate.log" java -Xmx256m -cp "trt-engine/target/test-classes:tools/target/lib/*" \
             dev.flashvsr.engine.flashvsr.load.SyntheticRelease "$release" --layers "$layers"; then
         cat "$work/generate.log" >&2
         fail "writing the release failed"
     fi
     echo "$layers" >"$release/layers"
-    rows+=("$(printf '%-30s %9s %10s  %s' "generate release" "$wall" "$rss" "$(du -sh "$release" | cut -f1)")")
+    rows+=("$(printf '%-30s %9s %10s  %s' "generate release" "$wall" "$rss" "$(gigabytes "$(du -sb "$release" | cut -f1)")")")
 fi
 
 package=$work/package
@@ -121,11 +129,13 @@ if tools/flashvsr import --help 2>&1 | grep -q -- '--link'; then
     link=(--link)
 fi
 echo "importing ${link[*]:-(copy)} into $package ..."
+free_before=$(free_bytes)
 if ! measured "$work/import.log" tools/flashvsr import "${link[@]}" "$release" "$package"; then
     cat "$work/import.log" >&2
     fail "the import failed"
 fi
-rows+=("$(printf '%-30s %9s %10s  %s' "import ${link[*]:-(copy)}" "$wall" "$rss" "")")
+rows+=("$(printf '%-30s %9s %10s  %s' "import ${link[*]:-(copy)}" "$wall" "$rss" \
+    "$(gigabytes $(( free_before - $(free_bytes) ))) more disk in use")")
 
 out_width=$(( 4 * width )) out_height=$(( 4 * height ))
 frame_bytes=$(( ((3 * out_width + 3) / 4 * 4) * out_height ))
@@ -152,7 +162,8 @@ stream() {
     local note="exit $status, $out of $frames frames out"
     if [ "$status" != 0 ] || [ "$out" != "$frames" ]; then
         failed=1
-        note="$note; $(grep -m1 -E 'ERROR|Error' "$log" | cut -d' ' -f2- | cut -c1-200 || true)"
+        note="$note; $(grep -m1 -E 'ERROR|Error' "$log" | cut -d' ' -f2- | sed 's/^ERROR: from element [^ ]*: //' \
+            | cut -c1-200 || true)"
     fi
     rows+=("$(printf '%-30s %9s %10s  %s' "$name" "$wall" "$rss" \
         "session open at ${startup:--} s, first output at ${first:--} s; $note")")

@@ -5,6 +5,7 @@ import static dev.flashvsr.element.loader.LoaderProcesses.command;
 import static dev.flashvsr.element.loader.LoaderProcesses.gstEnv;
 import static dev.flashvsr.element.loader.LoaderProcesses.requirePluginDir;
 import static dev.flashvsr.element.loader.LoaderProcesses.run;
+import static dev.flashvsr.element.loader.LoaderProcesses.sinkBuffers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -51,7 +52,6 @@ class FlashVsrRealSizeTest {
     private static final long ACTIVATIONS_AND_RUNTIME = 1536L << 20;
     /** Graph building and session loading at real dims, 13 frames, a JVM boot, on two busy cores. */
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
-    private static final Pattern OUTPUT_BUFFER = Pattern.compile("\\(fakesink0:sink\\) \\((\\d+) bytes,");
     private static final Pattern PEAK_RESIDENT = Pattern.compile("Maximum resident set size \\(kbytes\\): (\\d+)");
     /** GStreamer's log clock (since the process started) on the element's line once its session is open. */
     private static final Pattern SESSION_OPEN = Pattern.compile("(?m)^(\\d+):(\\d+):([0-9.]+) .*input .*: session");
@@ -100,13 +100,7 @@ class FlashVsrRealSizeTest {
                 r.elapsed().toMillis() / 1e3, sessionOpen, peak >> 20, bound >> 20);
 
         assertSucceeded(r);
-        Matcher buffers = OUTPUT_BUFFER.matcher(r.stdout());
-        int frames = 0;
-        while (buffers.find()) {
-            assertEquals(OUTPUT_FRAME_BYTES, Long.parseLong(buffers.group(1)), r::describe);
-            frames++;
-        }
-        assertEquals(FRAMES, frames, () -> "one output frame per input: " + r.describe());
+        assertEquals(FRAMES, sinkBuffers(r, OUTPUT_FRAME_BYTES), () -> "one output frame per input: " + r.describe());
         assertTrue(peak > 0, () -> "no peak resident memory in /usr/bin/time's report: " + r.describe());
         assertTrue(peak < bound, () -> String.format(Locale.ROOT, "peak resident memory %d MiB exceeds %d MiB (the"
                 + " weights once, the BF16 projector as FP32, plus %d MiB)", peak >> 20, bound >> 20,
