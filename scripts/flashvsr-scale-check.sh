@@ -7,8 +7,9 @@
 # and prints a table of times, frames and peak resident memory.
 #   scripts/flashvsr-scale-check.sh [--layers N] [--work DIR] [--size WxH] [--frames N] [--no-build]
 # --layers   DiT blocks, 1-30 (default 30: full size)
-# --work     folder for the release, the package and the logs (default: a new folder under /var/tmp,
-#            deleted at the end). A release already in DIR/release with as many layers is reused.
+# --work     folder for the release, the package and the logs: new, empty, or one an earlier run
+#            used (default: a new folder under /var/tmp, deleted at the end). A release already in
+#            DIR/release with as many layers is reused.
 # --size     input frame size (default 32x32; the output is 4x that)
 # --frames   input frames (default 29)
 # --no-build skip `mvn -B -ntp -q package -DskipTests` (use what was built before)
@@ -56,12 +57,22 @@ if [ -z "$work" ]; then
 fi
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
+# The script deletes and rewrites release/ and package/ in the work folder: only in one it made.
+if [ -n "$(ls -A "$work")" ] && [ ! -f "$work/.flashvsr-scale-check" ]; then
+    fail "--work $work is not empty and was not made by this script: give a new or empty folder"
+fi
+touch "$work/.flashvsr-scale-check"
 cleanup() {
     if [ "$keep" = 0 ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
+release=$work/release
+reuse=0
+if [ -f "$release/layers" ] && [ "$(cat "$release/layers")" = "$layers" ]; then
+    reuse=1
+fi
 free_mb=$(df -Pm "$work" | awk 'NR == 2 { print $4 }')
-needed_mb=$(( 2 * release_mb + 1500 ))
+needed_mb=$(( (2 - reuse) * release_mb + 1500 ))
 [ "$free_mb" -ge "$needed_mb" ] \
     || fail "$work: needs about $(( needed_mb / 1000 )) GB free for $layers layers, has $(( free_mb / 1000 )) GB; use --work or fewer --layers"
 
@@ -105,9 +116,8 @@ stamp() {
     done
 }
 
-release=$work/release
 rows=()
-if [ -f "$release/layers" ] && [ "$(cat "$release/layers")" = "$layers" ]; then
+if [ "$reuse" = 1 ]; then
     echo "reusing the $layers-layer release in $release"
     rows+=("$(printf '%-30s %9s %10s  %s' "generate release" "-" "-" "reused from $release")")
 else
