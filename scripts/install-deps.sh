@@ -4,7 +4,8 @@
 # the pipelines use and gst-discoverer-1.0 (-base-apps; the example tests check outputs with it),
 # Python GObject bindings (embedding tests) with the RTSP server's (test camera for the RTSP
 # example), and the photos the sample clip, training and validation use (Debian's wallpapers and
-# scikit-image's test images). Skips apt when all are present.
+# scikit-image's test images), and GNU time (/usr/bin/time -v: peak memory in the real-size check).
+# Skips apt when all are present.
 #   scripts/install-deps.sh [PACKAGE...]   (packages given: installs those instead, when missing)
 set -euo pipefail
 
@@ -15,7 +16,7 @@ packages=(
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
   gstreamer1.0-plugins-base-apps
   python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
-  lomiri-wallpapers-16.04 python3-skimage
+  lomiri-wallpapers-16.04 python3-skimage time
 )
 if [ $# -gt 0 ]; then
   packages=("$@")

@@ -5,6 +5,7 @@ import static dev.flashvsr.element.loader.LoaderProcesses.command;
 import static dev.flashvsr.element.loader.LoaderProcesses.gstEnv;
 import static dev.flashvsr.element.loader.LoaderProcesses.requirePluginDir;
 import static dev.flashvsr.element.loader.LoaderProcesses.run;
+import static dev.flashvsr.element.loader.LoaderProcesses.sinkBuffers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +35,6 @@ class LargeFrameMemoryTest {
             + " ! flashvsrfilter %s ! fakesink silent=false";
     /** One 15360x8640 RGB output buffer (rows of 46,080 bytes need no padding). */
     private static final long OUTPUT_FRAME_BYTES = 15360L * 8640 * 3;
-    private static final Pattern OUTPUT_BUFFER = Pattern.compile("\\(fakesink0:sink\\) \\((\\d+) bytes,");
 
     @TempDir
     Path tmp;
@@ -75,13 +73,7 @@ class LargeFrameMemoryTest {
             }
         }, command("gst-launch-1.0", "-v " + String.format(PIPELINE, properties)));
         assertSucceeded(r);
-        Matcher buffers = OUTPUT_BUFFER.matcher(r.stdout());
-        int count = 0;
-        while (buffers.find()) {
-            assertEquals(OUTPUT_FRAME_BYTES, Long.parseLong(buffers.group(1)), r::describe);
-            count++;
-        }
-        assertEquals(2, count, r::describe);
+        assertEquals(2, sinkBuffers(r, OUTPUT_FRAME_BYTES), r::describe);
         assertTrue(peak.get() > 0, "no peak resident memory read");
         return new Peak(r, peak.get());
     }

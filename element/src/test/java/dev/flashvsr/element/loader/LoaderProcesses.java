@@ -1,5 +1,6 @@
 package dev.flashvsr.element.loader;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -35,6 +36,8 @@ final class LoaderProcesses {
     static final Pattern PLUGIN_INIT = Pattern.compile(
             "plugin_init in (\\S+) \\(pid \\d+\\) took ([0-9.]+) ms \\(JVM created in ([0-9.]+) ms\\)");
     static final Pattern EXECUTION_ENDED = Pattern.compile("Execution ended after (\\d+):(\\d+):(\\d+)\\.(\\d+)");
+    /** A buffer reaching {@code fakesink silent=false} in gst-launch-1.0 -v's output, with its size. */
+    private static final Pattern SINK_BUFFER = Pattern.compile("\\(fakesink0:sink\\) \\((\\d+) bytes,");
 
     private LoaderProcesses() {
     }
@@ -233,6 +236,17 @@ final class LoaderProcesses {
                 "hs_err_pid", "Caught a segmentation fault", "core dumped")) {
             assertFalse(r.all().contains(sign), () -> "crash sign '" + sign + "': " + r.describe());
         }
+    }
+
+    /** The number of buffers fakesink0 printed (gst-launch-1.0 -v, silent=false); each must have {@code bytes}. */
+    static int sinkBuffers(Result r, long bytes) {
+        Matcher buffers = SINK_BUFFER.matcher(r.stdout());
+        int count = 0;
+        while (buffers.find()) {
+            assertEquals(bytes, Long.parseLong(buffers.group(1)), r::describe);
+            count++;
+        }
+        return count;
     }
 
     static void assertSucceeded(Result r) {

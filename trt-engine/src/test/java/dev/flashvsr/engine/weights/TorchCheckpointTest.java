@@ -157,7 +157,7 @@ class TorchCheckpointTest {
         TorchZipWriter.checkpoint("archive", b.bytes(), Record.of("7", PickleBuilder.floatsLE(1, 2, 3)))
                 .add("archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII))
                 .add("archive/.data/serialization_id", "123".getBytes(StandardCharsets.US_ASCII))
-                .add(new Record("archive/unknown-compressed", 4, new byte[4], 0, 8)).write(p);
+                .add(Record.withMethod("archive/unknown-compressed", new byte[4], 8)).write(p);
         try (TorchCheckpoint ckpt = TorchCheckpoint.open(p)) {
             assertEquals(List.of("w"), ckpt.names());
             assertEquals(FloatTensor.of(new float[] {1, 2, 3}, 3), ckpt.readTensor("w"));
@@ -353,7 +353,7 @@ class TorchCheckpointTest {
         assertRefused(checkpoint("notdict.pt", new PickleBuilder().proto(2).integer(7).stop().bytes()),
                 "the pickled object is of type int, expected a state dict");
         Path compressed = dir.resolve("deflated.pt");
-        new TorchZipWriter().add(new Record("archive/data.pkl", 3, new byte[] {(byte) 0x80, 2, '.'}, 0, 8))
+        new TorchZipWriter().add(Record.withMethod("archive/data.pkl", new byte[] {(byte) 0x80, 2, '.'}, 8))
                 .write(compressed);
         assertRefused(compressed, "'archive/data.pkl'", "compression method 8");
         Path noPickle = dir.resolve("nopickle.pt");
