@@ -125,7 +125,7 @@ final class FlashVsrSession implements StreamingSession {
     @Override
     public void close() {
         converter.close();
-        graphs.close();
         stream.close();
+        graphs.close();
     }
 }

@@ -4,7 +4,6 @@ import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
 import dev.flashvsr.engine.flashvsr.pixels.ColorFix;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +62,10 @@ final class FlashVsrStream {
         return chunk < 0 ? null : runChunk(chunk);
     }
 
-    /** Releases the noise file. */
+    /** Releases the noise file and the state. */
     void close() {
         noise.close();
+        state.close();
     }
 
     /** Back to the start of a stream. */
@@ -124,7 +124,7 @@ final class FlashVsrStream {
             feeds.put(LqProjectorGraph.VIDEO, GraphStep.Input.of(first.get(0), graphs.lqProjector().videoShape()));
             for (int s = 0; s < graphs.lqProjector().states().size(); s++) {
                 var st = graphs.lqProjector().states().get(s);
-                state.put(st.input(), new StreamState.Value(first.get(s + 1), st.shape()));
+                state.put(st.input(), first.get(s + 1), st.shape());
             }
             graphs.lq().run(feeds, state); // fills the caches; upstream returns no tokens
             start = 1;
@@ -179,7 +179,7 @@ final class FlashVsrStream {
         int cached = 2 * graphs.kvLen(); // latent frames in the cache
         int shift = lastLatent - positionOffset - ChunkSchedule.CHUNK_LATENTS + 1 - cached;
         KeyCacheRebase rebase = new KeyCacheRebase(graphs.headDim(), graphs.ropeTimeDims(), graphs.ropeTheta(), shift);
-        state.forEachStartingWith("k_cache_", v -> rebase.apply(FloatBuffer.wrap(v.values())));
+        state.rewriteStartingWith("k_cache_", rebase::apply);
         positionOffset += shift;
     }
 
@@ -200,7 +200,7 @@ final class FlashVsrStream {
         if (k == 0) {
             cond = TcDecoderGraph.padCond(cond, condFrames, graphs.height(), graphs.width(), decoder.params());
             for (var memory : decoder.states()) { // the memory before the first frame is zero
-                state.put(memory.input(), new StreamState.Value(new float[memory.size()], memory.shape()));
+                state.put(memory.input(), new float[memory.size()], memory.shape());
             }
         }
         float[] out = (k == 0 ? graphs.decFirst() : graphs.decLater()).run(Map.of(

@@ -81,39 +81,41 @@ final class GraphStep implements AutoCloseable {
             for (Map.Entry<String, Input> e : inputs.entrySet()) {
                 feeds.put(e.getKey(), tensor(env, e.getValue()));
             }
+            Map<String, OnnxTensor> all = new HashMap<>(weights);
+            all.putAll(feeds);
             for (String name : session.getInputNames()) {
-                if (!feeds.containsKey(name) && !weights.containsKey(name)) {
+                if (!all.containsKey(name)) {
                     StreamState.Value value = state.get(name);
                     if (value == null) {
                         throw new EngineException("the FlashVSR " + what + " graph needs state '" + name
                                 + "' that no earlier step produced", "Report a bug");
                     }
-                    feeds.put(name, OnnxTensor.createTensor(env, FloatBuffer.wrap(value.values()), value.shape()));
+                    all.put(name, value.tensor());
                 }
             }
             Map<String, float[]> outputs = new HashMap<>();
-            Map<String, OnnxTensor> all = new HashMap<>(weights);
-            all.putAll(feeds);
-            try (OrtSession.Result result = session.run(all)) {
-                for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : result) {
+            StreamState.Owner owner = new StreamState.Owner(session.run(all));
+            try {
+                for (Map.Entry<String, ai.onnxruntime.OnnxValue> e : owner.result()) {
                     OnnxTensor t = (OnnxTensor) e.getValue();
-                    float[] values = new float[(int) t.getInfo().getNumElements()];
-                    t.getFloatBuffer().get(values);
                     String name = e.getKey();
                     if (name.endsWith(STATE_SUFFIX)) {
-                        state.put(name.substring(0, name.length() - STATE_SUFFIX.length()),
-                                new StreamState.Value(values, t.getInfo().getShape()));
+                        state.put(name.substring(0, name.length() - STATE_SUFFIX.length()), t, owner);
                     } else {
+                        float[] values = new float[(int) t.getInfo().getNumElements()];
+                        t.getFloatBuffer().get(values);
                         outputs.put(name, values);
                     }
                 }
+            } finally {
+                owner.closeIfUnused();
             }
             return outputs;
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime failed in the FlashVSR " + what + " graph: " + e.getMessage(),
                     "Check the model package and the available memory", e);
         } finally {
-            feeds.values().forEach(OnnxTensor::close); // the weights stay: the model owns them
+            feeds.values().forEach(OnnxTensor::close); // weights and state stay: the model and the state own them
         }
     }
 
