@@ -14,15 +14,15 @@ import java.util.regex.Pattern;
  *       cross-attention key/value layers, which are folded into constants), the folded prompt
  *       keys and values, the projector as float32 and the decoder, each mapped once;
  *   <li>working memory: the JVM and runtime (measured about 0.6 GiB), the streaming state (the
- *       DiT's key/value cache, held as a Java array and as runtime input and output), and the
+ *       DiT's key/value cache, in native memory: the input and the output of a call), and the
  *       largest graph's activations: the decoder's first call ({@value #DECODER_FRAMES} output
  *       frames of 128 channels at full size, input and output of a convolution) or the first
  *       chunk's attention scores.
  * </ul>
- * Of the working memory, the Java heap holds one copy of the state and the frames of a chunk
- * in float ({@value #HEAP_FRAMES} model frames), so the JVM's heap limit must leave room for them.
+ * Of the working memory, the Java heap holds the frames of a chunk in float ({@value #HEAP_FRAMES}
+ * model frames), so the JVM's heap limit must leave room for them.
  * Measured on the full-size model (peak resident memory less the mapped weights): working memory
- * 1.3 GB at 128x128 and 3.0 GB at 256x256 (this estimate: 1.4 and 3.9 GB); 6.6 GB of weights
+ * 1.3 GB at 128x128 and 3.0 GB at 256x256 (this estimate: 1.2 and 3.1 GB); 6.6 GB of weights
  * resident at both sizes.
  */
 record FlashVsrMemory(long weights, long working, long heap) {
@@ -33,8 +33,8 @@ record FlashVsrMemory(long weights, long working, long heap) {
     /** Output frames of the decoder's first call (21 shown, 3 trimmed). */
     static final int DECODER_FRAMES = 24;
     private static final int DECODER_CHANNELS = 128;
-    /** Copies of the key/value cache alive during a DiT call: the Java array, the input, the output. */
-    private static final int STATE_COPIES = 3;
+    /** Copies of the key/value cache alive during a DiT call: the input and the output. */
+    private static final int STATE_COPIES = 2;
     /** Model frames held in float at once: a chunk's inputs, conditioning and outputs. */
     static final int HEAP_FRAMES = 64;
     private static final long HEAP_BASE = 256L << 20;
@@ -59,7 +59,7 @@ record FlashVsrMemory(long weights, long working, long heap) {
         long firstTokens = ChunkSchedule.FIRST_CHUNK_LATENTS * tokensPerLatent;
         long attention = 2L * d.numHeads() * firstTokens * firstTokens * Float.BYTES
                 + 2L * firstTokens * d.ffnDim() * Float.BYTES;
-        long heap = HEAP_BASE + state / STATE_COPIES + HEAP_FRAMES * 3L * pixels * Float.BYTES;
+        long heap = HEAP_BASE + HEAP_FRAMES * 3L * pixels * Float.BYTES;
         return new FlashVsrMemory(weights, BASE + state + Math.max(decoder, attention), heap);
     }
 
@@ -82,7 +82,7 @@ record FlashVsrMemory(long weights, long working, long heap) {
     void check(MachineMemory machine, long maxHeap, String stream) throws EngineException {
         if (heap > maxHeap) {
             throw new EngineException(stream + " needs about " + MemoryEstimate.format(heap) + " of Java heap (its "
-                    + "streaming state and frames), but the JVM may use only " + MemoryEstimate.format(maxHeap),
+                    + "frames), but the JVM may use only " + MemoryEstimate.format(maxHeap),
                     "Give the JVM a larger heap: -XX:MaxRAMPercentage or -Xmx in FLASHVSR_JVM_OPTIONS (element) or "
                             + "FLASHVSR_JAVA_OPTS (flashvsr CLI), or feed smaller frames");
         }
