@@ -14,6 +14,7 @@ import dev.flashvsr.element.loader.LoaderProcesses.Result;
 import dev.flashvsr.engine.flashvsr.FlashVsrImport;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
 import dev.flashvsr.engine.flashvsr.load.SyntheticRelease;
+import dev.flashvsr.engine.memory.MachineMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ class FlashVsrRealSizeTest {
     /** GStreamer's log clock (since the process started) on the element's line once its session is open. */
     private static final Pattern SESSION_OPEN = Pattern.compile("(?m)^(\\d+):(\\d+):([0-9.]+) .*input .*: session");
     private static final Path GNU_TIME = Path.of("/usr/bin/time");
+    /** Somewhat above the peak measured (4.4 GiB), so that the element's own memory check passes. */
+    private static final long MEMORY_NEEDED = 6L << 30;
 
     @TempDir
     Path tmp;
@@ -66,6 +69,10 @@ class FlashVsrRealSizeTest {
         assumeTrue(Files.getFileStore(tmp).getUsableSpace() > (8L << 30),
                 "needs 8 GB free in " + tmp + " for the release and its imported copy");
         assertTrue(Files.isExecutable(GNU_TIME), GNU_TIME + " (GNU time) is missing: run scripts/install-deps.sh");
+        MachineMemory memory = MachineMemory.read();
+        assumeTrue(memory.availableBytes() > MEMORY_NEEDED, "needs " + (MEMORY_NEEDED >> 20) + " MiB of memory available"
+                + " (the 12-layer model's weights and working memory), has " + (memory.availableBytes() >> 20)
+                + " MiB (" + memory.source() + ")");
 
         Path release = tmp.resolve("release");
         long start = System.nanoTime();
