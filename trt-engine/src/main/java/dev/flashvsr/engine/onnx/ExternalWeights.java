@@ -110,26 +110,27 @@ public final class ExternalWeights implements AutoCloseable {
     /** A weight written to the entry's data file, converted to {@code type} piece by piece. */
     WeightRef stored(String name, TensorProto.DataType type, long[] shape, Values values) {
         long count = FloatTensor.elementCount(shape);
-        int size = WeightRef.elementSize(type);
         if (replay) {
             return recorded(name, type, shape);
         }
-        long offset = (dataSize + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         CRC32C crc = new CRC32C();
-        long position;
+        WeightRef previous = refs.get(name);
+        if (previous != null && checksums.containsKey(name) && previous.type() == type
+                && Arrays.equals(previous.shape(), shape)) {
+            // The same constant again (another graph of the entry): checked, not written twice.
+            ValueWriter.checksum(type, count, values, crc);
+            if (checksums.get(name) == crc.getValue()) {
+                return previous;
+            }
+        }
+        long offset = (dataSize + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         try {
-            position = offset + ValueWriter.write(data, offset, type, count, values, crc);
+            dataSize = offset + ValueWriter.write(data, offset, type, count, values, crc);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write weight '" + name + "' to " + roots.get(ENTRY_ROOT)
                     .resolve(DATA_FILE) + ": " + e.getMessage(), e);
         }
-        WeightRef previous = refs.get(name);
-        if (previous != null && checksums.containsKey(name) && checksums.get(name) == crc.getValue()
-                && previous.type() == type && Arrays.equals(previous.shape(), shape)) {
-            return previous; // the same constant again (another graph of the entry): written once
-        }
-        dataSize = position;
-        return add(new WeightRef(name, type, shape, ENTRY_ROOT, DATA_FILE, offset, count * size), crc.getValue());
+        return add(new WeightRef(name, type, shape, ENTRY_ROOT, DATA_FILE, offset, dataSize - offset), crc.getValue());
     }
 
     private WeightRef recorded(String name, TensorProto.DataType type, long[] shape) {

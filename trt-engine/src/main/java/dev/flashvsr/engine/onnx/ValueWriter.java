@@ -23,6 +23,21 @@ final class ValueWriter {
      */
     static long write(FileChannel channel, long position, TensorProto.DataType type, long count,
             ExternalWeights.Values values, Checksum checksum) throws IOException {
+        return convert(channel, position, type, count, values, checksum);
+    }
+
+    /** Updates {@code checksum} with the bytes {@link #write} would write, writing nothing. */
+    static void checksum(TensorProto.DataType type, long count, ExternalWeights.Values values, Checksum checksum) {
+        try {
+            convert(null, 0, type, count, values, checksum);
+        } catch (IOException e) {
+            throw new IllegalStateException("nothing is written", e);
+        }
+    }
+
+    /** Converts the values chunk by chunk into {@code channel} at {@code position} (when not null). */
+    private static long convert(FileChannel channel, long position, TensorProto.DataType type, long count,
+            ExternalWeights.Values values, Checksum checksum) throws IOException {
         int size = WeightRef.elementSize(type);
         float[] chunk = new float[(int) Math.min(CHUNK_ELEMENTS, Math.max(count, 1))];
         ByteBuffer bytes = ByteBuffer.allocate(chunk.length * size).order(ByteOrder.LITTLE_ENDIAN);
@@ -41,6 +56,10 @@ final class ValueWriter {
             bytes.flip();
             if (checksum != null) {
                 checksum.update(bytes.duplicate());
+            }
+            if (channel == null) {
+                at += bytes.remaining();
+                continue;
             }
             while (bytes.hasRemaining()) {
                 at += channel.write(bytes, at);
