@@ -26,10 +26,10 @@ import dev.flashvsr.engine.onnx.WeightRef;
 import dev.flashvsr.engine.pkg.ModelPackage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -367,11 +367,6 @@ final class FlashVsrGraphs implements AutoCloseable {
     /** Bytes of weights mapped (each once). */
     long mappedWeightBytes() {
         return weights.mappedBytes();
-    }
-
-    /** The cache entry the graphs came from (for messages). */
-    BuildCache.Entry cacheEntry() {
-        return entry;
     }
 
     @Override

@@ -163,11 +163,6 @@ public final class ExternalWeights implements AutoCloseable {
         return List.copyOf(refs.values());
     }
 
-    /** Where root {@code name} is. */
-    public Path root(String name) {
-        return roots.get(name);
-    }
-
     /** Writes the index and flushes the data file to disk (a writer's last step). */
     @Override
     public void close() throws IOException {

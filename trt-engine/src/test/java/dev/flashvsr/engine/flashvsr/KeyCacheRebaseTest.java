@@ -3,12 +3,12 @@ package dev.flashvsr.engine.flashvsr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flashvsr.engine.OpenProgress;
+import dev.flashvsr.engine.cache.BuildCache;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import dev.flashvsr.engine.OpenProgress;
-import dev.flashvsr.engine.cache.BuildCache;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
