@@ -98,7 +98,7 @@ final class TrtCheckCommand implements Callable<Integer> {
     }
 
     private static List<Graph> packageGraphs(ModelPackage pkg) {
-        return pkg.manifest().graphs().stream().map(g -> new Graph(pkg.location() + "/" + g.file(),
+        return pkg.manifest().graphs().stream().map(g -> new Graph(Path.of(pkg.location(), g.file()).toString(),
                 pkg.graph(g.scale()), pkg.externalDataFolder(g.scale()).orElse(null))).toList();
     }
 

@@ -13,6 +13,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -97,22 +98,7 @@ public final class TrtCompatibility {
                         + "' has no shape; TensorRT needs at least its rank");
                 continue;
             }
-            List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
-            for (int axis = 0; axis < dims.size(); axis++) {
-                TensorShapeProto.Dimension dim = dims.get(axis);
-                if (dim.hasDimValue()) {
-                    continue;
-                }
-                String what = "input '" + input.getName() + "' axis " + axis + " is "
-                        + (dim.hasDimParam() ? "symbolic ('" + dim.getDimParam() + "')" : "of unknown size");
-                if (axis == 1 && dims.size() >= 4) {
-                    findings.add(TrtProblem.Severity.ERROR, Findings.GRAPH_LEVEL, "input", what
-                            + ": TensorRT needs a fixed channel count");
-                } else {
-                    findings.add(TrtProblem.Severity.WARNING, Findings.GRAPH_LEVEL, "input", what
-                            + ": the engine needs an optimization profile (min/opt/max) for it");
-                }
-            }
+            checkDims(input, findings);
         }
         for (ValueInfoProto output : g.getOutputList()) {
             checkType(output, "graph output", findings);
@@ -122,6 +108,30 @@ public final class TrtCompatibility {
             if (type != TensorProto.DataType.INT8_VALUE && type != TensorProto.DataType.UNDEFINED_VALUE) {
                 checkType(value, "value", findings);
             }
+        }
+    }
+
+    /** One finding per input: an error for a symbolic channel axis, else a warning naming the symbolic axes. */
+    private static void checkDims(ValueInfoProto input, Findings findings) {
+        List<TensorShapeProto.Dimension> dims = input.getType().getTensorType().getShape().getDimList();
+        List<String> symbolic = new ArrayList<>();
+        for (int axis = 0; axis < dims.size(); axis++) {
+            TensorShapeProto.Dimension dim = dims.get(axis);
+            if (dim.hasDimValue()) {
+                continue;
+            }
+            String name = dim.hasDimParam() ? "'" + dim.getDimParam() + "'" : "unknown";
+            if (axis == 1 && dims.size() >= 4) {
+                findings.add(TrtProblem.Severity.ERROR, Findings.GRAPH_LEVEL, "input", "input '" + input.getName()
+                        + "' axis 1 is " + name + ": TensorRT needs a fixed channel count");
+            } else {
+                symbolic.add("axis " + axis + " " + name);
+            }
+        }
+        if (!symbolic.isEmpty()) {
+            findings.add(TrtProblem.Severity.WARNING, Findings.GRAPH_LEVEL, "input", "input '" + input.getName()
+                    + "' has sizes not fixed in the graph (" + String.join(", ", symbolic) + "): the engine needs"
+                    + " an optimization profile (min/opt/max) for them");
         }
     }
 
