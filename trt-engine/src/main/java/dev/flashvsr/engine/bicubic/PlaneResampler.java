@@ -1,6 +1,8 @@
 package dev.flashvsr.engine.bicubic;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 
 /**
  * Separable bicubic upscaling of one 8-bit plane (with 1 to 4 interleaved channels) by an integer
@@ -9,12 +11,13 @@ import java.nio.ByteBuffer;
  * cannot overflow) and rounded half up to the nearest integer, clamped to 0..255. A plane is cut into horizontal bands so
  * several threads can share it; each band owns its scratch memory, reused across frames.
  *
- * <p>Speed: the hot loops are plain indexed loops over int arrays that the JIT turns into SIMD
- * code. For that, a source row is first split into one int row per channel with its edge pixels
- * repeated (so no index is clamped in the loops), and scratch rows are kept "phase-planar": one
- * segment per (channel, phase), where phase p holds output columns {@code scale * i + p}, whose
- * taps all have the same weights (see {@link AxisTaps}). The vertical pass works on whole
- * scratch rows at once; only the last step puts the samples back in output order.
+ * <p>Speed: every hot loop is a plain loop over separate int arrays, all indexed from 0, which
+ * is the shape JDK 17's JIT turns into SIMD code (it does not for several offsets into one
+ * array, for byte/int conversions or for Math.min/max). So scratch rows are "phase-planar": one
+ * array per (channel, phase), where phase p holds output columns {@code scale * i + p}, whose taps
+ * all have the same weights (see {@link AxisTaps}); a source row becomes, per channel, a few
+ * copies shifted by one pixel each, with the edge pixels repeated, so no index is clamped in the
+ * loops; and the output row is packed four bytes to an int before one bulk copy.
  */
 final class PlaneResampler {
     /** Below this many output samples a band costs more to hand to another thread than to compute. */
@@ -30,20 +33,35 @@ final class PlaneResampler {
     private final AxisTaps rows;
     /** Repeated edge pixels before the first source pixel of a padded channel row. */
     private final int padLeft;
-    /** Length of a padded channel row. */
-    private final int paddedWidth;
-    /** Output columns per phase: phase p holds columns p, p + scale, ... below outputWidth. */
-    private final int[] phaseColumns;
-    /** Length of one (channel, phase) segment of a scratch row: the most columns of any phase. */
+    /** Per phase: the shifted copy of the padded row that its first tap reads. */
+    private final int[] phaseShift;
+    /**
+     * Length of every scratch array: the most output columns of any phase, rounded up to whole
+     * packing periods.
+     */
     private final int segment;
+    /**
+     * Packing: the output row is written as ints in periods of {@code periodInts} ints that hold
+     * {@code periodColumns} columns of every phase (lcm(scale * channels, 4) bytes); byte m of
+     * int u of a period comes from scratch array {@code packArray[4 * u + m]} at column
+     * {@code packColumn[4 * u + m]} plus the period's first column.
+     */
+    private final int periodInts;
+    private final int periodColumns;
+    private final int[] packArray;
+    private final int[] packColumn;
     private final int[] bandStart;
-    private final int[][][] bandScratch;
-    /** Per band: one source row as bytes, then as padded int rows, one per channel. */
+    /** Per band: scratch rows, each one array per (channel, phase) at index channel * scale + phase. */
+    private final int[][][][] bandScratch;
+    /** Per band: one source row as bytes, one padded channel row, and its shifted copies per channel. */
     private final byte[][] bandSourceRow;
     private final int[][] bandPaddedRow;
-    /** Per band: one output row as clamped ints in scratch layout, then as bytes in output order. */
-    private final int[][] bandClampedRow;
+    private final int[][][][] bandShifted;
+    /** Per band: one output row as clamped ints per (channel, phase), as packed ints, then as bytes. */
+    private final int[][][] bandClampedRow;
+    private final int[][] bandPackedRow;
     private final byte[][] bandOutputRow;
+    private final IntBuffer[] bandOutputInts;
 
     PlaneResampler(int sourceWidth, int sourceHeight, int outputWidth, int outputHeight, int channels,
             int scale, int bands) {
@@ -55,35 +73,50 @@ final class PlaneResampler {
         this.scale = scale;
         this.columns = new AxisTaps(sourceWidth, outputWidth, scale);
         this.rows = new AxisTaps(sourceHeight, outputHeight, scale);
-        phaseColumns = new int[scale];
+
+        int pixelGroup = scale * channels;
+        int periodBytes = pixelGroup * 4 / gcd(pixelGroup, 4);
+        periodInts = periodBytes / 4;
+        periodColumns = periodBytes / pixelGroup;
+        segment = ceilDiv(ceilDiv(outputWidth, scale), periodColumns) * periodColumns;
+        packArray = new int[periodBytes];
+        packColumn = new int[periodBytes];
+        for (int j = 0; j < periodBytes; j++) {
+            packArray[j] = j % channels * scale + j % pixelGroup / channels;
+            packColumn[j] = j / pixelGroup;
+        }
+
         int lowest = 0;
-        int highest = sourceWidth - 1;
-        for (int p = 0; p < scale; p++) {
-            phaseColumns[p] = Math.max(0, (outputWidth - p + scale - 1) / scale);
-            if (phaseColumns[p] > 0) {
-                lowest = Math.min(lowest, columns.phaseFirst[p]);
-                highest = Math.max(highest, columns.phaseFirst[p] + phaseColumns[p] - 1 + AxisTaps.TAPS - 1);
-            }
+        for (int p = 0; p < Math.min(scale, outputWidth); p++) {
+            lowest = Math.min(lowest, columns.phaseFirst[p]);
         }
         padLeft = -lowest;
-        paddedWidth = highest - lowest + 1;
-        segment = phaseColumns[0];
-        int rowLength = channels * scale * segment;
+        phaseShift = new int[scale];
+        int shifts = 0;
+        for (int p = 0; p < scale; p++) {
+            phaseShift[p] = padLeft + columns.phaseFirst[p];
+            shifts = Math.max(shifts, phaseShift[p] + AxisTaps.TAPS);
+        }
 
         int bandCount = (int) Math.max(1, Math.min(bands, (long) outputWidth * channels * outputHeight / MIN_BAND_SAMPLES));
+        int arrays = channels * scale;
         bandStart = new int[bandCount + 1];
-        bandScratch = new int[bandCount][][];
+        bandScratch = new int[bandCount][][][];
         bandSourceRow = new byte[bandCount][sourceWidth * channels];
-        bandPaddedRow = new int[bandCount][channels * paddedWidth];
-        bandClampedRow = new int[bandCount][rowLength];
-        bandOutputRow = new byte[bandCount][outputWidth * channels];
+        bandPaddedRow = new int[bandCount][shifts + segment];
+        bandShifted = new int[bandCount][channels][shifts][segment];
+        bandClampedRow = new int[bandCount][arrays][segment];
+        bandPackedRow = new int[bandCount][arrays * segment / 4];
+        bandOutputRow = new byte[bandCount][arrays * segment];
+        bandOutputInts = new IntBuffer[bandCount];
         for (int b = 0; b <= bandCount; b++) {
             bandStart[b] = (int) ((long) outputHeight * b / bandCount);
         }
         for (int b = 0; b < bandCount; b++) {
             int firstSource = rows.index[bandStart[b] * AxisTaps.TAPS];
             int lastSource = rows.index[bandStart[b + 1] * AxisTaps.TAPS - 1];
-            bandScratch[b] = new int[lastSource - firstSource + 1][rowLength];
+            bandScratch[b] = new int[lastSource - firstSource + 1][arrays][segment];
+            bandOutputInts[b] = ByteBuffer.wrap(bandOutputRow[b]).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
         }
     }
 
@@ -95,61 +128,76 @@ final class PlaneResampler {
     void resampleBand(int band, ByteBuffer source, int sourceStride, ByteBuffer output, int outputStride) {
         int firstRow = bandStart[band];
         int endRow = bandStart[band + 1];
-        int[][] scratch = bandScratch[band];
+        int[][][] scratch = bandScratch[band];
         int firstSource = rows.index[firstRow * AxisTaps.TAPS];
         byte[] sourceRow = bandSourceRow[band];
-        int[] padded = bandPaddedRow[band];
+        int[][][] shifted = bandShifted[band];
         for (int r = 0; r < scratch.length; r++) {
             source.get((firstSource + r) * sourceStride, sourceRow);
-            padChannels(sourceRow, padded);
-            filterRow(padded, scratch[r]);
+            for (int c = 0; c < channels; c++) {
+                shiftChannel(sourceRow, c, bandPaddedRow[band], shifted[c]);
+            }
+            filterRow(shifted, scratch[r]);
         }
-        int[] clamped = bandClampedRow[band];
+        int[][] clamped = bandClampedRow[band];
+        int[] packed = bandPackedRow[band];
         byte[] outputRow = bandOutputRow[band];
+        IntBuffer outputInts = bandOutputInts[band];
+        int rowBytes = outputWidth * channels;
         for (int oy = firstRow; oy < endRow; oy++) {
             int t = oy * AxisTaps.TAPS;
-            combineRows(scratch[rows.index[t] - firstSource], scratch[rows.index[t + 1] - firstSource],
-                    scratch[rows.index[t + 2] - firstSource], scratch[rows.index[t + 3] - firstSource],
-                    rows.weight[t], rows.weight[t + 1], rows.weight[t + 2], rows.weight[t + 3], clamped);
-            interleave(clamped, outputRow);
-            output.put(oy * outputStride, outputRow);
+            int[][] r0 = scratch[rows.index[t] - firstSource];
+            int[][] r1 = scratch[rows.index[t + 1] - firstSource];
+            int[][] r2 = scratch[rows.index[t + 2] - firstSource];
+            int[][] r3 = scratch[rows.index[t + 3] - firstSource];
+            for (int a = 0; a < clamped.length; a++) {
+                combineRows(r0[a], r1[a], r2[a], r3[a],
+                        rows.weight[t], rows.weight[t + 1], rows.weight[t + 2], rows.weight[t + 3], clamped[a]);
+            }
+            interleave(clamped, packed);
+            outputInts.put(0, packed);
+            output.put(oy * outputStride, outputRow, 0, rowBytes);
         }
     }
 
-    /** Splits interleaved channels into one int row each, repeating the edge pixels into the padding. */
-    private void padChannels(byte[] source, int[] padded) {
-        for (int c = 0; c < channels; c++) {
-            int base = c * paddedWidth;
-            for (int x = 0; x < sourceWidth; x++) {
-                padded[base + padLeft + x] = source[x * channels + c] & 0xff;
-            }
-            int first = padded[base + padLeft];
-            for (int x = 0; x < padLeft; x++) {
-                padded[base + x] = first;
-            }
-            int last = padded[base + padLeft + sourceWidth - 1];
-            for (int x = padLeft + sourceWidth; x < paddedWidth; x++) {
-                padded[base + x] = last;
-            }
+    /**
+     * Takes one channel of an interleaved source row, repeats its edge pixels into the padding,
+     * and copies it into rows shifted by 0, 1, 2, ... pixels.
+     */
+    private void shiftChannel(byte[] source, int channel, int[] padded, int[][] shifted) {
+        for (int x = 0; x < sourceWidth; x++) {
+            padded[padLeft + x] = source[x * channels + channel] & 0xff;
+        }
+        int first = padded[padLeft];
+        for (int x = 0; x < padLeft; x++) {
+            padded[x] = first;
+        }
+        int last = padded[padLeft + sourceWidth - 1];
+        for (int x = padLeft + sourceWidth; x < padded.length; x++) {
+            padded[x] = last;
+        }
+        for (int shift = 0; shift < shifted.length; shift++) {
+            System.arraycopy(padded, shift, shifted[shift], 0, segment);
         }
     }
 
-    /** Filters one padded source row horizontally into a scratch row, one segment per (channel, phase). */
-    private void filterRow(int[] padded, int[] filtered) {
+    /** Filters one source row, as shifted channel rows, horizontally into one array per (channel, phase). */
+    private void filterRow(int[][][] shifted, int[][] filtered) {
         for (int c = 0; c < channels; c++) {
             for (int p = 0; p < scale; p++) {
-                int from = c * paddedWidth + padLeft + columns.phaseFirst[p];
-                int to = (c * scale + p) * segment;
-                int w0 = columns.weight[p * AxisTaps.TAPS];
-                int w1 = columns.weight[p * AxisTaps.TAPS + 1];
-                int w2 = columns.weight[p * AxisTaps.TAPS + 2];
-                int w3 = columns.weight[p * AxisTaps.TAPS + 3];
-                int count = phaseColumns[p];
-                for (int i = 0; i < count; i++) {
-                    filtered[to + i] = w0 * padded[from + i] + w1 * padded[from + i + 1]
-                            + w2 * padded[from + i + 2] + w3 * padded[from + i + 3];
-                }
+                int t = p * AxisTaps.TAPS;
+                int[] s = shifted[c][phaseShift[p]];
+                filterPhase(s, shifted[c][phaseShift[p] + 1], shifted[c][phaseShift[p] + 2],
+                        shifted[c][phaseShift[p] + 3], columns.weight[t], columns.weight[t + 1],
+                        columns.weight[t + 2], columns.weight[t + 3], filtered[c * scale + p]);
             }
+        }
+    }
+
+    private static void filterPhase(int[] s0, int[] s1, int[] s2, int[] s3, int w0, int w1, int w2, int w3,
+            int[] filtered) {
+        for (int i = 0; i < filtered.length; i++) {
+            filtered[i] = w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i];
         }
     }
 
@@ -157,9 +205,8 @@ final class PlaneResampler {
     private static final int HALF = 1 << (SHIFT - 1);
 
     /**
-     * Combines four scratch rows and rounds each value, in units of 1/1024^2, half up to the
-     * nearest integer in 0..255. The clamp is written with shifts and masks because the JIT
-     * vectorises those, not Math.min/max (JDK 17).
+     * Combines four horizontally filtered arrays and rounds each value, in units of 1/1024^2,
+     * half up to the nearest integer in 0..255, the clamp written with shifts and masks.
      */
     private static void combineRows(int[] r0, int[] r1, int[] r2, int[] r3, int w0, int w1, int w2, int w3,
             int[] clamped) {
@@ -171,19 +218,45 @@ final class PlaneResampler {
         }
     }
 
-    /** Puts a clamped row from scratch layout back into output order (column-major within a pixel). */
-    private void interleave(int[] clamped, byte[] outputRow) {
-        int pixelStep = scale * channels;
-        for (int c = 0; c < channels; c++) {
-            for (int p = 0; p < scale; p++) {
-                int from = (c * scale + p) * segment;
-                int to = p * channels + c;
-                int count = phaseColumns[p];
-                for (int i = 0; i < count; i++) {
-                    outputRow[to + i * pixelStep] = (byte) clamped[from + i];
-                }
+    /**
+     * Packs a clamped row in output order, four bytes to an int (little endian): a loop the JIT
+     * vectorises where one int holds exactly one pixel group (scale times channels = 4 bytes, as
+     * for luma at x4), a strided one otherwise.
+     */
+    private void interleave(int[][] clamped, int[] packed) {
+        int periods = segment / periodColumns;
+        for (int u = 0; u < periodInts; u++) {
+            int[] b0 = clamped[packArray[4 * u]];
+            int[] b1 = clamped[packArray[4 * u + 1]];
+            int[] b2 = clamped[packArray[4 * u + 2]];
+            int[] b3 = clamped[packArray[4 * u + 3]];
+            if (periodInts == 1 && periodColumns == 1) {
+                packGroups(b0, b1, b2, b3, packed);
+                continue;
+            }
+            int c0 = packColumn[4 * u];
+            int c1 = packColumn[4 * u + 1];
+            int c2 = packColumn[4 * u + 2];
+            int c3 = packColumn[4 * u + 3];
+            for (int t = 0; t < periods; t++) {
+                int i = t * periodColumns;
+                packed[u + t * periodInts] = b0[c0 + i] | b1[c1 + i] << 8 | b2[c2 + i] << 16 | b3[c3 + i] << 24;
             }
         }
+    }
+
+    private static void packGroups(int[] b0, int[] b1, int[] b2, int[] b3, int[] packed) {
+        for (int t = 0; t < packed.length; t++) {
+            packed[t] = b0[t] | b1[t] << 8 | b2[t] << 16 | b3[t] << 24;
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     @Override
