@@ -33,6 +33,8 @@ final class PlaneResampler {
     private final AxisTaps rows;
     /** Repeated edge pixels before the first source pixel of a padded channel row. */
     private final int padLeft;
+    /** Phases that have output columns. */
+    private final int phases;
     /** Per phase: the shifted copy of the padded row that its first tap reads. */
     private final int[] phaseShift;
     /**
@@ -86,14 +88,16 @@ final class PlaneResampler {
             packColumn[j] = j / pixelGroup;
         }
 
+        // A plane narrower than the scale (a 1-pixel-wide chroma plane at x2) has phases without columns.
+        phases = Math.min(scale, outputWidth);
         int lowest = 0;
-        for (int p = 0; p < Math.min(scale, outputWidth); p++) {
+        for (int p = 0; p < phases; p++) {
             lowest = Math.min(lowest, columns.phaseFirst[p]);
         }
         padLeft = -lowest;
-        phaseShift = new int[scale];
+        phaseShift = new int[phases];
         int shifts = 0;
-        for (int p = 0; p < scale; p++) {
+        for (int p = 0; p < phases; p++) {
             phaseShift[p] = padLeft + columns.phaseFirst[p];
             shifts = Math.max(shifts, phaseShift[p] + AxisTaps.TAPS);
         }
@@ -184,12 +188,13 @@ final class PlaneResampler {
     /** Filters one source row, as shifted channel rows, horizontally into one array per (channel, phase). */
     private void filterRow(int[][][] shifted, int[][] filtered) {
         for (int c = 0; c < channels; c++) {
-            for (int p = 0; p < scale; p++) {
+            for (int p = 0; p < phases; p++) {
                 int t = p * AxisTaps.TAPS;
-                int[] s = shifted[c][phaseShift[p]];
-                filterPhase(s, shifted[c][phaseShift[p] + 1], shifted[c][phaseShift[p] + 2],
-                        shifted[c][phaseShift[p] + 3], columns.weight[t], columns.weight[t + 1],
-                        columns.weight[t + 2], columns.weight[t + 3], filtered[c * scale + p]);
+                int[][] rowCopies = shifted[c];
+                int first = phaseShift[p];
+                filterPhase(rowCopies[first], rowCopies[first + 1], rowCopies[first + 2], rowCopies[first + 3],
+                        columns.weight[t], columns.weight[t + 1], columns.weight[t + 2], columns.weight[t + 3],
+                        filtered[c * scale + p]);
             }
         }
     }

@@ -66,7 +66,20 @@ class BicubicSessionTest {
     @ParameterizedTest
     @MethodSource("formatsAndScales")
     void matchesIndependentReference(PixelFormat format, int scale) throws EngineException {
-        VideoFrame input = randomFrame(format, 13, 7, format.ordinal() * 31L + scale);
+        assertMatchesReference(randomFrame(format, 13, 7, format.ordinal() * 31L + scale), scale);
+    }
+
+    @ParameterizedTest
+    @MethodSource("formatsAndScales")
+    void matchesIndependentReferenceOnFramesNarrowerThanTheTaps(PixelFormat format, int scale) throws EngineException {
+        // A 1-pixel-wide chroma plane at x2 has a single output column: one phase has none.
+        for (int[] size : new int[][] {{1, 1}, {1, 5}, {2, 1}, {3, 2}}) {
+            assertMatchesReference(randomFrame(format, size[0], size[1], size[0] * 7L + size[1]), scale);
+        }
+    }
+
+    private static void assertMatchesReference(VideoFrame input, int scale) throws EngineException {
+        PixelFormat format = input.format();
         VideoFrame output = upscale(input, scale);
         for (int p = 0; p < format.planeCount(); p++) {
             for (int y = 0; y < output.planeHeight(p); y++) {
@@ -74,7 +87,8 @@ class BicubicSessionTest {
                     for (int c = 0; c < format.pixelStride(p); c++) {
                         int expected = ReferenceBicubic.sample(input, p, c, x, y, scale);
                         int actual = output.sample(p, x, y, c);
-                        String where = format + " x" + scale + " plane " + p + " at " + x + "," + y + " channel " + c;
+                        String where = input.width() + "x" + input.height() + " " + format + " x" + scale + " plane " + p
+                                + " at " + x + "," + y + " channel " + c;
                         assertEquals(expected, actual, where);
                     }
                 }
