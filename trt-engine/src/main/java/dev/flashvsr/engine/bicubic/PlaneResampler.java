@@ -62,6 +62,8 @@ final class PlaneResampler {
     /** Per band: one output row as clamped ints per (channel, phase), as packed ints, then as bytes. */
     private final int[][][] bandClampedRow;
     private final int[][] bandPackedRow;
+    /** Per band, where a pixel group spans several ints: each int of the group, packed for all columns. */
+    private final int[][][] bandLanes;
     private final byte[][] bandOutputRow;
     private final IntBuffer[] bandOutputInts;
 
@@ -111,6 +113,7 @@ final class PlaneResampler {
         bandShifted = new int[bandCount][channels][shifts][segment];
         bandClampedRow = new int[bandCount][arrays][segment];
         bandPackedRow = new int[bandCount][arrays * segment / 4];
+        bandLanes = new int[bandCount][periodColumns == 1 ? periodInts : 0][segment];
         bandOutputRow = new byte[bandCount][arrays * segment];
         bandOutputInts = new IntBuffer[bandCount];
         for (int b = 0; b <= bandCount; b++) {
@@ -145,6 +148,7 @@ final class PlaneResampler {
         }
         int[][] clamped = bandClampedRow[band];
         int[] packed = bandPackedRow[band];
+        int[][] lanes = bandLanes[band];
         byte[] outputRow = bandOutputRow[band];
         IntBuffer outputInts = bandOutputInts[band];
         int rowBytes = outputWidth * channels;
@@ -158,7 +162,7 @@ final class PlaneResampler {
                 combineRows(r0[a], r1[a], r2[a], r3[a],
                         rows.weight[t], rows.weight[t + 1], rows.weight[t + 2], rows.weight[t + 3], clamped[a]);
             }
-            interleave(clamped, packed);
+            interleave(clamped, lanes, packed);
             outputInts.put(0, packed);
             output.put(oy * outputStride, outputRow, 0, rowBytes);
         }
@@ -224,28 +228,40 @@ final class PlaneResampler {
     }
 
     /**
-     * Packs a clamped row in output order, four bytes to an int (little endian): a loop the JIT
-     * vectorises where one int holds exactly one pixel group (scale times channels = 4 bytes, as
-     * for luma at x4), a strided one otherwise.
+     * Packs a clamped row in output order, four bytes to an int (little endian). Where a pixel
+     * group is a whole number of ints (scale times channels a multiple of 4), each int of a group
+     * is first packed for all columns by a loop the JIT vectorises, then the ints are interleaved;
+     * otherwise (x2 with 1 or 3 channels) one strided loop packs every int.
      */
-    private void interleave(int[][] clamped, int[] packed) {
+    private void interleave(int[][] clamped, int[][] lanes, int[] packed) {
+        if (periodColumns == 1) {
+            if (periodInts == 1) {
+                packGroups(clamped[packArray[0]], clamped[packArray[1]], clamped[packArray[2]], clamped[packArray[3]],
+                        packed);
+                return;
+            }
+            for (int u = 0; u < periodInts; u++) {
+                int[] lane = lanes[u];
+                packGroups(clamped[packArray[4 * u]], clamped[packArray[4 * u + 1]], clamped[packArray[4 * u + 2]],
+                        clamped[packArray[4 * u + 3]], lane);
+                for (int t = 0, o = u; t < lane.length; t++, o += periodInts) {
+                    packed[o] = lane[t];
+                }
+            }
+            return;
+        }
         int periods = segment / periodColumns;
         for (int u = 0; u < periodInts; u++) {
             int[] b0 = clamped[packArray[4 * u]];
             int[] b1 = clamped[packArray[4 * u + 1]];
             int[] b2 = clamped[packArray[4 * u + 2]];
             int[] b3 = clamped[packArray[4 * u + 3]];
-            if (periodInts == 1 && periodColumns == 1) {
-                packGroups(b0, b1, b2, b3, packed);
-                continue;
-            }
             int c0 = packColumn[4 * u];
             int c1 = packColumn[4 * u + 1];
             int c2 = packColumn[4 * u + 2];
             int c3 = packColumn[4 * u + 3];
-            for (int t = 0; t < periods; t++) {
-                int i = t * periodColumns;
-                packed[u + t * periodInts] = b0[c0 + i] | b1[c1 + i] << 8 | b2[c2 + i] << 16 | b3[c3 + i] << 24;
+            for (int t = 0, i = 0, o = u; t < periods; t++, i += periodColumns, o += periodInts) {
+                packed[o] = b0[c0 + i] | b1[c1 + i] << 8 | b2[c2 + i] << 16 | b3[c3 + i] << 24;
             }
         }
     }
