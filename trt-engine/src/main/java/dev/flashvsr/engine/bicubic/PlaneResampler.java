@@ -52,23 +52,47 @@ final class PlaneResampler {
     private final int periodColumns;
     private final int[] packArray;
     private final int[] packColumn;
-    private final int[] bandStart;
-    /** Per band: scratch rows, each one array per (channel, phase) at index channel * scale + phase. */
-    private final int[][][][] bandScratch;
-    /** Per band: one source row as bytes, one padded channel row, and its shifted copies per channel. */
-    private final byte[][] bandSourceRow;
-    private final int[][] bandPaddedRow;
-    private final int[][][][] bandShifted;
-    /** Per band: one output row as clamped ints per (channel, phase), as packed ints, then as bytes. */
-    private final int[][][] bandClampedRow;
-    private final int[][] bandPackedRow;
-    /** Per band, where a pixel group spans several ints: each int of the group, packed for all columns. */
-    private final int[][][] bandLanes;
-    private final byte[][] bandOutputRow;
-    private final IntBuffer[] bandOutputInts;
+    private final Band[] bands;
+
+    /** The output rows of one band and the scratch memory it owns. */
+    private static final class Band {
+        final int firstRow;
+        final int endRow;
+        final int firstSource;
+        /** Horizontally filtered source rows, each one array per (channel, phase) at channel * scale + phase. */
+        final int[][][] scratch;
+        /** One source row as bytes, one padded channel row, and its shifted copies per channel. */
+        final byte[] sourceRow;
+        final int[] paddedRow;
+        final int[][][] shifted;
+        /** One output row as clamped ints per (channel, phase), as packed ints, then as bytes. */
+        final int[][] clampedRow;
+        final int[] packedRow;
+        /** Where a pixel group spans several ints: each int of the group, packed for all columns. */
+        final int[][] lanes;
+        final byte[] outputRow;
+        final IntBuffer outputInts;
+
+        Band(PlaneResampler plane, int firstRow, int endRow, int shifts) {
+            this.firstRow = firstRow;
+            this.endRow = endRow;
+            firstSource = plane.rows.index[firstRow * AxisTaps.TAPS];
+            int lastSource = plane.rows.index[endRow * AxisTaps.TAPS - 1];
+            int arrays = plane.channels * plane.scale;
+            scratch = new int[lastSource - firstSource + 1][arrays][plane.segment];
+            sourceRow = new byte[plane.sourceWidth * plane.channels];
+            paddedRow = new int[shifts + plane.segment];
+            shifted = new int[plane.channels][shifts][plane.segment];
+            clampedRow = new int[arrays][plane.segment];
+            packedRow = new int[arrays * plane.segment / 4];
+            lanes = new int[plane.periodColumns == 1 ? plane.periodInts : 0][plane.segment];
+            outputRow = new byte[arrays * plane.segment];
+            outputInts = ByteBuffer.wrap(outputRow).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        }
+    }
 
     PlaneResampler(int sourceWidth, int sourceHeight, int outputWidth, int outputHeight, int channels,
-            int scale, int bands) {
+            int scale, int bandLimit) {
         this.sourceWidth = sourceWidth;
         this.sourceHeight = sourceHeight;
         this.outputWidth = outputWidth;
@@ -104,55 +128,33 @@ final class PlaneResampler {
             shifts = Math.max(shifts, phaseShift[p] + AxisTaps.TAPS);
         }
 
-        int bandCount = (int) Math.max(1, Math.min(bands, (long) outputWidth * channels * outputHeight / MIN_BAND_SAMPLES));
-        int arrays = channels * scale;
-        bandStart = new int[bandCount + 1];
-        bandScratch = new int[bandCount][][][];
-        bandSourceRow = new byte[bandCount][sourceWidth * channels];
-        bandPaddedRow = new int[bandCount][shifts + segment];
-        bandShifted = new int[bandCount][channels][shifts][segment];
-        bandClampedRow = new int[bandCount][arrays][segment];
-        bandPackedRow = new int[bandCount][arrays * segment / 4];
-        bandLanes = new int[bandCount][periodColumns == 1 ? periodInts : 0][segment];
-        bandOutputRow = new byte[bandCount][arrays * segment];
-        bandOutputInts = new IntBuffer[bandCount];
-        for (int b = 0; b <= bandCount; b++) {
-            bandStart[b] = (int) ((long) outputHeight * b / bandCount);
-        }
+        int bandCount = (int) Math.max(1, Math.min(bandLimit, (long) outputWidth * channels * outputHeight / MIN_BAND_SAMPLES));
+        bands = new Band[bandCount];
         for (int b = 0; b < bandCount; b++) {
-            int firstSource = rows.index[bandStart[b] * AxisTaps.TAPS];
-            int lastSource = rows.index[bandStart[b + 1] * AxisTaps.TAPS - 1];
-            bandScratch[b] = new int[lastSource - firstSource + 1][arrays][segment];
-            bandOutputInts[b] = ByteBuffer.wrap(bandOutputRow[b]).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+            bands[b] = new Band(this, (int) ((long) outputHeight * b / bandCount),
+                    (int) ((long) outputHeight * (b + 1) / bandCount), shifts);
         }
     }
 
     int bandCount() {
-        return bandScratch.length;
+        return bands.length;
     }
 
     /** Resamples the output rows of one band. Bands may run concurrently. */
-    void resampleBand(int band, ByteBuffer source, int sourceStride, ByteBuffer output, int outputStride) {
-        int firstRow = bandStart[band];
-        int endRow = bandStart[band + 1];
-        int[][][] scratch = bandScratch[band];
-        int firstSource = rows.index[firstRow * AxisTaps.TAPS];
-        byte[] sourceRow = bandSourceRow[band];
-        int[][][] shifted = bandShifted[band];
+    void resampleBand(int index, ByteBuffer source, int sourceStride, ByteBuffer output, int outputStride) {
+        Band band = bands[index];
+        int[][][] scratch = band.scratch;
+        int firstSource = band.firstSource;
         for (int r = 0; r < scratch.length; r++) {
-            source.get((firstSource + r) * sourceStride, sourceRow);
+            source.get((firstSource + r) * sourceStride, band.sourceRow);
             for (int c = 0; c < channels; c++) {
-                shiftChannel(sourceRow, c, bandPaddedRow[band], shifted[c]);
+                shiftChannel(band.sourceRow, c, band.paddedRow, band.shifted[c]);
             }
-            filterRow(shifted, scratch[r]);
+            filterRow(band.shifted, scratch[r]);
         }
-        int[][] clamped = bandClampedRow[band];
-        int[] packed = bandPackedRow[band];
-        int[][] lanes = bandLanes[band];
-        byte[] outputRow = bandOutputRow[band];
-        IntBuffer outputInts = bandOutputInts[band];
+        int[][] clamped = band.clampedRow;
         int rowBytes = outputWidth * channels;
-        for (int oy = firstRow; oy < endRow; oy++) {
+        for (int oy = band.firstRow; oy < band.endRow; oy++) {
             int t = oy * AxisTaps.TAPS;
             int[][] r0 = scratch[rows.index[t] - firstSource];
             int[][] r1 = scratch[rows.index[t + 1] - firstSource];
@@ -162,9 +164,9 @@ final class PlaneResampler {
                 combineRows(r0[a], r1[a], r2[a], r3[a],
                         rows.weight[t], rows.weight[t + 1], rows.weight[t + 2], rows.weight[t + 3], clamped[a]);
             }
-            interleave(clamped, lanes, packed);
-            outputInts.put(0, packed);
-            output.put(oy * outputStride, outputRow, 0, rowBytes);
+            interleave(clamped, band.lanes, band.packedRow);
+            band.outputInts.put(0, band.packedRow);
+            output.put(oy * outputStride, band.outputRow, 0, rowBytes);
         }
     }
 
