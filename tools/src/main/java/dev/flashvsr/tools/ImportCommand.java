@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -147,42 +148,32 @@ final class ImportCommand implements Callable<Integer> {
 
     /** The --prepare sizes as {width, height}, each checked, duplicates dropped. */
     private List<int[]> prepareSizes() {
-        List<int[]> sizes = new ArrayList<>();
-        for (String size : new LinkedHashSet<>(prepareSizes)) {
-            String[] wh = size.split("x", -1);
-            if (wh.length != 2 || !isOutputSide(wh[0]) || !isOutputSide(wh[1])) {
-                throw CliException.usage("--prepare size '" + size + "' must be WxH, output frame width and height"
-                        + " from 1 to " + MAX_EXPORT_SIDE + ", e.g. 1280x720");
-            }
-            sizes.add(new int[] {Integer.parseInt(wh[0]), Integer.parseInt(wh[1])});
-        }
-        return sizes;
-    }
-
-    private static boolean isOutputSide(String text) {
-        return text.matches("\\d{1,5}") && Integer.parseInt(text) > 0 && Integer.parseInt(text) <= MAX_EXPORT_SIDE;
+        return sizes(prepareSizes, "--prepare", side -> side > 0 && side <= MAX_EXPORT_SIDE,
+                "must be WxH, output frame width and height from 1 to " + MAX_EXPORT_SIDE + ", e.g. 1280x720");
     }
 
     /** The --export-onnx sizes as {width, height}, each checked, duplicates dropped. */
     private List<int[]> exportSizes() {
+        return sizes(exportSizes, "--export-onnx", ImportCommand::isExportSide, "must be WxH with width and height"
+                + " multiples of " + EXPORT_MULTIPLE + " from " + EXPORT_MULTIPLE + " to " + MAX_EXPORT_SIDE
+                + ", e.g. 1280x768 for 1280x720 output");
+    }
+
+    /** {@code values} of {@code option} as {width, height}, each side passing {@code sideOk}, duplicates dropped. */
+    private static List<int[]> sizes(List<String> values, String option, IntPredicate sideOk, String rule) {
         List<int[]> sizes = new ArrayList<>();
-        for (String size : new LinkedHashSet<>(exportSizes)) {
+        for (String size : new LinkedHashSet<>(values)) {
             String[] wh = size.split("x", -1);
-            if (wh.length != 2 || !isExportSide(wh[0]) || !isExportSide(wh[1])) {
-                throw CliException.usage("--export-onnx size '" + size + "' must be WxH with width and height"
-                        + " multiples of " + EXPORT_MULTIPLE + " from " + EXPORT_MULTIPLE + " to " + MAX_EXPORT_SIDE
-                        + ", e.g. 1280x768 for 1280x720 output");
+            if (wh.length != 2 || !wh[0].matches("\\d{1,5}") || !wh[1].matches("\\d{1,5}")
+                    || !sideOk.test(Integer.parseInt(wh[0])) || !sideOk.test(Integer.parseInt(wh[1]))) {
+                throw CliException.usage(option + " size '" + size + "' " + rule);
             }
             sizes.add(new int[] {Integer.parseInt(wh[0]), Integer.parseInt(wh[1])});
         }
         return sizes;
     }
 
-    private static boolean isExportSide(String text) {
-        if (!text.matches("\\d{1,5}")) {
-            return false;
-        }
-        int side = Integer.parseInt(text);
+    private static boolean isExportSide(int side) {
         return side > 0 && side <= MAX_EXPORT_SIDE && side % EXPORT_MULTIPLE == 0;
     }
 }
