@@ -3,6 +3,7 @@ package dev.flashvsr.tools;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.cpu.OnnxModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -190,8 +191,8 @@ final class BenchCommand implements Callable<Integer> {
             if (!(resolved instanceof OnnxModel onnx)) {
                 return results;
             }
-            results.add(new Result(label, frames, onnx.timeGraph(scale, width, height, frames), null));
-            onnx.timeGraphInBands(scale, width, height, frames).ifPresent(r -> results.add(new Result(
+            results.add(new Result(label, frames, onnx.timeGraph(scale, Precision.AUTO, width, height, frames), null));
+            onnx.timeGraphInBands(scale, Precision.AUTO, width, height, frames).ifPresent(r -> results.add(new Result(
                     String.format(Locale.ROOT, "raw graph in %d parallel bands", (int) r[0]), frames, r[1], null)));
         } catch (EngineException e) {
             results.add(new Result(label, 0, 0, e.describe()));

@@ -99,7 +99,7 @@ final class TrtCheckCommand implements Callable<Integer> {
 
     private static List<Graph> packageGraphs(ModelPackage pkg) {
         return pkg.manifest().graphs().stream().map(g -> new Graph(Path.of(pkg.location(), g.file()).toString(),
-                pkg.graph(g.scale()), pkg.externalDataFolder(g.scale()).orElse(null))).toList();
+                pkg.graph(g), pkg.externalDataFolder(g).orElse(null))).toList();
     }
 
     /** A FlashVSR package's graphs are built in memory; the exported ones lie in onnx/WxH/. */

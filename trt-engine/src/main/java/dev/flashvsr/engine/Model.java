@@ -3,6 +3,7 @@ package dev.flashvsr.engine;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A resolved model: it knows which scales and backends it supports and opens sessions. Resolving
@@ -18,6 +19,33 @@ public interface Model extends AutoCloseable {
     boolean isNeural();
 
     Set<Integer> scales();
+
+    /**
+     * The precisions this model can run at {@code scale}, the one {@link Precision#AUTO} picks
+     * first; never empty and never containing {@code AUTO}.
+     */
+    default Set<Precision> precisions(int scale) {
+        return Set.of(Precision.FP32);
+    }
+
+    /**
+     * The precision a session at {@code scale} runs in when {@code requested} is asked for: the
+     * model's first for {@code AUTO}, else {@code requested} itself.
+     *
+     * @throws EngineException when the model has no such variant, naming those it has
+     */
+    default Precision resolvePrecision(Precision requested, int scale) throws EngineException {
+        Set<Precision> available = precisions(scale);
+        if (!requested.isConcrete()) {
+            return available.iterator().next();
+        }
+        if (!available.contains(requested)) {
+            String names = available.stream().map(Precision::nick).collect(Collectors.joining(", "));
+            throw new EngineException("model '" + name() + "' has no " + requested.nick() + " variant at scale "
+                    + scale + "; it has " + names, "Set precision to auto or to one of: " + names);
+        }
+        return requested;
+    }
 
     /** The backend {@code AUTO} resolves to, or the requested one when the model supports it. */
     Backend resolveBackend(Backend requested) throws EngineException;

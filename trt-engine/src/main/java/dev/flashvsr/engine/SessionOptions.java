@@ -3,22 +3,27 @@ package dev.flashvsr.engine;
 /**
  * Settings that choose how a model runs, independent of the stream.
  *
+ * @param precision   the arithmetic variant to run; {@link Precision#AUTO} lets model and backend choose
  * @param tileSize    input tile edge in pixels; 0 processes whole frames
  * @param tileOverlap input pixels shared by neighbouring tiles
  * @param diffusion   settings that only diffusion models (FlashVSR) use
  */
-public record SessionOptions(Backend backend, int deviceId, int tileSize, int tileOverlap,
+public record SessionOptions(Backend backend, int deviceId, Precision precision, int tileSize, int tileOverlap,
         DiffusionOptions diffusion) {
 
     public static final SessionOptions DEFAULT = new SessionOptions(Backend.AUTO, 0, 0, 0);
 
     public SessionOptions(Backend backend, int deviceId, int tileSize, int tileOverlap) {
-        this(backend, deviceId, tileSize, tileOverlap, DiffusionOptions.DEFAULT);
+        this(backend, deviceId, Precision.AUTO, tileSize, tileOverlap, DiffusionOptions.DEFAULT);
+    }
+
+    public SessionOptions(Backend backend, int deviceId, int tileSize, int tileOverlap, DiffusionOptions diffusion) {
+        this(backend, deviceId, Precision.AUTO, tileSize, tileOverlap, diffusion);
     }
 
     public SessionOptions {
-        if (diffusion == null) {
-            throw new IllegalArgumentException("diffusion options must not be null");
+        if (diffusion == null || precision == null || backend == null) {
+            throw new IllegalArgumentException("backend, precision and diffusion options must not be null");
         }
         if (deviceId < 0 || tileSize < 0 || tileOverlap < 0) {
             throw new IllegalArgumentException("device id, tile size and overlap must not be negative");
@@ -31,6 +36,11 @@ public record SessionOptions(Backend backend, int deviceId, int tileSize, int ti
 
     /** The same options with other tile settings (for example tiles chosen to fit a memory budget). */
     public SessionOptions withTiles(int tileSize, int tileOverlap) {
-        return new SessionOptions(backend, deviceId, tileSize, tileOverlap, diffusion);
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion);
+    }
+
+    /** The same options with another precision (for example the one {@code AUTO} resolved to). */
+    public SessionOptions withPrecision(Precision precision) {
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion);
     }
 }

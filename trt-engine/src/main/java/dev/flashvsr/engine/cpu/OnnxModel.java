@@ -10,6 +10,7 @@ import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.MemoryEstimate;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
@@ -17,12 +18,12 @@ import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -34,19 +35,19 @@ public final class OnnxModel implements Model {
     private final ModelPackage modelPackage;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    private final Map<Integer, OrtSession> sessions = new TreeMap<>();
+    private final Map<ModelManifest.Graph, OrtSession> sessions = new LinkedHashMap<>();
     /** Single-threaded sessions for graphs that can run as parallel bands (known receptive field). */
-    private final Map<Integer, OrtSession> bandSessions = new TreeMap<>();
+    private final Map<ModelManifest.Graph, OrtSession> bandSessions = new LinkedHashMap<>();
 
     public OnnxModel(ModelPackage modelPackage) throws EngineException {
         this.modelPackage = modelPackage;
         try {
             for (ModelManifest.Graph graph : modelPackage.manifest().graphs()) {
                 OrtSession session = createSession(graph, CORES);
-                sessions.put(graph.scale(), session);
+                sessions.put(graph, session);
                 checkAgainstManifest(session, graph);
                 if (CORES > 1 && graph.receptiveField() > 0) {
-                    bandSessions.put(graph.scale(), createSession(graph, 1));
+                    bandSessions.put(graph, createSession(graph, 1));
                 }
             }
         } catch (EngineException e) {
@@ -61,11 +62,11 @@ public final class OnnxModel implements Model {
     private OrtSession createSession(ModelManifest.Graph graph, int threads) throws EngineException {
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(threads)) {
             // Loaded from memory, ONNX Runtime would look external data up in the current directory.
-            Optional<Path> externalData = modelPackage.externalDataFolder(graph.scale());
+            Optional<Path> externalData = modelPackage.externalDataFolder(graph);
             if (externalData.isPresent()) {
                 options.addConfigEntry(EXTERNAL_DATA_FOLDER, externalData.get().toString());
             }
-            return OrtRuntime.ENV.createSession(modelPackage.graph(graph.scale()), options);
+            return OrtRuntime.ENV.createSession(modelPackage.graph(graph), options);
         } catch (OrtException e) {
             throw new EngineException("ONNX Runtime rejects graph " + graph.file() + " of model package "
                     + modelPackage.location() + ": " + e.getMessage(), "The graph file is not a valid ONNX model", e);
@@ -150,7 +151,23 @@ public final class OnnxModel implements Model {
 
     @Override
     public Set<Integer> scales() {
-        return sessions.keySet();
+        Set<Integer> scales = new TreeSet<>();
+        sessions.keySet().forEach(graph -> scales.add(graph.scale()));
+        return scales;
+    }
+
+    @Override
+    public Set<Precision> precisions(int scale) {
+        return modelPackage.manifest().precisions(scale);
+    }
+
+    /** The graph a session of these options runs. */
+    private ModelManifest.Graph graph(int scale, Precision requested) throws EngineException {
+        if (!scales().contains(scale)) {
+            throw new EngineException("model '" + name() + "' has no graph for scale " + scale,
+                    "Set scale to one of " + scales());
+        }
+        return modelPackage.manifest().graphFor(scale, resolvePrecision(requested, scale)).orElseThrow();
     }
 
     @Override
@@ -166,20 +183,15 @@ public final class OnnxModel implements Model {
     @Override
     public StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException {
         resolveBackend(options.backend());
-        OrtSession session = sessions.get(spec.scale());
-        if (session == null) {
-            throw new EngineException("model '" + name() + "' has no graph for scale " + spec.scale(),
-                    "Set scale to one of " + scales());
-        }
+        ModelManifest.Graph graph = graph(spec.scale(), options.precision());
+        OrtSession session = sessions.get(graph);
         int multiple = modelPackage.manifest().sizeMultiple();
         if (spec.width() % multiple != 0 || spec.height() % multiple != 0) {
             throw new EngineException("model '" + name() + "' needs frame sizes that are multiples of " + multiple
                     + ", got " + spec.width() + "x" + spec.height(), "Scale or crop the video first");
         }
-        ModelManifest.Graph graph = modelPackage.manifest().graphFor(spec.scale()).get();
         try {
-            return new OnnxStreamingSession(spec, layout(spec, options, graph), session,
-                    bandSessions.get(spec.scale()), graph);
+            return new OnnxStreamingSession(spec, layout(spec, options, graph), session, bandSessions.get(graph), graph);
         } catch (OutOfMemoryError e) {
             // The tensors are direct buffers, limited by the JVM (-XX:MaxDirectMemorySize, by default its
             // maximum heap), which can be less than the memory budget allows.
@@ -191,14 +203,18 @@ public final class OnnxModel implements Model {
     }
 
     private SessionLayout layout(StreamSpec spec, SessionOptions options, ModelManifest.Graph graph) {
-        return SessionLayout.of(spec, options, graph, bandSessions.containsKey(spec.scale()), CORES);
+        return SessionLayout.of(spec, options, graph, bandSessions.containsKey(graph), CORES);
     }
 
-    /** The graphs run in fp32, so every tensor element takes 4 bytes. */
+    /** Frames, state and activations stay fp32 at every precision, so every tensor element takes 4 bytes. */
     @Override
     public Optional<MemoryEstimate> estimateMemory(StreamSpec spec, SessionOptions options) {
-        return modelPackage.manifest().graphFor(spec.scale())
-                .map(graph -> SessionMemory.estimate(layout(spec, options, graph), graph, Float.BYTES));
+        try {
+            ModelManifest.Graph graph = graph(spec.scale(), options.precision());
+            return Optional.of(SessionMemory.estimate(layout(spec, options, graph), graph, Float.BYTES));
+        } catch (EngineException e) {
+            return Optional.empty();
+        }
     }
 
     /** The graph's receptive field, when the manifest gives it. */
@@ -212,12 +228,10 @@ public final class OnnxModel implements Model {
      * Runs the bare graph (no colour conversion, no element) on a blank frame: the baseline that
      * benchmarks compare the element with. Returns seconds for {@code frames} runs after a warm-up.
      */
-    public double timeGraph(int scale, int width, int height, int frames) throws EngineException {
-        OrtSession session = sessions.get(scale);
-        if (session == null) {
-            throw new EngineException("model '" + name() + "' has no graph for scale " + scale, null);
-        }
-        TileRunner runner = new TileRunner(session, modelPackage.manifest().graphFor(scale).get(), height, width);
+    public double timeGraph(int scale, Precision precision, int width, int height, int frames)
+            throws EngineException {
+        ModelManifest.Graph graph = graph(scale, precision);
+        TileRunner runner = new TileRunner(sessions.get(graph), graph, height, width);
         return timed(runner::run, frames);
     }
 
@@ -226,10 +240,11 @@ public final class OnnxModel implements Model {
      * (no colour conversion) in parallel bands, one single-threaded run per core. Returns the
      * number of bands and the seconds, or empty when the graph cannot run as bands.
      */
-    public Optional<double[]> timeGraphInBands(int scale, int width, int height, int frames) throws EngineException {
-        OrtSession single = bandSessions.get(scale);
-        ModelManifest.Graph graph = modelPackage.manifest().graphFor(scale).orElse(null);
-        if (single == null || graph == null) {
+    public Optional<double[]> timeGraphInBands(int scale, Precision precision, int width, int height, int frames)
+            throws EngineException {
+        ModelManifest.Graph graph = graph(scale, precision);
+        OrtSession single = bandSessions.get(graph);
+        if (single == null) {
             return Optional.empty();
         }
         BandPlan plan = BandPlan.of(height, graph.receptiveField(), CORES, SessionLayout.MIN_BAND_ROWS);
@@ -269,7 +284,7 @@ public final class OnnxModel implements Model {
     /** Releases the ONNX Runtime sessions. */
     @Override
     public void close() {
-        for (Map<Integer, OrtSession> map : List.of(sessions, bandSessions)) {
+        for (Map<ModelManifest.Graph, OrtSession> map : List.of(sessions, bandSessions)) {
             for (OrtSession session : map.values()) {
                 try {
                     session.close();

@@ -2,6 +2,7 @@ package dev.flashvsr.engine.pkg;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flashvsr.engine.Precision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -57,13 +58,21 @@ public final class ManifestReader {
             throw new InvalidManifestException("'graphs' must be a non-empty array");
         }
         List<ModelManifest.Graph> graphs = new ArrayList<>();
-        Set<Integer> scales = new HashSet<>();
+        Set<String> variants = new HashSet<>();
         for (int i = 0; i < graphsNode.size(); i++) {
             ModelManifest.Graph graph = graph(graphsNode.get(i), "graphs[" + i + "]");
-            if (!scales.add(graph.scale())) {
-                throw new InvalidManifestException("two graphs for scale " + graph.scale());
+            if (!variants.add(graph.scale() + "/" + graph.precision())) {
+                throw new InvalidManifestException("two graphs for scale " + graph.scale() + " in precision "
+                        + graph.precision().nick());
             }
             graphs.add(graph);
+        }
+        for (ModelManifest.Graph graph : graphs) {
+            if (!variants.contains(graph.scale() + "/" + Precision.FP32)) {
+                throw new InvalidManifestException("scale " + graph.scale() + " has a " + graph.precision().nick()
+                        + " graph but no fp32 one (every scale needs its fp32 graph: the reference the others"
+                        + " are measured against)");
+            }
         }
         return new ModelManifest(text(root, "name"), optionalText(root, "description").orElse(""),
                 !root.has("neural") || root.get("neural").asBoolean(), nonNegative(root, "latencyFrames", 0),
@@ -77,6 +86,19 @@ public final class ManifestReader {
         int scale = positive(node, "scale", -1, where);
         if (scale != 2 && scale != 4) {
             throw new InvalidManifestException(where + ".scale must be 2 or 4, got " + scale);
+        }
+        Precision precision = Precision.FP32;
+        if (node.has("precision")) {
+            String nick = text(node, "precision", where);
+            try {
+                precision = Precision.fromNick(nick);
+            } catch (IllegalArgumentException e) {
+                precision = Precision.AUTO;
+            }
+            if (!precision.isConcrete()) {
+                throw new InvalidManifestException(where + ".precision must be one of fp32, fp16, bf16, int8, not '"
+                        + nick + "'");
+            }
         }
         String file = text(node, "file", where);
         String problem = PackagePaths.problemWith(file);
@@ -108,7 +130,7 @@ public final class ManifestReader {
             }
             bytes = b.longValue();
         }
-        return new ModelManifest.Graph(scale, file, sha256, bytes, text(node, "frameInput", where),
+        return new ModelManifest.Graph(scale, precision, file, sha256, bytes, text(node, "frameInput", where),
                 optionalText(node, "previousInput"), text(node, "frameOutput", where), List.copyOf(state),
                 node.has("receptiveField") ? nonNegative(node, "receptiveField", where) : 0);
     }

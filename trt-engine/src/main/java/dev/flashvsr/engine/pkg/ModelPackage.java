@@ -32,11 +32,11 @@ public final class ModelPackage {
 
     private final String location;
     private final ModelManifest manifest;
-    private final Map<Integer, byte[]> graphs;
-    private final Map<Integer, Path> externalDataFolders;
+    private final Map<ModelManifest.Graph, byte[]> graphs;
+    private final Map<ModelManifest.Graph, Path> externalDataFolders;
 
-    private ModelPackage(String location, ModelManifest manifest, Map<Integer, byte[]> graphs,
-            Map<Integer, Path> externalDataFolders) {
+    private ModelPackage(String location, ModelManifest manifest, Map<ModelManifest.Graph, byte[]> graphs,
+            Map<ModelManifest.Graph, Path> externalDataFolders) {
         this.location = location;
         this.manifest = manifest;
         this.graphs = graphs;
@@ -117,8 +117,8 @@ public final class ModelPackage {
             throw new EngineException("cannot read the manifest of model package " + where + ": " + e.getMessage(),
                     "Check the package's files and permissions", e);
         }
-        Map<Integer, byte[]> graphs = new LinkedHashMap<>();
-        Map<Integer, Path> externalDataFolders = new LinkedHashMap<>();
+        Map<ModelManifest.Graph, byte[]> graphs = new LinkedHashMap<>();
+        Map<ModelManifest.Graph, Path> externalDataFolders = new LinkedHashMap<>();
         for (ModelManifest.Graph graph : manifest.graphs()) {
             byte[] bytes = readGraph(source, graph);
             String actual = sha256(bytes);
@@ -129,9 +129,9 @@ public final class ModelPackage {
             }
             Path folder = ExternalData.check(bytes, graph.file(), source);
             if (folder != null) {
-                externalDataFolders.put(graph.scale(), folder);
+                externalDataFolders.put(graph, folder);
             }
-            graphs.put(graph.scale(), bytes);
+            graphs.put(graph, bytes);
         }
         return new ModelPackage(where, manifest, Map.copyOf(graphs), Map.copyOf(externalDataFolders));
     }
@@ -174,21 +174,21 @@ public final class ModelPackage {
         return manifest;
     }
 
-    /** The verified ONNX bytes of the graph for a scale. */
-    public byte[] graph(int scale) {
-        byte[] bytes = graphs.get(scale);
+    /** The verified ONNX bytes of one of the manifest's graphs. */
+    public byte[] graph(ModelManifest.Graph graph) {
+        byte[] bytes = graphs.get(graph);
         if (bytes == null) {
-            throw new IllegalArgumentException("no graph for scale " + scale);
+            throw new IllegalArgumentException("graph " + graph.file() + " is not one of this package's");
         }
         return bytes;
     }
 
     /**
-     * The folder whose files the external data of the graph for a scale names (checked to exist
-     * inside the package), for runtimes that load the graph from memory; empty when the graph has
-     * no external data.
+     * The folder whose files the external data of a graph names (checked to exist inside the
+     * package), for runtimes that load the graph from memory; empty when the graph has no
+     * external data.
      */
-    public Optional<Path> externalDataFolder(int scale) {
-        return Optional.ofNullable(externalDataFolders.get(scale));
+    public Optional<Path> externalDataFolder(ModelManifest.Graph graph) {
+        return Optional.ofNullable(externalDataFolders.get(graph));
     }
 }

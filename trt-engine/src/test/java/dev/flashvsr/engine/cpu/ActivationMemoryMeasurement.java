@@ -110,7 +110,7 @@ class ActivationMemoryMeasurement {
         ModelManifest.Graph graph = pkg.manifest().graphFor(scale).orElseThrow();
         int cores = Runtime.getRuntime().availableProcessors();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(mode == Mode.ALL_CORES ? cores : 1);
-                OrtSession session = OrtRuntime.ENV.createSession(pkg.graph(scale), options)) {
+                OrtSession session = OrtRuntime.ENV.createSession(pkg.graph(graph), options)) {
             if (mode == Mode.BANDS) {
                 BandPlan plan = BandPlan.of(height, graph.receptiveField(), cores, SessionLayout.MIN_BAND_ROWS);
                 try (BandedUpscaler banded = new BandedUpscaler(session, graph, plan, width,

@@ -110,7 +110,7 @@ class BandedUpscalerTest {
 
     private static OrtSession session(ModelPackage pkg, int threads) throws Exception {
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(threads)) {
-            return OrtRuntime.ENV.createSession(pkg.graph(4), options);
+            return OrtRuntime.ENV.createSession(pkg.graph(pkg.manifest().graphFor(4).orElseThrow()), options);
         }
     }
 

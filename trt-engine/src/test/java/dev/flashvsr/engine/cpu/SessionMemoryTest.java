@@ -1,12 +1,14 @@
 package dev.flashvsr.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.MemoryEstimate;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.PixelFormat;
@@ -79,7 +81,7 @@ class SessionMemoryTest {
 
     @Test
     void tensorAndRuntimePartsScaleWithTheElementSize() {
-        ModelManifest.Graph graph = new ModelManifest.Graph(4, "x4.onnx", "0".repeat(64), 0, "current",
+        ModelManifest.Graph graph = new ModelManifest.Graph(4, Precision.FP32, "x4.onnx", "0".repeat(64), 0, "current",
                 Optional.of("previous"), "output", List.of(new ModelManifest.State("hidden", "hidden_out", 4, 0f)), 10);
         StreamSpec spec = new StreamSpec(PixelFormat.RGB, 640, 360, 4);
         SessionLayout layout = SessionLayout.of(spec, SessionOptions.DEFAULT.withTiles(128, 10), graph, true, 2);

@@ -18,7 +18,7 @@ class TileRunnerTest {
         ModelPackage pkg = ModelPackage.loadResource("/dev/flashvsr/models/vsr-small/");
         ModelManifest.Graph graph = pkg.manifest().graphFor(4).orElseThrow();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(1);
-                OrtSession session = OrtRuntime.ENV.createSession(pkg.graph(4), options)) {
+                OrtSession session = OrtRuntime.ENV.createSession(pkg.graph(pkg.manifest().graphFor(4).orElseThrow()), options)) {
             TileRunner.RunBuffers shared = new TileRunner.RunBuffers(graph, 12, 16);
             TileRunner[] sharing = {new TileRunner(session, graph, 12, 16, shared),
                     new TileRunner(session, graph, 12, 16, shared)};

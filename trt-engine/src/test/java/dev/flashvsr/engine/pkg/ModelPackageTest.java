@@ -67,7 +67,7 @@ class ModelPackageTest {
     void theShippedPackageLoadsFromADirectory() throws Exception {
         ModelPackage pkg = ModelPackage.load(copy());
         assertEquals("vsr-small-fast", pkg.manifest().name());
-        assertEquals(Optional.empty(), pkg.externalDataFolder(4));
+        assertEquals(Optional.empty(), pkg.externalDataFolder(pkg.manifest().graphFor(4).orElseThrow()));
     }
 
     @Test
@@ -122,8 +122,8 @@ class ModelPackageTest {
         Path pkg = copy();
         externalize(pkg, "x4.onnx", "x4.onnx.data");
         ModelPackage loaded = ModelPackage.load(pkg);
-        assertEquals(Optional.of(pkg.toRealPath()), loaded.externalDataFolder(4));
-        assertEquals(Optional.empty(), loaded.externalDataFolder(2));
+        assertEquals(Optional.of(pkg.toRealPath()), loaded.externalDataFolder(loaded.manifest().graphFor(4).orElseThrow()));
+        assertEquals(Optional.empty(), loaded.externalDataFolder(loaded.manifest().graphFor(2).orElseThrow()));
 
         byte[] data = Files.readAllBytes(pkg.resolve("x4.onnx.data"));
         Files.write(pkg.resolve("x4.onnx.data"), java.util.Arrays.copyOf(data, data.length - 1));

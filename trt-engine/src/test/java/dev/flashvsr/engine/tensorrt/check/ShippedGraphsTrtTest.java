@@ -38,7 +38,7 @@ class ShippedGraphsTrtTest {
             assertTrue(pkg.manifest().graphs().size() >= 1, name);
             for (ModelManifest.Graph graph : pkg.manifest().graphs()) {
                 TrtCompatibility.GraphReport report = TrtCompatibility.check(name + "/" + graph.file(),
-                        pkg.graph(graph.scale()), pkg.externalDataFolder(graph.scale()).orElse(null));
+                        pkg.graph(graph), pkg.externalDataFolder(graph).orElse(null));
                 assertEquals(List.of(), errors(report), name + "/" + graph.file());
                 assertTrue(report.nodes() > 10, name + "/" + graph.file());
             }
