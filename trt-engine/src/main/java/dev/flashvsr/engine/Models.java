@@ -58,6 +58,26 @@ public final class Models {
         return List.copyOf(REGISTERED.keySet());
     }
 
+    /**
+     * The model ready to run on {@code backend} (resolved when {@code AUTO}) in {@code precision}.
+     *
+     * @throws EngineException when the backend cannot run the model, or when {@code precision} is
+     *     concrete and the model has no such variant at any scale (the message names those it has)
+     */
+    public static Model resolve(String nameOrPath, Backend backend, Precision precision) throws EngineException {
+        Model model = resolve(nameOrPath);
+        try {
+            model.resolveBackend(backend);
+            if (precision.isConcrete() && model.scales().stream().noneMatch(s -> model.precisions(s).contains(precision))) {
+                model.resolvePrecision(precision, model.scales().iterator().next());
+            }
+            return model;
+        } catch (EngineException e) {
+            model.close();
+            throw e;
+        }
+    }
+
     public static Model resolve(String nameOrPath) throws EngineException {
         String requested = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT : nameOrPath.trim();
         Factory registered = REGISTERED.get(requested);
