@@ -69,7 +69,7 @@ public final class ManifestReader {
         }
         for (ModelManifest.Graph graph : graphs) {
             if (!variants.contains(graph.scale() + "/" + Precision.FP32)) {
-                throw new InvalidManifestException("scale " + graph.scale() + " has a " + graph.precision().nick()
+                throw new InvalidManifestException("scale " + graph.scale() + " has " + (graph.precision() == Precision.INT8 ? "an " : "a ") + graph.precision().nick()
                         + " graph but no fp32 one (every scale needs its fp32 graph: the reference the others"
                         + " are measured against)");
             }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flashvsr.engine.Precision;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ManifestReaderTest {
@@ -65,5 +67,29 @@ class ManifestReaderTest {
             assertTrue(errorOf(VALID.replace("\"scale\": 4,", "\"scale\": 4, \"bytes\": " + bad + ","))
                     .contains("graphs[0].bytes must be a positive integer"), bad);
         }
+    }
+
+    /** VALID with a second graph for scale 4 in {@code precision}, in file {@code file}. */
+    private static String withVariant(String precision, String file) {
+        String graph = VALID.substring(VALID.indexOf("{\"scale\""), VALID.lastIndexOf("]}"));
+        return VALID.replace("]}]}", "]}, " + graph.replace("\"scale\": 4,", "\"scale\": 4, \"precision\": \""
+                + precision + "\",").replace("x4.onnx", file) + "]}");
+    }
+
+    @Test
+    void graphsComePerScaleAndPrecisionWithFp32AsTheDefaultAndTheReference() throws Exception {
+        ModelManifest manifest = parse(withVariant("int8", "x4-int8.onnx"));
+        assertEquals(Precision.FP32, manifest.graphs().get(0).precision());
+        assertEquals("x4-int8.onnx", manifest.graphFor(4, Precision.INT8).orElseThrow().file());
+        assertEquals(List.of(Precision.FP32, Precision.INT8), List.copyOf(manifest.precisions(4)));
+        assertTrue(manifest.graphFor(4, Precision.FP16).isEmpty());
+
+        assertTrue(errorOf(withVariant("fp32", "x4-b.onnx")).contains("two graphs for scale 4 in precision fp32"));
+        String unknown = errorOf(withVariant("int4", "x4-int4.onnx"));
+        assertTrue(unknown.contains("graphs[1].precision must be one of fp32, fp16, bf16, int8, not 'int4'"), unknown);
+        assertTrue(errorOf(withVariant("auto", "x4-auto.onnx")).contains("graphs[1].precision"));
+        String noReference = errorOf(withVariant("fp16", "x4-fp16.onnx").replaceFirst("\"scale\": 4,",
+                "\"scale\": 4, \"precision\": \"int8\","));
+        assertTrue(noReference.contains("scale 4 has an int8 graph but no fp32 one"), noReference);
     }
 }
