@@ -67,8 +67,8 @@ public interface Model extends AutoCloseable {
     default Backend resolveBackend(Backend requested) throws EngineException {
         if (requested != Backend.AUTO && requested != backend()) {
             throw new EngineException("model '" + name() + "' was loaded for the " + backend().nick()
-                    + " backend, not " + requested.nick(), "Resolve the model with backend " + requested.nick()
-                    + " (Models.resolve) or set backend=auto");
+                    + " backend, not " + requested.nick(), "Set backend=" + backend().nick()
+                    + " or backend=auto, or resolve the model again with backend " + requested.nick());
         }
         return backend();
     }
