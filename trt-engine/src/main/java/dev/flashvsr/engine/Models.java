@@ -117,7 +117,8 @@ public final class Models {
 
     /**
      * What {@code model} names, read and checked without building anything to run it: a built-in
-     * model or a package folder (or its manifest.json). Names registered in process have no
+     * model or a package folder (or its manifest.json). A FlashVSR package's files are checked when
+     * a backend opens it ({@link ModelDefinition.FlashVsr}). Names registered in process have no
      * definition: their factory makes the runnable model directly.
      *
      * @throws EngineException when it is neither, naming the choices
@@ -146,7 +147,7 @@ public final class Models {
         if (Files.isDirectory(path) || path.getFileName().toString().equals(ModelManifest.FILE_NAME)) {
             Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
             if (FlashVsrPackage.isFlashVsrManifest(folder.resolve(FlashVsrPackage.MANIFEST))) {
-                return new ModelDefinition.FlashVsr(FlashVsrPackage.open(folder));
+                return new ModelDefinition.FlashVsr(folder);
             }
             return new ModelDefinition.Recurrent(ModelPackage.load(path));
         }

@@ -1,10 +1,12 @@
 package dev.flashvsr.engine.backend;
 
+import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.bicubic.BicubicModel;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -39,11 +41,21 @@ public sealed interface ModelDefinition {
         }
     }
 
-    /** A FlashVSR package written by {@code flashvsr import}; its graphs are built per frame size. */
-    record FlashVsr(FlashVsrPackage flashVsrPackage) implements ModelDefinition {
+    /**
+     * A FlashVSR package written by {@code flashvsr import}; its graphs are built per frame size.
+     * Only its manifest's format has been read: opening the package checks its files and holds
+     * the weights open until the model is closed, so the provider opens it in {@code load}, once
+     * per model, and a definition never loaded holds nothing.
+     */
+    record FlashVsr(Path folder) implements ModelDefinition {
         @Override
         public String name() {
-            return flashVsrPackage.folder().toString();
+            return folder.toString();
+        }
+
+        /** Opens the package for one model, which closes it. */
+        public FlashVsrPackage open() throws EngineException {
+            return FlashVsrPackage.open(folder);
         }
 
         /** Its FP16 and BF16 graphs are not selectable yet: sessions build the fp32 ones. */

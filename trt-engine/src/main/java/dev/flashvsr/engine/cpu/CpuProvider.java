@@ -83,7 +83,7 @@ public final class CpuProvider implements BackendProvider {
             return new OnnxModel(recurrent.modelPackage(), graphsFor(recurrent.manifest(), precision));
         }
         if (definition instanceof ModelDefinition.FlashVsr flashVsr) {
-            return new FlashVsrModel(flashVsr.flashVsrPackage());
+            return new FlashVsrModel(flashVsr.open());
         }
         if (definition instanceof ModelDefinition.Bicubic) {
             return new BicubicModel();

@@ -19,6 +19,8 @@ import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.cpu.PackageCopies;
+import dev.flashvsr.engine.flashvsr.FlashVsrImport;
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,6 +70,11 @@ class BackendConformanceTest {
         byte[] fp32Graph = Files.readAllBytes(PackageCopies.VSR_SMALL.resolve("x2.onnx"));
         definitions.add(Models.definition(PackageCopies.vsrSmallX2WithFp16(dir.resolve("x2-fp16"), fp32Graph)
                 .toString()));
+        // The tiny FlashVSR release of the golden data, with dense attention (any size streams).
+        Path release = GoldenData.root().resolve("release-layout");
+        Path flashVsr = dir.resolve("tiny-flashvsr");
+        FlashVsrImport.run(release, flashVsr, new FlashVsrImport.Settings("tiny", true, null, null, null), line -> { });
+        definitions.add(Models.definition(flashVsr.toString()));
     }
 
     /** One provider running one model in one precision. */
