@@ -90,12 +90,20 @@ public final class Models {
         return resolve(nameOrPath, options.backend(), options.precision(), options.deviceId());
     }
 
-    /** The model on the best backend for it, in the precision that backend prefers. */
+    /**
+     * The model on the best backend for it, in the precision that backend prefers, on device 0:
+     * for callers with no settings (tests, applications that take the defaults).
+     */
     public static Model resolve(String nameOrPath) throws EngineException {
         return resolve(nameOrPath, Backend.AUTO, Precision.AUTO);
     }
 
-    private static Model resolve(String nameOrPath, Backend backend, Precision precision, int deviceId)
+    /**
+     * As {@link #resolve(String, Backend, Precision)} on device {@code deviceId} of the backend
+     * (the cpu backend has device 0 only and refuses others). Models registered in process run
+     * where their own code runs and take no device id.
+     */
+    public static Model resolve(String nameOrPath, Backend backend, Precision precision, int deviceId)
             throws EngineException {
         String requested = requestedName(nameOrPath);
         Factory registered = REGISTERED.get(requested);

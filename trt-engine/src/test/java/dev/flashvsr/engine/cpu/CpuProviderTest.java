@@ -71,6 +71,9 @@ class CpuProviderTest {
             assertTrue(e.getMessage().startsWith("device-id 1 does not exist on the cpu backend"), e.getMessage());
             assertEquals("Set device-id=0, or a backend with that GPU", e.remedy());
         }
+        EngineException e = assertThrows(EngineException.class,
+                () -> Models.resolve(Models.VSR_SMALL_FAST, Backend.CPU, Precision.FP32, 2));
+        assertTrue(e.getMessage().startsWith("device-id 2 does not exist"), e.getMessage());
     }
 
     @Test
