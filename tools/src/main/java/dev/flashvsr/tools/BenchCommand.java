@@ -1,5 +1,6 @@
 package dev.flashvsr.tools;
 
+import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
@@ -187,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<Result> measureGraph(String modelName, int width, int height) {
         String label = "raw ONNX Runtime session (graph only)";
         List<Result> results = new ArrayList<>();
-        try (Model resolved = Models.resolve(modelName)) {
+        try (Model resolved = Models.resolve(modelName, Backend.CPU, Precision.AUTO)) {
             if (!(resolved instanceof OnnxModel onnx)) {
                 return results;
             }

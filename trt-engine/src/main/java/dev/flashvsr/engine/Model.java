@@ -6,7 +6,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A resolved model: it knows which scales and backends it supports and opens sessions. Resolving
+ * A resolved model, loaded by one backend: it knows which scales and precisions it supports and
+ * opens sessions. Resolving
  * checks everything that does not depend on the stream, so configuration errors surface before
  * the first frame.
  */
@@ -47,8 +48,30 @@ public interface Model extends AutoCloseable {
         return requested;
     }
 
-    /** The backend {@code AUTO} resolves to, or the requested one when the model supports it. */
-    Backend resolveBackend(Backend requested) throws EngineException;
+    /**
+     * The backend this model runs on: the one whose provider loaded it. Models that applications
+     * register in process ({@link Models#register}) run their Java code on the CPU unless they say
+     * otherwise.
+     */
+    default Backend backend() {
+        return Backend.CPU;
+    }
+
+    /**
+     * The backend a session runs on when {@code requested} is asked for: {@link #backend()} for
+     * {@code AUTO} and for itself.
+     *
+     * @throws EngineException when another backend is asked for: the backend is chosen when the
+     *     model is resolved, not when a session opens
+     */
+    default Backend resolveBackend(Backend requested) throws EngineException {
+        if (requested != Backend.AUTO && requested != backend()) {
+            throw new EngineException("model '" + name() + "' was loaded for the " + backend().nick()
+                    + " backend, not " + requested.nick(), "Set backend=" + backend().nick()
+                    + " or backend=auto, or resolve the model again with backend " + requested.nick());
+        }
+        return backend();
+    }
 
     /** Frames held before the first output, so the element can report latency before streaming. */
     int latencyFrames();

@@ -1,8 +1,8 @@
 package dev.flashvsr.engine;
 
+import dev.flashvsr.engine.backend.Backends;
+import dev.flashvsr.engine.backend.ModelDefinition;
 import dev.flashvsr.engine.bicubic.BicubicModel;
-import dev.flashvsr.engine.cpu.OnnxModel;
-import dev.flashvsr.engine.flashvsr.FlashVsrModel;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
@@ -11,11 +11,15 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * Resolves the {@code model} setting: a registered model name or a path to a model package.
- * Applications may register their own in-process models by name.
+ * Resolves the {@code model} setting: a built-in or registered model name, or a path to a model
+ * package. A name or path is first read as a {@link ModelDefinition} (files checked, no runtime
+ * built), then the backend chosen by {@link Backends} loads what the chosen precision needs.
+ * Applications may register their own in-process models by name; those are created by their
+ * factory and run where their code runs.
  */
 public final class Models {
 
@@ -34,13 +38,22 @@ public final class Models {
         Model create() throws EngineException;
     }
 
+    /** Reads a built-in model's definition; may fail with an error the user can act on. */
+    @FunctionalInterface
+    private interface BuiltIn {
+        ModelDefinition define() throws EngineException;
+    }
+
+    private static final Map<String, BuiltIn> BUILT_IN = Map.of(
+            BicubicModel.NAME, ModelDefinition.Bicubic::new,
+            VSR_SMALL, () -> bundled(VSR_SMALL),
+            VSR_SMALL_FAST, () -> bundled(VSR_SMALL_FAST));
+
+    /** Applications' models; a name here hides a built-in one. */
     private static final Map<String, Factory> REGISTERED = new ConcurrentSkipListMap<>();
 
-    static {
-        REGISTERED.put(BicubicModel.NAME, BicubicModel::new);
-        for (String bundled : new String[] {VSR_SMALL, VSR_SMALL_FAST}) {
-            REGISTERED.put(bundled, () -> new OnnxModel(ModelPackage.loadResource("/dev/flashvsr/models/" + bundled + "/")));
-        }
+    private static ModelDefinition bundled(String name) throws EngineException {
+        return new ModelDefinition.Recurrent(ModelPackage.loadResource("/dev/flashvsr/models/" + name + "/"));
     }
 
     private Models() {
@@ -54,18 +67,50 @@ public final class Models {
         REGISTERED.put(name, factory);
     }
 
+    /** Every name {@code model} accepts besides paths: built-in and registered ones, sorted. */
     public static List<String> builtInNames() {
-        return List.copyOf(REGISTERED.keySet());
+        TreeSet<String> names = new TreeSet<>(BUILT_IN.keySet());
+        names.addAll(REGISTERED.keySet());
+        return List.copyOf(names);
     }
 
     /**
-     * The model ready to run on {@code backend} (resolved when {@code AUTO}) in {@code precision}.
+     * The model ready to run on {@code backend} (resolved when {@code AUTO}) in {@code precision},
+     * on device 0.
      *
-     * @throws EngineException when the backend cannot run the model, or when {@code precision} is
+     * @throws EngineException when no such backend can run the model, or when {@code precision} is
      *     concrete and the model has no such variant at any scale (the message names those it has)
      */
     public static Model resolve(String nameOrPath, Backend backend, Precision precision) throws EngineException {
-        Model model = resolve(nameOrPath);
+        return resolve(nameOrPath, backend, precision, 0);
+    }
+
+    /** As {@link #resolve(String, Backend, Precision)} with the backend, precision and device of {@code options}. */
+    public static Model resolve(String nameOrPath, SessionOptions options) throws EngineException {
+        return resolve(nameOrPath, options.backend(), options.precision(), options.deviceId());
+    }
+
+    /**
+     * The model on the best backend for it, in the precision that backend prefers, on device 0:
+     * for callers with no settings (tests, applications that take the defaults).
+     */
+    public static Model resolve(String nameOrPath) throws EngineException {
+        return resolve(nameOrPath, Backend.AUTO, Precision.AUTO);
+    }
+
+    /**
+     * As {@link #resolve(String, Backend, Precision)} on device {@code deviceId} of the backend
+     * (the cpu backend has device 0 only and refuses others). Models registered in process run
+     * where their own code runs and take no device id.
+     */
+    public static Model resolve(String nameOrPath, Backend backend, Precision precision, int deviceId)
+            throws EngineException {
+        String requested = requestedName(nameOrPath);
+        Factory registered = REGISTERED.get(requested);
+        if (registered == null) {
+            return Backends.discovered().load(definition(requested), backend, precision, deviceId);
+        }
+        Model model = registered.create();
         try {
             model.resolveBackend(backend);
             if (precision.isConcrete() && model.scales().stream().noneMatch(s -> model.precisions(s).contains(precision))) {
@@ -78,11 +123,19 @@ public final class Models {
         }
     }
 
-    public static Model resolve(String nameOrPath) throws EngineException {
-        String requested = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT : nameOrPath.trim();
-        Factory registered = REGISTERED.get(requested);
-        if (registered != null) {
-            return registered.create();
+    /**
+     * What {@code model} names, read and checked without building anything to run it: a built-in
+     * model or a package folder (or its manifest.json). A FlashVSR package's files are checked when
+     * a backend opens it ({@link ModelDefinition.FlashVsr}). Names registered in process have no
+     * definition: their factory makes the runnable model directly.
+     *
+     * @throws EngineException when it is neither, naming the choices
+     */
+    public static ModelDefinition definition(String nameOrPath) throws EngineException {
+        String requested = requestedName(nameOrPath);
+        BuiltIn builtIn = BUILT_IN.get(requested);
+        if (builtIn != null) {
+            return builtIn.define();
         }
         String choices = "Set model to one of " + builtInNames() + " or to the path of a model package";
         Path path;
@@ -102,11 +155,15 @@ public final class Models {
         if (Files.isDirectory(path) || path.getFileName().toString().equals(ModelManifest.FILE_NAME)) {
             Path folder = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
             if (FlashVsrPackage.isFlashVsrManifest(folder.resolve(FlashVsrPackage.MANIFEST))) {
-                return new FlashVsrModel(FlashVsrPackage.open(folder));
+                return new ModelDefinition.FlashVsr(folder);
             }
-            return new OnnxModel(ModelPackage.load(path));
+            return new ModelDefinition.Recurrent(ModelPackage.load(path));
         }
         throw new EngineException("'" + requested + "' is not a model package (a directory with "
                 + ModelManifest.FILE_NAME + ")", choices);
+    }
+
+    private static String requestedName(String nameOrPath) {
+        return nameOrPath == null || nameOrPath.isBlank() ? DEFAULT : nameOrPath.trim();
     }
 }

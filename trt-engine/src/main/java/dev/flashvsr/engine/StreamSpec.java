@@ -16,6 +16,17 @@ public record StreamSpec(PixelFormat format, int width, int height, int scale, C
         this(format, width, height, scale, Colorimetry.defaultFor(format, height));
     }
 
+    /**
+     * Refuses a frame of another format or size than this stream's: sessions read whole rows of
+     * the size they were opened for.
+     */
+    public void requireFrame(VideoFrame frame) {
+        if (frame.format() != format || frame.width() != width || frame.height() != height) {
+            throw new IllegalArgumentException("session opened for " + this + " got a " + frame.width() + "x"
+                    + frame.height() + " " + frame.format() + " frame");
+        }
+    }
+
     public int outputWidth() {
         return width * scale;
     }

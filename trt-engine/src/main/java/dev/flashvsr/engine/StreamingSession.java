@@ -12,6 +12,9 @@ public interface StreamingSession extends AutoCloseable {
     /**
      * Feeds one input frame and emits zero or more finished output frames to the sink. The input
      * frame is valid only during this call; a session that holds it for later copies it.
+     *
+     * @throws IllegalArgumentException when the frame's format or size is not the one the session
+     *     was opened for
      */
     void push(VideoFrame input, FrameSink sink) throws EngineException;
 

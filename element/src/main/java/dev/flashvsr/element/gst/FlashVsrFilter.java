@@ -136,7 +136,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
 
     private boolean start() {
         try {
-            Model resolved = Models.resolve(settings.model());
+            Model resolved = Models.resolve(settings.model(), settings.sessionOptions());
             if (!resolved.scales().contains(settings.scale())) {
                 throw new EngineException("model '" + resolved.name() + "' does not support scale "
                         + settings.scale(), "Set scale to one of " + resolved.scales());

@@ -48,7 +48,7 @@ public final class Evaluator {
                 if (models.containsKey(name)) {
                     continue;
                 }
-                Model model = Models.resolve(name);
+                Model model = Models.resolve(name, options);
                 models.put(name, model);
                 if (!model.scales().contains(scale)) {
                     throw new EvalException("model " + name + " does not support x" + scale + " (it supports "

@@ -1,6 +1,5 @@
 package dev.flashvsr.engine.bicubic;
 
-import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.SessionOptions;
@@ -40,11 +39,6 @@ public final class BicubicModel implements Model {
     @Override
     public Set<Integer> scales() {
         return Set.of(2, 4);
-    }
-
-    @Override
-    public Backend resolveBackend(Backend requested) throws EngineException {
-        return Backend.cpuOnly(requested, NAME);
     }
 
     @Override

@@ -40,10 +40,7 @@ final class BicubicSession implements StreamingSession {
 
     @Override
     public void push(VideoFrame input, FrameSink sink) {
-        if (input.format() != spec.format() || input.width() != spec.width() || input.height() != spec.height()) {
-            throw new IllegalArgumentException("session opened for " + spec + " got a " + input.width() + "x"
-                    + input.height() + " " + input.format() + " frame");
-        }
+        spec.requireFrame(input);
         sink.frameReady(output -> upscale(input, output));
     }
 

@@ -4,7 +4,6 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.Colorimetry;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.MemoryEstimate;
@@ -19,6 +18,7 @@ import dev.flashvsr.engine.pkg.ModelPackage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +27,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A model package run by ONNX Runtime on the CPU. Every graph is loaded into a session when the
- * model is resolved (the element's start), so a graph ONNX Runtime rejects, or one whose inputs
- * and outputs contradict the manifest, fails then and not at the first frame.
+ * A model package run by ONNX Runtime on the CPU. The graphs {@link CpuProvider} selected (one
+ * precision per scale) are loaded into sessions when the model is resolved (the element's start),
+ * so a graph ONNX Runtime rejects, or one whose inputs and outputs contradict the manifest, fails
+ * then and not at the first frame; the package's other graphs are never read into a session.
  */
 public final class OnnxModel implements Model {
     private final ModelPackage modelPackage;
@@ -39,10 +40,11 @@ public final class OnnxModel implements Model {
     /** Single-threaded sessions for graphs that can run as parallel bands (known receptive field). */
     private final Map<ModelManifest.Graph, OrtSession> bandSessions = new LinkedHashMap<>();
 
-    public OnnxModel(ModelPackage modelPackage) throws EngineException {
+    /** @param graphs the package's graphs to load, at most one per scale and precision */
+    OnnxModel(ModelPackage modelPackage, List<ModelManifest.Graph> graphs) throws EngineException {
         this.modelPackage = modelPackage;
         try {
-            for (ModelManifest.Graph graph : modelPackage.manifest().graphs()) {
+            for (ModelManifest.Graph graph : graphs) {
                 OrtSession session = createSession(graph, CORES);
                 sessions.put(graph, session);
                 checkAgainstManifest(session, graph);
@@ -152,13 +154,19 @@ public final class OnnxModel implements Model {
     @Override
     public Set<Integer> scales() {
         Set<Integer> scales = new TreeSet<>();
-        sessions.keySet().forEach(graph -> scales.add(graph.scale()));
+        modelPackage.manifest().graphs().forEach(graph -> scales.add(graph.scale()));
         return scales;
     }
 
+    /**
+     * The precisions loaded at {@code scale}; where none is (a concrete precision the package has
+     * at other scales only), those the package has, so that asking for one names them.
+     */
     @Override
     public Set<Precision> precisions(int scale) {
-        return modelPackage.manifest().precisions(scale);
+        Set<Precision> loaded = new LinkedHashSet<>();
+        sessions.keySet().stream().filter(graph -> graph.scale() == scale).forEach(graph -> loaded.add(graph.precision()));
+        return loaded.isEmpty() ? modelPackage.manifest().precisions(scale) : loaded;
     }
 
     /** The graph a session of these options runs. */
@@ -167,12 +175,11 @@ public final class OnnxModel implements Model {
             throw new EngineException("model '" + name() + "' has no graph for scale " + scale,
                     "Set scale to one of " + scales());
         }
-        return modelPackage.manifest().graphFor(scale, resolvePrecision(requested, scale)).orElseThrow();
-    }
-
-    @Override
-    public Backend resolveBackend(Backend requested) throws EngineException {
-        return Backend.cpuOnly(requested, name());
+        Precision precision = resolvePrecision(requested, scale);
+        return sessions.keySet().stream().filter(g -> g.scale() == scale && g.precision() == precision).findFirst()
+                .orElseThrow(() -> new EngineException("model '" + name() + "' was resolved without its "
+                        + precision.nick() + " graph for scale " + scale, "Resolve it with precision "
+                        + precision.nick() + " (Models.resolve) or set precision=auto"));
     }
 
     @Override

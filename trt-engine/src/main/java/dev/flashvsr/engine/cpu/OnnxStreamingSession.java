@@ -82,6 +82,7 @@ final class OnnxStreamingSession implements StreamingSession {
 
     @Override
     public void push(VideoFrame input, FrameSink sink) throws EngineException {
+        spec.requireFrame(input);
         try {
             if (banded != null) {
                 sink.frameReady(output -> banded.upscale(input, output));

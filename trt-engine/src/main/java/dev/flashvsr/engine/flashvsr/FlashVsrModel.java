@@ -1,6 +1,5 @@
 package dev.flashvsr.engine.flashvsr;
 
-import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
@@ -48,11 +47,6 @@ public final class FlashVsrModel implements Model {
     @Override
     public Set<Integer> scales() {
         return Set.of(2, 4);
-    }
-
-    @Override
-    public Backend resolveBackend(Backend requested) throws EngineException {
-        return Backend.cpuOnly(requested, name());
     }
 
     @Override

@@ -48,6 +48,7 @@ final class FlashVsrSession implements StreamingSession {
 
     @Override
     public void push(VideoFrame input, FrameSink sink) throws EngineException {
+        spec.requireFrame(input);
         converter.toPlanarRgb(input, lowRes, 0);
         FramePreparation.Upscaled[] keep = new FramePreparation.Upscaled[1];
         float[] modelInput = frames.modelInput(lowRes, keep);
