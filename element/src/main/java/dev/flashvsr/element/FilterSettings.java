@@ -1,16 +1,15 @@
 package dev.flashvsr.element;
 
-import dev.flashvsr.engine.DiffusionOptions;
-import java.nio.file.Path;
-import java.util.Optional;
 import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.Models;
-import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.Precision;
 
 /**
- * The element's writable properties as plain values. Changing them takes effect at the next
- * start (READY to PAUSED); GStreamer only lets them change in NULL or READY. {@code qos} is the
- * exception: it applies from the next frame, in any state.
+ * The element's writable properties as plain values, set one at a time from any thread. A start
+ * (READY to PAUSED) takes one {@link #snapshot()}: changes take effect at the next start. {@code qos}
+ * is the exception: it applies from the next frame, in any state. Guarded by this object's lock,
+ * so a snapshot never mixes values from before and after another thread's change.
  */
 public final class FilterSettings {
     public static final int DEFAULT_SCALE = 4;
@@ -20,77 +19,87 @@ public final class FilterSettings {
     /** Largest {@code max-memory} in MiB (16 TiB); bytes must fit a long. */
     public static final long MAX_MEMORY_MIB = 1L << 24;
 
-    private volatile int scale = DEFAULT_SCALE;
-    private volatile String model = Models.DEFAULT;
-    private volatile Backend backend = Backend.AUTO;
-    private volatile int deviceId;
-    private volatile int tileSize;
-    private volatile int tileOverlap;
-    private volatile long maxMemoryMib;
-    private volatile DiffusionOptions.ColorFix colorFix = DiffusionOptions.DEFAULT.colorFix();
-    private volatile boolean upstreamReference;
-    private volatile long seed;
-    private volatile String noiseFile = "";
+    private int scale = DEFAULT_SCALE;
+    private String model = Models.DEFAULT;
+    private Backend backend = Backend.AUTO;
+    private Precision precision = Precision.AUTO;
+    private int deviceId;
+    private int tileSize;
+    private int tileOverlap;
+    private long maxMemoryMib;
+    private DiffusionOptions.ColorFix colorFix = DiffusionOptions.DEFAULT.colorFix();
+    private boolean upstreamReference;
+    private long seed;
+    private String noiseFile = "";
+    /** Read for every frame and not part of the snapshot: volatile instead of the lock. */
     private volatile boolean qos = true;
 
-    public int scale() {
+    public synchronized int scale() {
         return scale;
     }
 
-    public void setScale(int scale) {
+    public synchronized void setScale(int scale) {
         if (scale != 2 && scale != 4) {
             throw new IllegalArgumentException("scale must be 2 or 4, got " + scale);
         }
         this.scale = scale;
     }
 
-    public String model() {
+    public synchronized String model() {
         return model;
     }
 
     /** A null or empty name selects the default model. */
-    public void setModel(String model) {
+    public synchronized void setModel(String model) {
         this.model = model == null || model.isBlank() ? Models.DEFAULT : model;
     }
 
-    public Backend backend() {
+    public synchronized Backend backend() {
         return backend;
     }
 
-    public void setBackend(Backend backend) {
+    public synchronized void setBackend(Backend backend) {
         this.backend = backend;
     }
 
-    public int deviceId() {
+    public synchronized Precision precision() {
+        return precision;
+    }
+
+    public synchronized void setPrecision(Precision precision) {
+        this.precision = precision;
+    }
+
+    public synchronized int deviceId() {
         return deviceId;
     }
 
-    public void setDeviceId(int deviceId) {
+    public synchronized void setDeviceId(int deviceId) {
         this.deviceId = deviceId;
     }
 
-    public int tileSize() {
+    public synchronized int tileSize() {
         return tileSize;
     }
 
-    public void setTileSize(int tileSize) {
+    public synchronized void setTileSize(int tileSize) {
         this.tileSize = tileSize;
     }
 
-    public int tileOverlap() {
+    public synchronized int tileOverlap() {
         return tileOverlap;
     }
 
-    public void setTileOverlap(int tileOverlap) {
+    public synchronized void setTileOverlap(int tileOverlap) {
         this.tileOverlap = tileOverlap;
     }
 
     /** The memory budget of a session in MiB; 0 = automatic (derived from the machine when a session opens). */
-    public long maxMemoryMib() {
+    public synchronized long maxMemoryMib() {
         return maxMemoryMib;
     }
 
-    public void setMaxMemoryMib(long maxMemoryMib) {
+    public synchronized void setMaxMemoryMib(long maxMemoryMib) {
         if (maxMemoryMib < 0 || maxMemoryMib > MAX_MEMORY_MIB) {
             throw new IllegalArgumentException("max-memory must be 0 (automatic) to " + MAX_MEMORY_MIB + " MiB, got "
                     + maxMemoryMib);
@@ -98,36 +107,36 @@ public final class FilterSettings {
         this.maxMemoryMib = maxMemoryMib;
     }
 
-    public DiffusionOptions.ColorFix colorFix() {
+    public synchronized DiffusionOptions.ColorFix colorFix() {
         return colorFix;
     }
 
-    public void setColorFix(DiffusionOptions.ColorFix colorFix) {
+    public synchronized void setColorFix(DiffusionOptions.ColorFix colorFix) {
         this.colorFix = colorFix;
     }
 
-    public boolean upstreamReference() {
+    public synchronized boolean upstreamReference() {
         return upstreamReference;
     }
 
-    public void setUpstreamReference(boolean upstreamReference) {
+    public synchronized void setUpstreamReference(boolean upstreamReference) {
         this.upstreamReference = upstreamReference;
     }
 
-    public long seed() {
+    public synchronized long seed() {
         return seed;
     }
 
-    public void setSeed(long seed) {
+    public synchronized void setSeed(long seed) {
         this.seed = seed;
     }
 
-    public String noiseFile() {
+    public synchronized String noiseFile() {
         return noiseFile;
     }
 
     /** A null or empty path means generated noise. */
-    public void setNoiseFile(String noiseFile) {
+    public synchronized void setNoiseFile(String noiseFile) {
         this.noiseFile = noiseFile == null ? "" : noiseFile;
     }
 
@@ -139,10 +148,9 @@ public final class FilterSettings {
         this.qos = qos;
     }
 
-    /** The session options these settings describe; fails when tile settings contradict each other. */
-    public SessionOptions sessionOptions() {
-        Optional<Path> noise = noiseFile.isBlank() ? Optional.empty() : Optional.of(Path.of(noiseFile));
-        return new SessionOptions(backend, deviceId, tileSize, tileOverlap,
-                new DiffusionOptions(colorFix, upstreamReference, seed, noise));
+    /** The start-time settings as they are now. */
+    public synchronized ElementSettings snapshot() {
+        return new ElementSettings(scale, model, backend, precision, deviceId, tileSize, tileOverlap, maxMemoryMib,
+                colorFix, upstreamReference, seed, noiseFile);
     }
 }

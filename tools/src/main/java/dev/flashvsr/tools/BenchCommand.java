@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Pipeline;
@@ -73,6 +74,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "flashvsrfilter backend (default: the element's default).")
     String backend;
 
+    @Option(names = "--precision", paramLabel = "P", split = ",",
+            description = {"Precisions to measure, comma-separated, e.g. fp32,int8: the element and the raw",
+                    "session at each, with ratios against the first (default: the element's, auto)."})
+    List<String> precisionNames;
+
     /** A timed run that takes longer than this is reported as failed. */
     private static final long RUN_LIMIT_MS = 600_000;
 
@@ -81,7 +87,18 @@ final class BenchCommand implements Callable<Integer> {
         double fps() {
             return seconds > 0 ? frames / seconds : Double.NaN;
         }
+
+        boolean ok() {
+            return error == null;
+        }
     }
+
+    /** The element and the bare graph, measured at one precision. */
+    private record Variant(String name, Result element, List<Result> graphs) {
+    }
+
+    /** The precisions asked for; null: the element's default, and no precision in the labels. */
+    private List<Precision> precisions;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -93,11 +110,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         String modelName = model == null ? Models.DEFAULT : model;
         if (!format.matches("[A-Za-z0-9_]+") || !pattern.matches("[A-Za-z0-9_-]+")
-                || !modelName.matches("[A-Za-z0-9_./-]+") || !videoscaleMethod.matches("[A-Za-z0-9_-]+")
-                || (backend != null && !backend.matches("auto|cpu|tensorrt"))) {
-            throw CliException.usage("--format, --pattern, --model, --videoscale-method must be plain names"
-                    + " and --backend one of auto, cpu, tensorrt");
+                || !modelName.matches("[A-Za-z0-9_./-]+") || !videoscaleMethod.matches("[A-Za-z0-9_-]+")) {
+            throw CliException.usage("--format, --pattern, --model, --videoscale-method must be plain names");
         }
+        if (backend != null) {
+            backend = EngineChoices.backend(backend).nick();
+        }
+        precisions = precisionNames == null ? null : EngineChoices.precisions(precisionNames);
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = videoscaleThreads == null ? cores : videoscaleThreads;
         if (threads < 1) {
@@ -105,8 +124,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         GstSupport.init();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "flashvsr bench: model %s, x%d, %s input, %d frames per run, %d CPU cores, %s%n",
-                modelName, scale, format, frames, cores, Gst.getVersionString());
+        out.printf(Locale.ROOT, "flashvsr bench: model %s, x%d, %s input, %d frames per run, %d CPU cores, %s%s%n",
+                modelName, scale, format, frames, cores, Gst.getVersionString(), precisions == null ? ""
+                        : ", precisions " + precisions.stream().map(Precision::nick).collect(Collectors.joining(", ")));
         boolean failed = false;
         for (String size : sizes) {
             int[] wh = parseSize(size);
@@ -138,65 +158,102 @@ final class BenchCommand implements Callable<Integer> {
                 "videotestsrc pattern=%s num-buffers=%%d ! video/x-raw,format=%s,width=%d,height=%d,framerate=30/1",
                 pattern, format, width, height);
         String scaled = String.format(Locale.ROOT, "video/x-raw,width=%d,height=%d", width * scale, height * scale);
-        String vsr = "flashvsrfilter model=" + modelName + " scale=" + scale
-                + (backend == null ? "" : " backend=" + backend);
         String sink = "fakesink sync=false";
         String scaler = "videoscale method=" + videoscaleMethod + " n-threads=" + threads;
-        List<String[]> pipelines = List.of(
-                new String[] {"videotestsrc only (baseline)", source + " ! " + sink},
-                new String[] {scaler, source + " ! " + scaler + " ! " + scaled + " ! " + sink},
-                new String[] {"flashvsrfilter model=" + modelName, source + " ! " + vsr + " ! " + scaled + " ! " + sink});
         List<Result> results = new ArrayList<>();
-        for (String[] p : pipelines) {
-            // Warm-up: JIT, plugin loading, caches.
-            Result warm = measure(p[0], p[1], Math.min(frames, 10));
-            results.add(warm.error() != null ? warm : measure(p[0], p[1], frames));
+        results.add(timed("videotestsrc only (baseline)", source + " ! " + sink));
+        Result videoscale = timed(scaler, source + " ! " + scaler + " ! " + scaled + " ! " + sink);
+        results.add(videoscale);
+        List<Variant> variants = new ArrayList<>();
+        for (Precision precision : precisions == null ? List.of(Precision.AUTO) : precisions) {
+            String suffix = precisions == null ? "" : " precision=" + precision.nick();
+            String vsr = "flashvsrfilter model=" + modelName + " scale=" + scale
+                    + (backend == null ? "" : " backend=" + backend) + suffix;
+            Result element = timed("flashvsrfilter model=" + modelName + suffix,
+                    source + " ! " + vsr + " ! " + scaled + " ! " + sink);
+            List<Result> graphs = measureGraph(modelName, precision, suffix, width, height);
+            variants.add(new Variant("flashvsrfilter" + suffix, element, graphs));
+            results.add(element);
+            results.addAll(graphs);
         }
-        List<Result> graphOnly = measureGraph(modelName, width, height);
-        results.addAll(graphOnly);
-        Result raw = graphOnly.isEmpty() ? null : graphOnly.get(0);
-        out.printf(Locale.ROOT, "%n%dx%d -> %dx%d%n%-44s %8s %9s %10s %12s%n", width, height, width * scale,
-                height * scale, "pipeline", "frames", "seconds", "fps", "ms/frame");
-        for (Result r : results) {
-            if (r.error() != null) {
-                out.printf(Locale.ROOT, "%-44s %s%n", r.label(), "failed: " + r.error());
-            } else {
-                out.printf(Locale.ROOT, "%-44s %8d %9.3f %10.1f %12.3f%n", r.label(), r.frames(), r.seconds(),
-                        r.fps(), 1000 * r.seconds() / r.frames());
-            }
-        }
-        Result videoscale = results.get(1);
-        Result element = results.get(2);
-        if (videoscale.error() == null && element.error() == null) {
-            out.printf(Locale.ROOT, "flashvsrfilter / videoscale throughput: %.2fx%n", element.fps() / videoscale.fps());
-        }
-        for (Result graph : graphOnly) {
-            if (graph.error() == null && element.error() == null) {
-                out.printf(Locale.ROOT, "flashvsrfilter / %s: %.2fx (element overhead %.1f%%)%n", graph.label(),
-                        element.fps() / graph.fps(), 100 * (graph.fps() / element.fps() - 1));
-            }
-        }
+        out.printf(Locale.ROOT, "%n%dx%d -> %dx%d%n", width, height, width * scale, height * scale);
+        printTable(out, results);
+        printRatios(out, videoscale, variants);
         out.flush();
-        return results.stream().anyMatch(r -> r.error() != null);
+        return results.stream().anyMatch(r -> !r.ok());
+    }
+
+    /** A warm-up run (JIT, plugin loading, caches), then the timed one. */
+    private Result timed(String label, String template) throws InterruptedException {
+        Result warm = measure(label, template, Math.min(frames, 10));
+        return warm.ok() ? measure(label, template, frames) : warm;
+    }
+
+    private static void printTable(PrintWriter out, List<Result> results) {
+        int width = Math.max(44, results.stream().mapToInt(r -> r.label().length()).max().orElse(0));
+        String label = "%-" + width + "s";
+        out.printf(Locale.ROOT, label + " %8s %9s %10s %12s%n", "pipeline", "frames", "seconds", "fps", "ms/frame");
+        for (Result r : results) {
+            if (r.ok()) {
+                out.printf(Locale.ROOT, label + " %8d %9.3f %10.1f %12.3f%n", r.label(), r.frames(), r.seconds(),
+                        r.fps(), 1000 * r.seconds() / r.frames());
+            } else {
+                out.printf(Locale.ROOT, label + " %s%n", r.label(), "failed: " + r.error());
+            }
+        }
     }
 
     /**
-     * The bare graph in ONNX Runtime, for neural models (none for others): one session on the
-     * whole frame with a thread per core, then, where the element runs the frame as parallel
-     * bands, the graph alone run that way.
+     * Each precision's element against videoscale and against its bare graph, then each precision
+     * after the first against the first (element and bare graph).
      */
-    private List<Result> measureGraph(String modelName, int width, int height) {
-        String label = "raw ONNX Runtime session (graph only)";
+    private static void printRatios(PrintWriter out, Result videoscale, List<Variant> variants) {
+        Variant first = variants.get(0);
+        for (Variant v : variants) {
+            if (videoscale.ok() && v.element().ok()) {
+                out.printf(Locale.ROOT, "%s / videoscale throughput: %.2fx%n", v.name(),
+                        v.element().fps() / videoscale.fps());
+            }
+            for (Result graph : v.graphs()) {
+                if (graph.ok() && v.element().ok()) {
+                    out.printf(Locale.ROOT, "%s / %s: %.2fx (element overhead %.1f%%)%n", v.name(), graph.label(),
+                            v.element().fps() / graph.fps(), 100 * (graph.fps() / v.element().fps() - 1));
+                }
+            }
+        }
+        for (Variant v : variants.subList(1, variants.size())) {
+            printSpeedUp(out, v.element(), first.element());
+            if (!v.graphs().isEmpty() && !first.graphs().isEmpty()) {
+                printSpeedUp(out, v.graphs().get(0), first.graphs().get(0));
+            }
+        }
+    }
+
+    private static void printSpeedUp(PrintWriter out, Result measured, Result reference) {
+        if (measured.ok() && reference.ok()) {
+            out.printf(Locale.ROOT, "%s / %s: %.2fx%n", measured.label(), reference.label(),
+                    measured.fps() / reference.fps());
+        }
+    }
+
+    /**
+     * The bare graph in ONNX Runtime at {@code precision}, for neural models (none for others): one
+     * session on the whole frame with a thread per core, then, where the element runs the frame as
+     * parallel bands, the graph alone run that way. A precision the model lacks is one failed row.
+     */
+    private List<Result> measureGraph(String modelName, Precision precision, String suffix, int width, int height) {
+        String label = "raw ONNX Runtime session (graph only)" + suffix;
         List<Result> results = new ArrayList<>();
         try (Model resolved = Models.resolve(modelName, Backend.CPU, Precision.AUTO)) {
             if (!(resolved instanceof OnnxModel onnx)) {
                 return results;
             }
-            results.add(new Result(label, frames, onnx.timeGraph(scale, Precision.AUTO, width, height, frames), null));
-            onnx.timeGraphInBands(scale, Precision.AUTO, width, height, frames).ifPresent(r -> results.add(new Result(
-                    String.format(Locale.ROOT, "raw graph in %d parallel bands", (int) r[0]), frames, r[1], null)));
+            results.add(new Result(label, frames, onnx.timeGraph(scale, precision, width, height, frames), null));
+            onnx.timeGraphInBands(scale, precision, width, height, frames).ifPresent(r -> results.add(new Result(
+                    String.format(Locale.ROOT, "raw graph in %d parallel bands%s", (int) r[0], suffix), frames, r[1],
+                    null)));
         } catch (EngineException e) {
-            results.add(new Result(label, 0, 0, e.describe()));
+            results.add(new Result(label, 0, 0, e.getMessage()));
         }
         return results;
     }

@@ -65,6 +65,11 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Where the model runs (default: the element's default, normally auto).")
     String backend;
 
+    @Option(names = "--precision", paramLabel = "auto|fp32|fp16|bf16|int8",
+            description = "Arithmetic the model runs in; a variant the model lacks fails naming those it has"
+                    + " (default: the element's, auto: the best the backend runs well).")
+    String precision;
+
     @Option(names = "--color-fix", paramLabel = "adain|wavelet|none",
             description = "Diffusion models (FlashVSR): how output colours are matched to the input"
                     + " (default: the element's, adain).")
@@ -200,11 +205,10 @@ final class UpscaleCommand implements Callable<Integer> {
             throw CliException.usage("--quality must be between 0 and 50, not " + quality);
         }
         if (backend != null) {
-            String b = backend.toLowerCase(Locale.ROOT);
-            if (!b.equals("auto") && !b.equals("cpu") && !b.equals("tensorrt")) {
-                throw CliException.usage("--backend must be auto, cpu or tensorrt, not '" + backend + "'");
-            }
-            backend = b;
+            backend = EngineChoices.backend(backend).nick();
+        }
+        if (precision != null) {
+            precision = EngineChoices.precision(precision).nick();
         }
         if (colorFix != null) {
             String c = colorFix.toLowerCase(Locale.ROOT);
@@ -290,6 +294,9 @@ final class UpscaleCommand implements Callable<Integer> {
         }
         if (backend != null) {
             GstSupport.setArg(vsr, "backend", backend);
+        }
+        if (precision != null) {
+            GstSupport.setArg(vsr, "precision", precision);
         }
         if (colorFix != null) {
             GstSupport.setArg(vsr, "color-fix", colorFix);

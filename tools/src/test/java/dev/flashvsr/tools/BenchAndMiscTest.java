@@ -3,10 +3,12 @@ package dev.flashvsr.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flashvsr.engine.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +36,45 @@ class BenchAndMiscTest {
             // 64 rows are enough for one band per core: the element's way of running a frame
             assertTrue(r.out().contains("flashvsrfilter / raw graph in 2 parallel bands:"), r::toString);
         }
+    }
+
+    /**
+     * Each precision in one run, the element and the raw session, against the first. No shipped
+     * package has bf16 (a CPU backend gains nothing from it): that variant fails, the others run.
+     */
+    @Test
+    void benchMeasuresEachPrecisionAndReportsAMissingOneOnItsOwnLine() {
+        CliTestSupport.Result r = CliTestSupport.run("bench", "--size", "32x24", "--frames", "5", "--scale", "2",
+                "--precision", "fp32,auto,bf16");
+        assertEquals(1, r.code(), "a failed variant fails the run:\n" + r);
+        assertTrue(r.out().contains("precisions fp32, auto, bf16"), r::toString);
+        String element = "flashvsrfilter model=" + Models.DEFAULT;
+        String graph = "raw ONNX Runtime session (graph only)";
+        for (String precision : List.of("fp32", "auto")) {
+            assertTrue(Pattern.compile("(?m)^" + Pattern.quote(element + " precision=" + precision) + " +\\d+ +\\d")
+                    .matcher(r.out()).find(), r::toString);
+            assertTrue(Pattern.compile("(?m)^" + Pattern.quote(graph + " precision=" + precision) + " +\\d+ +\\d")
+                    .matcher(r.out()).find(), r::toString);
+        }
+        assertTrue(r.out().contains(element + " precision=auto / " + element + " precision=fp32: "), r::toString);
+        assertTrue(r.out().contains(graph + " precision=auto / " + graph + " precision=fp32: "), r::toString);
+        assertTrue(Pattern.compile("(?m)^" + Pattern.quote(element + " precision=bf16") + " +failed: .*no bf16"
+                + " variant.*it has fp32").matcher(r.out()).find(), r::toString);
+        assertTrue(Pattern.compile("(?m)^" + Pattern.quote(graph + " precision=bf16") + " +failed: .*no bf16"
+                + " variant").matcher(r.out()).find(), r::toString);
+    }
+
+    @Test
+    void badPrecisionsAreUsageErrors() {
+        CliTestSupport.Result unknown = CliTestSupport.run("bench", "--precision", "fp32,fp8");
+        assertEquals(2, unknown.code(), unknown::toString);
+        assertTrue(unknown.err().contains("--precision must be one of auto, fp32, fp16, bf16, int8, not 'fp8'"),
+                unknown::toString);
+        CliTestSupport.Result twice = CliTestSupport.run("bench", "--precision", "int8,INT8");
+        assertEquals(2, twice.code(), twice::toString);
+        CliTestSupport.Result backend = CliTestSupport.run("bench", "--backend", "gpu");
+        assertEquals(2, backend.code(), backend::toString);
+        assertTrue(backend.err().contains("--backend must be one of auto, cpu, tensorrt"), backend::toString);
     }
 
     @Test

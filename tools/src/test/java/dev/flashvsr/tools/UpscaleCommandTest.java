@@ -71,6 +71,44 @@ class UpscaleCommandTest {
     }
 
     @Test
+    void aPrecisionTheModelHasRuns() {
+        Path out = dir.resolve("fp32.mp4");
+        CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), out.toString(), "--scale=2",
+                "--model", "bicubic", "--precision", "FP32");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(new CliTestSupport.VideoInfo(FRAMES, 128, 96), CliTestSupport.decode(out));
+    }
+
+    /** bicubic has only fp32, whatever variants the shipped neural packages gain. */
+    @Test
+    void aPrecisionTheModelLacksFailsNamingThoseItHas() {
+        Path out = dir.resolve("int8.mp4");
+        CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), out.toString(), "--quiet",
+                "--model", "bicubic", "--precision", "int8");
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains("model 'bicubic' has no int8 variant") && r.err().contains("it has fp32"),
+                r::toString);
+        assertFalse(Files.exists(out), "partial output must be deleted");
+    }
+
+    @Test
+    void anUnknownPrecisionIsAUsageErrorNamingTheValidOnes() {
+        CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), dir.resolve("o.mp4").toString(),
+                "--precision", "fp8");
+        assertEquals(2, r.code(), r::toString);
+        assertEquals("flashvsr: error: --precision must be one of auto, fp32, fp16, bf16, int8, not 'fp8'",
+                r.err().strip());
+    }
+
+    @Test
+    void anUnknownBackendIsAUsageErrorNamingTheValidOnes() {
+        CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), dir.resolve("o.mp4").toString(),
+                "--backend", "gpu");
+        assertEquals(2, r.code(), r::toString);
+        assertEquals("flashvsr: error: --backend must be one of auto, cpu, tensorrt, not 'gpu'", r.err().strip());
+    }
+
+    @Test
     void missingInputIsAUsageError() {
         Path missing = dir.resolve("no-such-clip.mp4");
         CliTestSupport.Result r = CliTestSupport.run("upscale", missing.toString(), dir.resolve("o.mp4").toString());

@@ -1,10 +1,13 @@
 package dev.flashvsr.element.gst;
 
 import com.sun.jna.Pointer;
+import dev.flashvsr.element.BackendListing;
 import dev.flashvsr.element.FilterSettings;
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.Precision;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,7 +18,9 @@ enum ElementProperties {
     SCALE("scale", "Scale", "Upscaling factor of width and height"),
     MODEL("model", "Model", "Built-in model name (" + String.join(", ", Models.builtInNames())
             + ") or path to a model package; empty selects the default, " + Models.DEFAULT),
-    BACKEND("backend", "Backend", "Where the model runs; an unavailable backend fails at start"),
+    BACKEND("backend", "Backend", BackendListing.blurb(BackendListing.present())),
+    PRECISION("precision", "Precision", "Arithmetic the model runs in (auto: the best the backend runs well among"
+            + " the model's variants); a variant the model lacks fails at start, naming those it has"),
     DEVICE_ID("device-id", "Device ID", "GPU index for GPU backends"),
     TILE_SIZE("tile-size", "Tile size", "Process frames in tiles of this many input pixels square (0 = whole frame,"
             + " or tiles chosen to fit max-memory)"),
@@ -70,6 +75,8 @@ enum ElementProperties {
                 new GEnumType.Value(Backend.AUTO.ordinal(), "Fastest available backend for the model", "auto"),
                 new GEnumType.Value(Backend.CPU.ordinal(), "CPU", "cpu"),
                 new GEnumType.Value(Backend.TENSORRT.ordinal(), "NVIDIA TensorRT", "tensorrt")));
+        long precisionType = GEnumType.register("GstFlashVsrPrecision", Arrays.stream(Precision.values())
+                .map(p -> new GEnumType.Value(p.ordinal(), describe(p), p.nick())).toList());
         long colorFixType = GEnumType.register("GstFlashVsrColorFix", List.of(
                 new GEnumType.Value(DiffusionOptions.ColorFix.ADAIN.ordinal(),
                         "Match each channel's mean and standard deviation (AdaIN)", "adain"),
@@ -78,17 +85,29 @@ enum ElementProperties {
                 new GEnumType.Value(DiffusionOptions.ColorFix.NONE.ordinal(), "No colour fix", "none")));
         for (ElementProperties property : values()) {
             GOBJECT.g_object_class_install_property(objectClass, property.id(),
-                    property.paramSpec(scaleType, backendType, colorFixType));
+                    property.paramSpec(scaleType, backendType, precisionType, colorFixType));
         }
     }
 
-    private Pointer paramSpec(long scaleType, long backendType, long colorFixType) {
+    private static String describe(Precision precision) {
+        return switch (precision) {
+            case AUTO -> "Best the backend runs well among the model's variants";
+            case FP32 -> "32-bit floating point";
+            case FP16 -> "16-bit floating point (half)";
+            case BF16 -> "bfloat16 (16-bit, float32's range)";
+            case INT8 -> "8-bit integers (quantized)";
+        };
+    }
+
+    private Pointer paramSpec(long scaleType, long backendType, long precisionType, long colorFixType) {
         return switch (this) {
             case SCALE -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, scaleType,
                     FilterSettings.DEFAULT_SCALE, WRITABLE);
             case MODEL -> GOBJECT.g_param_spec_string(propertyName, nick, blurb, Models.DEFAULT, WRITABLE);
             case BACKEND -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, backendType,
                     Backend.AUTO.ordinal(), WRITABLE);
+            case PRECISION -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, precisionType,
+                    Precision.AUTO.ordinal(), WRITABLE);
             case DEVICE_ID -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0, FilterSettings.MAX_DEVICE_ID,
                     0, WRITABLE);
             case TILE_SIZE -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0, FilterSettings.MAX_TILE_SIZE,
@@ -117,6 +136,7 @@ enum ElementProperties {
             case SCALE -> settings.setScale(GOBJECT.g_value_get_enum(value));
             case MODEL -> settings.setModel(GOBJECT.g_value_get_string(value));
             case BACKEND -> settings.setBackend(Backend.values()[GOBJECT.g_value_get_enum(value)]);
+            case PRECISION -> settings.setPrecision(Precision.values()[GOBJECT.g_value_get_enum(value)]);
             case DEVICE_ID -> settings.setDeviceId(GOBJECT.g_value_get_int(value));
             case TILE_SIZE -> settings.setTileSize(GOBJECT.g_value_get_int(value));
             case TILE_OVERLAP -> settings.setTileOverlap(GOBJECT.g_value_get_int(value));
@@ -140,6 +160,7 @@ enum ElementProperties {
             case SCALE -> GOBJECT.g_value_set_enum(value, settings.scale());
             case MODEL -> GOBJECT.g_value_set_string(value, settings.model());
             case BACKEND -> GOBJECT.g_value_set_enum(value, settings.backend().ordinal());
+            case PRECISION -> GOBJECT.g_value_set_enum(value, settings.precision().ordinal());
             case DEVICE_ID -> GOBJECT.g_value_set_int(value, settings.deviceId());
             case TILE_SIZE -> GOBJECT.g_value_set_int(value, settings.tileSize());
             case TILE_OVERLAP -> GOBJECT.g_value_set_int(value, settings.tileOverlap());

@@ -13,16 +13,15 @@ import dev.flashvsr.element.FilterSettings;
 import dev.flashvsr.element.FrameTiming;
 import dev.flashvsr.element.LatencyEstimator;
 import dev.flashvsr.element.QosTracker;
+import dev.flashvsr.element.RunningState;
 import dev.flashvsr.element.StartUpProgress;
 import dev.flashvsr.element.StreamProcessor;
 import dev.flashvsr.element.gst.DebugLog.GstLevel;
 import dev.flashvsr.element.gst.ElementMessages.Domain;
-import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.FrameSink.FrameRenderer;
 import dev.flashvsr.engine.MemoryEstimate;
 import dev.flashvsr.engine.Model;
-import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
@@ -64,12 +63,8 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     /** Upstream's minimum latency when a session last opened on a live stream. */
     private long upstreamLatency;
 
-    /** Resolved when the element starts; null while stopped. */
-    private volatile Model model;
-    private volatile SessionOptions options;
-    /** {@code max-memory} as it was when the element started, in MiB; 0 = automatic. */
-    private volatile long maxMemoryMib;
-    private volatile int activeScale;
+    /** Built when the element starts, dropped when it stops; null while stopped. */
+    private volatile RunningState running;
     private Pointer inputCaps;
     private VideoInfo inputInfo;
     private VideoInfo outputInfo;
@@ -89,7 +84,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     }
 
     boolean isStarted() {
-        return model != null;
+        return running != null;
     }
 
     long framesProcessed() {
@@ -112,13 +107,15 @@ final class FlashVsrFilter implements Downstream<Pointer> {
     }
 
     int latencyFrames() {
-        Model current = model;
-        return processor.isConfigured() ? processor.latencyFrames() : current == null ? 0 : current.latencyFrames();
+        RunningState current = running;
+        return processor.isConfigured() ? processor.latencyFrames()
+                : current == null ? 0 : current.model().latencyFrames();
     }
 
     /** The scale in use: fixed while running, the property's value while stopped. */
     private int scale() {
-        return model != null ? activeScale : settings.scale();
+        RunningState current = running;
+        return current != null ? current.scale() : settings.scale();
     }
 
     // ---- State changes ----
@@ -136,22 +133,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
 
     private boolean start() {
         try {
-            Model resolved = Models.resolve(settings.model(), settings.sessionOptions());
-            if (!resolved.scales().contains(settings.scale())) {
-                throw new EngineException("model '" + resolved.name() + "' does not support scale "
-                        + settings.scale(), "Set scale to one of " + resolved.scales());
-            }
-            Backend backend = resolved.resolveBackend(settings.backend());
-            options = settings.sessionOptions();
-            maxMemoryMib = settings.maxMemoryMib();
-            activeScale = settings.scale();
+            RunningState started = RunningState.start(settings.snapshot());
             processor.resetFramesProcessed();
             qos.restart();
-            model = resolved;
-            DebugLog.log(GstLevel.INFO, element, () -> "model '" + resolved.name() + "' (" + settings.model()
-                    + "), scale " + activeScale + ", backend " + backend + " (asked: " + settings.backend()
-                    + "), holds " + resolved.latencyFrames() + " frames, " + options + ", max-memory "
-                    + (maxMemoryMib == 0 ? "automatic" : maxMemoryMib + " MiB") + ", Java heap at most "
+            running = started;
+            DebugLog.log(GstLevel.INFO, element, () -> started.describe() + ", Java heap at most "
                     + MemoryEstimate.format(Runtime.getRuntime().maxMemory()));
             return true;
         } catch (EngineException e) {
@@ -175,10 +161,11 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         discontSkipped = false;
         qos.reset();
         failedOpen.forget();
-        if (model != null) {
-            model.close();
+        RunningState stopped = running;
+        running = null;
+        if (stopped != null) {
+            stopped.close();
         }
-        model = null;
         lastInputDuration = -1;
     }
 
@@ -407,7 +394,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         if (inputCaps != null && GST.gst_caps_is_equal(caps, inputCaps)) {
             return true;
         }
-        Model current = model;
+        RunningState current = running;
         if (current == null) {
             return false;
         }
@@ -421,7 +408,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             return false;
         }
         int previousLatency = processor.latencyFrames();
-        StreamSpec spec = new StreamSpec(info.format, info.width(), info.height(), activeScale, info.colorimetry());
+        StreamSpec spec = new StreamSpec(info.format, info.width(), info.height(), current.scale(), info.colorimetry());
         long opening = System.nanoTime();
         boolean liveStream = upstreamIsLive();
         if (liveStream) {
@@ -439,7 +426,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             // Measured now, the first frames are not shown late for want of a processing estimate.
             processor.warmUp(opening, info.frameDurationNanos());
         }
-        Pointer sourceCaps = CapsScaler.toSource(caps, activeScale);
+        Pointer sourceCaps = CapsScaler.toSource(caps, current.scale());
         VideoInfo sourceInfo = VideoInfo.fromCaps(sourceCaps);
         replaceCaps(GST.gst_caps_copy(caps), sourceCaps);
         inputInfo = info;
@@ -447,7 +434,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         if (!GST.gst_pad_push_event(srcPad, GST.gst_event_new_caps(sourceCaps))) {
             ElementMessages.warning(element, Domain.CORE, NativeLayout.CORE_ERROR_NEGOTIATION,
                     "flashvsrfilter: downstream refused " + capsToString(sourceCaps),
-                    "The output is always the input scaled by " + activeScale + " in both directions");
+                    "The output is always the input scaled by " + current.scale() + " in both directions");
             return false;
         }
         if (!negotiatePool()) {
@@ -470,8 +457,10 @@ final class FlashVsrFilter implements Downstream<Pointer> {
      * failure is remembered: the same stream again with the same model and options gets the same
      * error at once.
      */
-    private StreamingSession openSession(Model current, StreamSpec spec) {
-        Optional<FailedOpen.Failure> known = failedOpen.recall(current, spec, options);
+    private StreamingSession openSession(RunningState current, StreamSpec spec) {
+        Model model = current.model();
+        SessionOptions options = current.options();
+        Optional<FailedOpen.Failure> known = failedOpen.recall(model, spec, options);
         if (known.isPresent()) {
             DebugLog.log(GstLevel.INFO, element, () -> "not opening " + spec + " again: it failed with the same"
                     + " model and settings");
@@ -480,8 +469,8 @@ final class FlashVsrFilter implements Downstream<Pointer> {
         }
         FailedOpen.Failure failure;
         try {
-            long mebibytes = maxMemoryMib;
-            MemoryPlanner.Plan plan = MemoryPlanner.plan(current, spec, options,
+            long mebibytes = current.settings().maxMemoryMib();
+            MemoryPlanner.Plan plan = MemoryPlanner.plan(model, spec, options,
                     () -> MemoryBudget.forSetting(mebibytes));
             String text = "flashvsrfilter: " + plan.message();
             switch (plan.outcome()) {
@@ -497,9 +486,9 @@ final class FlashVsrFilter implements Downstream<Pointer> {
                 }
                 case FITS, NO_ESTIMATE -> DebugLog.log(GstLevel.DEBUG, element, () -> text);
             }
-            StartUpProgress progress = new StartUpProgress(current.name(), spec.width(), spec.height(),
+            StartUpProgress progress = new StartUpProgress(model.name(), spec.width(), spec.height(),
                     System::nanoTime, this::announceStartUp, this::warnWhileOpening);
-            StreamingSession session = current.open(spec, plan.options(), progress);
+            StreamingSession session = model.open(spec, plan.options(), progress);
             progress.finish();
             return session;
         } catch (EngineException e) {
@@ -509,7 +498,7 @@ final class FlashVsrFilter implements Downstream<Pointer> {
             failure = new FailedOpen.Failure(cannotProcess(spec) + "opening the session failed: " + e,
                     ElementMessages.stackText(e));
         }
-        failedOpen.remember(current, spec, options, failure);
+        failedOpen.remember(model, spec, options, failure);
         postOpenFailure(failure);
         return null;
     }

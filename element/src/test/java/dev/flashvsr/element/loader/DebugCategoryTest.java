@@ -46,9 +46,11 @@ class DebugCategoryTest {
     }
 
     @Test
-    void level4LeavesFrameTimingsOutAndNoCategoryLeavesEverythingOut() {
+    void level4ShowsThePrecisionAndLeavesFrameTimingsOutAndNoCategoryLeavesEverythingOut() {
         String info = launch("flashvsr:4").stderr();
         assertTrue(info.contains("model 'vsr-small'"), info);
+        assertTrue(Pattern.compile("precision (FP32|FP16|BF16|INT8) \\(asked: AUTO\\)").matcher(info).find(),
+                "the start line says which precision runs and which was asked for:\n" + info);
         assertFalse(info.contains("frame pts") || info.contains("ONNX Runtime session for"), info);
         assertFalse(launch("flashvsrloader:1").stderr().contains("model 'vsr-small'"));
     }

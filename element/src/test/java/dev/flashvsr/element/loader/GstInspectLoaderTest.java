@@ -55,6 +55,23 @@ class GstInspectLoaderTest {
                 r::describe);
     }
 
+    /** The precision choices, and the backend property listing the backends present (BackendListing). */
+    @Test
+    void inspectElementListsPrecisionsAndTheBackendsPresent() {
+        Result r = inspectElement();
+        String out = r.stdout();
+        assertTrue(Pattern.compile("(?m)^\\s+backend\\s+: Where the model runs .*Present: cpu = ONNX Runtime on the"
+                + " CPU.*; tensorrt = no provider in this build \\(not usable: not part of this build\\)$")
+                .matcher(out).find(), r::describe);
+        assertTrue(Pattern.compile("(?m)^\\s+precision\\s+: Arithmetic the model runs in").matcher(out).find(),
+                r::describe);
+        assertTrue(out.contains("Enum \"GstFlashVsrPrecision\" Default: 0, \"auto\""), r::describe);
+        for (String nick : List.of("auto", "fp32", "fp16", "bf16", "int8")) {
+            assertTrue(Pattern.compile("(?m)^\\s+\\(\\d\\): " + nick + "\\s+- ").matcher(out).find(),
+                    () -> "no precision " + nick + ":\n" + r.describe());
+        }
+    }
+
     private Result inspectElement() {
         Path dir = requirePluginDir();
         Result r = run(gstEnv(dir, tmp.resolve("registry.bin")), TIMEOUT, "gst-inspect-1.0", "flashvsrfilter");

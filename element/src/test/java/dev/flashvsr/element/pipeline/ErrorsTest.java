@@ -1,14 +1,19 @@
 package dev.flashvsr.element.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.freedesktop.gstreamer.Gst;
+import dev.flashvsr.element.testmodels.Fp32OnlyPackage;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.glib.GError;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad settings and failures inside the model become clear bus errors, never crashes or hangs. */
 class ErrorsTest {
@@ -28,6 +33,50 @@ class ErrorsTest {
                 "videotestsrc num-buffers=3 ! flashvsrfilter backend=tensorrt ! fakesink");
         assertTrue(run.failed());
         assertTrue(run.error().contains("tensorrt"), run.error());
+    }
+
+    @Test
+    void aPrecisionTheModelLacksFailsTheStartNamingThoseItHas() {
+        GstTestSupport.Run run = GstTestSupport.run(
+                "videotestsrc num-buffers=3 ! flashvsrfilter model=bicubic precision=int8 ! fakesink");
+        assertTrue(run.failed());
+        assertTrue(run.error().contains("cannot start: model 'bicubic' has no int8 variant"), run.error());
+        assertTrue(run.error().contains("it has fp32"), run.error());
+    }
+
+    /** A package made here, with only fp32 graphs: other variants added to the shipped packages do not change it. */
+    @Test
+    void aPrecisionAPackageLacksFailsTheStartNamingThoseItHas(@TempDir Path tmp) throws IOException {
+        Path pkg = Fp32OnlyPackage.create(tmp.resolve("fp32-only"));
+        GstTestSupport.Run run = GstTestSupport.run("videotestsrc num-buffers=3 ! flashvsrfilter scale=2 model="
+                + pkg + " precision=int8 ! fakesink");
+        assertTrue(run.failed());
+        assertTrue(run.error().contains("no int8 variant at scale 2; it has fp32"), run.error());
+    }
+
+    @Test
+    void aPrecisionThePackageHasRuns(@TempDir Path tmp) throws IOException {
+        Path pkg = Fp32OnlyPackage.create(tmp.resolve("fp32-only"));
+        GstTestSupport.Run run = GstTestSupport.run("videotestsrc num-buffers=3 ! video/x-raw,width=16,height=8"
+                + " ! flashvsrfilter scale=2 model=" + pkg + " precision=fp32 ! appsink name=out");
+        assertFalse(run.failed(), run::error);
+        assertEquals(3, run.frames().size());
+        assertEquals(32, run.frames().get(0).width());
+    }
+
+    @Test
+    void invalidPrecisionIsRefusedAtParseTime() {
+        GstTestSupport.init();
+        List<GError> errors = new ArrayList<>();
+        Element pipeline = Gst.parseLaunch("videotestsrc ! flashvsrfilter precision=fp8 ! fakesink", errors);
+        try {
+            assertEquals(1, errors.size());
+            assertTrue(errors.get(0).getMessage().contains("precision"), errors.get(0).getMessage());
+        } finally {
+            if (pipeline != null) {
+                pipeline.dispose();
+            }
+        }
     }
 
     @Test

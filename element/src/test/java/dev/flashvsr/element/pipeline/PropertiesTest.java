@@ -1,10 +1,20 @@
 package dev.flashvsr.element.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.Precision;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.freedesktop.gstreamer.Bus;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.StateChangeReturn;
 import org.junit.jupiter.api.Test;
 
 class PropertiesTest {
@@ -35,6 +45,58 @@ class PropertiesTest {
             assertEquals(Models.DEFAULT, filter.get("model"), "empty selects the default");
         } finally {
             filter.dispose();
+        }
+    }
+
+    @Test
+    void precisionDefaultsToAutoAndRoundTrips() {
+        GstTestSupport.init();
+        Element filter = ElementFactory.make("flashvsrfilter", "f");
+        try {
+            assertEquals(Precision.AUTO.ordinal(), ((Number) filter.get("precision")).intValue());
+            for (Precision precision : Precision.values()) {
+                filter.set("precision", precision.ordinal());
+                assertEquals(precision.ordinal(), ((Number) filter.get("precision")).intValue());
+            }
+        } finally {
+            filter.dispose();
+        }
+    }
+
+    /**
+     * A start-time property set while PLAYING warns that it applies at the next start, and does:
+     * int8 on bicubic (fp32 only) does not disturb the running stream, then fails the next start.
+     */
+    @Test
+    void precisionChangedWhilePlayingWarnsAndAppliesAtTheNextStart() throws Exception {
+        GstTestSupport.init();
+        Pipeline pipeline = (Pipeline) Gst.parseLaunch("videotestsrc is-live=true ! video/x-raw,width=16,height=8,"
+                + "framerate=30/1 ! flashvsrfilter name=f model=bicubic scale=2 ! fakesink");
+        CompletableFuture<String> warning = new CompletableFuture<>();
+        CompletableFuture<String> error = new CompletableFuture<>();
+        pipeline.getBus().connect((Bus.WARNING) (source, code, message) -> {
+            if (message.contains("'precision'")) {
+                warning.complete(message);
+            }
+        });
+        pipeline.getBus().connect((Bus.ERROR) (source, code, message) -> error.complete(message));
+        try {
+            pipeline.play();
+            assertEquals(State.PLAYING, pipeline.getState(TimeUnit.SECONDS.toNanos(10)));
+            pipeline.getElementByName("f").set("precision", Precision.INT8.ordinal());
+            // Bus listeners run on gst1-java-core's dispatch thread, possibly after set returned.
+            assertEquals("flashvsrfilter: 'precision' changes take effect after the element returns to READY",
+                    warning.get(10, TimeUnit.SECONDS));
+            assertEquals(State.PLAYING, pipeline.getState(TimeUnit.SECONDS.toNanos(10)));
+            assertFalse(error.isDone(), () -> "the running stream failed: " + error.join());
+
+            assertEquals(StateChangeReturn.SUCCESS, pipeline.setState(State.READY));
+            assertEquals(StateChangeReturn.FAILURE, pipeline.setState(State.PAUSED));
+            String message = error.get(10, TimeUnit.SECONDS);
+            assertTrue(message.contains("no int8 variant"), message);
+        } finally {
+            pipeline.stop();
+            pipeline.dispose();
         }
     }
 }

@@ -1,0 +1,33 @@
+package dev.flashvsr.element;
+
+import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.DiffusionOptions;
+import dev.flashvsr.engine.Precision;
+import dev.flashvsr.engine.SessionOptions;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The element's start-time properties as they were when it started (READY to PAUSED): one
+ * immutable snapshot, so a property set while running cannot change a running stream halfway.
+ * {@code qos} is not here: it applies from the next frame and is read from {@link FilterSettings}.
+ *
+ * @param maxMemoryMib the memory budget of a session in MiB; 0 = automatic
+ * @param noiseFile    safetensors file of the diffusion noise; empty = generated noise
+ */
+public record ElementSettings(int scale, String model, Backend backend, Precision precision, int deviceId,
+        int tileSize, int tileOverlap, long maxMemoryMib, DiffusionOptions.ColorFix colorFix,
+        boolean upstreamReference, long seed, String noiseFile) {
+
+    /** The session options these settings describe; fails when tile settings contradict each other. */
+    public SessionOptions sessionOptions() {
+        Optional<Path> noise = noiseFile.isBlank() ? Optional.empty() : Optional.of(Path.of(noiseFile));
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap,
+                new DiffusionOptions(colorFix, upstreamReference, seed, noise));
+    }
+
+    /** {@code max-memory} as the log shows it. */
+    public String describeMaxMemory() {
+        return maxMemoryMib == 0 ? "automatic" : maxMemoryMib + " MiB";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.flashvsr.element;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.DiffusionOptions;
+import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.Precision;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class FilterSettingsTest {
+
+    @Test
+    void defaultsAreAutomatic() {
+        ElementSettings snapshot = new FilterSettings().snapshot();
+        assertEquals(new ElementSettings(4, Models.DEFAULT, Backend.AUTO, Precision.AUTO, 0, 0, 0, 0,
+                DiffusionOptions.DEFAULT.colorFix(), false, 0, ""), snapshot);
+        assertEquals("automatic", snapshot.describeMaxMemory());
+    }
+
+    @Test
+    void aSnapshotKeepsItsValuesWhenSettingsChangeLater() {
+        FilterSettings settings = new FilterSettings();
+        settings.setPrecision(Precision.INT8);
+        settings.setScale(2);
+        settings.setMaxMemoryMib(512);
+        ElementSettings taken = settings.snapshot();
+        settings.setPrecision(Precision.FP16);
+        settings.setScale(4);
+        settings.setMaxMemoryMib(0);
+        assertEquals(Precision.INT8, taken.precision());
+        assertEquals(2, taken.scale());
+        assertEquals("512 MiB", taken.describeMaxMemory());
+        assertEquals(Precision.FP16, settings.snapshot().precision());
+    }
+
+    @Test
+    void sessionOptionsCarryEveryStartTimeSetting() {
+        FilterSettings settings = new FilterSettings();
+        settings.setBackend(Backend.CPU);
+        settings.setPrecision(Precision.FP32);
+        settings.setDeviceId(1);
+        settings.setTileSize(128);
+        settings.setTileOverlap(8);
+        settings.setColorFix(DiffusionOptions.ColorFix.WAVELET);
+        settings.setSeed(7);
+        settings.setNoiseFile("/tmp/noise.safetensors");
+        var options = settings.snapshot().sessionOptions();
+        assertEquals(Backend.CPU, options.backend());
+        assertEquals(Precision.FP32, options.precision());
+        assertEquals(1, options.deviceId());
+        assertEquals(128, options.tileSize());
+        assertEquals(8, options.tileOverlap());
+        assertEquals(new DiffusionOptions(DiffusionOptions.ColorFix.WAVELET, false, 7,
+                Optional.of(Path.of("/tmp/noise.safetensors"))), options.diffusion());
+    }
+
+    @Test
+    void outOfRangeValuesAreRefusedWhenSet() {
+        FilterSettings settings = new FilterSettings();
+        assertThrows(IllegalArgumentException.class, () -> settings.setScale(3));
+        assertThrows(IllegalArgumentException.class, () -> settings.setMaxMemoryMib(-1));
+        assertEquals(4, settings.snapshot().scale());
+    }
+}
