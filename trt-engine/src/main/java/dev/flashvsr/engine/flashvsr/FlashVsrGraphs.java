@@ -14,7 +14,7 @@ import dev.flashvsr.engine.flashvsr.graph.LcsaMask;
 import dev.flashvsr.engine.flashvsr.graph.LcsaParams;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorParams;
-import dev.flashvsr.engine.flashvsr.graph.Precision;
+import dev.flashvsr.engine.flashvsr.graph.ComputeType;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderParams;
 import dev.flashvsr.engine.flashvsr.load.Dims3;
@@ -137,7 +137,7 @@ final class FlashVsrGraphs implements AutoCloseable {
      */
     static String cacheKey(FlashVsrPackage pkg, int width, int height, Attention attention) {
         String identity = String.join("\n", BUILDER_VERSION, pkg.contentKey(), width + "x" + height,
-                Precision.FP32.name(), String.valueOf(attention));
+                ComputeType.FP32.name(), String.valueOf(attention));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return width + "x" + height + "-fp32-" + HexFormat.of().formatHex(digest, 0, 12);
@@ -236,9 +236,9 @@ final class FlashVsrGraphs implements AutoCloseable {
             int latentW = width / 8;
             return new DitParts(dims, constants,
                     DitGraphSpec.firstChunk(ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen,
-                            Precision.FP32, masks),
+                            ComputeType.FP32, masks),
                     DitGraphSpec.laterChunk(ChunkSchedule.CHUNK_LATENTS, latentH, latentW, kvLen, kvLen,
-                            Precision.FP32, masks));
+                            ComputeType.FP32, masks));
         }
     }
 
@@ -258,15 +258,15 @@ final class FlashVsrGraphs implements AutoCloseable {
                     list(p.convKernel()), list(p.convStride()), list(p.convPadding()));
             LqProjectorGraph lq = LqProjectorGraph.build(pkg.lqProj(), lqParams, height, width,
                     p.variant() == LqProjVariant.BUFFER ? LqProjectorGraph.Variant.BUFFER_V1_0
-                            : LqProjectorGraph.Variant.CAUSAL_V1_1, Precision.FP32, external);
+                            : LqProjectorGraph.Variant.CAUSAL_V1_1, ComputeType.FP32, external);
             FlashVsrConfig.TcDecoder t = config.tcDecoder();
             TcDecoderParams decParams = new TcDecoderParams(list(t.condPixelShuffle()), t.timeUpscale(),
                     t.spaceUpscale(), t.framesToTrim());
             return new Interfaces(lq,
                     TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.FIRST_CHUNK_LATENTS, latentH,
-                            latentW, Precision.FP32, external),
+                            latentW, ComputeType.FP32, external),
                     TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.CHUNK_LATENTS, latentH, latentW,
-                            Precision.FP32, external));
+                            ComputeType.FP32, external));
         }
     }
 

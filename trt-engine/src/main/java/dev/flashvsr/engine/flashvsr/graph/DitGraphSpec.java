@@ -15,7 +15,7 @@ package dev.flashvsr.engine.flashvsr.graph;
  * @param blockMaskOutputs  whether to add the outputs {@code block_mask_<l>} (for tests)
  */
 public record DitGraphSpec(int latentFrames, int latentHeight, int latentWidth, int cacheGroups, int kvLen,
-        Precision precision, BlockMaskBuilder masks, boolean blockMaskOutputs) {
+        ComputeType precision, BlockMaskBuilder masks, boolean blockMaskOutputs) {
 
     public DitGraphSpec {
         if (cacheGroups < 0 || kvLen < 1) {
@@ -28,13 +28,13 @@ public record DitGraphSpec(int latentFrames, int latentHeight, int latentWidth, 
 
     /** Chunk 0: {@code latentFrames} (6) frames, no cache input. */
     public static DitGraphSpec firstChunk(int latentFrames, int latentHeight, int latentWidth, int kvLen,
-            Precision precision, BlockMaskBuilder masks) {
+            ComputeType precision, BlockMaskBuilder masks) {
         return new DitGraphSpec(latentFrames, latentHeight, latentWidth, 0, kvLen, precision, masks, false);
     }
 
     /** Chunk K >= 1: {@code latentFrames} (2) frames after a cache of {@code cacheGroups} (3) groups. */
     public static DitGraphSpec laterChunk(int latentFrames, int latentHeight, int latentWidth, int cacheGroups,
-            int kvLen, Precision precision, BlockMaskBuilder masks) {
+            int kvLen, ComputeType precision, BlockMaskBuilder masks) {
         if (cacheGroups < 1) {
             throw new IllegalArgumentException("a later chunk needs a cache of at least one group");
         }

@@ -21,7 +21,7 @@ import java.util.Optional;
 
 /**
  * The ONNX ops of the FlashVSR graphs (LQ projector, TCDecoder, DiT, LCSA mask), on top of
- * {@link OnnxGraphBuilder}, with the graph's {@link Precision}: values are float32 unless a method
+ * {@link OnnxGraphBuilder}, with the graph's {@link ComputeType}: values are float32 unless a method
  * says otherwise; weights are stored in the compute type, {@link #toCompute} and {@link #toFloat}
  * cast at the float32 boundary (no node for FP32). Op outputs and the constants made here get
  * fresh names starting with the given prefix.
@@ -33,15 +33,15 @@ final class GraphOps {
     static final long BF16_IR_VERSION = 10;
 
     final OnnxGraphBuilder graph;
-    final Precision precision;
+    final ComputeType precision;
     private final String prefix;
     private final Map<Integer, String[]> layerNormIdentity = new HashMap<>();
 
-    GraphOps(OnnxGraphBuilder graph, Precision precision) {
+    GraphOps(OnnxGraphBuilder graph, ComputeType precision) {
         this(graph, precision, "");
     }
 
-    GraphOps(OnnxGraphBuilder graph, Precision precision, String namePrefix) {
+    GraphOps(OnnxGraphBuilder graph, ComputeType precision, String namePrefix) {
         this.graph = graph;
         this.precision = precision;
         this.prefix = namePrefix;
@@ -70,7 +70,7 @@ final class GraphOps {
     /** As {@link #weight(String, CheckedWeights.Stored)}, viewed with another shape of as many elements. */
     private String weight(String name, CheckedWeights.Stored tensor, long... shape) {
         return graph.weightInput(name, precision.onnxType(), shape,
-                precision == Precision.FP32 ? tensor.regionAs(DType.F32) : Optional.empty(), tensor::read);
+                precision == ComputeType.FP32 ? tensor.regionAs(DType.F32) : Optional.empty(), tensor::read);
     }
 
     /** A constant in the compute type (DiT weights, cross-attention K/V); {@code name} is made unique. */
@@ -249,7 +249,7 @@ final class GraphOps {
     /** As {@link #linear} for an input already in the compute type. */
     String linearFromCompute(String x, String name, CheckedWeights.Linear layer) {
         String bias = floatConstant(name + ".bias", layer.bias().data(), layer.out());
-        if (precision == Precision.FP32) {
+        if (precision == ComputeType.FP32) {
             return gemm(x, weight(name + ".weight", layer.weight(), layer.out(), layer.in()), bias, false, true);
         }
         String w = computeConstant(name + ".weight_t", layer.transposed(), layer.in(), layer.out());
@@ -309,7 +309,7 @@ final class GraphOps {
      */
     byte[] serialize() {
         ModelProto model = graph.build();
-        if (precision != Precision.BF16) {
+        if (precision != ComputeType.BF16) {
             return model.toByteArray();
         }
         return model.toBuilder().setIrVersion(BF16_IR_VERSION)
