@@ -213,7 +213,7 @@ public final class FlashVsrCalibration {
     }
 
     /** The largest |x| and the largest per-call percentile of each probed layer over the stream. */
-    private static final class RangeCollector {
+    static final class RangeCollector {
         private final Map<String, float[]> seen = new LinkedHashMap<>();
 
         void add(Map<String, float[]> ditOutputs) {
