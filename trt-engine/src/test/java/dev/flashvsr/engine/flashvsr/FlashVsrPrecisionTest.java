@@ -192,5 +192,9 @@ class FlashVsrPrecisionTest {
             assertTrue(e.getMessage().contains("int8") && e.getMessage().contains("fp32")
                     && e.getMessage().contains("fp16"), e.getMessage());
         }
+        EngineException export = assertThrows(EngineException.class, () -> FlashVsrImport.exportGraphs(plain,
+                golden.outputWidth(), golden.outputHeight(), Precision.INT8, line -> { }));
+        assertTrue(export.getMessage().contains("has no int8 scales"), export.getMessage());
+        assertTrue(export.describe().contains("Calibrate"), export.describe());
     }
 }
