@@ -103,16 +103,7 @@ class FlashVsrPrecisionTest {
     private static List<byte[]> runGolden(StreamingSession session) throws EngineException {
         StreamSpec spec = session.spec();
         List<byte[]> outputs = new ArrayList<>();
-        dev.flashvsr.engine.FrameSink sink = renderer -> {
-            VideoFrame out = VideoFrame.allocate(PixelFormat.RGB, spec.outputWidth(), spec.outputHeight());
-            renderer.renderInto(out);
-            byte[] rgb = new byte[3 * spec.outputWidth() * spec.outputHeight()];
-            for (int y = 0; y < spec.outputHeight(); y++) {
-                out.plane(0).get(y * out.stride(0), rgb, y * 3 * spec.outputWidth(), 3 * spec.outputWidth());
-            }
-            outputs.add(rgb);
-            return true;
-        };
+        dev.flashvsr.engine.FrameSink sink = renderer -> FlashVsrPipelineTest.collect(renderer, spec, outputs);
         for (int i = 0; i < golden.frames(); i++) {
             VideoFrame frame = VideoFrame.allocate(PixelFormat.RGB, golden.width(), golden.height());
             frame.plane(0).put(0, golden.lowResFrame(i, frame.stride(0)));
