@@ -84,7 +84,8 @@ public final class FlashVsrCalibration {
         if (frames.isEmpty()) {
             throw tooFew(0, "the frames given");
         }
-        return calibrate(packageDir, scale, frames.size(), frames::get, "frame ", method, progress);
+        return calibrate(packageDir, scale, frames.size(), frames::get, "the frames given", i -> "frame " + i, method,
+                progress);
     }
 
     /**
@@ -112,15 +113,24 @@ public final class FlashVsrCalibration {
                         + e.getMessage(), e);
             }
         };
-        return calibrate(packageDir, scale, files.size(), read, folder + ": ", method, progress);
+        return calibrate(packageDir, scale, files.size(), read, folder.toString(), i -> files.get(i).toString(), method,
+                progress);
     }
 
-    private static Path calibrate(Path packageDir, int scale, int count, IntFunction<VideoFrame> frames, String where,
-            Method method, OpenProgress progress) throws EngineException {
-        if (count < MIN_FRAMES) {
-            throw tooFew(count, where.endsWith(": ") ? where.substring(0, where.length() - 2) : "the frames given");
+    /**
+     * @param source    names the frames in messages ("the frames given", a folder)
+     * @param frameName names frame {@code i} in messages
+     */
+    private static Path calibrate(Path packageDir, int scale, int count, IntFunction<VideoFrame> frames, String source,
+            IntFunction<String> frameName, Method method, OpenProgress progress) throws EngineException {
+        if (scale != 2 && scale != 4) {
+            throw new EngineException("FlashVSR upscales by 2 or 4, not " + scale, "Calibrate at the scale the "
+                    + "package will run at, 4 or 2");
         }
-        VideoFrame first = frame(frames, 0, where);
+        if (count < MIN_FRAMES) {
+            throw tooFew(count, source);
+        }
+        VideoFrame first = frame(frames, 0);
         StreamSpec spec = new StreamSpec(first.format(), first.width(), first.height(), scale);
         FramePreparation preparation = new FramePreparation(spec.width(), spec.height(), scale, false);
         Map<String, Int8Scales.Range> layers;
@@ -128,11 +138,11 @@ public final class FlashVsrCalibration {
             RangeCollector ranges = new RangeCollector();
             try (FlashVsrSession session = session(pkg, spec, preparation, ranges, progress)) {
                 for (int i = 0; i < count; i++) {
-                    VideoFrame frame = i == 0 ? first : frame(frames, i, where);
+                    VideoFrame frame = i == 0 ? first : frame(frames, i);
                     if (frame.width() != spec.width() || frame.height() != spec.height()
                             || frame.format() != spec.format()) {
-                        throw new EngineException(where + i + " is " + frame.width() + "x" + frame.height() + " "
-                                + frame.format() + ", not " + spec.width() + "x" + spec.height() + " " + spec.format()
+                        throw new EngineException(frameName.apply(i) + " is " + frame.width() + "x" + frame.height()
+                                + " " + frame.format() + ", not " + spec.width() + "x" + spec.height() + " " + spec.format()
                                 + " as the first", "Calibrate on the frames of one stream");
                     }
                     session.push(frame, renderer -> true);
@@ -182,7 +192,7 @@ public final class FlashVsrCalibration {
         return new FlashVsrSession(spec, graphs, stream, preparation);
     }
 
-    private static VideoFrame frame(IntFunction<VideoFrame> frames, int index, String where) throws EngineException {
+    private static VideoFrame frame(IntFunction<VideoFrame> frames, int index) throws EngineException {
         try {
             return frames.apply(index);
         } catch (IllegalArgumentException e) {

@@ -143,6 +143,23 @@ class FlashVsrCalibrationTest {
     }
 
     @Test
+    void anotherScaleOrAnUnreadablePngIsRefusedAndNothingIsWritten() throws Exception {
+        Path pkg = importPackage("bad-input");
+        EngineException scale = assertThrows(EngineException.class, () -> FlashVsrCalibration.run(pkg, 3,
+                frames(FlashVsrCalibration.MIN_FRAMES), Method.MAX, OpenProgress.NONE));
+        assertTrue(scale.getMessage().contains("2 or 4, not 3"), scale.getMessage());
+        Path pngs = Files.createDirectories(dir.resolve("broken"));
+        for (int i = 0; i < FlashVsrCalibration.MIN_FRAMES; i++) {
+            Files.writeString(pngs.resolve(String.format("frame-%03d.png", i)), "not a PNG");
+        }
+        EngineException png = assertThrows(EngineException.class, () -> FlashVsrCalibration.runOnPngFolder(pkg, 4,
+                pngs, Method.MAX, OpenProgress.NONE));
+        assertTrue(png.getMessage().contains("frame-000.png") && png.getMessage().contains("as a PNG image"),
+                png.getMessage());
+        assertEquals(List.of(), scalesFiles(pkg));
+    }
+
+    @Test
     void aNonFiniteOrMissingRangeIsRefused() {
         FlashVsrCalibration.RangeCollector ranges = new FlashVsrCalibration.RangeCollector();
         ranges.add(Map.of(LinearQuantization.ABS_MAX_PREFIX + "blocks.0.ffn.0", new float[] {Float.NaN},
