@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
@@ -96,7 +97,7 @@ public final class FlashVsrCalibration {
             throws EngineException {
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
-            files = list.filter(f -> f.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png"))
+            files = list.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png"))
                     .sorted().toList();
         } catch (IOException e) {
             throw new EngineException("cannot list the calibration frames in " + folder + ": " + e.getMessage(),

@@ -3,6 +3,7 @@ package dev.flashvsr.engine.flashvsr;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.flashvsr.graph.ComputeType;
 import dev.flashvsr.engine.flashvsr.graph.LinearQuantization;
+import java.util.Locale;
 
 /**
  * How one precision the user chose is built into the five graphs: the element type they compute
@@ -42,7 +43,7 @@ record GraphPrecision(String name, ComputeType compute, LinearQuantization linea
     }
 
     private static GraphPrecision floating(ComputeType type) {
-        String nick = type.name().toLowerCase(java.util.Locale.ROOT);
+        String nick = type.name().toLowerCase(Locale.ROOT);
         return new GraphPrecision(nick, type, LinearQuantization.NONE, nick);
     }
 }
