@@ -71,6 +71,7 @@ public final class MappedWeights implements AutoCloseable {
             OnnxTensor tensor = switch (ref.type()) {
                 case FLOAT -> OnnxTensor.createTensor(OrtRuntime.ENV, bytes.asFloatBuffer(), ref.shape());
                 case FLOAT16 -> OnnxTensor.createTensor(OrtRuntime.ENV, bytes, ref.shape(), OnnxJavaType.FLOAT16);
+                case INT8 -> OnnxTensor.createTensor(OrtRuntime.ENV, bytes, ref.shape(), OnnxJavaType.INT8);
                 default -> OnnxTensor.createTensor(OrtRuntime.ENV, bytes, ref.shape(), OnnxJavaType.BFLOAT16);
             };
             tensors.put(region, tensor);

@@ -6,6 +6,7 @@ import dev.flashvsr.engine.cache.BuildCache;
 import dev.flashvsr.engine.cpu.MappedWeights;
 import dev.flashvsr.engine.files.ModelFiles;
 import dev.flashvsr.engine.flashvsr.graph.BlockMaskBuilder;
+import dev.flashvsr.engine.flashvsr.graph.ComputeType;
 import dev.flashvsr.engine.flashvsr.graph.DitConstants;
 import dev.flashvsr.engine.flashvsr.graph.DitDims;
 import dev.flashvsr.engine.flashvsr.graph.DitGraph;
@@ -14,7 +15,6 @@ import dev.flashvsr.engine.flashvsr.graph.LcsaMask;
 import dev.flashvsr.engine.flashvsr.graph.LcsaParams;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorParams;
-import dev.flashvsr.engine.flashvsr.graph.Precision;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderParams;
 import dev.flashvsr.engine.flashvsr.load.Dims3;
@@ -46,13 +46,14 @@ import java.util.Map;
  * constants) are converted once into the graph cache entry ({@link ExternalWeights}), and all are
  * memory-mapped once and shared by the graphs that use them ({@link MappedWeights}): the DiT of
  * the first and of later chunks share one copy. The DiT graphs, whose constants take minutes to
- * compute at real size, are cached per package, frame size, precision and builder version
+ * compute at real size, are cached per package, frame size, precision (with the int8 scales) and
+ * builder version
  * ({@link BuildCache}); the small projector and decoder graphs are built again on each open
  * against the cached weights, which takes milliseconds.
  */
 final class FlashVsrGraphs implements AutoCloseable {
     /** Names what the graph builders make; change it whenever cached graphs would differ. */
-    static final String BUILDER_VERSION = "flashvsr-onnx-cpu/1";
+    static final String BUILDER_VERSION = "flashvsr-onnx-cpu/2";
     /** Weights at least this large stay out of the models. */
     static final long EXTERNAL_MIN_BYTES = 4096;
     static final String PACKAGE_ROOT = "package";
@@ -88,16 +89,16 @@ final class FlashVsrGraphs implements AutoCloseable {
      *
      * @param attention LCSA settings, or null for dense attention
      */
-    static FlashVsrGraphs open(FlashVsrPackage pkg, int width, int height, Attention attention, int threads,
-            BuildCache cache, OpenProgress progress) throws EngineException {
-        String size = width + "x" + height;
-        String key = cacheKey(pkg, width, height, attention);
+    static FlashVsrGraphs open(FlashVsrPackage pkg, int width, int height, Attention attention,
+            GraphPrecision precision, int threads, BuildCache cache, OpenProgress progress) throws EngineException {
+        String size = width + "x" + height + " (" + precision.name() + ")";
+        String key = cacheKey(pkg, width, height, attention, precision);
         if (!cache.has(key)) {
             progress.report("building the FlashVSR graphs for " + size + " (once: they are cached in " + cache.root()
                     + ")", 0);
         }
         BuildCache.Entry entry = cache.entry(key, "FlashVSR graphs for " + size,
-                folder -> write(pkg, width, height, attention, folder, progress));
+                folder -> write(pkg, width, height, attention, precision, folder, progress));
         MappedWeights weights = new MappedWeights(Map.of(PACKAGE_ROOT, pkg.folder(), ExternalWeights.ENTRY_ROOT,
                 entry.folder()));
         GraphStep[] steps = new GraphStep[5];
@@ -106,7 +107,7 @@ final class FlashVsrGraphs implements AutoCloseable {
             Interfaces interfaces;
             Map<String, WeightRef> index = new HashMap<>();
             try (ExternalWeights replay = ExternalWeights.replay(entry.folder(), roots(pkg), EXTERNAL_MIN_BYTES)) {
-                interfaces = Interfaces.of(pkg, width, height, replay);
+                interfaces = Interfaces.of(pkg, width, height, precision.compute(), replay);
                 replay.refs().forEach(ref -> index.put(ref.name(), ref));
             }
             String[] names = {"LQ projector", "DiT (chunk 0)", "DiT (later chunks)", "decoder (chunk 0)",
@@ -133,29 +134,29 @@ final class FlashVsrGraphs implements AutoCloseable {
 
     /**
      * The cache key: what the graphs are built from (the package's content and attention, the
-     * frame size, the precision) and how (the builder version).
+     * frame size, the precision with the int8 scales) and how (the builder version).
      */
-    static String cacheKey(FlashVsrPackage pkg, int width, int height, Attention attention) {
+    static String cacheKey(FlashVsrPackage pkg, int width, int height, Attention attention, GraphPrecision precision) {
         String identity = String.join("\n", BUILDER_VERSION, pkg.contentKey(), width + "x" + height,
-                Precision.FP32.name(), String.valueOf(attention));
+                precision.identity(), String.valueOf(attention));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return width + "x" + height + "-fp32-" + HexFormat.of().formatHex(digest, 0, 12);
+            return width + "x" + height + "-" + precision.name() + "-" + HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK lacks SHA-256", e);
         }
     }
 
     /** Builds the entry's files: the DiT graphs and every weight that is not used where it lies. */
-    private static void write(FlashVsrPackage pkg, int width, int height, Attention attention, Path folder,
-            OpenProgress progress) throws IOException {
+    private static void write(FlashVsrPackage pkg, int width, int height, Attention attention,
+            GraphPrecision precision, Path folder, OpenProgress progress) throws IOException {
         String size = width + "x" + height;
         try (ExternalWeights weights = ExternalWeights.writer(folder, roots(pkg), EXTERNAL_MIN_BYTES)) {
             progress.report("converting the projector and decoder weights", 0.02);
-            Interfaces.of(pkg, width, height, weights);
+            Interfaces.of(pkg, width, height, precision.compute(), weights);
             progress.report("computing the DiT's constants (prompt keys and values of "
                     + pkg.config().dit().numLayers() + " layers)", 0.05);
-            DitParts dit = DitParts.of(pkg, width, height, attention);
+            DitParts dit = DitParts.of(pkg, width, height, attention, precision);
             DitGraphSpec[] specs = {dit.first(), dit.later()};
             String[] files = {DIT_FIRST_FILE, DIT_LATER_FILE};
             for (int i = 0; i < 2; i++) {
@@ -195,10 +196,10 @@ final class FlashVsrGraphs implements AutoCloseable {
      * ONNX files (for other runtimes, such as TensorRT's ONNX parser); the DiT's weights go to
      * external data files beside them ({@code <graph>.data}), so graphs past 2 GB work.
      */
-    static void export(FlashVsrPackage pkg, int width, int height, Attention attention, Path folder)
-            throws EngineException, IOException {
-        Interfaces interfaces = Interfaces.of(pkg, width, height, null);
-        DitParts dit = DitParts.of(pkg, width, height, attention);
+    static void export(FlashVsrPackage pkg, int width, int height, Attention attention, GraphPrecision precision,
+            Path folder) throws EngineException, IOException {
+        Interfaces interfaces = Interfaces.of(pkg, width, height, precision.compute(), null);
+        DitParts dit = DitParts.of(pkg, width, height, attention, precision);
         Files.createDirectories(folder);
         Files.write(folder.resolve(EXPORTED.get(0)), interfaces.lq().model());
         DitGraphSpec[] specs = {dit.first(), dit.later()};
@@ -219,7 +220,8 @@ final class FlashVsrGraphs implements AutoCloseable {
     /** What the DiT graphs of one frame size are built from. */
     private record DitParts(DitDims dims, DitConstants constants, DitGraphSpec first, DitGraphSpec later) {
 
-        static DitParts of(FlashVsrPackage pkg, int width, int height, Attention attention) {
+        static DitParts of(FlashVsrPackage pkg, int width, int height, Attention attention,
+                GraphPrecision precision) {
             FlashVsrConfig config = pkg.config();
             FlashVsrConfig.Dit d = config.dit();
             DitDims dims = DitDims.fromWeights(pkg.dit(), d.numHeads(), d.eps(), d.ropeTheta(),
@@ -236,9 +238,9 @@ final class FlashVsrGraphs implements AutoCloseable {
             int latentW = width / 8;
             return new DitParts(dims, constants,
                     DitGraphSpec.firstChunk(ChunkSchedule.FIRST_CHUNK_LATENTS, latentH, latentW, kvLen,
-                            Precision.FP32, masks),
+                            precision.compute(), masks).withLinears(precision.linears()),
                     DitGraphSpec.laterChunk(ChunkSchedule.CHUNK_LATENTS, latentH, latentW, kvLen, kvLen,
-                            Precision.FP32, masks));
+                            precision.compute(), masks).withLinears(precision.linears()));
         }
     }
 
@@ -249,7 +251,8 @@ final class FlashVsrGraphs implements AutoCloseable {
      */
     private record Interfaces(LqProjectorGraph lq, TcDecoderGraph decoderFirst, TcDecoderGraph decoderLater) {
 
-        static Interfaces of(FlashVsrPackage pkg, int width, int height, ExternalWeights external) {
+        static Interfaces of(FlashVsrPackage pkg, int width, int height, ComputeType compute,
+                ExternalWeights external) {
             FlashVsrConfig config = pkg.config();
             int latentH = height / 8;
             int latentW = width / 8;
@@ -258,15 +261,15 @@ final class FlashVsrGraphs implements AutoCloseable {
                     list(p.convKernel()), list(p.convStride()), list(p.convPadding()));
             LqProjectorGraph lq = LqProjectorGraph.build(pkg.lqProj(), lqParams, height, width,
                     p.variant() == LqProjVariant.BUFFER ? LqProjectorGraph.Variant.BUFFER_V1_0
-                            : LqProjectorGraph.Variant.CAUSAL_V1_1, Precision.FP32, external);
+                            : LqProjectorGraph.Variant.CAUSAL_V1_1, compute, external);
             FlashVsrConfig.TcDecoder t = config.tcDecoder();
             TcDecoderParams decParams = new TcDecoderParams(list(t.condPixelShuffle()), t.timeUpscale(),
                     t.spaceUpscale(), t.framesToTrim());
             return new Interfaces(lq,
                     TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.FIRST_CHUNK_LATENTS, latentH,
-                            latentW, Precision.FP32, external),
+                            latentW, compute, external),
                     TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.CHUNK_LATENTS, latentH, latentW,
-                            Precision.FP32, external));
+                            compute, external));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.flashvsr.engine.flashvsr;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.files.ModelFiles;
 import dev.flashvsr.engine.flashvsr.link.FilePlacement;
 import dev.flashvsr.engine.flashvsr.link.FileRecord;
@@ -110,14 +111,31 @@ public final class FlashVsrImport {
      */
     public static Path exportGraphs(Path packageDir, int width, int height, Consumer<String> progress)
             throws EngineException {
+        return exportGraphs(packageDir, width, height, Precision.FP32, progress);
+    }
+
+    /**
+     * As {@link #exportGraphs(Path, int, int, Consumer)}, the graphs of {@code precision} (fp32,
+     * fp16, bf16, or int8 for a calibrated package), into {@code <width>x<height>} for fp32 and
+     * {@code <width>x<height>-<precision>} for the others.
+     */
+    public static Path exportGraphs(Path packageDir, int width, int height, Precision precision,
+            Consumer<String> progress) throws EngineException {
         if (width <= 0 || height <= 0 || width % 128 != 0 || height % 128 != 0) {
             throw new EngineException("graph size " + width + "x" + height + " is not a multiple of 128 on both sides",
                     "Give the model frame size, e.g. 1280x768 for 1280x720 output");
         }
-        Path folder = packageDir.resolve("onnx").resolve(width + "x" + height);
+        Path folder = packageDir.resolve("onnx").resolve(width + "x" + height
+                + (precision == Precision.FP32 ? "" : "-" + precision.nick()));
         try (FlashVsrPackage pkg = FlashVsrPackage.open(packageDir)) {
-            progress.accept("writing ONNX graphs for " + width + "x" + height + " to " + folder);
-            FlashVsrGraphs.export(pkg, width, height, pkg.attention(), folder);
+            if (precision == Precision.INT8 && pkg.int8Scales().isEmpty()) {
+                throw new EngineException("package " + packageDir + " has no int8 scales, so it has no int8 graphs",
+                        "Calibrate it first (FlashVsrCalibration, flashvsr calibrate)");
+            }
+            GraphPrecision graphs = GraphPrecision.of(precision, pkg);
+            progress.accept("writing " + precision.nick() + " ONNX graphs for " + width + "x" + height + " to "
+                    + folder);
+            FlashVsrGraphs.export(pkg, width, height, pkg.attention(), graphs, folder);
         } catch (IOException e) {
             throw new EngineException("cannot write " + folder + ": " + e.getMessage(), "Check free space", e);
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.flashvsr.engine.flashvsr;
 
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.MemoryEstimate;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.memory.MachineMemory;
 import dev.flashvsr.engine.weights.WeightSource;
 import java.util.regex.Pattern;
@@ -12,7 +13,9 @@ import java.util.regex.Pattern;
  *   <li>weights: the DiT tensors the graphs read (every block's self-attention, cross-attention
  *       query and output, FFN and norm, the patch embedding and head; not the text, time and
  *       cross-attention key/value layers, which are folded into constants), the folded prompt
- *       keys and values, the projector as float32 and the decoder, each mapped once;
+ *       keys and values, the projector as float32 and the decoder, each mapped once; in fp16 the
+ *       DiT's weights and prompt keys/values take 2 bytes a value, in int8 the quantized Linear
+ *       weights ({@link dev.flashvsr.engine.flashvsr.graph.LinearQuantization}) 1 byte;
  *   <li>working memory: the JVM and runtime (measured about 0.6 GiB), the streaming state (the
  *       DiT's key/value cache, in native memory: the input and the output of a call), and the
  *       largest graph's activations: the decoder's first call ({@value #DECODER_FRAMES} output
@@ -29,6 +32,8 @@ record FlashVsrMemory(long weights, long working, long heap) {
     private static final Pattern MAPPED_DIT = Pattern.compile(
             "patch_embedding\\..*|head\\.head\\..*|blocks\\.\\d+\\.(self_attn\\..*|cross_attn\\.(q|o|norm_q)\\..*"
                     + "|ffn\\..*|norm3\\..*)");
+    private static final Pattern QUANTIZED_WEIGHT = Pattern.compile(
+            "blocks\\.\\d+\\.(self_attn\\.[qkvo]|cross_attn\\.[qo]|ffn\\.[02])\\.weight");
     private static final long BASE = 600L << 20;
     /** Output frames of the decoder's first call (21 shown, 3 trimmed). */
     static final int DECODER_FRAMES = 24;
@@ -39,16 +44,22 @@ record FlashVsrMemory(long weights, long working, long heap) {
     static final int HEAP_FRAMES = 64;
     private static final long HEAP_BASE = 256L << 20;
 
+    /** The estimate for fp32 graphs. */
     static FlashVsrMemory of(FlashVsrPackage pkg, int modelWidth, int modelHeight) {
+        return of(pkg, modelWidth, modelHeight, Precision.FP32);
+    }
+
+    /** @param precision a concrete precision the graphs are built in */
+    static FlashVsrMemory of(FlashVsrPackage pkg, int modelWidth, int modelHeight, Precision precision) {
         var d = pkg.config().dit();
         long weights = 0;
         for (String name : pkg.dit().names()) {
             if (MAPPED_DIT.matcher(name).matches()) {
-                weights += pkg.dit().info(name).byteSize();
+                weights += ditWeightBytes(pkg.dit(), name, precision);
             }
         }
         long contextLength = pkg.textContext().shape()[pkg.textContext().shape().length - 2];
-        weights += 2L * d.numLayers() * contextLength * d.dim() * Float.BYTES;
+        weights += 2L * d.numLayers() * contextLength * d.dim() * computeBytes(precision);
         weights += floatBytes(pkg.lqProj()) + floatBytes(pkg.tcDecoder());
 
         long pixels = (long) modelWidth * modelHeight;
@@ -61,6 +72,25 @@ record FlashVsrMemory(long weights, long working, long heap) {
                 + 2L * firstTokens * d.ffnDim() * Float.BYTES;
         long heap = HEAP_BASE + HEAP_FRAMES * 3L * pixels * Float.BYTES;
         return new FlashVsrMemory(weights, BASE + state + Math.max(decoder, attention), heap);
+    }
+
+    /**
+     * What one mapped DiT tensor takes: as stored in the package for fp32 (mapped where it lies),
+     * 2 bytes a value for fp16/bf16, 1 byte for a quantized Linear weight in int8.
+     */
+    private static long ditWeightBytes(WeightSource dit, String name, Precision precision) {
+        if (precision == Precision.INT8 && QUANTIZED_WEIGHT.matcher(name).matches()) {
+            return dit.info(name).elementCount();
+        }
+        if (precision == Precision.FP16 || precision == Precision.BF16) {
+            return dit.info(name).elementCount() * computeBytes(precision);
+        }
+        return dit.info(name).byteSize();
+    }
+
+    /** Bytes of a value in the type the DiT computes in (int8 graphs compute in float32). */
+    private static int computeBytes(Precision precision) {
+        return precision == Precision.FP16 || precision == Precision.BF16 ? 2 : Float.BYTES;
     }
 
     private static long floatBytes(WeightSource source) {

@@ -4,6 +4,7 @@ import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.OpenProgress;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
@@ -11,9 +12,12 @@ import dev.flashvsr.engine.cache.BuildCache;
 import dev.flashvsr.engine.memory.MachineMemory;
 import dev.flashvsr.engine.flashvsr.pixels.ColorFix;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.Set;
 
 /**
  * FlashVSR (a package written by {@code flashvsr import}) behind the engine's session API, on
@@ -49,6 +53,22 @@ public final class FlashVsrModel implements Model {
         return Set.of(2, 4);
     }
 
+    /**
+     * fp32 first (what {@code AUTO} picks on the CPU: ONNX Runtime's CPU kernels are float32, fp16
+     * graphs run there mostly through inserted casts, slower and less exact), then fp16, then int8
+     * once the package is calibrated ({@link FlashVsrCalibration}). No bf16: ONNX Runtime's CPU
+     * provider has no bfloat16 Conv or MatMul, so those graphs only serve other runtimes
+     * ({@link FlashVsrImport#exportGraphs(Path, int, int, Precision, Consumer)}).
+     */
+    @Override
+    public Set<Precision> precisions(int scale) {
+        Set<Precision> available = new LinkedHashSet<>(List.of(Precision.FP32, Precision.FP16));
+        if (pkg.int8Scales().isPresent()) {
+            available.add(Precision.INT8);
+        }
+        return Collections.unmodifiableSet(available);
+    }
+
     @Override
     public int latencyFrames() {
         return FlashVsrSession.LATENCY_FRAMES;
@@ -70,12 +90,14 @@ public final class FlashVsrModel implements Model {
         if (!scales().contains(spec.scale())) {
             throw new EngineException("FlashVSR upscales by 2 or 4, not " + spec.scale(), "Set scale to 4");
         }
+        Precision precision = resolvePrecision(options.precision(), spec.scale());
         DiffusionOptions diffusion = options.diffusion();
         FramePreparation frames = new FramePreparation(spec.width(), spec.height(), spec.scale(),
                 diffusion.upstreamReference());
-        FlashVsrMemory.of(pkg, frames.modelWidth(), frames.modelHeight()).check(memory.get(), Runtime.getRuntime().maxMemory(), "FlashVSR at "
+        FlashVsrMemory.of(pkg, frames.modelWidth(), frames.modelHeight(), precision).check(memory.get(),
+                Runtime.getRuntime().maxMemory(), "FlashVSR at "
                 + frames.modelWidth() + "x" + frames.modelHeight() + " (" + spec.width() + "x" + spec.height() + " x"
-                + spec.scale() + ")");
+                + spec.scale() + ", " + precision.nick() + ")");
         int latentChannels = pkg.config().dit().inDim();
         int latentH = frames.modelHeight() / 8;
         int latentW = frames.modelWidth() / 8;
@@ -90,7 +112,8 @@ public final class FlashVsrModel implements Model {
         FlashVsrGraphs graphs;
         try {
             graphs = FlashVsrGraphs.open(pkg, frames.modelWidth(), frames.modelHeight(), pkg.attention(),
-                    Runtime.getRuntime().availableProcessors(), cache(pkg, progress::warning), progress);
+                    GraphPrecision.of(precision, pkg), Runtime.getRuntime().availableProcessors(),
+                    cache(pkg, progress::warning), progress);
         } catch (IllegalArgumentException e) {
             noise.close();
             // Settings the package accepted that this frame size cannot use (an LCSA ratio that
@@ -106,7 +129,7 @@ public final class FlashVsrModel implements Model {
     }
 
     /**
-     * Builds the graphs a stream of {@code outputWidth x outputHeight} output frames needs into the
+     * Builds the fp32 graphs a stream of {@code outputWidth x outputHeight} output frames needs into the
      * package's graph cache (or checks the cached ones), and loads them once to be sure they run,
      * so that the first stream of that size starts without building.
      *
@@ -118,7 +141,8 @@ public final class FlashVsrModel implements Model {
         int height = FramePreparation.modelSide(outputHeight);
         try (FlashVsrPackage pkg = FlashVsrPackage.open(packageDir);
                 FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, width, height, pkg.attention(),
-                        Runtime.getRuntime().availableProcessors(), cache(pkg, progress::warning), progress)) {
+                        GraphPrecision.of(Precision.FP32, pkg), Runtime.getRuntime().availableProcessors(),
+                        cache(pkg, progress::warning), progress)) {
             return width + "x" + height;
         } catch (IllegalArgumentException e) {
             throw new EngineException("FlashVSR package " + packageDir + " cannot run frames of " + width + "x" + height

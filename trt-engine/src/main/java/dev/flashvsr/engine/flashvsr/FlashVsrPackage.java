@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.files.ModelFiles;
+import dev.flashvsr.engine.flashvsr.graph.LinearQuantization;
 import dev.flashvsr.engine.flashvsr.link.FileRecord;
 import dev.flashvsr.engine.flashvsr.link.Sha256;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
@@ -13,9 +14,14 @@ import dev.flashvsr.engine.pkg.ModelPackage;
 import dev.flashvsr.engine.weights.FloatTensor;
 import dev.flashvsr.engine.weights.WeightSource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A FlashVSR model package, as {@code flashvsr import} writes it: the official release files
@@ -27,7 +33,9 @@ import java.util.List;
  *  "attention": {"mode": "lcsa" | "dense", "localRange": 11, "sparseRatio": 2.0, "topkRatio": 2.0},
  *  "files": {"LQ_proj_in.ckpt": {"size": 918509, "sha256": "...", "modified": "..."}, ...}}</pre>
  *
- * {@code topkRatio} is optional: without it LCSA keeps upstream's
+ * and, once the package is calibrated for int8 ({@link FlashVsrCalibration}),
+ * {@code "int8Scales": {"file": "int8-scales-<digest>.json", "sha256": "..."}} ({@link Int8Scales},
+ * checked at every open). {@code topkRatio} is optional: without it LCSA keeps upstream's
  * {@code sparseRatio * 768 * 1280 / (H * W)} share of key blocks. {@code files} records each
  * release file at import; a file changed since is refused at open ({@link PackageFiles}). The
  * graphs are built for each stream's frame size when the stream starts.
@@ -39,6 +47,10 @@ public final class FlashVsrPackage implements AutoCloseable {
     static final double TIMESTEP = 1000.0;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The manifest's record of the int8 scales file. */
+    static final String INT8_SCALES_KEY = "int8Scales";
+    private static final String INT8_SCALES_PATTERN = "int8-scales-[0-9a-f]{16}\\.json";
+    private static final long MAX_SCALES_BYTES = 1L << 20;
 
     private final Path folder;
     private final String name;
@@ -46,15 +58,17 @@ public final class FlashVsrPackage implements AutoCloseable {
     private final FlashVsrGraphs.Attention attention;
     private final FlashVsrRelease release;
     private final String contentKey;
+    private final Int8Scales int8Scales;
 
     private FlashVsrPackage(Path folder, String name, String description, FlashVsrGraphs.Attention attention,
-            FlashVsrRelease release, String contentKey) {
+            FlashVsrRelease release, String contentKey, Int8Scales int8Scales) {
         this.folder = folder;
         this.name = name;
         this.description = description;
         this.attention = attention;
         this.release = release;
         this.contentKey = contentKey;
+        this.int8Scales = int8Scales;
     }
 
     /**
@@ -102,11 +116,86 @@ public final class FlashVsrPackage implements AutoCloseable {
         try {
             FlashVsrGraphs.Attention attention = attention(manifest, root.path("attention"),
                     release.config().streaming());
+            Int8Scales scales = readInt8Scales(folder, manifest, root.get(INT8_SCALES_KEY),
+                    LinearQuantization.layerNames(release.config().dit().numLayers()));
             return new FlashVsrPackage(folder, root.path("name").asText(folder.getFileName().toString()),
-                    root.path("description").asText(""), attention, release, contentKey(attention, files));
+                    root.path("description").asText(""), attention, release, contentKey(attention, files), scales);
         } catch (EngineException e) {
             closeQuietly(release);
             throw e;
+        }
+    }
+
+    /**
+     * The scales file the manifest records ({@code "int8Scales": {"file": ..., "sha256": ...}}),
+     * checked against its digest and against the DiT's layers; null when none is recorded.
+     */
+    private static Int8Scales readInt8Scales(Path folder, Path manifest, JsonNode record, List<String> layers)
+            throws EngineException {
+        if (record == null) {
+            return null;
+        }
+        String file = record.path("file").asText("");
+        String sha256 = record.path("sha256").asText("");
+        if (!file.matches(INT8_SCALES_PATTERN) || !Sha256.isDigest(sha256)) {
+            throw new EngineException(manifest + ": " + INT8_SCALES_KEY
+                    + " must be {\"file\": \"int8-scales-<digest>.json\", "
+                    + "\"sha256\": <64 hex digits>}, not " + record, "Calibrate the package again");
+        }
+        Path path = folder.resolve(file);
+        byte[] bytes;
+        try {
+            bytes = ModelFiles.readBounded(ModelFiles.regularFileInside(path, folder), MAX_SCALES_BYTES,
+                    "an int8 scales file");
+        } catch (IOException e) {
+            throw new EngineException("cannot read " + path + ", which " + manifest + " records: " + e.getMessage(),
+                    "Calibrate the package again", e);
+        }
+        if (!Sha256.ofBytes(bytes).equals(sha256)) {
+            throw new EngineException(path + " changed after calibration: its SHA-256 is " + Sha256.ofBytes(bytes)
+                    + ", " + manifest + " records " + sha256, "Calibrate the package again");
+        }
+        return Int8Scales.parse(bytes, path.toString(), layers);
+    }
+
+    /**
+     * Puts {@code json} (an {@link Int8Scales} file) into the package at {@code folder} and records
+     * it in the manifest, each file written beside its target and renamed over it in one step: the
+     * scales go to a new file named after their digest, so until the manifest names it, the
+     * package keeps its previous scales (or none); the previous file is deleted afterwards.
+     */
+    static Path recordInt8Scales(Path folder, byte[] json) throws IOException {
+        Path manifest = folder.resolve(MANIFEST);
+        JsonNode root = readManifest(folder, manifest);
+        if (!(root instanceof ObjectNode object)) {
+            throw new IOException(manifest + " is not a JSON object");
+        }
+        String sha256 = Sha256.ofBytes(json);
+        String file = "int8-scales-" + sha256.substring(0, 16) + ".json";
+        JsonNode previous = object.path(INT8_SCALES_KEY).path("file");
+        writeAtomically(folder.resolve(file), json);
+        object.putObject(INT8_SCALES_KEY).put("file", file).put("sha256", sha256);
+        writeAtomically(manifest, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(object));
+        if (previous.isTextual() && previous.asText().matches(INT8_SCALES_PATTERN) && !previous.asText().equals(file)) {
+            Files.deleteIfExists(folder.resolve(previous.asText()));
+        }
+        return folder.resolve(file);
+    }
+
+    /** Writes a temporary file beside {@code target}, forces it to disk and renames it over {@code target}. */
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temporary = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
         }
     }
 
@@ -221,6 +310,11 @@ public final class FlashVsrPackage implements AutoCloseable {
      */
     public String contentKey() {
         return contentKey;
+    }
+
+    /** The activation scales of the int8 DiT, when the package was calibrated. */
+    Optional<Int8Scales> int8Scales() {
+        return Optional.ofNullable(int8Scales);
     }
 
     /** LCSA settings, or null for dense attention. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The FlashVSR streaming pipeline on float frames: high-res-sized low-quality frames
@@ -33,6 +34,7 @@ final class FlashVsrStream {
     private boolean warnedAboutNoise;
     private int positionOffset;
     private int rebaseLimit;
+    private Consumer<Map<String, float[]>> ditOutputs = outputs -> { };
 
     FlashVsrStream(FlashVsrGraphs graphs, LatentNoise noise, ColorFix colorFix) {
         this.graphs = graphs;
@@ -49,6 +51,11 @@ final class FlashVsrStream {
     /** Lowers the RoPE position at which cached keys are rebased (tests). */
     void rebaseBelow(int limit) {
         rebaseLimit = limit;
+    }
+
+    /** Hands every DiT call's outputs to {@code observer} (calibration reads its probes there). */
+    void observeDit(Consumer<Map<String, float[]>> observer) {
+        ditOutputs = observer;
     }
 
     /** Feeds frame number {@link #received()}; returns the chunk it completes, if any. */
@@ -87,11 +94,13 @@ final class FlashVsrStream {
             positions[i] = first + i - positionOffset;
         }
         GraphStep dit = k == 0 ? graphs.ditFirst() : graphs.ditLater();
-        float[] prediction = dit.run(Map.of(
+        Map<String, float[]> outputs = dit.run(Map.of(
                 "x", GraphStep.Input.of(x, 1, graphs.latentChannels(), latents, graphs.latentHeight(),
                         graphs.latentWidth()),
                 "lq_tokens", GraphStep.Input.of(tokens, 1, tokens.length / graphs.tokenDim(), graphs.tokenDim()),
-                "t_positions", GraphStep.Input.ofLongs(positions, latents)), state).get("noise_pred");
+                "t_positions", GraphStep.Input.ofLongs(positions, latents)), state);
+        ditOutputs.accept(outputs);
+        float[] prediction = outputs.get("noise_pred");
         for (int i = 0; i < x.length; i++) {
             x[i] -= prediction[i]; // one step: x0 = noise - v
         }

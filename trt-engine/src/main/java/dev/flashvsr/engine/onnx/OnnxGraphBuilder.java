@@ -502,11 +502,22 @@ public final class OnnxGraphBuilder {
 
     /**
      * Adds an initializer of float values stored as {@code type}: FLOAT, FLOAT16 or BFLOAT16 (both
-     * rounded to nearest even, as a runtime's Cast does).
+     * rounded to nearest even, as a runtime's Cast does), or INT8 (quantized weights and zero
+     * points: the values must be whole numbers in [-128, 127]).
      */
     public String initializer(String name, TensorProto.DataType type, float[] data, long... shape) {
         if (type == TensorProto.DataType.FLOAT) {
             return initializer(name, data, shape);
+        }
+        if (type == TensorProto.DataType.INT8) {
+            checkCount(name, data.length, shape);
+            claim(name);
+            ByteBuffer bytes = ByteBuffer.allocate(data.length);
+            for (float v : data) {
+                bytes.put(ValueWriter.int8(v));
+            }
+            addInitializer(tensor(name, type, shape, bytes.flip()));
+            return name;
         }
         boolean half = type == TensorProto.DataType.FLOAT16;
         if (!half && type != TensorProto.DataType.BFLOAT16) {

@@ -8,7 +8,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.zip.Checksum;
 
-/** Writes a weight's values to a file as float32, float16 or bfloat16, a million at a time (bounded heap). */
+/**
+ * Writes a weight's values to a file as float32, float16, bfloat16 or int8 (quantized weights,
+ * whose values are already whole numbers in [-128, 127]), a million at a time (bounded heap).
+ */
 final class ValueWriter {
     private static final int CHUNK_ELEMENTS = 1 << 20;
 
@@ -50,6 +53,7 @@ final class ValueWriter {
                 switch (type) {
                     case FLOAT -> bytes.putFloat(chunk[i]);
                     case FLOAT16 -> bytes.putShort(HalfFloats.floatToFloat16(chunk[i]));
+                    case INT8 -> bytes.put(int8(chunk[i]));
                     default -> bytes.putShort(HalfFloats.floatToBfloat16(chunk[i]));
                 }
             }
@@ -66,5 +70,13 @@ final class ValueWriter {
             }
         }
         return at - position;
+    }
+
+    /** A quantized value as a byte; anything but a whole number in [-128, 127] is a bug of the quantizer. */
+    static byte int8(float value) {
+        if (value != Math.rint(value) || value < Byte.MIN_VALUE || value > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("int8 weight value " + value + " is not a whole number in [-128, 127]");
+        }
+        return (byte) value;
     }
 }

@@ -31,7 +31,9 @@ public record WeightRef(String name, TensorProto.DataType type, long[] shape, St
         return switch (type) {
             case FLOAT -> 4;
             case FLOAT16, BFLOAT16 -> 2;
-            default -> throw new IllegalArgumentException("weights are float32, float16 or bfloat16, not " + type);
+            case INT8 -> 1;
+            default -> throw new IllegalArgumentException("weights are float32, float16, bfloat16 or int8, not "
+                    + type);
         };
     }
 

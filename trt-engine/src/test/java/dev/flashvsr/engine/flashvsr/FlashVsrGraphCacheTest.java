@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtSession;
 import dev.flashvsr.engine.OpenProgress;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.cache.BuildCache;
 import dev.flashvsr.engine.cpu.OrtRuntime;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
@@ -60,7 +61,8 @@ class FlashVsrGraphCacheTest {
 
     /** Output frames of the first two chunks of a stream through graphs opened from {@code cache}. */
     private static List<float[]> stream(FlashVsrPackage pkg, BuildCache cache, Steps steps) throws Exception {
-        try (FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(), 2, cache, steps)) {
+        try (FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(),
+                        GraphPrecision.of(Precision.FP32, pkg), 2, cache, steps)) {
             int channels = pkg.config().dit().inDim();
             FlashVsrStream stream = new FlashVsrStream(graphs, LatentNoise.generated(5, channels, 16, 32), null);
             Random random = new Random(3);
@@ -118,7 +120,8 @@ class FlashVsrGraphCacheTest {
     void float32WeightsAreReadWhereTheyLieAndBothDitGraphsShareThem() throws Exception {
         Path root = dir.resolve("cache-shared");
         try (FlashVsrPackage pkg = FlashVsrPackage.open(pkgDir);
-                FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(), 2,
+                FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(),
+                        GraphPrecision.of(Precision.FP32, pkg), 2,
                         new BuildCache(root, w -> { }), OpenProgress.NONE)) {
             Path entry = onlyEntry(root);
             List<WeightRef> refs = ExternalWeights.readIndex(entry);

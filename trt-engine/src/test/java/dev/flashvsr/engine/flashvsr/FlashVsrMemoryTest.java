@@ -1,11 +1,13 @@
 package dev.flashvsr.engine.flashvsr;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
@@ -41,6 +43,20 @@ class FlashVsrMemoryTest {
             }
             // The BF16 projector doubles as float32; nothing else is counted twice.
             assertTrue(small.weights() < 2 * files, "weights " + small.weights() + ", files " + files);
+        }
+    }
+
+    @Test
+    void reducedPrecisionsNeedLessWeightMemoryAndTheSameWorkingMemory() throws Exception {
+        try (FlashVsrPackage pkg = FlashVsrPackage.open(tinyPackage())) {
+            FlashVsrMemory fp32 = FlashVsrMemory.of(pkg, 256, 128, Precision.FP32);
+            FlashVsrMemory fp16 = FlashVsrMemory.of(pkg, 256, 128, Precision.FP16);
+            FlashVsrMemory int8 = FlashVsrMemory.of(pkg, 256, 128, Precision.INT8);
+            assertEquals(fp32, FlashVsrMemory.of(pkg, 256, 128));
+            assertTrue(fp16.weights() < fp32.weights() && int8.weights() < fp32.weights(),
+                    fp32 + " / " + fp16 + " / " + int8);
+            assertEquals(fp32.working(), fp16.working());
+            assertEquals(fp32.working(), int8.working());
         }
     }
 

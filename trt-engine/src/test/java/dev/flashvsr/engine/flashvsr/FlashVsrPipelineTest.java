@@ -81,7 +81,8 @@ class FlashVsrPipelineTest {
         return outputs;
     }
 
-    private static boolean collect(dev.flashvsr.engine.FrameSink.FrameRenderer renderer, StreamSpec spec,
+    /** Renders one output frame into {@code outputs} as packed RGB rows. */
+    static boolean collect(dev.flashvsr.engine.FrameSink.FrameRenderer renderer, StreamSpec spec,
             List<byte[]> outputs) {
         VideoFrame out = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
         renderer.renderInto(out);

@@ -119,6 +119,11 @@ public final class GoldenPipeline {
         return lowRes.frame(index, stride);
     }
 
+    /** Upstream's output frame {@code index}. */
+    public byte[] expectedFrame(int index, int stride) {
+        return expected.frame(index, stride);
+    }
+
     /**
      * Imports the golden release into {@code out} as the golden run needs it: its fixed top-k ratio
      * and local range (upstream's v1.1 rule would derive another top-k ratio for this frame size).

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.OpenProgress;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.cache.BuildCache;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ class KeyCacheRebaseTest {
         Path pkgDir = dir.resolve("pkg");
         FlashVsrImport.run(release, pkgDir, new FlashVsrImport.Settings("tiny", false, null, null, null), line -> { });
         try (FlashVsrPackage pkg = FlashVsrPackage.open(pkgDir);
-                FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(), 2,
+                FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(),
+                        GraphPrecision.of(Precision.FP32, pkg), 2,
                         new BuildCache(dir.resolve("cache"), warning -> { }), OpenProgress.NONE)) {
             int latentChannels = pkg.config().dit().inDim();
             FlashVsrStream plain = new FlashVsrStream(graphs, LatentNoise.generated(3, latentChannels, 16, 32), null);

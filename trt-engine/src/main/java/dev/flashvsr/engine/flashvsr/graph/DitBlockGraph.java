@@ -1,5 +1,9 @@
 package dev.flashvsr.engine.flashvsr.graph;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One Wan2.1 transformer block on block-ordered tokens [tokens, dim] (float32 residual stream):
  * <pre>
@@ -8,6 +12,7 @@ package dev.flashvsr.engine.flashvsr.graph;
  *   x += gate_mlp * FFN(LN(x) * (1 + scale_mlp) + shift_mlp)
  * </pre>
  * LN has no affine parameters; norm3 has. Modulation rows come folded from {@link DitConstants}.
+ * The Linear layers are built as {@link LinearQuantization} says.
  */
 final class DitBlockGraph {
     private final GraphOps ops;
@@ -17,6 +22,10 @@ final class DitBlockGraph {
     private final DitTokenGrid grid;
     private final RopeEmbedding rope;
     private final BlockMaskBuilder masks;
+    private final LinearQuantization linears;
+    /** Calibration statistics by layer, and by input value (q, k and v share theirs). */
+    private final Map<String, String[]> probes = new LinkedHashMap<>();
+    private final Map<String, String[]> probedInputs = new HashMap<>();
     private final AttentionBlockLayout layout;
     private final int cachedTokens;
     private final int droppedTokens;
@@ -26,7 +35,8 @@ final class DitBlockGraph {
      * @param droppedGroups oldest groups of cache + current left out of the cache outputs
      */
     DitBlockGraph(GraphOps ops, CheckedWeights weights, DitConstants constants, DitDims dims, DitTokenGrid grid,
-            RopeEmbedding rope, BlockMaskBuilder masks, int cachedGroups, int droppedGroups) {
+            RopeEmbedding rope, BlockMaskBuilder masks, LinearQuantization linears, int cachedGroups,
+            int droppedGroups) {
         this.ops = ops;
         this.weights = weights;
         this.constants = constants;
@@ -34,6 +44,7 @@ final class DitBlockGraph {
         this.grid = grid;
         this.rope = rope;
         this.masks = masks;
+        this.linears = linears;
         this.layout = new AttentionBlockLayout(dims.heads(), dims.headDim(), grid.tokensPerBlock(), grid.blockGridRows(),
                 grid.blockGridCols(), grid.groups(), cachedGroups + grid.groups());
         int groupTokens = grid.blocksPerGroup() * grid.tokensPerBlock();
@@ -67,7 +78,7 @@ final class DitBlockGraph {
         String normed = ops.modulate(ops.layerNorm(x, dim, dims.eps(), null, null), modulation, 0, 1, dim);
         String q = rope.apply(ops, projectNormed(normed, p + "self_attn.q", p + "self_attn.norm_q.weight"));
         String k = ops.toCompute(rope.apply(ops, projectNormed(normed, p + "self_attn.k", p + "self_attn.norm_k.weight")));
-        String v = perHead(ops.toCompute(ops.linear(normed, p + "self_attn.v", linear(p + "self_attn.v"))));
+        String v = perHead(ops.toCompute(blockLinear(normed, false, p + "self_attn.v", dims.dim())));
         String keys = withCache(kCache, k);
         String values = withCache(vCache, v);
         // Every use of q and keys comes before the mask builder, which may declare them graph outputs (renaming them).
@@ -79,7 +90,7 @@ final class DitBlockGraph {
                 ? masks.build(ops.graph, layer, q, ops.toFloat(keys), layout) : null;
         String attention = AttentionGraph.attend(ops, scaledQ, keysT, values, masks.allowsAllBlocks() ? null : mask,
                 layout, dims.heads(), grid.tokens(), dims.headDim());
-        String selfOut = ops.linearFromCompute(attention, p + "self_attn.o", linear(p + "self_attn.o"));
+        String selfOut = blockLinear(attention, true, p + "self_attn.o", dims.dim());
         x = ops.add(x, ops.gate(selfOut, modulation, 2, dim));
 
         // Cross-attention to the fixed text context.
@@ -88,24 +99,43 @@ final class DitBlockGraph {
         String crossQ = perHead(projectNormed(normed3, p + "cross_attn.q", p + "cross_attn.norm_q.weight"));
         String cross = AttentionGraph.attend(ops, crossQ, crossKeysTransposed(layer), crossValues(layer), null, null,
                 dims.heads(), grid.tokens(), dims.headDim());
-        x = ops.add(x, ops.linearFromCompute(cross, p + "cross_attn.o", linear(p + "cross_attn.o")));
+        x = ops.add(x, blockLinear(cross, true, p + "cross_attn.o", dims.dim()));
 
         // Feed-forward.
         String normed2 = ops.modulate(ops.layerNorm(x, dim, dims.eps(), null, null), modulation, 3, 4, dim);
-        String hidden = ops.geluTanh(ops.linear(normed2, p + "ffn.0", weights.linear(p + "ffn.0", dim, dims.ffnDim())));
-        String ffn = ops.linear(hidden, p + "ffn.2", weights.linear(p + "ffn.2", dims.ffnDim(), dim));
+        String hidden = ops.geluTanh(blockLinear(normed2, false, p + "ffn.0", dim));
+        String ffn = blockLinear(hidden, false, p + "ffn.2", dims.ffnDim());
         x = ops.add(x, ops.gate(ffn, modulation, 5, dim));
 
         return new Result(x, kCacheOut, vCacheOut, mask);
     }
 
-    private CheckedWeights.Linear linear(String prefix) {
-        return weights.linear(prefix, dims.dim(), dims.dim());
+    /** The calibration statistics of each probed layer's input: {largest |x|, 99.99th percentile}. */
+    Map<String, String[]> probes() {
+        return probes;
+    }
+
+    /**
+     * The Linear layer {@code name} on {@code x} [tokens, in] (in the compute type when
+     * {@code inComputeType}, else float32), built as {@link #linears} says; output float32.
+     */
+    private String blockLinear(String x, boolean inComputeType, String name, int in) {
+        int out = name.endsWith("ffn.0") ? dims.ffnDim() : dims.dim();
+        CheckedWeights.Linear layer = weights.linear(name, in, out);
+        if (linears.probes()) {
+            probes.put(name, probedInputs.computeIfAbsent(x, value -> ops.absMaxAndPercentile(ops.toFloat(value),
+                    (long) grid.tokens() * in)));
+        }
+        Float scale = linears.inputScale(name);
+        if (scale != null) {
+            return ops.quantizedLinear(x, name, layer, scale);
+        }
+        return inComputeType ? ops.linearFromCompute(x, name, layer) : ops.linear(x, name, layer);
     }
 
     /** RMSNorm(linear(x)) over all dim features (before the head split), float32. */
     private String projectNormed(String x, String linearPrefix, String normWeight) {
-        String projected = ops.linear(x, linearPrefix, linear(linearPrefix));
+        String projected = blockLinear(x, false, linearPrefix, dims.dim());
         return ops.rmsNorm(projected, weights.read(normWeight, dims.dim()), dims.eps());
     }
 

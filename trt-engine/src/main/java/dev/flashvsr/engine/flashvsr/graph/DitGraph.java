@@ -3,6 +3,8 @@ package dev.flashvsr.engine.flashvsr.graph;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
 import dev.flashvsr.engine.weights.WeightSource;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The FlashVSR v1.1 DiT (Wan2.1 layout, one denoising step, streaming) as one ONNX graph per
@@ -24,7 +26,8 @@ import dev.flashvsr.engine.weights.WeightSource;
  * </ul>
  * Outputs: {@code noise_pred} float [1, 16, T, h, w]; {@code k_cache_<l>_out},
  * {@code v_cache_<l>_out} in the cache layout above (the next call's cache inputs); optionally
- * {@code block_mask_<l>} BOOL [heads, query blocks, key blocks]. h and w must be multiples of 16.
+ * {@code block_mask_<l>} BOOL [heads, query blocks, key blocks], and the calibration probes
+ * {@link LinearQuantization} describes. h and w must be multiples of 16.
  */
 public final class DitGraph {
     private DitGraph() {
@@ -55,8 +58,8 @@ public final class DitGraph {
         String tokens = ops.add(patchEmbedding(ops, w, dims, grid, x), ops.reshape(lq, n, c));
         String hidden = grid.toBlockOrder(ops, tokens, c);
         RopeEmbedding rope = RopeEmbedding.build(ops, dims, grid, positions);
-        DitBlockGraph blocks = new DitBlockGraph(ops, w, constants, dims, grid, rope, spec.masks(), spec.cacheGroups(),
-                spec.droppedGroups(grid.groups()));
+        DitBlockGraph blocks = new DitBlockGraph(ops, w, constants, dims, grid, rope, spec.masks(), spec.linears(),
+                spec.cacheGroups(), spec.droppedGroups(grid.groups()));
         int cachedTokens = spec.cacheGroups() * grid.blocksPerGroup() * grid.tokensPerBlock();
         DitBlockGraph.Result[] results = new DitBlockGraph.Result[dims.layers()];
         for (int l = 0; l < dims.layers(); l++) {
@@ -86,11 +89,23 @@ public final class DitGraph {
                         layout.queryBlocks(), layout.keyBlocks());
             }
         }
+        // Layers with one input (q, k, v) share their probes: an output renames its value, so the
+        // later outputs of that value read it under its first output's name.
+        Map<String, String> outputNames = new HashMap<>();
+        String[] prefixes = {LinearQuantization.ABS_MAX_PREFIX, LinearQuantization.PERCENTILE_PREFIX};
+        for (Map.Entry<String, String[]> probe : blocks.probes().entrySet()) {
+            for (int i = 0; i < prefixes.length; i++) {
+                String value = probe.getValue()[i];
+                String output = b.output(outputNames.getOrDefault(value, value), prefixes[i] + probe.getKey());
+                outputNames.putIfAbsent(value, output);
+            }
+        }
         b.metadata("flashvsr.dit.latent_frames", Integer.toString(t))
                 .metadata("flashvsr.dit.latent_size", spec.latentHeight() + "x" + spec.latentWidth())
                 .metadata("flashvsr.dit.cache_groups_in", Integer.toString(spec.cacheGroups()))
                 .metadata("flashvsr.dit.cache_tokens_out", Integer.toString(cacheOut))
-                .metadata("flashvsr.dit.precision", spec.precision().name());
+                .metadata("flashvsr.dit.precision", spec.precision().name())
+                .metadata("flashvsr.dit.int8_linears", Integer.toString(spec.linears().inputScales().size()));
     }
 
     /** Conv3d with kernel = stride = (1, ph, pw) as a product: [1, C, T, h, w] to tokens [N, dim] in (f, h, w) order. */

@@ -21,7 +21,7 @@ import java.util.Optional;
 
 /**
  * The ONNX ops of the FlashVSR graphs (LQ projector, TCDecoder, DiT, LCSA mask), on top of
- * {@link OnnxGraphBuilder}, with the graph's {@link Precision}: values are float32 unless a method
+ * {@link OnnxGraphBuilder}, with the graph's {@link ComputeType}: values are float32 unless a method
  * says otherwise; weights are stored in the compute type, {@link #toCompute} and {@link #toFloat}
  * cast at the float32 boundary (no node for FP32). Op outputs and the constants made here get
  * fresh names starting with the given prefix.
@@ -33,15 +33,15 @@ final class GraphOps {
     static final long BF16_IR_VERSION = 10;
 
     final OnnxGraphBuilder graph;
-    final Precision precision;
+    final ComputeType precision;
     private final String prefix;
     private final Map<Integer, String[]> layerNormIdentity = new HashMap<>();
 
-    GraphOps(OnnxGraphBuilder graph, Precision precision) {
+    GraphOps(OnnxGraphBuilder graph, ComputeType precision) {
         this(graph, precision, "");
     }
 
-    GraphOps(OnnxGraphBuilder graph, Precision precision, String namePrefix) {
+    GraphOps(OnnxGraphBuilder graph, ComputeType precision, String namePrefix) {
         this.graph = graph;
         this.precision = precision;
         this.prefix = namePrefix;
@@ -70,7 +70,7 @@ final class GraphOps {
     /** As {@link #weight(String, CheckedWeights.Stored)}, viewed with another shape of as many elements. */
     private String weight(String name, CheckedWeights.Stored tensor, long... shape) {
         return graph.weightInput(name, precision.onnxType(), shape,
-                precision == Precision.FP32 ? tensor.regionAs(DType.F32) : Optional.empty(), tensor::read);
+                precision == ComputeType.FP32 ? tensor.regionAs(DType.F32) : Optional.empty(), tensor::read);
     }
 
     /** A constant in the compute type (DiT weights, cross-attention K/V); {@code name} is made unique. */
@@ -249,11 +249,55 @@ final class GraphOps {
     /** As {@link #linear} for an input already in the compute type. */
     String linearFromCompute(String x, String name, CheckedWeights.Linear layer) {
         String bias = floatConstant(name + ".bias", layer.bias().data(), layer.out());
-        if (precision == Precision.FP32) {
+        if (precision == ComputeType.FP32) {
             return gemm(x, weight(name + ".weight", layer.weight(), layer.out(), layer.in()), bias, false, true);
         }
         String w = computeConstant(name + ".weight_t", layer.transposed(), layer.in(), layer.out());
         return add(toFloat(matMul(x, w)), bias);
+    }
+
+    /**
+     * W8A8 {@code x [rows, in] @ W^T + bias} (see {@link LinearQuantization}): x (float32) through
+     * QuantizeLinear/DequantizeLinear with {@code inputScale}, W as int8 [out, in] with per-channel
+     * scales dequantized along axis 0, then a float32 Gemm (transB), the pattern TensorRT fuses into
+     * an int8 GEMM. Only in FP32 graphs.
+     */
+    String quantizedLinear(String x, String name, CheckedWeights.Linear layer, float inputScale) {
+        if (precision != ComputeType.FP32) {
+            throw new IllegalStateException("int8 Linears are built into float32 graphs, not " + precision);
+        }
+        String scale = graph.initializer(graph.fresh(name + ".input_scale"), new float[] {inputScale});
+        String zero = int8Zeros(name + ".input_zero_point");
+        String input = op("DequantizeLinear", List.of(op("QuantizeLinear", List.of(x, scale, zero)), scale, zero));
+        ChannelQuantizer quantizer = new ChannelQuantizer(layer.weight(), layer.out(), layer.in());
+        String weight = graph.weightInput(name + ".weight_int8", TensorProto.DataType.INT8,
+                new long[] {layer.out(), layer.in()}, Optional.empty(), quantizer);
+        String weightScales = floatConstant(name + ".weight_scale", quantizer.scales(), layer.out());
+        String dequantized = op("DequantizeLinear", List.of(weight, weightScales, int8Zeros(name + ".weight_zero_point",
+                layer.out())), intAttr("axis", 0));
+        String bias = floatConstant(name + ".bias", layer.bias().data(), layer.out());
+        return gemm(input, dequantized, bias, false, true);
+    }
+
+    /** An int8 zero point: a scalar, or {@code [channels]} zeros for a per-channel scale. */
+    private String int8Zeros(String name, long... shape) {
+        int count = shape.length == 0 ? 1 : (int) shape[0];
+        return graph.initializer(graph.fresh(name), TensorProto.DataType.INT8, new float[count], shape);
+    }
+
+    /**
+     * The calibration statistics of a float32 tensor of {@code count} values: its largest |x| and
+     * its 99.99th percentile (the ceil(count / 10000)-th largest |x|), both scalars.
+     */
+    String[] absMaxAndPercentile(String x, long count) {
+        String abs = reshape(op("Abs", List.of(x)), 1, count);
+        String max = op("ReduceMax", List.of(abs), intAttr("keepdims", 0));
+        long k = Math.max(1, (long) Math.ceil(count * LinearQuantization.PERCENTILE_TAIL));
+        List<String> top = graph.node("TopK", List.of(abs, graph.int64Initializer(graph.fresh(prefix + "k"), k)),
+                List.of(graph.fresh(prefix + "topk_values"), graph.fresh(prefix + "topk_indices")),
+                Map.of("axis", intAttr("axis", -1)));
+        String percentile = op("ReduceMin", List.of(top.get(0)), intAttr("keepdims", 0));
+        return new String[] {max, percentile};
     }
 
     /** LayerNormalization over the last axis (float32); {@code scale}/{@code bias} null means none (1 and 0). */
@@ -309,7 +353,7 @@ final class GraphOps {
      */
     byte[] serialize() {
         ModelProto model = graph.build();
-        if (precision != Precision.BF16) {
+        if (precision != ComputeType.BF16) {
             return model.toByteArray();
         }
         return model.toBuilder().setIrVersion(BF16_IR_VERSION)

@@ -31,7 +31,7 @@ public final class LcsaMask {
 
     /** The block mask, selecting with {@code form} (TOPK for ONNX Runtime cross-checks). */
     public static String build(OnnxGraphBuilder b, String q, String k, LcsaParams p, LcsaSelection.Form form) {
-        GraphOps ops = new GraphOps(b, Precision.FP32, "lcsa_");
+        GraphOps ops = new GraphOps(b, ComputeType.FP32, "lcsa_");
         String grouped = ops.reshape(blockProbabilities(b, q, k, p), 0, p.queryGroups(), p.groupEntries());
         String selected = LcsaSelection.strictlyAboveRank(b, grouped, p.k(), form);
         return ops.reshape(selected, 0, p.queryBlocks(), p.keyBlocks());
@@ -42,7 +42,7 @@ public final class LcsaMask {
      * exposed so tests can compare it and rank it themselves.
      */
     public static String blockProbabilities(OnnxGraphBuilder b, String q, String k, LcsaParams p) {
-        GraphOps ops = new GraphOps(b, Precision.FP32, "lcsa_");
+        GraphOps ops = new GraphOps(b, ComputeType.FP32, "lcsa_");
         String pooledQ = pool(ops, q, p.queryBlocks());
         String pooledK = pool(ops, k, p.keyBlocks());
         String scores = ops.op("MatMul", List.of(pooledQ,

@@ -56,7 +56,7 @@ public final class LcsaSelection {
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0 (threshold = the (k+1)-th largest value), got " + k);
         }
-        GraphOps ops = new GraphOps(b, Precision.FP32, "lcsa_");
+        GraphOps ops = new GraphOps(b, ComputeType.FP32, "lcsa_");
         String threshold = form == Form.TOPK ? topkThreshold(ops, values, k) : bisectionThreshold(ops, values, k);
         return ops.greater(values, threshold);
     }

@@ -42,7 +42,7 @@ import java.util.List;
  *
  * <p>Weights (upstream names): {@code conv1.weight/bias}, {@code norm1.gamma},
  * {@code conv2.weight/bias}, {@code norm2.gamma}, {@code linear_layers.0.weight/bias}; stored in
- * the graph's {@link Precision}. With FP16/BF16 the convolutions and the Linear run in that type,
+ * the graph's {@link ComputeType}. With FP16/BF16 the convolutions and the Linear run in that type,
  * the norms and SiLU in float32.
  */
 public final class LqProjectorGraph {
@@ -89,13 +89,13 @@ public final class LqProjectorGraph {
      *     or when the sizes do not fit the parameters
      */
     public static LqProjectorGraph build(WeightSource weights, LqProjectorParams params, int height, int width,
-            Variant variant, Precision precision) {
+            Variant variant, ComputeType precision) {
         return build(weights, params, height, width, variant, precision, null);
     }
 
     /** As above, with the weights kept out of the model in {@code external} when it is not null. */
     public static LqProjectorGraph build(WeightSource weights, LqProjectorParams params, int height, int width,
-            Variant variant, Precision precision, ExternalWeights external) {
+            Variant variant, ComputeType precision, ExternalWeights external) {
         int ff = params.pixelShuffle().get(0);
         int sh = params.pixelShuffle().get(1);
         int sw = params.pixelShuffle().get(2);

@@ -42,7 +42,7 @@ import java.util.List;
  * with {@link #padCond}. On the first call of a stream the runner drops the first
  * {@link TcDecoderParams#framesToTrim()} (3) output frames (24 become 21); later calls keep all.
  *
- * <p>With FP16/BF16 {@link Precision} the clamp runs in float32 on the inputs, everything after
+ * <p>With FP16/BF16 {@link ComputeType} the clamp runs in float32 on the inputs, everything after
  * it in the reduced type; the state and frame outputs are cast back to float32.
  */
 public final class TcDecoderGraph {
@@ -86,13 +86,13 @@ public final class TcDecoderGraph {
      * @throws IllegalArgumentException naming the tensor when a weight is missing or misshapen
      */
     public static TcDecoderGraph build(WeightSource weights, TcDecoderParams params, int latentFrames,
-            int latentHeight, int latentWidth, Precision precision) {
+            int latentHeight, int latentWidth, ComputeType precision) {
         return build(weights, params, latentFrames, latentHeight, latentWidth, precision, null);
     }
 
     /** As above, with the weights kept out of the model in {@code external} when it is not null. */
     public static TcDecoderGraph build(WeightSource weights, TcDecoderParams params, int latentFrames,
-            int latentHeight, int latentWidth, Precision precision, ExternalWeights external) {
+            int latentHeight, int latentWidth, ComputeType precision, ExternalWeights external) {
         if (latentFrames <= 0 || latentHeight <= 0 || latentWidth <= 0) {
             throw new IllegalArgumentException("TCDecoder latent frames and size must be positive, got "
                     + latentFrames + " frames of " + latentWidth + "x" + latentHeight);

@@ -37,6 +37,11 @@ public final class Sha256 {
         return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The digest of {@code bytes}. */
+    public static String ofBytes(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
     /** The digest of {@code file}'s content; {@code progress} gets a line per GB read. */
     public static String of(Path file, Consumer<String> progress) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {

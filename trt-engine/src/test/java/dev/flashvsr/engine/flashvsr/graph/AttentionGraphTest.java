@@ -35,7 +35,7 @@ class AttentionGraphTest {
         }
 
         OnnxGraphBuilder b = new OnnxGraphBuilder("attention");
-        GraphOps ops = new GraphOps(b, Precision.FP32);
+        GraphOps ops = new GraphOps(b, ComputeType.FP32);
         String out = AttentionGraph.attend(ops, b.input("q", heads, nq, hd),
                 ops.transpose(b.input("k", heads, nk, hd), 0, 2, 1), b.input("v", heads, nk, hd),
                 b.boolInitializer("mask", mask, heads, layout.queryBlocks(), layout.keyBlocks()), layout, heads, nq, hd);

@@ -67,7 +67,7 @@ final class DitGolden implements AutoCloseable {
         return framesPerCall[0] / dims.blockFrames();
     }
 
-    DitGraphSpec spec(int call, Precision precision, BlockMaskBuilder masks) {
+    DitGraphSpec spec(int call, ComputeType precision, BlockMaskBuilder masks) {
         return call == 0
                 ? DitGraphSpec.firstChunk(framesPerCall[0], latentHeight, latentWidth, kvLen, precision, masks)
                 : DitGraphSpec.laterChunk(framesPerCall[call], latentHeight, latentWidth, firstChunkGroups(), kvLen,

@@ -37,7 +37,7 @@ class DitGraphTest {
 
     @Test
     void denseAttentionMatchesGoldenEveryCall() throws Exception {
-        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, Precision.FP32,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, ComputeType.FP32,
                 call -> BlockMaskBuilder.dense(), true);
         // Cache layout: [1, heads, groups x S blocks x 128 tokens (block order, oldest group first), head_dim].
         int groupTokens = (golden.latentHeight / golden.dims.patchH()) * (golden.latentWidth / golden.dims.patchW())
@@ -63,7 +63,7 @@ class DitGraphTest {
 
     @Test
     void goldenBlockMasksReproduceLcsaOutputsEveryCall() throws Exception {
-        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, Precision.FP32,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, ComputeType.FP32,
                 call -> goldenMasks(golden.lcsa, call), true);
         for (int call = 0; call < out.size(); call++) {
             float err = StepRunner.maxAbsDiff(golden.lcsa.readTensor("call" + call + ".noise_pred").data(),
@@ -86,7 +86,7 @@ class DitGraphTest {
         double topkRatio = golden.run.get("topk_ratio").asDouble();
         BlockMaskBuilder lcsa = (b, layer, q, k, layout) -> LcsaMask.build(b, q, k, new LcsaParams(layout.blockRows(),
                 layout.blockCols(), layout.queryGroups(), layout.keyGroups(), localRange, topkRatio));
-        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, Precision.FP32,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, ComputeType.FP32,
                 call -> lcsa, true);
         for (int call = 0; call < out.size(); call++) {
             float err = StepRunner.maxAbsDiff(golden.lcsa.readTensor("call" + call + ".noise_pred").data(),
@@ -104,7 +104,7 @@ class DitGraphTest {
 
     @Test
     void externalWeightsGiveTheSameOutputs(@TempDir Path dir) throws Exception {
-        DitGraphSpec spec = golden.spec(0, Precision.FP32, BlockMaskBuilder.dense());
+        DitGraphSpec spec = golden.spec(0, ComputeType.FP32, BlockMaskBuilder.dense());
         OnnxGraphBuilder b = new OnnxGraphBuilder("flashvsr_dit").externalData(dir.resolve("dit.data"), 1024);
         DitGraph.build(b, golden.weights, constants, golden.dims, spec);
         Path model = dir.resolve("dit.onnx");

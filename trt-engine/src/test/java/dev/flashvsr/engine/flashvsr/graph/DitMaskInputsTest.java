@@ -33,7 +33,7 @@ class DitMaskInputsTest {
     @Test
     void lcsaSelectionFromTheMaskInputsIsTheGoldenMask() throws Exception {
         AttentionBlockLayout[][] layouts = new AttentionBlockLayout[golden.framesPerCall.length][golden.dims.layers()];
-        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, golden.constants(), Precision.FP32,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, golden.constants(), ComputeType.FP32,
                 call -> (b, layer, q, k, layout) -> {
                     layouts[call][layer] = layout;
                     b.output(q, "probe_q_" + layer, layout.heads(), layout.queryTokens(), layout.headDim());

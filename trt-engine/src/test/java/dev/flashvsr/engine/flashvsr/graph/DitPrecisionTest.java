@@ -32,7 +32,7 @@ class DitPrecisionTest {
     static void open() throws Exception {
         golden = DitGolden.open();
         constants = golden.constants();
-        fp32 = DitStreamRun.run(golden, constants, Precision.FP32, call -> DitGraphTest.goldenMasks(golden.lcsa, call),
+        fp32 = DitStreamRun.run(golden, constants, ComputeType.FP32, call -> DitGraphTest.goldenMasks(golden.lcsa, call),
                 false);
     }
 
@@ -43,10 +43,10 @@ class DitPrecisionTest {
 
     @Test
     void fp16StaysCloseToFp32() throws Exception {
-        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, Precision.FP16,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, ComputeType.FP16,
                 call -> DitGraphTest.goldenMasks(golden.lcsa, call), false);
         assertEquals(OnnxJavaType.FLOAT16, out.get(0).get("k_cache_0_out").type(), "caches are stored in FP16");
-        compare(Precision.FP16, out, FP16_TOLERANCE);
+        compare(ComputeType.FP16, out, FP16_TOLERANCE);
     }
 
     /**
@@ -57,13 +57,13 @@ class DitPrecisionTest {
      */
     @Test
     void bf16WithEmulatedMatMulStaysCloseToFp32() throws Exception {
-        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, Precision.BF16,
+        List<Map<String, DitOrtValues.Value>> out = DitStreamRun.run(golden, constants, ComputeType.BF16,
                 call -> DitGraphTest.goldenMasks(golden.lcsa, call), false, DitPrecisionTest::floatMatMuls);
         assertEquals(OnnxJavaType.BFLOAT16, out.get(0).get("k_cache_0_out").type(), "caches are stored in BF16");
-        compare(Precision.BF16, out, BF16_TOLERANCE);
+        compare(ComputeType.BF16, out, BF16_TOLERANCE);
     }
 
-    private static void compare(Precision p, List<Map<String, DitOrtValues.Value>> out, float tolerance) {
+    private static void compare(ComputeType p, List<Map<String, DitOrtValues.Value>> out, float tolerance) {
         for (int call = 0; call < out.size(); call++) {
             float err = StepRunner.maxAbsDiff(fp32.get(call).get("noise_pred").toFloats(),
                     out.get(call).get("noise_pred").toFloats());

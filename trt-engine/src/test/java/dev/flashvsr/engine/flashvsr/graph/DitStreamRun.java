@@ -20,13 +20,13 @@ final class DitStreamRun {
      * @param masksForCall the mask builder of each call (a graph is built per call when they differ)
      * @return the outputs of every call
      */
-    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, Precision precision,
+    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, ComputeType precision,
             IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs) throws OrtException {
         return run(g, constants, precision, masksForCall, maskOutputs, UnaryOperator.identity());
     }
 
     /** As above, running {@code rewrite(model)} instead of each model. */
-    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, Precision precision,
+    static List<Map<String, DitOrtValues.Value>> run(DitGolden g, DitConstants constants, ComputeType precision,
             IntFunction<BlockMaskBuilder> masksForCall, boolean maskOutputs, UnaryOperator<ModelProto> rewrite)
             throws OrtException {
         List<Map<String, DitOrtValues.Value>> outputs = new ArrayList<>();

@@ -34,7 +34,7 @@ final class GraphStructure {
     private GraphStructure() {
     }
 
-    static void check(byte[] bytes, Precision precision) throws Exception {
+    static void check(byte[] bytes, ComputeType precision) throws Exception {
         ModelProto model = ModelProto.parseFrom(bytes);
         assertEquals(1, model.getOpsetImportCount());
         assertEquals("", model.getOpsetImport(0).getDomain());

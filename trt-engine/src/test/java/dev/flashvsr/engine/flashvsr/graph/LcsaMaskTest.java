@@ -104,7 +104,7 @@ class LcsaMaskTest {
         b.input("q", c.heads(), qTokens, c.headDim());
         b.input("k", c.heads(), kTokens, c.headDim());
         String mask = LcsaMask.build(b, "q", "k", p, form);
-        b.output(new GraphOps(b, Precision.FP32).cast(mask, TensorProto.DataType.FLOAT), "mask", c.heads(), p.queryBlocks(),
+        b.output(new GraphOps(b, ComputeType.FP32).cast(mask, TensorProto.DataType.FLOAT), "mask", c.heads(), p.queryBlocks(),
                 p.keyBlocks());
         b.output(LcsaMask.blockProbabilities(b, "q", "k", p), "probs", c.heads(), p.queryBlocks(), p.keyBlocks());
         return OrtRunner.run(b.toByteArray(), Map.of("q", Map.entry(q, new long[] {c.heads(), qTokens, c.headDim()}),

@@ -24,7 +24,7 @@ class LcsaSelectionTest {
         OnnxGraphBuilder b = new OnnxGraphBuilder("lcsa_selection");
         String in = b.input("values", rows, n);
         String mask = LcsaSelection.strictlyAboveRank(b, in, k, form);
-        b.output(new GraphOps(b, Precision.FP32).cast(mask, TensorProto.DataType.FLOAT), "mask", rows, n);
+        b.output(new GraphOps(b, ComputeType.FP32).cast(mask, TensorProto.DataType.FLOAT), "mask", rows, n);
         float[] out = OrtRunner.run(b.toByteArray(), Map.of("values", Map.entry(values, new long[] {rows, n})))
                 .get("mask");
         boolean[] selected = new boolean[out.length];

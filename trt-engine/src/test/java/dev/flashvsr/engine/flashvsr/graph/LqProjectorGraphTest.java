@@ -53,7 +53,7 @@ class LqProjectorGraphTest {
         outputs.close();
     }
 
-    static LqProjectorGraph graph(Variant variant, Precision precision) {
+    static LqProjectorGraph graph(Variant variant, ComputeType precision) {
         return LqProjectorGraph.build(weights, params, height, width, variant, precision);
     }
 
@@ -98,7 +98,7 @@ class LqProjectorGraphTest {
 
     @Test
     void goldenStreamWithFirstCallFromFourCopies() throws Exception {
-        LqProjectorGraph graph = graph(Variant.CAUSAL_V1_1, Precision.FP32);
+        LqProjectorGraph graph = graph(Variant.CAUSAL_V1_1, ComputeType.FP32);
         long[] tokens = outputs.readTensor("call1.tokens").shape();
         assertArrayEquals(tokens, graph.tokensShape());
         long[] cache1 = outputs.readTensor("call0.cache_conv1_after").shape();
@@ -117,7 +117,7 @@ class LqProjectorGraphTest {
 
     @Test
     void firstCallCachesAreFrameZeroShuffled() throws Exception {
-        LqProjectorGraph graph = graph(Variant.CAUSAL_V1_1, Precision.FP32);
+        LqProjectorGraph graph = graph(Variant.CAUSAL_V1_1, ComputeType.FP32);
         List<float[]> first = graph.firstCallInputs(inputs.readTensor("call0.video").data());
         // Upstream's conv1 cache after call 0 is the last 2 of the 4 shuffled copies of frame 0.
         assertArrayEquals(outputs.readTensor("call0.cache_conv1_after").data(), first.get(1));
@@ -141,8 +141,8 @@ class LqProjectorGraphTest {
      */
     @Test
     void bufferVariantUsesTheCallsOwnFrames() throws Exception {
-        LqProjectorGraph v10 = graph(Variant.BUFFER_V1_0, Precision.FP32);
-        LqProjectorGraph v11 = graph(Variant.CAUSAL_V1_1, Precision.FP32);
+        LqProjectorGraph v10 = graph(Variant.BUFFER_V1_0, ComputeType.FP32);
+        LqProjectorGraph v11 = graph(Variant.CAUSAL_V1_1, ComputeType.FP32);
         assertTrue(v10.states().isEmpty());
         int cache = params.cacheFrames();
         try (StepRunner buffer = new StepRunner(v10.model()); StepRunner causal = new StepRunner(v11.model())) {
@@ -179,7 +179,7 @@ class LqProjectorGraphTest {
 
     @Test
     void fp16GraphMatchesGoldenWithinHalfPrecision() throws Exception {
-        float error = maxError(stream(graph(Variant.CAUSAL_V1_1, Precision.FP16)));
+        float error = maxError(stream(graph(Variant.CAUSAL_V1_1, ComputeType.FP16)));
         System.out.printf("LQ projector FP16: max abs error %.3g%n", error);
         assertTrue(error <= FP16_TOLERANCE, "max abs error " + error);
     }
@@ -187,23 +187,23 @@ class LqProjectorGraphTest {
     /** ONNX Runtime's CPU provider cannot run BF16 convolutions: checked structurally instead. */
     @Test
     void bf16GraphIsWellTyped() throws Exception {
-        byte[] bf16 = graph(Variant.CAUSAL_V1_1, Precision.BF16).model();
-        GraphStructure.check(bf16, Precision.BF16);
+        byte[] bf16 = graph(Variant.CAUSAL_V1_1, ComputeType.BF16).model();
+        GraphStructure.check(bf16, ComputeType.BF16);
         StepRunner.assertValidButNotImplementedOnCpu(bf16);
-        GraphStructure.check(graph(Variant.BUFFER_V1_0, Precision.BF16).model(), Precision.BF16);
-        GraphStructure.check(graph(Variant.CAUSAL_V1_1, Precision.FP16).model(), Precision.FP16);
-        GraphStructure.check(graph(Variant.CAUSAL_V1_1, Precision.FP32).model(), Precision.FP32);
+        GraphStructure.check(graph(Variant.BUFFER_V1_0, ComputeType.BF16).model(), ComputeType.BF16);
+        GraphStructure.check(graph(Variant.CAUSAL_V1_1, ComputeType.FP16).model(), ComputeType.FP16);
+        GraphStructure.check(graph(Variant.CAUSAL_V1_1, ComputeType.FP32).model(), ComputeType.FP32);
     }
 
     @Test
     void errorsNameTheProblem() {
         IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
-                () -> LqProjectorGraph.build(weights, params, height + 8, width, Variant.CAUSAL_V1_1, Precision.FP32));
+                () -> LqProjectorGraph.build(weights, params, height + 8, width, Variant.CAUSAL_V1_1, ComputeType.FP32));
         assertTrue(size.getMessage().contains("multiples"), size.getMessage());
         LqProjectorParams wrongKernel = new LqProjectorParams(params.inDim(), params.pixelShuffle(),
                 List.of(3, 3, 3), params.stride(), params.padding());
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
-                () -> LqProjectorGraph.build(weights, wrongKernel, height, width, Variant.CAUSAL_V1_1, Precision.FP32));
+                () -> LqProjectorGraph.build(weights, wrongKernel, height, width, Variant.CAUSAL_V1_1, ComputeType.FP32));
         assertTrue(shape.getMessage().contains("conv1.weight"), shape.getMessage());
     }
 

@@ -53,7 +53,7 @@ class TcDecoderGraphTest {
      * {@code frames_to_trim} frames dropped on the first call, memories carried between calls.
      * Returns each call's frames after trimming.
      */
-    static List<float[]> stream(Precision precision) throws Exception {
+    static List<float[]> stream(ComputeType precision) throws Exception {
         Map<Long, TcDecoderGraph> graphs = new HashMap<>();
         Map<String, float[]> memories = new HashMap<>();
         List<float[]> frames = new ArrayList<>();
@@ -96,7 +96,7 @@ class TcDecoderGraphTest {
 
     @Test
     void goldenThreeCallStream() throws Exception {
-        float error = maxError(stream(Precision.FP32));
+        float error = maxError(stream(ComputeType.FP32));
         System.out.printf("TCDecoder FP32: max abs error %.3g over %d calls%n", error, calls);
         assertTrue(error <= TOLERANCE, "max abs error " + error);
     }
@@ -108,7 +108,7 @@ class TcDecoderGraphTest {
         int t = (int) ls[1];
         int h = (int) ls[3];
         int w = (int) ls[4];
-        TcDecoderGraph graph = TcDecoderGraph.build(weights, params, t, h, w, Precision.FP32);
+        TcDecoderGraph graph = TcDecoderGraph.build(weights, params, t, h, w, ComputeType.FP32);
         int space = params.spaceFactor();
         int perLatent = params.framesPerLatent();
         assertArrayEquals(ls, graph.latentsShape());
@@ -160,7 +160,7 @@ class TcDecoderGraphTest {
 
     @Test
     void fp16GraphsMatchGoldenWithinHalfPrecision() throws Exception {
-        float error = maxError(stream(Precision.FP16));
+        float error = maxError(stream(ComputeType.FP16));
         System.out.printf("TCDecoder FP16: max abs error %.3g%n", error);
         assertTrue(error <= FP16_TOLERANCE, "max abs error " + error);
     }
@@ -169,11 +169,11 @@ class TcDecoderGraphTest {
     @Test
     void bf16GraphIsWellTyped() throws Exception {
         long[] ls = inputs.readTensor("call0.latents").shape();
-        for (Precision precision : Precision.values()) {
+        for (ComputeType precision : ComputeType.values()) {
             byte[] model = TcDecoderGraph.build(weights, params, (int) ls[1], (int) ls[3], (int) ls[4], precision)
                     .model();
             GraphStructure.check(model, precision);
-            if (precision == Precision.BF16) {
+            if (precision == ComputeType.BF16) {
                 StepRunner.assertValidButNotImplementedOnCpu(model);
             }
         }

@@ -11,14 +11,14 @@ import ai.onnx.proto.OnnxMl.TensorProto;
  * from exactly these types. Initializers are rounded to nearest even by
  * {@link dev.flashvsr.engine.onnx.OnnxGraphBuilder#initializer(String, TensorProto.DataType, float[], long...)}.
  */
-public enum Precision {
+public enum ComputeType {
     FP32(TensorProto.DataType.FLOAT),
     FP16(TensorProto.DataType.FLOAT16),
     BF16(TensorProto.DataType.BFLOAT16);
 
     private final TensorProto.DataType onnxType;
 
-    Precision(TensorProto.DataType onnxType) {
+    ComputeType(TensorProto.DataType onnxType) {
         this.onnxType = onnxType;
     }
 
