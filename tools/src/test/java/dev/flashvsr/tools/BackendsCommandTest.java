@@ -20,7 +20,8 @@ class BackendsCommandTest {
         for (int i = 0; i < lines.size(); i++) {
             BackendListing.Entry backend = present.get(i);
             assertTrue(lines.get(i).startsWith(backend.nick() + " "), r::toString);
-            assertTrue(lines.get(i).contains("precisions " + backend.precisionNicks()), r::toString);
+            assertEquals(!backend.precisions().isEmpty(), lines.get(i).contains("precisions " + backend.precisionNicks()),
+                    r::toString);
         }
         assertTrue(lines.get(0).matches("cpu\\s+usable; precisions fp32.*"), "the CPU backend runs everywhere:\n" + r);
     }
@@ -33,5 +34,9 @@ class BackendsCommandTest {
                 BackendsCommand.line(gpu, 8));
         BackendListing.Entry cpu = new BackendListing.Entry("cpu", "ONNX Runtime", true, "", List.of(Precision.FP32));
         assertEquals("cpu       usable; precisions fp32; ONNX Runtime", BackendsCommand.line(cpu, 8));
+        BackendListing.Entry absent = new BackendListing.Entry("tensorrt", "no provider in this build", false,
+                "not part of this build", List.of());
+        assertEquals("tensorrt  not usable (not part of this build); no provider in this build",
+                BackendsCommand.line(absent, 8));
     }
 }

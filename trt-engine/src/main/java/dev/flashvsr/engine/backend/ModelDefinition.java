@@ -3,6 +3,7 @@ package dev.flashvsr.engine.backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.bicubic.BicubicModel;
+import dev.flashvsr.engine.flashvsr.FlashVsrModel;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
@@ -58,10 +59,10 @@ public sealed interface ModelDefinition {
             return FlashVsrPackage.open(folder);
         }
 
-        /** Its FP16 and BF16 graphs are not selectable yet: sessions build the fp32 ones. */
+        /** fp32 and fp16, and int8 once the package is calibrated. */
         @Override
         public Set<Precision> precisions() {
-            return Set.of(Precision.FP32);
+            return FlashVsrModel.precisionsOffered(FlashVsrPackage.declaresInt8Scales(folder));
         }
     }
 

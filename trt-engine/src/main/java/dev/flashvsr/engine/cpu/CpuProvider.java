@@ -23,11 +23,13 @@ import java.util.Optional;
 public final class CpuProvider implements BackendProvider {
 
     /**
-     * fp32 first: ONNX Runtime's CPU kernels run fp16 and bf16 mostly through casts to fp32, and
-     * no int8 variant has been measured faster on our CPUs yet, so {@code auto} stays with fp32.
+     * fp32 first: ONNX Runtime's CPU kernels are float32 (fp16 graphs run mostly through casts it
+     * inserts) and its int8 kernels were not faster on our CPUs (README, "Precision variants"), so
+     * {@code auto} stays with fp32. No bf16: ONNX Runtime's CPU provider has no bfloat16 Conv or
+     * MatMul kernels.
      */
     private static final Capabilities CAPABILITIES = new Capabilities(Capabilities.DeviceKind.CPU,
-            List.of(Precision.FP32, Precision.INT8, Precision.FP16, Precision.BF16),
+            List.of(Precision.FP32, Precision.INT8, Precision.FP16),
             Capabilities.StateMemory.HOST, false);
 
     /** Below every GPU backend: {@code auto} takes the CPU only when nothing faster can run the model. */

@@ -62,8 +62,13 @@ public final class FlashVsrModel implements Model {
      */
     @Override
     public Set<Precision> precisions(int scale) {
+        return precisionsOffered(pkg.int8Scales().isPresent());
+    }
+
+    /** The precisions a FlashVSR package runs in on the CPU: see {@link #precisions(int)}. */
+    public static Set<Precision> precisionsOffered(boolean calibrated) {
         Set<Precision> available = new LinkedHashSet<>(List.of(Precision.FP32, Precision.FP16));
-        if (pkg.int8Scales().isPresent()) {
+        if (calibrated) {
             available.add(Precision.INT8);
         }
         return Collections.unmodifiableSet(available);

@@ -85,6 +85,18 @@ public final class FlashVsrPackage implements AutoCloseable {
     }
 
     /**
+     * Whether the package's manifest records INT8 scales, read without opening the package (the
+     * scales file itself is checked when the package opens). An unreadable manifest says no.
+     */
+    public static boolean declaresInt8Scales(Path folder) {
+        try {
+            return readManifest(folder, folder.resolve("manifest.json")).has(INT8_SCALES_KEY);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
      * Opens a package for streaming: its files are checked against the manifest's records; the
      * weights of a package without records (imported before they existed) are scanned for
      * non-finite values, since nothing else shows they are those that import validated.
