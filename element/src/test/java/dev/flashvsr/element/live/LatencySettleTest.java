@@ -180,9 +180,10 @@ class LatencySettleTest {
          * Frames late at the sink on the way down: up to the sample after the one where the latency
          * settled, by when the frames a last step made late reached the sink (later ones tell of the
          * machine's stalls: the reported latency then follows the frames). Left out are those that
-         * came while the element stalled: where a frame that left it since the sample before the
-         * previous one took longer than the element's part reported then, no reported latency could
-         * cover it, nor the frames the source captured late behind it.
+         * came while the element stalled: where a frame that left it from the sample before the
+         * previous one to the next one took longer than the element's part reported at the first,
+         * no reported latency could cover it, nor the frames the source captured late behind it (and
+         * a machine stalling the element stalls the sink's thread with it, ahead of that frame).
          */
         long lateOnTheWay() {
             int settled = settledSample();
@@ -191,7 +192,8 @@ class LatencySettleTest {
             for (int i = 0; i <= last; i++) {
                 Sample before = samples.get(Math.max(0, i - 2));
                 long since = i < 2 ? Long.MIN_VALUE : before.atNanos();
-                boolean stalled = frames.slowestLeftBetween(since, samples.get(i).atNanos()) > elementPart(before);
+                long until = samples.get(Math.min(i + 1, samples.size() - 1)).atNanos();
+                boolean stalled = frames.slowestLeftBetween(since, until) > elementPart(before);
                 if (!stalled) {
                     late += samples.get(i).late() - (i == 0 ? 0 : samples.get(i - 1).late());
                 }
