@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.query.LatencyQuery;
@@ -20,10 +22,14 @@ import org.junit.jupiter.api.Test;
  * the sink on the way. The pipeline's latency is queried every 150 ms and compared with the
  * estimate's rule applied to each frame's processing time as pad probes around the element see
  * it, so a start-up wait reported for frames that did not wait on it, or for longer than those
- * that did, counts as not settled. Live sources run at 30 frames/s, 64x48 (RGB: the issue's
- * scenario). {@code -Dflashvsr.settleSeconds=61} records longer (default 5 s) and
- * {@code -Dflashvsr.settleSampleMillis=5000} queries less often (the issue's measurement); the
- * printed timelines give the README's numbers.
+ * that did, counts as not settled. Whether the first frame waited for the session's opening, and
+ * what the element reports while it does, is read as that frame passes (see {@link StartUp}), not
+ * from the first query: the element reports the wait only until it caught up with the frames that
+ * waited, which a fast model does within milliseconds, sooner than a query may come. Live sources
+ * run at 30 frames/s, 64x48 (RGB: the issue's scenario). {@code -Dflashvsr.settleSeconds=61}
+ * records longer (default 5 s) and {@code -Dflashvsr.settleSampleMillis=5000} queries less often
+ * (the issue's measurement); the printed timelines give the README's numbers. Late frames count
+ * on the way down, where they tell of the steps (see {@link Timeline#lateOnTheWay}).
  */
 class LatencySettleTest {
     private static final long MS = 1_000_000;
@@ -35,6 +41,8 @@ class LatencySettleTest {
     private static final double HEADROOM = 1.25;
     /** What the probes count beyond the element's own timing (pad pushes, buffer pool), and rounding. */
     private static final long TOLERANCE = 2 * MS;
+    /** How long {@code test-slow-open-200ms} takes to open a session. */
+    private static final long OPENING = 200 * MS;
 
     @Test
     void bicubicSettlesWithinASecondAndAHalfForAnApplicationThatOnlyQueries() throws Exception {
@@ -84,6 +92,28 @@ class LatencySettleTest {
     private record Frame(long leftAtNanos, long processingNanos) {
     }
 
+    /**
+     * The first frame's way to the element and out of it: when the source pushed it, when it
+     * reached the element (after any opening that made it wait: a decoder's caps come just before
+     * it), and the latency the element reported, asked from a probe while that frame leaves it,
+     * when the frames that waited with it surely are still to come. 0 for what did not happen, a
+     * reported latency of -1 for a query the element did not answer.
+     */
+    private static final class StartUp {
+        private final AtomicLong pushedNanos = new AtomicLong();
+        private final AtomicLong arrivedNanos = new AtomicLong();
+        private final AtomicLong reportedLatency = new AtomicLong();
+
+        /** How long the first frame took from the source to the element, as the probes saw it. */
+        long firstFrameWaitedNanos() {
+            return arrivedNanos.get() - pushedNanos.get();
+        }
+
+        long reportedLatency() {
+            return reportedLatency.get();
+        }
+    }
+
     /** Each frame's time from the element's sink pad to its source pad, as the probes see it. */
     private static final class FrameTimes {
         private final Map<Long, Long> arrivals = new ConcurrentHashMap<>();
@@ -113,25 +143,72 @@ class LatencySettleTest {
             }
             return (long) (slowest * HEADROOM);
         }
+
+        /** The longest a frame that left in ({@code fromNanos}, {@code toNanos}] took; 0 if none left then. */
+        synchronized long slowestLeftBetween(long fromNanos, long toNanos) {
+            return done.stream().filter(frame -> frame.leftAtNanos() > fromNanos && frame.leftAtNanos() <= toNanos)
+                    .mapToLong(Frame::processingNanos).max().orElse(0);
+        }
     }
 
     private record Timeline(String filter, boolean recalculated, long startNanos, List<Sample> samples,
-            FrameTimes frames, long upstream, long deadline, LivePipeline.SinkStats sink, List<String> errors) {
+            FrameTimes frames, StartUp startUp, long upstream, long deadline, LivePipeline.SinkStats sink,
+            List<String> errors) {
         /** Seconds from PLAYING to the first sample whose reported latency is within the frames' estimate; -1 if none. */
         double settledAfterSeconds() {
-            for (Sample sample : samples) {
-                long element = sample.pipelineLatency() - upstream - deadline;
+            int settled = settledSample();
+            return settled < 0 ? -1 : (samples.get(settled).atNanos() - startNanos) / 1e9;
+        }
+
+        /** The index of the first sample whose reported latency is within the frames' estimate; -1 if none. */
+        private int settledSample() {
+            for (int i = 0; i < samples.size(); i++) {
+                Sample sample = samples.get(i);
                 long estimate = frames.estimateAt(sample.atNanos());
-                if (estimate > 0 && element <= estimate + TOLERANCE) {
-                    return (sample.atNanos() - startNanos) / 1e9;
+                if (estimate > 0 && elementPart(sample) <= estimate + TOLERANCE) {
+                    return i;
                 }
             }
             return -1;
         }
 
+        private long elementPart(Sample sample) {
+            return sample.pipelineLatency() - upstream - deadline;
+        }
+
+        /**
+         * Frames late at the sink on the way down: up to the sample after the one where the latency
+         * settled, by when the frames a last step made late reached the sink (later ones tell of the
+         * machine's stalls: the reported latency then follows the frames). Left out are those that
+         * came while the element stalled: where a frame that left it from the sample before the
+         * previous one to the next one took longer than the element's part reported at the first,
+         * no reported latency could cover it, nor the frames the source captured late behind it (and
+         * a machine stalling the element stalls the sink's thread with it, ahead of that frame).
+         */
+        long lateOnTheWay() {
+            int settled = settledSample();
+            int last = settled < 0 ? samples.size() - 1 : Math.min(settled + 1, samples.size() - 1);
+            long late = 0;
+            for (int i = 0; i <= last; i++) {
+                Sample before = samples.get(Math.max(0, i - 2));
+                long since = i < 2 ? Long.MIN_VALUE : before.atNanos();
+                long until = samples.get(Math.min(i + 1, samples.size() - 1)).atNanos();
+                boolean stalled = frames.slowestLeftBetween(since, until) > elementPart(before);
+                if (!stalled) {
+                    late += samples.get(i).late() - (i == 0 ? 0 : samples.get(i - 1).late());
+                }
+            }
+            return late;
+        }
+
+        /**
+         * The first frame waited for the opening, and the latency reported while it left the
+         * element covers that wait (the element's part alone would not).
+         */
         void assertStartUpReported() {
-            assertTrue(samples.get(0).pipelineLatency() >= upstream + 200 * MS,
-                    "the wait of the frames that waited for the opening is reported at first: " + this);
+            assertTrue(startUp.firstFrameWaitedNanos() >= OPENING, "the first frame waited for the opening: " + this);
+            assertTrue(startUp.reportedLatency() >= startUp.firstFrameWaitedNanos() - TOLERANCE,
+                    "the wait of the frames that waited for the opening is reported: " + this);
         }
 
         void assertSettledWithin(long boundMillis) {
@@ -141,7 +218,7 @@ class LatencySettleTest {
             if (recalculated) {
                 // Without recomputing, the sink keeps the latency of the start: its late frames
                 // would tell of the machine's stalls, not of the steps.
-                assertEquals(0, sink.late(), "frames late at the sink: " + this);
+                assertEquals(0, lateOnTheWay(), "frames late at the sink on the way down: " + this);
             }
             assertTrue(sink.rendered() >= SECONDS * FPS / 2, "frames rendered: " + this);
             assertTrue(errors.isEmpty(), errors.toString());
@@ -150,16 +227,19 @@ class LatencySettleTest {
         @Override
         public String toString() {
             StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
-                    "%s (application %s): upstream %.1f ms, sink deadline %.1f ms, %d frames rendered, %d late, "
-                            + "settled after %.2f s; at t s: pipeline latency / element's part / frames' estimate / "
-                            + "processing-latency (ms) / late so far:", filter,
+                    "%s (application %s): upstream %.1f ms, sink deadline %.1f ms, %d frames rendered, %d late "
+                            + "(%d on the way down, not for a stall), "
+                            + "first frame waited %.1f ms, latency reported as it left %.1f ms, settled after %.2f s; "
+                            + "at t s: pipeline latency / element's part / frames' estimate / processing-latency "
+                            + "(ms) / late so far:", filter,
                     recalculated ? "recomputing the latency on LATENCY messages" : "only querying the latency",
-                    upstream / 1e6, deadline / 1e6, sink.rendered(),
-                    sink.late(), settledAfterSeconds()));
+                    upstream / 1e6, deadline / 1e6, sink.rendered(), sink.late(), lateOnTheWay(),
+                    startUp.firstFrameWaitedNanos() / 1e6,
+                    startUp.reportedLatency() / 1e6, settledAfterSeconds()));
             for (Sample sample : samples) {
                 text.append(String.format(Locale.ROOT, "%n  %5.2f  %6.1f  %6.1f  %6.1f  %6.1f  %d",
                         (sample.atNanos() - startNanos) / 1e9, sample.pipelineLatency() / 1e6,
-                        (sample.pipelineLatency() - upstream - deadline) / 1e6,
+                        elementPart(sample) / 1e6,
                         frames.estimateAt(sample.atNanos()) / 1e6, sample.processingLatency() / 1e6, sample.late()));
             }
             return text.toString();
@@ -173,12 +253,24 @@ class LatencySettleTest {
                 + "framerate=" + FPS + "/1 ! " + elements + " ! fakesink name=sink sync=true qos=true max-lateness=0";
         try (LivePipeline run = application.apply(description)) {
             FrameTimes frames = new FrameTimes();
-            run.element("f").getStaticPad("sink").addProbe(PadProbeType.BUFFER, (pad, info) -> {
+            StartUp startUp = new StartUp();
+            Element filter = run.element("f");
+            run.element("src").getStaticPad("src").addProbe(PadProbeType.BUFFER, (pad, info) -> {
+                startUp.pushedNanos.compareAndSet(0, System.nanoTime());
+                return PadProbeReturn.OK;
+            });
+            filter.getStaticPad("sink").addProbe(PadProbeType.BUFFER, (pad, info) -> {
+                startUp.arrivedNanos.compareAndSet(0, System.nanoTime());
                 frames.arrived(info.getBuffer().getPresentationTimestamp());
                 return PadProbeReturn.OK;
             });
-            run.element("f").getStaticPad("src").addProbe(PadProbeType.BUFFER, (pad, info) -> {
+            filter.getStaticPad("src").addProbe(PadProbeType.BUFFER, (pad, info) -> {
                 frames.left(info.getBuffer().getPresentationTimestamp());
+                if (startUp.reportedLatency() == 0) {
+                    LatencyQuery asItLeaves = new LatencyQuery();
+                    // Answered by the element's source pad, as a query from downstream would be.
+                    startUp.reportedLatency.set(filter.query(asItLeaves) ? asItLeaves.getMinimumLatency() : -1);
+                }
                 return PadProbeReturn.OK;
             });
             run.play();
@@ -196,7 +288,7 @@ class LatencySettleTest {
             }
             LatencyQuery source = new LatencyQuery();
             assertTrue(run.element("src").query(source));
-            return new Timeline(elements, run.recalculatesLatency, start, samples, frames,
+            return new Timeline(elements, run.recalculatesLatency, start, samples, frames, startUp,
                     source.getMinimumLatency(), run.longProperty("sink", "processing-deadline"),
                     run.sinkStats("sink"), List.copyOf(run.errors));
         }

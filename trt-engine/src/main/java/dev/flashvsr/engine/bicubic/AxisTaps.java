@@ -8,6 +8,10 @@ package dev.flashvsr.engine.bicubic;
  * <p>For scales 2 and 4 the sampling phases are multiples of 1/8, where the Keys weights are
  * exact multiples of 1/1024; they are kept as integers in units of {@link #ONE}, so the whole
  * resampling is exact integer arithmetic.
+ *
+ * <p>The taps are periodic: output position {@code scale * i + p} reads source positions
+ * {@code phaseFirst[p] + i + k} (before clamping) with the weights of output position {@code p},
+ * so a resampler can run one plain loop per phase with constant weights.
  */
 final class AxisTaps {
     static final int TAPS = 4;
@@ -16,13 +20,19 @@ final class AxisTaps {
 
     final int[] index;
     final int[] weight;
+    /** Per phase p (output positions {@code scale * i + p}): the unclamped first source index at i = 0. */
+    final int[] phaseFirst;
 
     AxisTaps(int sourceLength, int outputLength, int scale) {
         index = new int[outputLength * TAPS];
         weight = new int[outputLength * TAPS];
+        phaseFirst = new int[scale];
         for (int o = 0; o < outputLength; o++) {
             double position = (o + 0.5) / scale - 0.5;
             int first = (int) Math.floor(position) - 1;
+            if (o < scale) {
+                phaseFirst[o] = first;
+            }
             for (int k = 0; k < TAPS; k++) {
                 int source = first + k;
                 double exact = KeysKernel.weight(position - source) * ONE;

@@ -49,6 +49,6 @@ public final class BicubicModel implements Model {
     @Override
     public StreamingSession open(StreamSpec spec, SessionOptions options) throws EngineException {
         resolveBackend(options.backend());
-        return new BicubicSession(spec, POOL);
+        return new BicubicSession(spec, POOL, POOL.getParallelism() + 1);
     }
 }

@@ -20,17 +20,21 @@ final class BicubicSession implements StreamingSession {
     private final PlaneResampler[] planes;
     private final ForkJoinPool pool;
 
-    BicubicSession(StreamSpec spec, ForkJoinPool pool) {
+    /** {@code bands}: how many bands a plane is cut into at most, one per thread that may work on it. */
+    BicubicSession(StreamSpec spec, ForkJoinPool pool, int bands) {
         this.spec = spec;
         this.pool = pool;
-        int threads = pool.getParallelism() + 1;
         planes = new PlaneResampler[spec.format().planeCount()];
         for (int p = 0; p < planes.length; p++) {
             planes[p] = new PlaneResampler(
                     spec.format().planeWidth(p, spec.width()), spec.format().planeHeight(p, spec.height()),
                     spec.format().planeWidth(p, spec.outputWidth()), spec.format().planeHeight(p, spec.outputHeight()),
-                    spec.format().pixelStride(p), spec.scale(), threads);
+                    spec.format().pixelStride(p), spec.scale(), bands);
         }
+    }
+
+    int bandCount(int plane) {
+        return planes[plane].bandCount();
     }
 
     @Override

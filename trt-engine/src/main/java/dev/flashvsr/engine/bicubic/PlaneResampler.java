@@ -1,6 +1,8 @@
 package dev.flashvsr.engine.bicubic;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 
 /**
  * Separable bicubic upscaling of one 8-bit plane (with 1 to 4 interleaved channels) by an integer
@@ -8,6 +10,14 @@ import java.nio.ByteBuffer;
  * combined vertically (units of 1/1024^2, at most about 2^29 in magnitude, so int arithmetic
  * cannot overflow) and rounded half up to the nearest integer, clamped to 0..255. A plane is cut into horizontal bands so
  * several threads can share it; each band owns its scratch memory, reused across frames.
+ *
+ * <p>Speed: every hot loop is a plain loop over separate int arrays, all indexed from 0, which
+ * is the shape JDK 17's JIT turns into SIMD code (it does not for several offsets into one
+ * array, for byte/int conversions or for Math.min/max). So scratch rows are "phase-planar": one
+ * array per (channel, phase), where phase p holds output columns {@code scale * i + p}, whose taps
+ * all have the same weights (see {@link AxisTaps}); a source row becomes, per channel, a few
+ * copies shifted by one pixel each, with the edge pixels repeated, so no index is clamped in the
+ * loops; and the output row is packed four bytes to an int before one bulk copy.
  */
 final class PlaneResampler {
     /** Below this many output samples a band costs more to hand to another thread than to compute. */
@@ -18,97 +28,258 @@ final class PlaneResampler {
     private final int outputWidth;
     private final int outputHeight;
     private final int channels;
+    private final int scale;
     private final AxisTaps columns;
     private final AxisTaps rows;
-    private final int[] bandStart;
-    private final int[][][] bandScratch;
-    /** Per band: one source row as bytes, and one output row as bytes (bulk copies beat per-byte access). */
-    private final byte[][] bandSourceRow;
-    private final byte[][] bandOutputRow;
+    /** Repeated edge pixels before the first source pixel of a padded channel row. */
+    private final int padLeft;
+    /** Phases that have output columns. */
+    private final int phases;
+    /** Per phase: the shifted copy of the padded row that its first tap reads. */
+    private final int[] phaseShift;
+    /**
+     * Length of every scratch array: the most output columns of any phase, rounded up to whole
+     * packing periods.
+     */
+    private final int segment;
+    /**
+     * Packing: the output row is written as ints in periods of {@code periodInts} ints that hold
+     * {@code periodColumns} columns of every phase (lcm(scale * channels, 4) bytes); byte m of
+     * int u of a period comes from scratch array {@code packArray[4 * u + m]} at column
+     * {@code packColumn[4 * u + m]} plus the period's first column.
+     */
+    private final int periodInts;
+    private final int periodColumns;
+    private final int[] packArray;
+    private final int[] packColumn;
+    private final Band[] bands;
+
+    /** The output rows of one band and the scratch memory it owns. */
+    private static final class Band {
+        final int firstRow;
+        final int endRow;
+        final int firstSource;
+        /** Horizontally filtered source rows, each one array per (channel, phase) at channel * scale + phase. */
+        final int[][][] scratch;
+        /** One source row as bytes, one padded channel row, and its shifted copies per channel. */
+        final byte[] sourceRow;
+        final int[] paddedRow;
+        final int[][][] shifted;
+        /** One output row as clamped ints per (channel, phase), as packed ints, then as bytes. */
+        final int[][] clampedRow;
+        final int[] packedRow;
+        /** Where a pixel group spans several ints: each int of the group, packed for all columns. */
+        final int[][] lanes;
+        final byte[] outputRow;
+        final IntBuffer outputInts;
+
+        Band(PlaneResampler plane, int firstRow, int endRow, int shifts) {
+            this.firstRow = firstRow;
+            this.endRow = endRow;
+            firstSource = plane.rows.index[firstRow * AxisTaps.TAPS];
+            int lastSource = plane.rows.index[endRow * AxisTaps.TAPS - 1];
+            int arrays = plane.channels * plane.scale;
+            scratch = new int[lastSource - firstSource + 1][arrays][plane.segment];
+            sourceRow = new byte[plane.sourceWidth * plane.channels];
+            paddedRow = new int[shifts + plane.segment];
+            shifted = new int[plane.channels][shifts][plane.segment];
+            clampedRow = new int[arrays][plane.segment];
+            packedRow = new int[arrays * plane.segment / 4];
+            lanes = new int[plane.periodColumns == 1 ? plane.periodInts : 0][plane.segment];
+            outputRow = new byte[arrays * plane.segment];
+            outputInts = ByteBuffer.wrap(outputRow).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        }
+    }
 
     PlaneResampler(int sourceWidth, int sourceHeight, int outputWidth, int outputHeight, int channels,
-            int scale, int bands) {
+            int scale, int bandLimit) {
         this.sourceWidth = sourceWidth;
         this.sourceHeight = sourceHeight;
         this.outputWidth = outputWidth;
         this.outputHeight = outputHeight;
         this.channels = channels;
+        this.scale = scale;
         this.columns = new AxisTaps(sourceWidth, outputWidth, scale);
         this.rows = new AxisTaps(sourceHeight, outputHeight, scale);
-        int bandCount = (int) Math.max(1, Math.min(bands, (long) outputWidth * channels * outputHeight / MIN_BAND_SAMPLES));
-        bandStart = new int[bandCount + 1];
-        bandScratch = new int[bandCount][][];
-        bandSourceRow = new byte[bandCount][sourceWidth * channels];
-        bandOutputRow = new byte[bandCount][outputWidth * channels];
-        for (int b = 0; b <= bandCount; b++) {
-            bandStart[b] = (int) ((long) outputHeight * b / bandCount);
+
+        int pixelGroup = scale * channels;
+        int periodBytes = pixelGroup * 4 / gcd(pixelGroup, 4);
+        periodInts = periodBytes / 4;
+        periodColumns = periodBytes / pixelGroup;
+        segment = ceilDiv(ceilDiv(outputWidth, scale), periodColumns) * periodColumns;
+        packArray = new int[periodBytes];
+        packColumn = new int[periodBytes];
+        for (int j = 0; j < periodBytes; j++) {
+            packArray[j] = j % channels * scale + j % pixelGroup / channels;
+            packColumn[j] = j / pixelGroup;
         }
+
+        // A plane narrower than the scale (a 1-pixel-wide chroma plane at x2) has phases without columns.
+        phases = Math.min(scale, outputWidth);
+        int lowest = 0;
+        for (int p = 0; p < phases; p++) {
+            lowest = Math.min(lowest, columns.phaseFirst[p]);
+        }
+        padLeft = -lowest;
+        phaseShift = new int[phases];
+        int shifts = 0;
+        for (int p = 0; p < phases; p++) {
+            phaseShift[p] = padLeft + columns.phaseFirst[p];
+            shifts = Math.max(shifts, phaseShift[p] + AxisTaps.TAPS);
+        }
+
+        int bandCount = (int) Math.max(1, Math.min(bandLimit, (long) outputWidth * channels * outputHeight / MIN_BAND_SAMPLES));
+        bands = new Band[bandCount];
         for (int b = 0; b < bandCount; b++) {
-            int firstSource = rows.index[bandStart[b] * AxisTaps.TAPS];
-            int lastSource = rows.index[bandStart[b + 1] * AxisTaps.TAPS - 1];
-            bandScratch[b] = new int[lastSource - firstSource + 1][outputWidth * channels];
+            bands[b] = new Band(this, (int) ((long) outputHeight * b / bandCount),
+                    (int) ((long) outputHeight * (b + 1) / bandCount), shifts);
         }
     }
 
     int bandCount() {
-        return bandScratch.length;
+        return bands.length;
     }
 
     /** Resamples the output rows of one band. Bands may run concurrently. */
-    void resampleBand(int band, ByteBuffer source, int sourceStride, ByteBuffer output, int outputStride) {
-        int firstRow = bandStart[band];
-        int endRow = bandStart[band + 1];
-        int[][] scratch = bandScratch[band];
-        int firstSource = rows.index[firstRow * AxisTaps.TAPS];
-        byte[] sourceRow = bandSourceRow[band];
+    void resampleBand(int index, ByteBuffer source, int sourceStride, ByteBuffer output, int outputStride) {
+        Band band = bands[index];
+        int[][][] scratch = band.scratch;
+        int firstSource = band.firstSource;
         for (int r = 0; r < scratch.length; r++) {
-            source.get((firstSource + r) * sourceStride, sourceRow);
-            filterRow(sourceRow, scratch[r]);
-        }
-        byte[] outputRow = bandOutputRow[band];
-        int rowSamples = outputRow.length;
-        for (int oy = firstRow; oy < endRow; oy++) {
-            int t = oy * AxisTaps.TAPS;
-            int[] r0 = scratch[rows.index[t] - firstSource];
-            int[] r1 = scratch[rows.index[t + 1] - firstSource];
-            int[] r2 = scratch[rows.index[t + 2] - firstSource];
-            int[] r3 = scratch[rows.index[t + 3] - firstSource];
-            int w0 = rows.weight[t];
-            int w1 = rows.weight[t + 1];
-            int w2 = rows.weight[t + 2];
-            int w3 = rows.weight[t + 3];
-            for (int i = 0; i < rowSamples; i++) {
-                outputRow[i] = toByte(w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i]);
+            source.get((firstSource + r) * sourceStride, band.sourceRow);
+            for (int c = 0; c < channels; c++) {
+                shiftChannel(band.sourceRow, c, band.paddedRow, band.shifted[c]);
             }
-            output.put(oy * outputStride, outputRow);
+            filterRow(band.shifted, scratch[r]);
+        }
+        int[][] clamped = band.clampedRow;
+        int rowBytes = outputWidth * channels;
+        for (int oy = band.firstRow; oy < band.endRow; oy++) {
+            int t = oy * AxisTaps.TAPS;
+            int[][] r0 = scratch[rows.index[t] - firstSource];
+            int[][] r1 = scratch[rows.index[t + 1] - firstSource];
+            int[][] r2 = scratch[rows.index[t + 2] - firstSource];
+            int[][] r3 = scratch[rows.index[t + 3] - firstSource];
+            for (int a = 0; a < clamped.length; a++) {
+                combineRows(r0[a], r1[a], r2[a], r3[a],
+                        rows.weight[t], rows.weight[t + 1], rows.weight[t + 2], rows.weight[t + 3], clamped[a]);
+            }
+            interleave(clamped, band.lanes, band.packedRow);
+            band.outputInts.put(0, band.packedRow);
+            output.put(oy * outputStride, band.outputRow, 0, rowBytes);
         }
     }
 
-    private void filterRow(byte[] source, int[] filtered) {
-        for (int ox = 0; ox < outputWidth; ox++) {
-            int t = ox * AxisTaps.TAPS;
-            int p0 = columns.index[t] * channels;
-            int p1 = columns.index[t + 1] * channels;
-            int p2 = columns.index[t + 2] * channels;
-            int p3 = columns.index[t + 3] * channels;
-            int w0 = columns.weight[t];
-            int w1 = columns.weight[t + 1];
-            int w2 = columns.weight[t + 2];
-            int w3 = columns.weight[t + 3];
-            int o = ox * channels;
-            for (int c = 0; c < channels; c++) {
-                filtered[o + c] = w0 * (source[p0 + c] & 0xff) + w1 * (source[p1 + c] & 0xff)
-                        + w2 * (source[p2 + c] & 0xff) + w3 * (source[p3 + c] & 0xff);
+    /**
+     * Takes one channel of an interleaved source row, repeats its edge pixels into the padding,
+     * and copies it into rows shifted by 0, 1, 2, ... pixels.
+     */
+    private void shiftChannel(byte[] source, int channel, int[] padded, int[][] shifted) {
+        for (int x = 0; x < sourceWidth; x++) {
+            padded[padLeft + x] = source[x * channels + channel] & 0xff;
+        }
+        int first = padded[padLeft];
+        for (int x = 0; x < padLeft; x++) {
+            padded[x] = first;
+        }
+        int last = padded[padLeft + sourceWidth - 1];
+        for (int x = padLeft + sourceWidth; x < padded.length; x++) {
+            padded[x] = last;
+        }
+        for (int shift = 0; shift < shifted.length; shift++) {
+            System.arraycopy(padded, shift, shifted[shift], 0, segment);
+        }
+    }
+
+    /** Filters one source row, as shifted channel rows, horizontally into one array per (channel, phase). */
+    private void filterRow(int[][][] shifted, int[][] filtered) {
+        for (int c = 0; c < channels; c++) {
+            for (int p = 0; p < phases; p++) {
+                int t = p * AxisTaps.TAPS;
+                int[][] rowCopies = shifted[c];
+                int first = phaseShift[p];
+                filterPhase(rowCopies[first], rowCopies[first + 1], rowCopies[first + 2], rowCopies[first + 3],
+                        columns.weight[t], columns.weight[t + 1], columns.weight[t + 2], columns.weight[t + 3],
+                        filtered[c * scale + p]);
             }
+        }
+    }
+
+    private static void filterPhase(int[] s0, int[] s1, int[] s2, int[] s3, int w0, int w1, int w2, int w3,
+            int[] filtered) {
+        for (int i = 0; i < filtered.length; i++) {
+            filtered[i] = w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i];
         }
     }
 
     private static final int SHIFT = 2 * AxisTaps.FRACTION_BITS;
     private static final int HALF = 1 << (SHIFT - 1);
 
-    /** Rounds a value in units of 1/1024^2 half up to the nearest integer in 0..255. */
-    private static byte toByte(int v) {
-        return (byte) Math.min(Math.max((v + HALF) >> SHIFT, 0), 255);
+    /**
+     * Combines four horizontally filtered arrays and rounds each value, in units of 1/1024^2,
+     * half up to the nearest integer in 0..255, the clamp written with shifts and masks.
+     */
+    private static void combineRows(int[] r0, int[] r1, int[] r2, int[] r3, int w0, int w1, int w2, int w3,
+            int[] clamped) {
+        for (int i = 0; i < clamped.length; i++) {
+            int v = (w0 * r0[i] + w1 * r1[i] + w2 * r2[i] + w3 * r3[i] + HALF) >> SHIFT;
+            v &= ~(v >> 31);
+            v |= (255 - v) >> 31;
+            clamped[i] = v & 0xff;
+        }
+    }
+
+    /**
+     * Packs a clamped row in output order, four bytes to an int (little endian). Where a pixel
+     * group is a whole number of ints (scale times channels a multiple of 4), each int of a group
+     * is first packed for all columns by a loop the JIT vectorises, then the ints are interleaved;
+     * otherwise (x2 with 1 or 3 channels) one strided loop packs every int.
+     */
+    private void interleave(int[][] clamped, int[][] lanes, int[] packed) {
+        if (periodColumns == 1) {
+            if (periodInts == 1) {
+                packGroups(clamped[packArray[0]], clamped[packArray[1]], clamped[packArray[2]], clamped[packArray[3]],
+                        packed);
+                return;
+            }
+            for (int u = 0; u < periodInts; u++) {
+                int[] lane = lanes[u];
+                packGroups(clamped[packArray[4 * u]], clamped[packArray[4 * u + 1]], clamped[packArray[4 * u + 2]],
+                        clamped[packArray[4 * u + 3]], lane);
+                for (int t = 0, o = u; t < lane.length; t++, o += periodInts) {
+                    packed[o] = lane[t];
+                }
+            }
+            return;
+        }
+        int periods = segment / periodColumns;
+        for (int u = 0; u < periodInts; u++) {
+            int[] b0 = clamped[packArray[4 * u]];
+            int[] b1 = clamped[packArray[4 * u + 1]];
+            int[] b2 = clamped[packArray[4 * u + 2]];
+            int[] b3 = clamped[packArray[4 * u + 3]];
+            int c0 = packColumn[4 * u];
+            int c1 = packColumn[4 * u + 1];
+            int c2 = packColumn[4 * u + 2];
+            int c3 = packColumn[4 * u + 3];
+            for (int t = 0, i = 0, o = u; t < periods; t++, i += periodColumns, o += periodInts) {
+                packed[o] = b0[c0 + i] | b1[c1 + i] << 8 | b2[c2 + i] << 16 | b3[c3 + i] << 24;
+            }
+        }
+    }
+
+    private static void packGroups(int[] b0, int[] b1, int[] b2, int[] b3, int[] packed) {
+        for (int t = 0; t < packed.length; t++) {
+            packed[t] = b0[t] | b1[t] << 8 | b2[t] << 16 | b3[t] << 24;
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.flashvsr.engine.VideoFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -65,7 +66,20 @@ class BicubicSessionTest {
     @ParameterizedTest
     @MethodSource("formatsAndScales")
     void matchesIndependentReference(PixelFormat format, int scale) throws EngineException {
-        VideoFrame input = randomFrame(format, 13, 7, format.ordinal() * 31L + scale);
+        assertMatchesReference(randomFrame(format, 13, 7, format.ordinal() * 31L + scale), scale);
+    }
+
+    @ParameterizedTest
+    @MethodSource("formatsAndScales")
+    void matchesIndependentReferenceOnFramesNarrowerThanTheTaps(PixelFormat format, int scale) throws EngineException {
+        // A 1-pixel-wide chroma plane at x2 has a single output column: one phase has none.
+        for (int[] size : new int[][] {{1, 1}, {1, 5}, {2, 1}, {3, 2}}) {
+            assertMatchesReference(randomFrame(format, size[0], size[1], size[0] * 7L + size[1]), scale);
+        }
+    }
+
+    private static void assertMatchesReference(VideoFrame input, int scale) throws EngineException {
+        PixelFormat format = input.format();
         VideoFrame output = upscale(input, scale);
         for (int p = 0; p < format.planeCount(); p++) {
             for (int y = 0; y < output.planeHeight(p); y++) {
@@ -73,7 +87,8 @@ class BicubicSessionTest {
                     for (int c = 0; c < format.pixelStride(p); c++) {
                         int expected = ReferenceBicubic.sample(input, p, c, x, y, scale);
                         int actual = output.sample(p, x, y, c);
-                        String where = format + " x" + scale + " plane " + p + " at " + x + "," + y + " channel " + c;
+                        String where = input.width() + "x" + input.height() + " " + format + " x" + scale + " plane " + p
+                                + " at " + x + "," + y + " channel " + c;
                         assertEquals(expected, actual, where);
                     }
                 }
@@ -104,6 +119,46 @@ class BicubicSessionTest {
                 }
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("formatsAndScales")
+    void bandsOnSeveralThreadsGiveTheSameOutputAsOneBand(PixelFormat format, int scale) throws EngineException {
+        // Odd sizes, so bands, phases and chroma planes all end unevenly.
+        VideoFrame input = randomFrame(format, 501, 269, format.ordinal() * 17L + scale);
+        StreamSpec spec = new StreamSpec(format, input.width(), input.height(), scale);
+        ForkJoinPool pool = new ForkJoinPool(3);
+        try (BicubicSession oneBand = new BicubicSession(spec, pool, 1);
+                BicubicSession sevenBands = new BicubicSession(spec, pool, 7)) {
+            for (int p = 0; p < format.planeCount(); p++) {
+                assertEquals(1, oneBand.bandCount(p));
+                assertTrue(sevenBands.bandCount(p) > 1, "plane " + p + " is cut into bands");
+            }
+            VideoFrame expected = render(oneBand, input);
+            VideoFrame actual = render(sevenBands, input);
+            for (int p = 0; p < format.planeCount(); p++) {
+                for (int y = 0; y < actual.planeHeight(p); y++) {
+                    for (int x = 0; x < actual.planeWidth(p) * format.pixelStride(p); x++) {
+                        int c = x % format.pixelStride(p);
+                        int column = x / format.pixelStride(p);
+                        assertEquals(expected.sample(p, column, y, c), actual.sample(p, column, y, c),
+                                format + " x" + scale + " plane " + p + " at " + column + "," + y + " channel " + c);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static VideoFrame render(StreamingSession session, VideoFrame input) throws EngineException {
+        StreamSpec spec = session.spec();
+        VideoFrame output = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
+        session.push(input, renderer -> {
+            renderer.renderInto(output);
+            return true;
+        });
+        return output;
     }
 
     @Test
