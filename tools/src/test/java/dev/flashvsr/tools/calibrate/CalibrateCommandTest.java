@@ -99,23 +99,24 @@ class CalibrateCommandTest {
         }
     }
 
+    /** Calibrating {@code folder} fails with exit code 1 and {@code message}, and leaves its files as they were. */
+    private void assertFailsWritingNothing(Path folder, List<String> images, String message) throws IOException {
+        Map<String, byte[]> before = contents(folder);
+        CliTestSupport.Result r = calibrate(folder, images);
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains(message), r::toString);
+        assertSameContents(before, folder);
+    }
+
     @Test
     void tooFewOrUnreadableImagesWriteNothing() throws Exception {
         Path folder = packageCopy("pkg");
-        Map<String, byte[]> before = contents(folder);
         List<String> images = photos();
-
-        CliTestSupport.Result one = calibrate(folder, images.subList(0, 1));
-        assertEquals(1, one.code(), one::toString);
-        assertTrue(one.err().contains("at least 2 usable images"), one::toString);
-
+        assertFailsWritingNothing(folder, images.subList(0, 1), "at least 2 usable images");
         Path broken = Files.writeString(dir.resolve("broken.png"), "not a picture");
         List<String> withBroken = new ArrayList<>(images);
         withBroken.add(broken.toString());
-        CliTestSupport.Result unreadable = calibrate(folder, withBroken);
-        assertEquals(1, unreadable.code(), unreadable::toString);
-        assertTrue(unreadable.err().contains("broken.png"), unreadable::toString);
-        assertSameContents(before, folder);
+        assertFailsWritingNothing(folder, withBroken, "broken.png");
     }
 
     @Test
@@ -123,11 +124,7 @@ class CalibrateCommandTest {
         Path folder = packageCopy("pkg");
         Path manifest = folder.resolve("manifest.json");
         Files.writeString(manifest, Files.readString(manifest).replace("\"scale\" : 2", "\"scale\" : 4"));
-        Map<String, byte[]> before = contents(folder);
-        CliTestSupport.Result r = calibrate(folder, photos());
-        assertEquals(1, r.code(), r::toString);
-        assertTrue(r.err().contains("the manifest says x4"), r::toString);
-        assertSameContents(before, folder);
+        assertFailsWritingNothing(folder, photos(), "the manifest says x4");
     }
 
     @Test
@@ -148,12 +145,8 @@ class CalibrateCommandTest {
         String text = Files.readString(manifest).replace("349302c6bdcb8e1f8ea062d3da6523be1a703d338af0a22852289fc12a2ba6d7",
                 ModelPackage.sha256(bytes)).replace("\"bytes\" : 67831", "\"bytes\" : " + bytes.length);
         Files.writeString(manifest, text);
-        Map<String, byte[]> before = contents(folder);
-        CliTestSupport.Result r = calibrate(folder, photos());
-        assertEquals(1, r.code(), r::toString);
-        // Infinity on the first frame; the state it leaves makes NaN from the second
-        assertTrue(r.err().contains("of the fp32 graph reaches NaN"), r::toString);
-        assertSameContents(before, folder);
+        // Infinity on the first frame; the state it leaves makes the input concat NaN from the second
+        assertFailsWritingNothing(folder, photos(), "of the fp32 graph reaches NaN");
     }
 
     @Test
