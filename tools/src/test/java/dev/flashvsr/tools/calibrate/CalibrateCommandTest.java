@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
@@ -34,14 +39,17 @@ class CalibrateCommandTest {
     @TempDir
     Path dir;
 
-    /** A copy of vsr-small-fast with only its x2 graph, so each run calibrates one small graph. */
+    /** A copy of vsr-small-fast with only its fp32 x2 graph, so each run calibrates one small graph. */
     private Path packageCopy(String name) throws IOException {
         Path folder = Files.createDirectories(dir.resolve(name));
         Files.copy(SHIPPED.resolve("x2.onnx"), folder.resolve("x2.onnx"));
-        String manifest = Files.readString(SHIPPED.resolve("manifest.json"));
-        // keep the x2 entry: the graphs array's first object
-        int x4 = manifest.indexOf("}, {", manifest.indexOf("\"graphs\""));
-        Files.writeString(folder.resolve("manifest.json"), manifest.substring(0, x4) + "} ]\n}\n");
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode manifest = (ObjectNode) json.readTree(SHIPPED.resolve("manifest.json").toFile());
+        ArrayNode graphs = (ArrayNode) manifest.get("graphs");
+        JsonNode x2 = graphs.get(0);
+        assertEquals("x2.onnx", x2.get("file").asText());
+        graphs.removeAll().add(x2);
+        Files.writeString(folder.resolve("manifest.json"), json.writeValueAsString(manifest) + "\n");
         return folder;
     }
 
