@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
                 ImportCommand.class, TrtCheckCommand.class, BackendsCommand.class,
                 dev.flashvsr.tools.train.TrainCommand.class,
                 dev.flashvsr.tools.eval.EvalCommand.class,
+                dev.flashvsr.tools.calibrate.CalibrateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FlashVsrCli {
 

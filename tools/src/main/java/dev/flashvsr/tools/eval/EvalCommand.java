@@ -3,7 +3,9 @@ package dev.flashvsr.tools.eval;
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.tools.EngineChoices;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -93,6 +95,12 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Where models run (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(names = "--precision", paramLabel = "P[,P...]", split = ",",
+            description = {"Evaluate each model at each of these precisions (auto, fp32, fp16, bf16, int8), "
+                    + "a row per model and precision, e.g. fp32,fp16,int8; the reference bicubic runs once.",
+                    "Default: auto, the best the backend runs well."})
+    List<String> precisions = new ArrayList<>();
+
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write every score to this CSV file.")
     Path csv;
 
@@ -104,8 +112,8 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         validate();
-        SessionOptions options = new SessionOptions(Backend.fromNick(backend.toLowerCase(Locale.ROOT)), 0, 0, 0);
-        List<String> modelNames = modelNames();
+        SessionOptions options = new SessionOptions(parseBackend(), 0, 0, 0);
+        List<Evaluator.Subject> subjects = subjects();
         List<Degradation> degradations = new ArrayList<>();
         degradations.add(Degradation.CLEAN);
         new LinkedHashSet<>(h264).forEach(k -> degradations.add(Degradation.h264(k)));
@@ -122,8 +130,8 @@ public final class EvalCommand implements Callable<Integer> {
                     throw new EvalException(e.getMessage());
                 }
             }
-            List<Evaluator.ModelResult> results = Evaluator.evaluate(modelNames, options, scale, clips, degradations,
-                    line -> progress(err, line));
+            List<Evaluator.ModelResult> results = Evaluator.evaluateSubjects(subjects, options, scale, clips,
+                    degradations, line -> progress(err, line));
             double seconds = (System.nanoTime() - started) / 1e9;
             printHeader(out, clips);
             for (Evaluator.ModelResult r : results) {
@@ -161,11 +169,8 @@ public final class EvalCommand implements Callable<Integer> {
                 throw usage("--h264 bit rate must be between 1 and 100000 kbit/s, not " + k);
             }
         }
-        try {
-            Backend.fromNick(backend.toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw usage("--backend must be auto, cpu or tensorrt, not '" + backend + "'");
-        }
+        parseBackend();
+        parsePrecisions();
         for (String m : models) {
             if (m.isBlank()) {
                 throw usage("--model must not be empty");
@@ -177,6 +182,25 @@ public final class EvalCommand implements Callable<Integer> {
                 throw usage("directory of the CSV file '" + csv + "' does not exist");
             }
         }
+    }
+
+    private Backend parseBackend() {
+        return EngineChoices.backend(backend);
+    }
+
+    private List<Precision> parsePrecisions() {
+        return precisions.isEmpty() ? List.of(Precision.AUTO) : EngineChoices.precisions(precisions);
+    }
+
+    /** The reference at its own precision first, then every requested model at every precision. */
+    List<Evaluator.Subject> subjects() {
+        List<Evaluator.Subject> subjects = new ArrayList<>();
+        subjects.add(new Evaluator.Subject(REFERENCE_MODEL, Precision.AUTO));
+        List<String> names = modelNames();
+        for (String model : names.subList(1, names.size())) {
+            parsePrecisions().forEach(p -> subjects.add(new Evaluator.Subject(model, p)));
+        }
+        return subjects;
     }
 
     private CommandLine.ParameterException usage(String message) {

@@ -3,6 +3,7 @@ package dev.flashvsr.tools.eval;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,31 +31,53 @@ public final class Evaluator {
         }
     }
 
+    /**
+     * A model at a precision, as evaluated; {@code AUTO} is the model's default and keeps the
+     * model's plain name as its label.
+     */
+    public record Subject(String model, Precision precision) {
+        public String label() {
+            return precision == Precision.AUTO ? model : model + " " + precision.nick();
+        }
+    }
+
     private Evaluator() {
     }
 
-    /**
-     * Evaluates each model on each clip under each degradation; results are ordered by degradation,
-     * then model, in the order given.
-     *
-     * @param progress receives a short line before each step (may ignore it)
-     */
+    /** {@link #evaluateSubjects} with every model at the precision of {@code options}. */
     public static List<ModelResult> evaluate(List<String> modelNames, SessionOptions options, int scale,
             List<TestSequence> clips, List<Degradation> degradations, Consumer<String> progress)
             throws EngineException {
-        Map<String, Model> models = new LinkedHashMap<>();
+        return evaluateSubjects(modelNames.stream().map(m -> new Subject(m, options.precision())).toList(), options,
+                scale, clips, degradations, progress);
+    }
+
+    /**
+     * Evaluates each model at its precision on each clip under each degradation; results are
+     * ordered by degradation, then subject, in the order given.
+     *
+     * @param options   backend and other settings; each subject's precision replaces its precision
+     * @param progress receives a short line before each step (may ignore it)
+     * @throws EngineException also when a model lacks the scale or the precision (the message names
+     *     those it has)
+     */
+    public static List<ModelResult> evaluateSubjects(List<Subject> subjects, SessionOptions options, int scale,
+            List<TestSequence> clips, List<Degradation> degradations, Consumer<String> progress)
+            throws EngineException {
+        Map<Subject, Model> models = new LinkedHashMap<>();
         try {
-            for (String name : modelNames) {
-                if (models.containsKey(name)) {
+            for (Subject subject : subjects) {
+                if (models.containsKey(subject)) {
                     continue;
                 }
-                Model model = Models.resolve(name, options);
-                models.put(name, model);
+                Model model = Models.resolve(subject.model(), options.withPrecision(subject.precision()));
+                models.put(subject, model);
                 if (!model.scales().contains(scale)) {
-                    throw new EvalException("model " + name + " does not support x" + scale + " (it supports "
-                            + model.scales() + ")");
+                    throw new EvalException("model " + subject.model() + " does not support x" + scale
+                            + " (it supports " + model.scales() + ")");
                 }
                 model.resolveBackend(options.backend());
+                model.resolvePrecision(subject.precision(), scale);
             }
             List<ModelResult> results = new ArrayList<>();
             for (Degradation degradation : degradations) {
@@ -65,18 +88,20 @@ public final class Evaluator {
                     }
                     inputs.add(clip.withLowRes(degradation.apply(clip.lowRes())));
                 }
-                for (Map.Entry<String, Model> entry : models.entrySet()) {
+                for (Map.Entry<Subject, Model> entry : models.entrySet()) {
                     List<Scores> rows = new ArrayList<>();
                     long nanos = 0;
                     int frames = 0;
+                    String label = entry.getKey().label();
+                    SessionOptions at = options.withPrecision(entry.getKey().precision());
                     for (TestSequence clip : inputs) {
-                        progress.accept(degradation.label() + ": " + entry.getKey() + " on " + clip.name());
-                        StreamRunner.Output out = StreamRunner.run(entry.getValue(), options, scale, clip.lowRes());
+                        progress.accept(degradation.label() + ": " + label + " on " + clip.name());
+                        StreamRunner.Output out = StreamRunner.run(entry.getValue(), at, scale, clip.lowRes());
                         nanos += out.nanos();
                         frames += out.frames().size();
                         rows.add(Scores.of(clip, out.frames(), scale));
                     }
-                    results.add(new ModelResult(entry.getKey(), degradation, rows, Scores.mean(rows), nanos, frames));
+                    results.add(new ModelResult(label, degradation, rows, Scores.mean(rows), nanos, frames));
                 }
             }
             return results;

@@ -64,4 +64,32 @@ class EvalCommandTest {
         assertEquals(1, tooSmall.code(), tooSmall::toString);
         assertTrue(tooSmall.err().contains("too small"), tooSmall::toString);
     }
+
+    @Test
+    void evaluatesAModelAtEachPrecisionAndBicubicOnce() throws IOException {
+        Path image = photo("p.png", 64, 48);
+        CliTestSupport.Result r = CliTestSupport.run("eval", "--model", "vsr-small-fast", "--precision", "fp32,int8",
+                "--scale", "2", "--frames", "2", "--images", image.toString(), "--quiet");
+        assertEquals(0, r.code(), r::toString);
+        List<String> summary = r.out().lines().filter(l -> l.trim().startsWith("clean")).toList();
+        assertEquals(3, summary.size(), r::toString);
+        assertTrue(summary.get(0).contains("bicubic") && summary.get(1).contains("vsr-small-fast fp32")
+                && summary.get(2).contains("vsr-small-fast int8"), r::toString);
+    }
+
+    @Test
+    void unknownOrMissingPrecisionsAndBackendsAreReported() throws IOException {
+        Path image = photo("p.png", 64, 48);
+        CliTestSupport.Result fp8 = CliTestSupport.run("eval", "--precision", "fp32,fp8", "--images", image.toString());
+        assertEquals(2, fp8.code(), fp8::toString);
+        assertTrue(fp8.err().contains("--precision must be one of auto, fp32, fp16, bf16, int8, not 'fp8'"), fp8::toString);
+        CliTestSupport.Result gpu = CliTestSupport.run("eval", "--backend", "gpu", "--images", image.toString());
+        assertEquals(2, gpu.code(), gpu::toString);
+        assertTrue(gpu.err().contains("--backend must be one of auto, cpu, tensorrt, not 'gpu'"),
+                gpu::toString);
+        CliTestSupport.Result bf16 = CliTestSupport.run("eval", "--model", "vsr-small-fast", "--precision", "bf16",
+                "--scale", "2", "--frames", "2", "--images", image.toString(), "--quiet");
+        assertEquals(1, bf16.code(), bf16::toString);
+        assertTrue(bf16.err().contains("has no bf16 variant; it has fp32, fp16, int8"), bf16::toString);
+    }
 }

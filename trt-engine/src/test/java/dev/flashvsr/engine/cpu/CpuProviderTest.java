@@ -55,8 +55,8 @@ class CpuProviderTest {
     @Test
     void aPrecisionNoScaleHasIsRefusedNamingThoseThePackageHas() {
         EngineException e = assertThrows(EngineException.class,
-                () -> Models.resolve(Models.VSR_SMALL, Backend.AUTO, Precision.INT8));
-        assertEquals("model 'vsr-small' has no int8 variant; it has fp32", e.getMessage());
+                () -> Models.resolve("bicubic", Backend.AUTO, Precision.INT8));
+        assertEquals("model 'bicubic' has no int8 variant; it has fp32", e.getMessage());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.flashvsr.engine.pkg.ModelPackage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** Copies of the shipped model packages with one thing changed, for tests of the checks at load. */
 public final class PackageCopies {
@@ -16,16 +17,27 @@ public final class PackageCopies {
     private PackageCopies() {
     }
 
+    /** Copies a package folder's manifest.json and every graph (*.onnx, all precisions) into {@code target}. */
+    public static Path copyGraphsAndManifest(Path source, Path target) throws IOException {
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(source)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.equals("manifest.json") || name.endsWith(".onnx")) {
+                    Files.copy(file, target.resolve(name));
+                }
+            }
+        }
+        return target;
+    }
+
     /**
      * Copies vsr-small to {@code target} with the x2 graph's first state ("hidden", 4 channels in
      * the graph) declared with {@code channels} in manifest.json; the graphs and their checksums stay
      * valid.
      */
     public static Path vsrSmallWithHiddenChannels(Path target, int channels) throws IOException {
-        Files.createDirectories(target);
-        for (String file : new String[] {"manifest.json", "x2.onnx", "x4.onnx"}) {
-            Files.copy(VSR_SMALL.resolve(file), target.resolve(file));
-        }
+        copyGraphsAndManifest(VSR_SMALL, target);
         String manifest = Files.readString(target.resolve("manifest.json"));
         String declared = "\"channels\" : 4,";
         if (!manifest.contains(declared)) {

@@ -16,6 +16,7 @@ import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
+import dev.flashvsr.engine.cpu.PackageCopies;
 import dev.flashvsr.engine.files.SpecialFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,11 +41,7 @@ class ModelPackageTest {
     }
 
     private Path copy(String name) throws IOException {
-        Path pkg = Files.createDirectories(dir.resolve(name));
-        for (String file : new String[] {"manifest.json", "x2.onnx", "x4.onnx"}) {
-            Files.copy(SHIPPED.resolve(file), pkg.resolve(file));
-        }
-        return pkg;
+        return PackageCopies.copyGraphsAndManifest(SHIPPED, dir.resolve(name));
     }
 
     private static EngineException refused(Path pkg, String... fragments) {

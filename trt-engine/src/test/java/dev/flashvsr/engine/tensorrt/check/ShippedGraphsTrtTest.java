@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.flashvsr.FlashVsrImport;
 import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
@@ -14,13 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every graph the project ships or builds passes the TensorRT check without errors: the built-in
- * recurrent models' graphs, and FlashVSR's five exported graphs (tiny golden model, imported from
+ * recurrent models' graphs at every precision, and FlashVSR's five exported graphs (tiny golden model, imported from
  * the release layout) for the golden run's size and for 768x1408.
  */
 class ShippedGraphsTrtTest {
@@ -35,7 +37,11 @@ class ShippedGraphsTrtTest {
     void builtInRecurrentModelsHaveNoErrors() throws Exception {
         for (String name : List.of(Models.VSR_SMALL, Models.VSR_SMALL_FAST)) {
             ModelPackage pkg = ModelPackage.loadResource("/dev/flashvsr/models/" + name + "/");
-            assertTrue(pkg.manifest().graphs().size() >= 1, name);
+            // every shipped scale has its fp16 and int8 variant, so the loop below checks those too
+            for (int scale : List.of(2, 4)) {
+                assertEquals(Set.of(Precision.FP32, Precision.FP16, Precision.INT8), pkg.manifest().precisions(scale),
+                        name + " x" + scale);
+            }
             for (ModelManifest.Graph graph : pkg.manifest().graphs()) {
                 TrtCompatibility.GraphReport report = TrtCompatibility.check(name + "/" + graph.file(),
                         pkg.graph(graph), pkg.externalDataFolder(graph).orElse(null));
