@@ -2,6 +2,7 @@ package dev.flashvsr.tools.calibrate;
 
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Precision;
+import dev.flashvsr.engine.flashvsr.FlashVsrCalibration;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
@@ -35,7 +36,12 @@ import picocli.CommandLine.Spec;
                         + "calibrated with each method (max, percentile-99.99, mse), the INT8 graph of each is "
                         + "compared with the fp32 output (PSNR), and the best is written as x<scale>-int8.onnx, "
                         + "with x<scale>-fp16.onnx, into the package and its manifest.",
-                "Use photos that are not your evaluation set. Nothing is written when anything fails."},
+                "Use photos that are not your evaluation set. Nothing is written when anything fails.",
+                "A FlashVSR package (flashvsr import) is calibrated on a stream instead: --images names one folder "
+                        + "of low-res PNG frames (enough for two chunks, 33 today, in file "
+                        + "name order, e.g. from gst-launch-1.0 ... ! pngenc ! multifilesink location=DIR/%05d.png); "
+                        + "the fp32 model runs over them and the ranges of the DiT's Linear inputs are written "
+                        + "into the package as its int8 scales (--method)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the calibration failed (unreadable or too few images, a graph that "
                 + "contradicts its manifest, unusable scales); nothing was written", "2:bad arguments"})
@@ -64,15 +70,23 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxSize;
 
+    @Option(names = "--method", paramLabel = "max|p99.99",
+            description = "FlashVSR packages only: which measured range becomes each int8 scale (default: max, "
+                    + "the better of the two on the golden model; see the README's FlashVSR precision table).")
+    String method;
+
     @Override
     public Integer call() {
         validate();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            if (Files.isRegularFile(packageFolder.resolve(FlashVsrPackage.MANIFEST))
-                    && FlashVsrPackage.isFlashVsrManifest(packageFolder.resolve(FlashVsrPackage.MANIFEST))) {
-                throw new CalibrationException(flashVsrCalibration(packageFolder));
+            if (FlashVsrPackage.isFlashVsrManifest(packageFolder.resolve(FlashVsrPackage.MANIFEST))) {
+                return calibrateFlashVsr(out);
+            }
+            if (method != null) {
+                throw usage("--method is for FlashVSR packages; a recurrent package is calibrated with every method"
+                        + " and the best is kept");
             }
             ModelPackage modelPackage = ModelPackage.load(packageFolder);
             List<ModelManifest.Graph> graphs = graphsToCalibrate(modelPackage.manifest());
@@ -101,14 +115,28 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Where FlashVSR packages will be calibrated. FlashVSR's INT8 calibration (the DiT's linear
-     * layers, on a stream) lives with its engine classes; the call belongs here once it lands.
-     */
-    static String flashVsrCalibration(Path folder) {
-        return folder + " is a FlashVSR package; this command calibrates recurrent model packages"
-                + " (manifest format " + ModelManifest.FORMAT + "). FlashVSR's INT8 calibration is not wired to"
-                + " this command yet: see the FlashVSR section of the README";
+    /** FlashVSR: int8 scales of the DiT's Linear inputs from one stream of PNG frames. */
+    private int calibrateFlashVsr(PrintWriter out) throws EngineException {
+        if (images.size() != 1 || !Files.isDirectory(images.get(0))) {
+            throw usage("a FlashVSR package is calibrated on one stream: give --images one folder of PNG frames,"
+                    + " not " + images);
+        }
+        if (scales.size() > 1) {
+            throw usage("a FlashVSR package is calibrated for one --scale at a time, not " + scales);
+        }
+        FlashVsrCalibration.Method chosen;
+        try {
+            chosen = FlashVsrCalibration.Method.fromNick(method == null ? "max" : method);
+        } catch (IllegalArgumentException e) {
+            throw usage("--" + e.getMessage());
+        }
+        int scale = scales.isEmpty() ? 4 : scales.get(0);
+        Path written = FlashVsrCalibration.runOnPngFolder(packageFolder, scale, images.get(0), chosen,
+                (step, fraction) -> out.printf(Locale.ROOT, "%s%s%n", step,
+                        Double.isNaN(fraction) ? "" : String.format(Locale.ROOT, " (%.0f%%)", fraction * 100)));
+        out.printf(Locale.ROOT, "wrote %s (int8 scales, method %s, x%d)%n", written, chosen.nick(), scale);
+        out.flush();
+        return 0;
     }
 
     private void validate() {

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.flashvsr.engine.Precision;
-import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.pkg.ModelPackage;
 import dev.flashvsr.engine.tensorrt.check.TrtCompatibility;
 import dev.flashvsr.engine.tensorrt.check.TrtProblem;
@@ -169,12 +168,9 @@ class CalibrateCommandTest {
                 "--images", images.get(0), images.get(1));
         assertEquals(1, noScale.code(), noScale::toString);
         assertTrue(noScale.err().contains("has no x4 graph"), noScale::toString);
-
-        Path flashVsr = Files.createDirectories(dir.resolve("flashvsr"));
-        Files.writeString(flashVsr.resolve("manifest.json"), "{\"format\": \"" + FlashVsrPackage.FORMAT + "\"}");
-        CliTestSupport.Result r = CliTestSupport.run("calibrate", flashVsr.toString(), "--images", images.get(0),
-                images.get(1));
-        assertEquals(1, r.code(), r::toString);
-        assertTrue(r.err().contains("is a FlashVSR package"), r::toString);
+        CliTestSupport.Result method = CliTestSupport.run("calibrate", folder.toString(), "--method", "max",
+                "--images", images.get(0), images.get(1));
+        assertEquals(2, method.code(), method::toString);
+        assertTrue(method.err().contains("--method is for FlashVSR packages"), method::toString);
     }
 }
