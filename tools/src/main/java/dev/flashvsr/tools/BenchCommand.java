@@ -244,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<Result> measureGraph(String modelName, Precision precision, String suffix, int width, int height) {
         String label = "raw ONNX Runtime session (graph only)" + suffix;
         List<Result> results = new ArrayList<>();
-        try (Model resolved = Models.resolve(modelName, Backend.CPU, Precision.AUTO)) {
+        try (Model resolved = Models.resolve(modelName, Backend.CPU, precision)) {
             if (!(resolved instanceof OnnxModel onnx)) {
                 return results;
             }

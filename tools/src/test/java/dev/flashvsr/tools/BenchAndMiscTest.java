@@ -45,12 +45,12 @@ class BenchAndMiscTest {
     @Test
     void benchMeasuresEachPrecisionAndReportsAMissingOneOnItsOwnLine() {
         CliTestSupport.Result r = CliTestSupport.run("bench", "--size", "32x24", "--frames", "5", "--scale", "2",
-                "--precision", "fp32,auto,bf16");
+                "--precision", "fp32,auto,int8,bf16");
         assertEquals(1, r.code(), "a failed variant fails the run:\n" + r);
-        assertTrue(r.out().contains("precisions fp32, auto, bf16"), r::toString);
+        assertTrue(r.out().contains("precisions fp32, auto, int8, bf16"), r::toString);
         String element = "flashvsrfilter model=" + Models.DEFAULT;
         String graph = "raw ONNX Runtime session (graph only)";
-        for (String precision : List.of("fp32", "auto")) {
+        for (String precision : List.of("fp32", "auto", "int8")) {
             assertTrue(Pattern.compile("(?m)^" + Pattern.quote(element + " precision=" + precision) + " +\\d+ +\\d")
                     .matcher(r.out()).find(), r::toString);
             assertTrue(Pattern.compile("(?m)^" + Pattern.quote(graph + " precision=" + precision) + " +\\d+ +\\d")
