@@ -186,7 +186,7 @@ class ImportCommandTest {
                 "--export-onnx", "128x128,128x128");
         assertEquals(0, r.code(), r::toString);
         assertTrue(Files.isRegularFile(out.resolve("onnx/128x128/dit_chunk0.onnx")), r::toString);
-        assertTrue(r.out().contains("writing ONNX graphs for 128x128 to " + out.resolve("onnx/128x128")),
+        assertTrue(r.out().contains("writing fp32 ONNX graphs for 128x128 to " + out.resolve("onnx/128x128")),
                 () -> "messages name the package, not its temporary folder: " + r);
         assertEquals(List.of("tiny"), StagedOutputTest.entries(dir));
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * FlashVSR's fp16, bf16 and int8 graphs (tiny golden model, calibrated on the golden clip's frames,
- * exported at the golden run's size) pass the TensorRT check without errors, and the int8 DiT
+ * exported at the golden run's size and at 768x1408) pass the TensorRT check without errors, and the int8 DiT
  * carries its Linear layers as explicit QuantizeLinear/DequantizeLinear with int8 weights.
  */
 class FlashVsrPrecisionGraphsTrtTest {
@@ -49,8 +49,11 @@ class FlashVsrPrecisionGraphsTrtTest {
     }
 
     private static List<Path> export(Precision precision) throws Exception {
-        Path folder = FlashVsrImport.exportGraphs(pkg, golden.outputWidth(), golden.outputHeight(), precision,
-                line -> { });
+        return export(precision, golden.outputWidth(), golden.outputHeight());
+    }
+
+    private static List<Path> export(Precision precision, int width, int height) throws Exception {
+        Path folder = FlashVsrImport.exportGraphs(pkg, width, height, precision, line -> { });
         assertTrue(folder.getFileName().toString().endsWith("-" + precision.nick()), folder.toString());
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(f -> f.toString().endsWith(".onnx")).sorted().toList();
@@ -71,8 +74,15 @@ class FlashVsrPrecisionGraphsTrtTest {
 
     @Test
     void fp16AndBf16GraphsHaveNoErrors() throws Exception {
-        assertNoErrors(export(Precision.FP16));
-        assertNoErrors(export(Precision.BF16));
+        for (Precision precision : List.of(Precision.FP16, Precision.BF16)) {
+            assertNoErrors(export(precision));
+            assertNoErrors(export(precision, 768, 1408));
+        }
+    }
+
+    @Test
+    void int8GraphsForTheRealSizeHaveNoErrors() throws Exception {
+        assertNoErrors(export(Precision.INT8, 768, 1408));
     }
 
     @Test
