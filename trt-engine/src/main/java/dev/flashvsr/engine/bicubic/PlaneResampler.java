@@ -1,15 +1,14 @@
 package dev.flashvsr.engine.bicubic;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.IntBuffer;
 
 /**
  * Separable bicubic upscaling of one 8-bit plane (with 1 to 4 interleaved channels) by an integer
  * factor. Rows are filtered horizontally into integer scratch rows (in units of 1/1024), then
  * combined vertically (units of 1/1024^2, at most about 2^29 in magnitude, so int arithmetic
- * cannot overflow) and rounded half up to the nearest integer, clamped to 0..255. A plane is cut into horizontal bands so
- * several threads can share it; each band owns its scratch memory, reused across frames.
+ * cannot overflow) and rounded half up to the nearest integer, clamped to 0..255. A plane is cut
+ * into horizontal bands so several threads can share it; each band owns its scratch memory, reused
+ * across frames.
  *
  * <p>Speed: every hot loop is a plain loop over separate int arrays, all indexed from 0, which
  * is the shape JDK 17's JIT turns into SIMD code (it does not for several offsets into one
@@ -17,11 +16,16 @@ import java.nio.IntBuffer;
  * array per (channel, phase), where phase p holds output columns {@code scale * i + p}, whose taps
  * all have the same weights (see {@link AxisTaps}); a source row becomes, per channel, a few
  * copies shifted by one pixel each, with the edge pixels repeated, so no index is clamped in the
- * loops; and the output row is packed four bytes to an int before one bulk copy.
+ * loops. Source rows are filtered just before their first use into a window of four, which
+ * stays in the cache for the vertical pass, and {@link RowPacker} writes each row to the frame.
  */
 final class PlaneResampler {
-    /** Below this many output samples a band costs more to hand to another thread than to compute. */
-    private static final int MIN_BAND_SAMPLES = 1 << 16;
+    /**
+     * Below this many output samples a band costs more to hand to another thread than to compute.
+     * Small enough that the chroma planes of 320x180 I420 at x2 are split too: whole, they left
+     * the calling thread two thirds of the frame.
+     */
+    private static final int MIN_BAND_SAMPLES = 1 << 14;
 
     private final int sourceWidth;
     private final int sourceHeight;
@@ -42,16 +46,6 @@ final class PlaneResampler {
      * packing periods.
      */
     private final int segment;
-    /**
-     * Packing: the output row is written as ints in periods of {@code periodInts} ints that hold
-     * {@code periodColumns} columns of every phase (lcm(scale * channels, 4) bytes); byte m of
-     * int u of a period comes from scratch array {@code packArray[4 * u + m]} at column
-     * {@code packColumn[4 * u + m]} plus the period's first column.
-     */
-    private final int periodInts;
-    private final int periodColumns;
-    private final int[] packArray;
-    private final int[] packColumn;
     private final Band[] bands;
 
     /** The output rows of one band and the scratch memory it owns. */
@@ -59,35 +53,31 @@ final class PlaneResampler {
         final int firstRow;
         final int endRow;
         final int firstSource;
-        /** Horizontally filtered source rows, each one array per (channel, phase) at channel * scale + phase. */
-        final int[][][] scratch;
+        /**
+         * The four source rows the current output row reads, filtered horizontally, source row y
+         * at y % 4; each one array per (channel, phase) at channel * scale + phase. Kept this
+         * small so that the vertical pass reads them from the cache.
+         */
+        final int[][][] window;
         /** One source row as bytes, one padded channel row, and its shifted copies per channel. */
         final byte[] sourceRow;
         final int[] paddedRow;
         final int[][][] shifted;
-        /** One output row as clamped ints per (channel, phase), as packed ints, then as bytes. */
+        /** One output row as clamped values per (channel, phase). */
         final int[][] clampedRow;
-        final int[] packedRow;
-        /** Where a pixel group spans several ints: each int of the group, packed for all columns. */
-        final int[][] lanes;
-        final byte[] outputRow;
-        final IntBuffer outputInts;
+        final RowPacker packer;
 
         Band(PlaneResampler plane, int firstRow, int endRow, int shifts) {
             this.firstRow = firstRow;
             this.endRow = endRow;
             firstSource = plane.rows.index[firstRow * AxisTaps.TAPS];
-            int lastSource = plane.rows.index[endRow * AxisTaps.TAPS - 1];
             int arrays = plane.channels * plane.scale;
-            scratch = new int[lastSource - firstSource + 1][arrays][plane.segment];
+            window = new int[AxisTaps.TAPS][arrays][plane.segment];
             sourceRow = new byte[plane.sourceWidth * plane.channels];
             paddedRow = new int[shifts + plane.segment];
             shifted = new int[plane.channels][shifts][plane.segment];
             clampedRow = new int[arrays][plane.segment];
-            packedRow = new int[arrays * plane.segment / 4];
-            lanes = new int[plane.periodColumns == 1 ? plane.periodInts : 0][plane.segment];
-            outputRow = new byte[arrays * plane.segment];
-            outputInts = ByteBuffer.wrap(outputRow).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+            packer = new RowPacker(plane.outputWidth, plane.channels, plane.scale, plane.segment);
         }
     }
 
@@ -102,17 +92,8 @@ final class PlaneResampler {
         this.columns = new AxisTaps(sourceWidth, outputWidth, scale);
         this.rows = new AxisTaps(sourceHeight, outputHeight, scale);
 
-        int pixelGroup = scale * channels;
-        int periodBytes = pixelGroup * 4 / gcd(pixelGroup, 4);
-        periodInts = periodBytes / 4;
-        periodColumns = periodBytes / pixelGroup;
+        int periodColumns = RowPacker.periodColumns(channels, scale);
         segment = ceilDiv(ceilDiv(outputWidth, scale), periodColumns) * periodColumns;
-        packArray = new int[periodBytes];
-        packColumn = new int[periodBytes];
-        for (int j = 0; j < periodBytes; j++) {
-            packArray[j] = j % channels * scale + j % pixelGroup / channels;
-            packColumn[j] = j / pixelGroup;
-        }
 
         // A plane narrower than the scale (a 1-pixel-wide chroma plane at x2) has phases without columns.
         phases = Math.min(scale, outputWidth);
@@ -143,30 +124,28 @@ final class PlaneResampler {
     /** Resamples the output rows of one band. Bands may run concurrently. */
     void resampleBand(int index, ByteBuffer source, int sourceStride, ByteBuffer output, int outputStride) {
         Band band = bands[index];
-        int[][][] scratch = band.scratch;
-        int firstSource = band.firstSource;
-        for (int r = 0; r < scratch.length; r++) {
-            source.get((firstSource + r) * sourceStride, band.sourceRow);
-            for (int c = 0; c < channels; c++) {
-                shiftChannel(band.sourceRow, c, band.paddedRow, band.shifted[c]);
-            }
-            filterRow(band.shifted, scratch[r]);
-        }
-        int[][] clamped = band.clampedRow;
-        int rowBytes = outputWidth * channels;
+        int[][][] window = band.window;
+        int nextSource = band.firstSource;
         for (int oy = band.firstRow; oy < band.endRow; oy++) {
             int t = oy * AxisTaps.TAPS;
-            int[][] r0 = scratch[rows.index[t] - firstSource];
-            int[][] r1 = scratch[rows.index[t + 1] - firstSource];
-            int[][] r2 = scratch[rows.index[t + 2] - firstSource];
-            int[][] r3 = scratch[rows.index[t + 3] - firstSource];
-            for (int a = 0; a < clamped.length; a++) {
-                combineRows(r0[a], r1[a], r2[a], r3[a],
-                        rows.weight[t], rows.weight[t + 1], rows.weight[t + 2], rows.weight[t + 3], clamped[a]);
+            // The taps of successive output rows move down the source rows, at most four consecutive
+            // rows at a time, so each source row is filtered once, just before its first use.
+            for (; nextSource <= rows.index[t + AxisTaps.TAPS - 1]; nextSource++) {
+                source.get(nextSource * sourceStride, band.sourceRow);
+                for (int c = 0; c < channels; c++) {
+                    shiftChannel(band.sourceRow, c, band.paddedRow, band.shifted[c]);
+                }
+                filterRow(band.shifted, window[nextSource % AxisTaps.TAPS]);
             }
-            interleave(clamped, band.lanes, band.packedRow);
-            band.outputInts.put(0, band.packedRow);
-            output.put(oy * outputStride, band.outputRow, 0, rowBytes);
+            int[][] r0 = window[rows.index[t] % AxisTaps.TAPS];
+            int[][] r1 = window[rows.index[t + 1] % AxisTaps.TAPS];
+            int[][] r2 = window[rows.index[t + 2] % AxisTaps.TAPS];
+            int[][] r3 = window[rows.index[t + 3] % AxisTaps.TAPS];
+            for (int a = 0; a < band.clampedRow.length; a++) {
+                combineRows(r0[a], r1[a], r2[a], r3[a],
+                        rows.weight[t], rows.weight[t + 1], rows.weight[t + 2], rows.weight[t + 3], band.clampedRow[a]);
+            }
+            band.packer.write(band.clampedRow, output, oy * outputStride);
         }
     }
 
@@ -229,57 +208,8 @@ final class PlaneResampler {
         }
     }
 
-    /**
-     * Packs a clamped row in output order, four bytes to an int (little endian). Where a pixel
-     * group is a whole number of ints (scale times channels a multiple of 4), each int of a group
-     * is first packed for all columns by a loop the JIT vectorises, then the ints are interleaved;
-     * otherwise (x2 with 1 or 3 channels) one strided loop packs every int.
-     */
-    private void interleave(int[][] clamped, int[][] lanes, int[] packed) {
-        if (periodColumns == 1) {
-            if (periodInts == 1) {
-                packGroups(clamped[packArray[0]], clamped[packArray[1]], clamped[packArray[2]], clamped[packArray[3]],
-                        packed);
-                return;
-            }
-            for (int u = 0; u < periodInts; u++) {
-                int[] lane = lanes[u];
-                packGroups(clamped[packArray[4 * u]], clamped[packArray[4 * u + 1]], clamped[packArray[4 * u + 2]],
-                        clamped[packArray[4 * u + 3]], lane);
-                for (int t = 0, o = u; t < lane.length; t++, o += periodInts) {
-                    packed[o] = lane[t];
-                }
-            }
-            return;
-        }
-        int periods = segment / periodColumns;
-        for (int u = 0; u < periodInts; u++) {
-            int[] b0 = clamped[packArray[4 * u]];
-            int[] b1 = clamped[packArray[4 * u + 1]];
-            int[] b2 = clamped[packArray[4 * u + 2]];
-            int[] b3 = clamped[packArray[4 * u + 3]];
-            int c0 = packColumn[4 * u];
-            int c1 = packColumn[4 * u + 1];
-            int c2 = packColumn[4 * u + 2];
-            int c3 = packColumn[4 * u + 3];
-            for (int t = 0, i = 0, o = u; t < periods; t++, i += periodColumns, o += periodInts) {
-                packed[o] = b0[c0 + i] | b1[c1 + i] << 8 | b2[c2 + i] << 16 | b3[c3 + i] << 24;
-            }
-        }
-    }
-
-    private static void packGroups(int[] b0, int[] b1, int[] b2, int[] b3, int[] packed) {
-        for (int t = 0; t < packed.length; t++) {
-            packed[t] = b0[t] | b1[t] << 8 | b2[t] << 16 | b3[t] << 24;
-        }
-    }
-
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
-    }
-
-    private static int gcd(int a, int b) {
-        return b == 0 ? a : gcd(b, a % b);
     }
 
     @Override

@@ -201,6 +201,46 @@ class BicubicSessionTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("formatsAndScales")
+    void writesDirectBuffersWithOddStridesAndLeavesThePaddingAlone(PixelFormat format, int scale)
+            throws EngineException {
+        // Mapped GStreamer memory is direct; rows written as ints must land at any byte offset and
+        // end exactly at the row's last byte (3-byte pixels at x2 end mid-int).
+        VideoFrame input = randomFrame(format, 13, 7, format.ordinal() * 13L + scale);
+        StreamSpec spec = new StreamSpec(format, input.width(), input.height(), scale);
+        java.nio.ByteBuffer[] planes = new java.nio.ByteBuffer[format.planeCount()];
+        int[] strides = new int[format.planeCount()];
+        for (int p = 0; p < planes.length; p++) {
+            strides[p] = format.planeWidth(p, spec.outputWidth()) * format.pixelStride(p) + 3;
+            planes[p] = java.nio.ByteBuffer.allocateDirect(strides[p] * format.planeHeight(p, spec.outputHeight()));
+            for (int i = 0; i < planes[p].capacity(); i++) {
+                planes[p].put(i, (byte) 0x5a);
+            }
+        }
+        VideoFrame direct = new VideoFrame(format, spec.outputWidth(), spec.outputHeight(), planes, strides);
+        try (StreamingSession session = new BicubicModel().open(spec, SessionOptions.DEFAULT)) {
+            session.push(input, renderer -> {
+                renderer.renderInto(direct);
+                return true;
+            });
+        }
+        VideoFrame expected = upscale(input, scale);
+        for (int p = 0; p < format.planeCount(); p++) {
+            int rowBytes = direct.planeWidth(p) * format.pixelStride(p);
+            for (int y = 0; y < direct.planeHeight(p); y++) {
+                for (int x = 0; x < rowBytes; x++) {
+                    assertEquals(expected.plane(p).get(y * expected.stride(p) + x), planes[p].get(y * strides[p] + x),
+                            format + " x" + scale + " plane " + p + " row " + y + " byte " + x);
+                }
+                for (int x = rowBytes; x < strides[p]; x++) {
+                    assertEquals((byte) 0x5a, planes[p].get(y * strides[p] + x),
+                            format + " x" + scale + " plane " + p + " row " + y + " padding byte " + x);
+                }
+            }
+        }
+    }
+
     @Test
     void refusesFramesOfAnotherSize() throws EngineException {
         StreamSpec spec = new StreamSpec(PixelFormat.RGB, 8, 8, 2);
