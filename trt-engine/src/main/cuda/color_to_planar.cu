@@ -1,0 +1,103 @@
+// 8-bit video frames to planar float R'G'B' in [0, 1], NCHW (the layout the model graphs take):
+// channel c (0 = R, 1 = G, 2 = B), row y, column x at dst[c * dstPlaneStride + y * dstRowStride + x].
+// One thread per output pixel, 2-D grid over (width, height).
+//
+// The results equal dev.flashvsr.engine.color.ColorConverter's bit for bit: the same formulas in the
+// same order, each float operation rounded on its own (the _rn helpers: no fused multiply-add,
+// IEEE division), centre-sited 4:2:0 chroma, the same [0, 1] clamp. The matrix and range come in as
+// floats (see YuvCoefficients and ColorConverter.Tables), so one kernel serves BT.601/709/2020 in
+// limited and full range.
+#include "host_shim.h"
+
+#if defined(__CUDA_ARCH__) && defined(__clang__)
+__device__ static inline float mul_rn(float a, float b) { return __nvvm_mul_rn_f(a, b); }
+__device__ static inline float add_rn(float a, float b) { return __nvvm_add_rn_f(a, b); }
+__device__ static inline float div_rn(float a, float b) { return __nvvm_div_rn_f(a, b); }
+#elif defined(__CUDA_ARCH__)
+__device__ static inline float mul_rn(float a, float b) { return __fmul_rn(a, b); }
+__device__ static inline float add_rn(float a, float b) { return __fadd_rn(a, b); }
+__device__ static inline float div_rn(float a, float b) { return __fdiv_rn(a, b); }
+#else
+static inline float mul_rn(float a, float b) { return a * b; }
+static inline float add_rn(float a, float b) { return a + b; }
+static inline float div_rn(float a, float b) { return a / b; }
+#endif
+
+// Negative values and -0 become +0, values above 1 become 1 (8-bit inputs never give NaN).
+__device__ static inline float clamp01(float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; }
+
+__device__ static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+__device__ static inline void store_rgb(float* dst, int dstRowStride, int dstPlaneStride, int x, int y, float r,
+                                        float g, float b) {
+    long long at = (long long)y * dstRowStride + x;
+    dst[at] = r;
+    dst[at + dstPlaneStride] = g;
+    dst[at + 2LL * dstPlaneStride] = b;
+}
+
+// A chroma code (Cb or Cr) as Pb/Pr: (code - 128) / cScale.
+__device__ static inline float chroma_at(const unsigned char* plane, int stride, int pixelStride, int i, int j,
+                                         float cScale) {
+    return div_rn((float)plane[(long long)i * stride + (long long)j * pixelStride] - 128.0f, cScale);
+}
+
+// The chroma of luma pixel (x, y): nearest repeats the 2x2 block's sample; bilinear weighs the
+// block's sample 3/4 and the nearer neighbour 1/4, first vertically, then horizontally (edges
+// repeated), as ColorConverter does.
+__device__ static inline float upsample(const unsigned char* plane, int stride, int pixelStride, int x, int y,
+                                        int cw, int ch, int bilinear, float cScale) {
+    int i = y >> 1;
+    int j = x >> 1;
+    if (!bilinear) {
+        return chroma_at(plane, stride, pixelStride, i, j, cScale);
+    }
+    int ni = (y & 1) == 0 ? clampi(i - 1, 0, ch - 1) : clampi(i + 1, 0, ch - 1);
+    int nj = (x & 1) == 0 ? clampi(j - 1, 0, cw - 1) : clampi(j + 1, 0, cw - 1);
+    float near = add_rn(mul_rn(0.75f, chroma_at(plane, stride, pixelStride, i, j, cScale)),
+                        mul_rn(0.25f, chroma_at(plane, stride, pixelStride, ni, j, cScale)));
+    float side = add_rn(mul_rn(0.75f, chroma_at(plane, stride, pixelStride, i, nj, cScale)),
+                        mul_rn(0.25f, chroma_at(plane, stride, pixelStride, ni, nj, cScale)));
+    return add_rn(mul_rn(0.75f, near), mul_rn(0.25f, side));
+}
+
+// NV12 and I420 (4:2:0, chroma planes ceil(w/2) x ceil(h/2)). NV12 passes the interleaved plane
+// as cb and cb + 1 as cr with chromaPixelStride 2; I420 its U and V planes with stride 1.
+// yOffset, yScale, cScale: Y = (code - yOffset) / yScale, P = (code - 128) / cScale;
+// R = Y + rCr Pr, G = Y + gCb Pb + gCr Pr, B = Y + bCb Pb, each clamped to [0, 1].
+extern "C" __global__ void yuv420_to_planar_f32(const unsigned char* __restrict__ luma, int lumaStride,
+                                                const unsigned char* cb, const unsigned char* cr,
+                                                int chromaStride, int chromaPixelStride, int width, int height,
+                                                float yOffset, float yScale, float cScale, float rCr, float gCb,
+                                                float gCr, float bCb, int bilinear, float* __restrict__ dst,
+                                                int dstRowStride, int dstPlaneStride) {
+    int x = blockIdx.x * blockDim.x + threadIdx.x;
+    int y = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x >= width || y >= height) {
+        return;
+    }
+    int cw = (width + 1) >> 1;
+    int ch = (height + 1) >> 1;
+    float yv = div_rn((float)luma[(long long)y * lumaStride + x] - yOffset, yScale);
+    float pb = upsample(cb, chromaStride, chromaPixelStride, x, y, cw, ch, bilinear, cScale);
+    float pr = upsample(cr, chromaStride, chromaPixelStride, x, y, cw, ch, bilinear, cScale);
+    float r = add_rn(yv, mul_rn(rCr, pr));
+    float g = add_rn(add_rn(yv, mul_rn(gCb, pb)), mul_rn(gCr, pr));
+    float b = add_rn(yv, mul_rn(bCb, pb));
+    store_rgb(dst, dstRowStride, dstPlaneStride, x, y, clamp01(r), clamp01(g), clamp01(b));
+}
+
+// The packed RGB family (RGB, BGR, RGBA, BGRA, RGBx, BGRx), always full range: code / 255.
+// pixelBytes is 3 or 4; redIndex is 0 for the RGB orders and 2 for the BGR ones (blue at 2 - redIndex).
+extern "C" __global__ void packed_rgb_to_planar_f32(const unsigned char* __restrict__ src, int srcStride,
+                                                    int pixelBytes, int redIndex, int width, int height,
+                                                    float* __restrict__ dst, int dstRowStride, int dstPlaneStride) {
+    int x = blockIdx.x * blockDim.x + threadIdx.x;
+    int y = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x >= width || y >= height) {
+        return;
+    }
+    const unsigned char* pixel = src + (long long)y * srcStride + (long long)x * pixelBytes;
+    store_rgb(dst, dstRowStride, dstPlaneStride, x, y, div_rn((float)pixel[redIndex], 255.0f),
+              div_rn((float)pixel[1], 255.0f), div_rn((float)pixel[2 - redIndex], 255.0f));
+}

@@ -1,0 +1,72 @@
+package dev.flashvsr.engine.cuda;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.VideoFrame;
+import dev.flashvsr.engine.color.ChromaUpsampling;
+import dev.flashvsr.engine.color.YuvCoefficients;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Runs the colour kernels on a {@link VideoFrame} the way a GPU caller will: it passes plane
+ * pointers, strides and the matrix as floats. Frames and the destination must be direct buffers.
+ */
+final class KernelColorConversion {
+    private final HostKernelLibrary.ColorKernels kernels;
+
+    KernelColorConversion(HostKernelLibrary.ColorKernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** The kernels' matrix parameters, derived from the constants as the CPU converter derives its own. */
+    record MatrixParameters(float yOffset, float yScale, float cScale, float rCr, float gCb, float gCr, float bCb) {
+        static MatrixParameters of(YuvCoefficients c) {
+            double kr = c.kr();
+            double kb = c.kb();
+            double kg = c.kg();
+            return new MatrixParameters((float) c.yOffset(), (float) c.yScale(), (float) c.cScale(),
+                    (float) (2 * (1 - kr)), (float) (-2 * kb * (1 - kb) / kg), (float) (-2 * kr * (1 - kr) / kg),
+                    (float) (2 * (1 - kb)));
+        }
+    }
+
+    /**
+     * Converts the whole frame into {@code dst}: channel c, row y, column x at
+     * {@code c * dstPlaneStride + y * dstRowStride + x} (floats). {@code matrix} is ignored for RGB formats.
+     */
+    void toPlanarRgb(VideoFrame frame, MatrixParameters matrix, ChromaUpsampling upsampling, FloatBuffer dst,
+            int dstRowStride, int dstPlaneStride) {
+        Pointer out = Native.getDirectBufferPointer(dst);
+        PixelFormat format = frame.format();
+        if (format.isYuv()) {
+            Pointer luma = pointer(frame.plane(0));
+            Pointer cb = pointer(frame.plane(1));
+            boolean nv12 = format == PixelFormat.NV12;
+            Pointer cr = nv12 ? cb.share(1) : pointer(frame.plane(2));
+            kernels.host_yuv420_to_planar_f32(luma, frame.stride(0), cb, cr, frame.stride(1), nv12 ? 2 : 1,
+                    frame.width(), frame.height(), matrix.yOffset(), matrix.yScale(), matrix.cScale(), matrix.rCr(),
+                    matrix.gCb(), matrix.gCr(), matrix.bCb(), upsampling == ChromaUpsampling.BILINEAR ? 1 : 0, out,
+                    dstRowStride, dstPlaneStride);
+        } else {
+            kernels.host_packed_rgb_to_planar_f32(pointer(frame.plane(0)), frame.stride(0), format.pixelStride(0),
+                    redIndex(format), frame.width(), frame.height(), out, dstRowStride, dstPlaneStride);
+        }
+    }
+
+    private static Pointer pointer(ByteBuffer plane) {
+        if (!plane.isDirect()) {
+            throw new IllegalArgumentException("the kernels read frame planes in direct buffers only");
+        }
+        return Native.getDirectBufferPointer(plane);
+    }
+
+    private static int redIndex(PixelFormat format) {
+        return switch (format) {
+            case RGB, RGBA, RGBX -> 0;
+            case BGR, BGRA, BGRX -> 2;
+            default -> throw new IllegalArgumentException(format + " is not packed RGB");
+        };
+    }
+}
