@@ -9,14 +9,24 @@
 // limited and full range.
 #include "host_shim.h"
 
-#if defined(__CUDA_ARCH__) && defined(__clang__)
-__device__ static inline float mul_rn(float a, float b) { return __nvvm_mul_rn_f(a, b); }
-__device__ static inline float add_rn(float a, float b) { return __nvvm_add_rn_f(a, b); }
-__device__ static inline float div_rn(float a, float b) { return __nvvm_div_rn_f(a, b); }
-#elif defined(__CUDA_ARCH__)
-__device__ static inline float mul_rn(float a, float b) { return __fmul_rn(a, b); }
-__device__ static inline float add_rn(float a, float b) { return __fadd_rn(a, b); }
-__device__ static inline float div_rn(float a, float b) { return __fdiv_rn(a, b); }
+#if defined(__CUDA_ARCH__)
+// PTX with an explicit .rn: neither the compiler nor ptxas may fuse these into an FMA (clang does
+// contract __nvvm_mul_rn_f and plain float operations by default), and nvcc and clang agree.
+__device__ static inline float mul_rn(float a, float b) {
+    float r;
+    asm("mul.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+    return r;
+}
+__device__ static inline float add_rn(float a, float b) {
+    float r;
+    asm("add.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+    return r;
+}
+__device__ static inline float div_rn(float a, float b) {
+    float r;
+    asm("div.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+    return r;
+}
 #else
 static inline float mul_rn(float a, float b) { return a * b; }
 static inline float add_rn(float a, float b) { return a + b; }
@@ -36,7 +46,8 @@ __device__ static inline void store_rgb(float* dst, int dstRowStride, int dstPla
     dst[at + 2LL * dstPlaneStride] = b;
 }
 
-// A chroma code (Cb or Cr) as Pb/Pr: (code - 128) / cScale.
+// A chroma code (Cb or Cr) as Pb/Pr: (code - 128) / cScale. The subtraction is exact for 8-bit codes
+// and integral offsets, so it needs no rounding control.
 __device__ static inline float chroma_at(const unsigned char* plane, int stride, int pixelStride, int i, int j,
                                          float cScale) {
     return div_rn((float)plane[(long long)i * stride + (long long)j * pixelStride] - 128.0f, cScale);

@@ -9,10 +9,14 @@
 #ifndef FLASHVSR_HOST_SHIM_H
 #define FLASHVSR_HOST_SHIM_H
 
-#if defined(__CUDACC__)
+#if defined(__CUDACC__) || defined(__CUDA__) // nvcc, or clang -x cuda (which sets __CUDACC__ only with the CUDA headers)
 
 #if defined(__clang__)
 #include <__clang_cuda_builtin_vars.h> // threadIdx & co.; include-guarded, so harmless with the CUDA headers
+#endif
+#ifndef __global__ // clang -nocudainc: the CUDA headers that define these are not there
+#define __global__ __attribute__((global))
+#define __device__ __attribute__((device))
 #endif
 
 #else
