@@ -1,9 +1,11 @@
-// 8-bit video frames to planar float R'G'B' in [0, 1], NCHW (the layout the model graphs take):
-// channel c (0 = R, 1 = G, 2 = B), row y, column x at dst[c * dstPlaneStride + y * dstRowStride + x].
-// One thread per output pixel, 2-D grid over (width, height).
+// 8-bit video frames to planar R'G'B' in [0, 1], NCHW (the layout the model graphs take), as FP32
+// or FP16: channel c (0 = R, 1 = G, 2 = B), row y, column x at element
+// c * dstPlaneStride + y * dstRowStride + x of dst. One thread per output pixel, 2-D grid over
+// (width, height). dstHalf selects the element type: 0 float, 1 IEEE binary16 (the float result
+// rounded to nearest, ties to even), so one kernel serves both precisions.
 //
-// The results equal dev.flashvsr.engine.color.ColorConverter's bit for bit: the same formulas in the
-// same order, each float operation rounded on its own (the _rn helpers: no fused multiply-add,
+// The FP32 results equal dev.flashvsr.engine.color.ColorConverter's bit for bit: the same formulas in
+// the same order, each float operation rounded on its own (the _rn helpers: no fused multiply-add,
 // IEEE division), centre-sited 4:2:0 chroma, the same [0, 1] clamp. The matrix and range come in as
 // floats (see YuvCoefficients and ColorConverter.Tables), so one kernel serves BT.601/709/2020 in
 // limited and full range.
@@ -27,10 +29,46 @@ __device__ static inline float div_rn(float a, float b) {
     asm("div.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
     return r;
 }
+__device__ static inline unsigned short half_rn(float v) {
+    unsigned short h;
+    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(v));
+    return h;
+}
 #else
 static inline float mul_rn(float a, float b) { return a * b; }
 static inline float add_rn(float a, float b) { return a + b; }
 static inline float div_rn(float a, float b) { return a / b; }
+
+// Float to binary16 bits, round to nearest, ties to even; what cvt.rn.f16.f32 does on the device.
+static inline unsigned short half_rn(float v) {
+    unsigned int bits;
+    __builtin_memcpy(&bits, &v, sizeof bits);
+    unsigned int sign = (bits >> 16) & 0x8000u;
+    unsigned int magnitude = bits & 0x7fffffffu;
+    if (magnitude > 0x7f800000u) {
+        return (unsigned short)(sign | 0x7e00u); // NaN
+    }
+    if (magnitude >= 0x477ff000u) {
+        return (unsigned short)(sign | 0x7c00u); // rounds past the largest half (65504): infinity
+    }
+    if (magnitude >= 0x38800000u) { // normal half: drop 13 mantissa bits, rebias the exponent by 112
+        unsigned int rounded = magnitude - 0x38000000u + 0x0fffu + ((magnitude >> 13) & 1u);
+        return (unsigned short)(sign | (rounded >> 13));
+    }
+    if (magnitude < 0x33000000u) {
+        return (unsigned short)sign; // at most half of the smallest subnormal (2^-25): zero (a tie goes to even 0)
+    }
+    // subnormal half: units of 2^-24
+    unsigned int mantissa = (magnitude & 0x7fffffu) | 0x800000u;
+    int shift = 126 - (int)(magnitude >> 23); // 14..24
+    unsigned int half = mantissa >> shift;
+    unsigned int rest = mantissa & ((1u << shift) - 1u);
+    unsigned int tie = 1u << (shift - 1);
+    if (rest > tie || (rest == tie && (half & 1u))) {
+        half++;
+    }
+    return (unsigned short)(sign | half);
+}
 #endif
 
 // Negative values and -0 become +0, values above 1 become 1 (8-bit inputs never give NaN).
@@ -38,12 +76,20 @@ __device__ static inline float clamp01(float v) { return v > 0.0f ? (v < 1.0f ? 
 
 __device__ static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
-__device__ static inline void store_rgb(float* dst, int dstRowStride, int dstPlaneStride, int x, int y, float r,
-                                        float g, float b) {
+__device__ static inline void store_rgb(void* dst, int dstHalf, int dstRowStride, int dstPlaneStride, int x, int y,
+                                        float r, float g, float b) {
     long long at = (long long)y * dstRowStride + x;
-    dst[at] = r;
-    dst[at + dstPlaneStride] = g;
-    dst[at + 2LL * dstPlaneStride] = b;
+    if (dstHalf) {
+        unsigned short* out = (unsigned short*)dst;
+        out[at] = half_rn(r);
+        out[at + dstPlaneStride] = half_rn(g);
+        out[at + 2LL * dstPlaneStride] = half_rn(b);
+    } else {
+        float* out = (float*)dst;
+        out[at] = r;
+        out[at + dstPlaneStride] = g;
+        out[at + 2LL * dstPlaneStride] = b;
+    }
 }
 
 // A chroma code (Cb or Cr) as Pb/Pr: (code - 128) / cScale. The subtraction is exact for 8-bit codes
@@ -76,12 +122,12 @@ __device__ static inline float upsample(const unsigned char* plane, int stride, 
 // as cb and cb + 1 as cr with chromaPixelStride 2; I420 its U and V planes with stride 1.
 // yOffset, yScale, cScale: Y = (code - yOffset) / yScale, P = (code - 128) / cScale;
 // R = Y + rCr Pr, G = Y + gCb Pb + gCr Pr, B = Y + bCb Pb, each clamped to [0, 1].
-extern "C" __global__ void yuv420_to_planar_f32(const unsigned char* __restrict__ luma, int lumaStride,
-                                                const unsigned char* cb, const unsigned char* cr,
-                                                int chromaStride, int chromaPixelStride, int width, int height,
-                                                float yOffset, float yScale, float cScale, float rCr, float gCb,
-                                                float gCr, float bCb, int bilinear, float* __restrict__ dst,
-                                                int dstRowStride, int dstPlaneStride) {
+extern "C" __global__ void yuv420_to_planar(const unsigned char* __restrict__ luma, int lumaStride,
+                                            const unsigned char* cb, const unsigned char* cr, int chromaStride,
+                                            int chromaPixelStride, int width, int height, float yOffset,
+                                            float yScale, float cScale, float rCr, float gCb, float gCr, float bCb,
+                                            int bilinear, void* __restrict__ dst, int dstHalf, int dstRowStride,
+                                            int dstPlaneStride) {
     int x = blockIdx.x * blockDim.x + threadIdx.x;
     int y = blockIdx.y * blockDim.y + threadIdx.y;
     if (x >= width || y >= height) {
@@ -95,20 +141,20 @@ extern "C" __global__ void yuv420_to_planar_f32(const unsigned char* __restrict_
     float r = add_rn(yv, mul_rn(rCr, pr));
     float g = add_rn(add_rn(yv, mul_rn(gCb, pb)), mul_rn(gCr, pr));
     float b = add_rn(yv, mul_rn(bCb, pb));
-    store_rgb(dst, dstRowStride, dstPlaneStride, x, y, clamp01(r), clamp01(g), clamp01(b));
+    store_rgb(dst, dstHalf, dstRowStride, dstPlaneStride, x, y, clamp01(r), clamp01(g), clamp01(b));
 }
 
 // The packed RGB family (RGB, BGR, RGBA, BGRA, RGBx, BGRx), always full range: code / 255.
 // pixelBytes is 3 or 4; redIndex is 0 for the RGB orders and 2 for the BGR ones (blue at 2 - redIndex).
-extern "C" __global__ void packed_rgb_to_planar_f32(const unsigned char* __restrict__ src, int srcStride,
-                                                    int pixelBytes, int redIndex, int width, int height,
-                                                    float* __restrict__ dst, int dstRowStride, int dstPlaneStride) {
+extern "C" __global__ void packed_rgb_to_planar(const unsigned char* __restrict__ src, int srcStride, int pixelBytes,
+                                                int redIndex, int width, int height, void* __restrict__ dst,
+                                                int dstHalf, int dstRowStride, int dstPlaneStride) {
     int x = blockIdx.x * blockDim.x + threadIdx.x;
     int y = blockIdx.y * blockDim.y + threadIdx.y;
     if (x >= width || y >= height) {
         return;
     }
     const unsigned char* pixel = src + (long long)y * srcStride + (long long)x * pixelBytes;
-    store_rgb(dst, dstRowStride, dstPlaneStride, x, y, div_rn((float)pixel[redIndex], 255.0f),
+    store_rgb(dst, dstHalf, dstRowStride, dstPlaneStride, x, y, div_rn((float)pixel[redIndex], 255.0f),
               div_rn((float)pixel[1], 255.0f), div_rn((float)pixel[2 - redIndex], 255.0f));
 }

@@ -5,19 +5,22 @@
 
 static dim3 grid_for(int width, int height) { return dim3((width + 15) / 16, (height + 15) / 16); }
 
-extern "C" void host_yuv420_to_planar_f32(const unsigned char* luma, int lumaStride, const unsigned char* cb,
-                                          const unsigned char* cr, int chromaStride, int chromaPixelStride,
-                                          int width, int height, float yOffset, float yScale, float cScale,
-                                          float rCr, float gCb, float gCr, float bCb, int bilinear, float* dst,
-                                          int dstRowStride, int dstPlaneStride) {
-    launch(grid_for(width, height), dim3(16, 16), yuv420_to_planar_f32, luma, lumaStride, cb, cr, chromaStride,
-           chromaPixelStride, width, height, yOffset, yScale, cScale, rCr, gCb, gCr, bCb, bilinear, dst,
+extern "C" void host_yuv420_to_planar(const unsigned char* luma, int lumaStride, const unsigned char* cb,
+                                      const unsigned char* cr, int chromaStride, int chromaPixelStride, int width,
+                                      int height, float yOffset, float yScale, float cScale, float rCr, float gCb,
+                                      float gCr, float bCb, int bilinear, void* dst, int dstHalf, int dstRowStride,
+                                      int dstPlaneStride) {
+    launch(grid_for(width, height), dim3(16, 16), yuv420_to_planar, luma, lumaStride, cb, cr, chromaStride,
+           chromaPixelStride, width, height, yOffset, yScale, cScale, rCr, gCb, gCr, bCb, bilinear, dst, dstHalf,
            dstRowStride, dstPlaneStride);
 }
 
-extern "C" void host_packed_rgb_to_planar_f32(const unsigned char* src, int srcStride, int pixelBytes,
-                                              int redIndex, int width, int height, float* dst, int dstRowStride,
-                                              int dstPlaneStride) {
-    launch(grid_for(width, height), dim3(16, 16), packed_rgb_to_planar_f32, src, srcStride, pixelBytes, redIndex,
-           width, height, dst, dstRowStride, dstPlaneStride);
+extern "C" void host_packed_rgb_to_planar(const unsigned char* src, int srcStride, int pixelBytes, int redIndex,
+                                          int width, int height, void* dst, int dstHalf, int dstRowStride,
+                                          int dstPlaneStride) {
+    launch(grid_for(width, height), dim3(16, 16), packed_rgb_to_planar, src, srcStride, pixelBytes, redIndex, width,
+           height, dst, dstHalf, dstRowStride, dstPlaneStride);
 }
+
+// The kernels' float-to-half rounding on its own, to test it on ties and subnormals that 8-bit frames rarely reach.
+extern "C" unsigned short host_half_rn(float v) { return half_rn(v); }

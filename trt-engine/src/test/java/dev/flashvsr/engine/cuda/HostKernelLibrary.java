@@ -22,12 +22,16 @@ final class HostKernelLibrary {
 
     /** The extern "C" entry points of color_to_planar_host.cpp: each launches one kernel over the whole frame. */
     interface ColorKernels extends Library {
-        void host_yuv420_to_planar_f32(Pointer luma, int lumaStride, Pointer cb, Pointer cr, int chromaStride,
+        void host_yuv420_to_planar(Pointer luma, int lumaStride, Pointer cb, Pointer cr, int chromaStride,
                 int chromaPixelStride, int width, int height, float yOffset, float yScale, float cScale, float rCr,
-                float gCb, float gCr, float bCb, int bilinear, Pointer dst, int dstRowStride, int dstPlaneStride);
+                float gCb, float gCr, float bCb, int bilinear, Pointer dst, int dstHalf, int dstRowStride,
+                int dstPlaneStride);
 
-        void host_packed_rgb_to_planar_f32(Pointer src, int srcStride, int pixelBytes, int redIndex, int width,
-                int height, Pointer dst, int dstRowStride, int dstPlaneStride);
+        void host_packed_rgb_to_planar(Pointer src, int srcStride, int pixelBytes, int redIndex, int width,
+                int height, Pointer dst, int dstHalf, int dstRowStride, int dstPlaneStride);
+
+        /** The kernels' float to binary16 rounding (bits). */
+        short host_half_rn(float v);
     }
 
     private HostKernelLibrary() {
