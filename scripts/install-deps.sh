@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing flashvsr-gst needs on Debian/Ubuntu: a JDK 17,
 # Maven, a C compiler with GStreamer headers (native loader plugin), g++ (the CUDA kernels'
-# host-emulation tests build them as C++), GStreamer with the plugins
+# host-emulation tests build them as C++), clang 16 (the build compiles the CUDA kernels to PTX
+# with it), GStreamer with the plugins
 # the pipelines use and gst-discoverer-1.0 (-base-apps; the example tests check outputs with it),
 # Python GObject bindings (embedding tests) with the RTSP server's (test camera for the RTSP
 # example), and the photos the sample clip, training and validation use (Debian's wallpapers and
@@ -11,7 +12,7 @@
 set -euo pipefail
 
 packages=(
-  openjdk-17-jdk-headless maven gcc g++ libc6-dev pkg-config
+  openjdk-17-jdk-headless maven gcc g++ clang-16 libc6-dev pkg-config
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav

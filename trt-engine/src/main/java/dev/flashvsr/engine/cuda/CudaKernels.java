@@ -1,0 +1,82 @@
+package dev.flashvsr.engine.cuda;
+
+import java.util.List;
+
+/**
+ * The CUDA kernels the Java side launches, as their PTX defines them: the one place that says
+ * which module (PTX resource) holds which entry point and the parameter list a launch must pass.
+ * The PTX is built from {@code trt-engine/src/main/cuda/NAME.cu} into the jar as
+ * {@code dev/flashvsr/engine/cuda/NAME.ptx}; the build skips it where clang++-16 is missing.
+ */
+public final class CudaKernels {
+    /** The class-path folder of the PTX resources. */
+    public static final String RESOURCE_FOLDER = "dev/flashvsr/engine/cuda/";
+    /** The PTX ISA version the build's clang 16 writes; drivers of CUDA 11.8 (R520) and later load it. */
+    public static final String PTX_ISA_VERSION = "7.8";
+    /** The virtual architecture compiled for: the driver JIT-compiles it for Xavier and every later GPU. */
+    public static final String PTX_TARGET = "sm_72";
+
+    /** A kernel parameter as the PTX declares it. */
+    public enum Param {
+        /** A device pointer ({@code .u64}). */
+        POINTER("u64"),
+        /** A 32-bit {@code int} ({@code .u32}: PTX declares C ints unsigned; only the bits matter). */
+        INT("u32"),
+        /** A {@code float} ({@code .f32}). */
+        FLOAT("f32");
+
+        private final String ptxType;
+
+        Param(String ptxType) {
+            this.ptxType = ptxType;
+        }
+
+        /** The PTX parameter type, without its dot: {@code u64}, {@code u32}, {@code f32}. */
+        public String ptxType() {
+            return ptxType;
+        }
+    }
+
+    /**
+     * An {@code extern "C" __global__} function of {@code module}.cu.
+     *
+     * @param module the source and PTX file name without extension
+     * @param name the entry point's name (unmangled)
+     * @param params the parameters in order
+     */
+    public record Kernel(String module, String name, List<Param> params) {
+        public Kernel {
+            params = List.copyOf(params);
+        }
+
+        /** The class-path resource of the module's PTX. */
+        public String ptxResource() {
+            return RESOURCE_FOLDER + module + ".ptx";
+        }
+    }
+
+    private static final Param P = Param.POINTER;
+    private static final Param I = Param.INT;
+    private static final Param F = Param.FLOAT;
+
+    /**
+     * NV12 and I420 to planar R'G'B' (color_to_planar.cu): luma, lumaStride, cb, cr, chromaStride,
+     * chromaPixelStride, width, height, yOffset, yScale, cScale, rCr, gCb, gCr, bCb, bilinear, dst,
+     * dstHalf, dstRowStride, dstPlaneStride.
+     */
+    public static final Kernel YUV420_TO_PLANAR = new Kernel("color_to_planar", "yuv420_to_planar",
+            List.of(P, I, P, P, I, I, I, I, F, F, F, F, F, F, F, I, P, I, I, I));
+
+    /**
+     * Packed RGB family to planar R'G'B' (color_to_planar.cu): src, srcStride, pixelBytes, redIndex,
+     * width, height, dst, dstHalf, dstRowStride, dstPlaneStride.
+     */
+    public static final Kernel PACKED_RGB_TO_PLANAR = new Kernel("color_to_planar", "packed_rgb_to_planar",
+            List.of(P, I, I, I, I, I, P, I, I, I));
+
+    /** Every kernel above. */
+    public static final List<Kernel> ALL = List.of(YUV420_TO_PLANAR, PACKED_RGB_TO_PLANAR);
+
+    private CudaKernels() {
+    }
+}
