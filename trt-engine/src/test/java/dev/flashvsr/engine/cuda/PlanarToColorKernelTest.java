@@ -1,0 +1,237 @@
+package dev.flashvsr.engine.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.flashvsr.engine.Colorimetry;
+import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.Precision;
+import dev.flashvsr.engine.VideoFrame;
+import dev.flashvsr.engine.color.ChromaUpsampling;
+import dev.flashvsr.engine.color.ColorConverter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The planar-to-colour CUDA kernels, compiled for the host, against
+ * {@link ColorConverter#fromPlanarRgb(float[], int, VideoFrame)}: every byte of every plane must be
+ * identical, padding included (neither side may write it), from FP32 and FP16 planes with padded
+ * rows and planes, on odd and even sizes, with values outside [0, 1], NaN, infinities, -0 and values
+ * at and next to the rounding ties of the codes.
+ */
+class PlanarToColorKernelTest {
+    /** Source gaps, filled with a value that would change the output if a kernel read it. */
+    static final int SRC_ROW_PAD = 3;
+    static final int SRC_PLANE_PAD = 5;
+    static final int FRAME_ROW_PAD = 7;
+    static final byte FRAME_FILL = 0x5a;
+
+    @TempDir
+    static Path buildFolder;
+    static KernelPlanarConversion kernels;
+
+    @BeforeAll
+    static void buildKernels() throws Exception {
+        kernels = new KernelPlanarConversion(HostKernelLibrary.buildPlanarKernels("g++", buildFolder));
+    }
+
+    static List<Arguments> yuvCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (PixelFormat format : new PixelFormat[] {PixelFormat.NV12, PixelFormat.I420}) {
+            for (Colorimetry.Matrix matrix : Colorimetry.Matrix.values()) {
+                for (boolean fullRange : new boolean[] {false, true}) {
+                    for (Precision precision : new Precision[] {Precision.FP32, Precision.FP16}) {
+                        cases.add(Arguments.of(format, new Colorimetry(matrix, fullRange), precision));
+                    }
+                }
+            }
+        }
+        return cases;
+    }
+
+    @ParameterizedTest
+    @MethodSource("yuvCases")
+    void yuvKernelEqualsCpuConverter(PixelFormat format, Colorimetry colorimetry, Precision precision) {
+        try (ColorConverter cpu = new ColorConverter(colorimetry, ChromaUpsampling.BILINEAR, 1)) {
+            assertKernelEqualsCpu(format, cpu, precision);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = PixelFormat.class, names = {"RGB", "BGR", "RGBA", "BGRA", "RGBX", "BGRX"})
+    void packedRgbKernelEqualsCpuConverter(PixelFormat format) {
+        try (ColorConverter cpu = new ColorConverter(new Colorimetry(Colorimetry.Matrix.RGB, true))) {
+            assertKernelEqualsCpu(format, cpu, Precision.FP32);
+            assertKernelEqualsCpu(format, cpu, Precision.FP16);
+        }
+    }
+
+    @Test
+    void kernelWidensEveryHalfExactly() {
+        for (int bits = 0; bits < 0x10000; bits++) {
+            if ((bits & 0x7c00) == 0x7c00 && (bits & 0x3ff) != 0) {
+                assertTrue(Float.isNaN(kernels.halfToFloat(bits)), "half 0x" + Integer.toHexString(bits));
+                continue;
+            }
+            assertEquals(Float.floatToIntBits(halfToFloat(bits)), Float.floatToIntBits(kernels.halfToFloat(bits)),
+                    "half 0x" + Integer.toHexString(bits));
+        }
+    }
+
+    @Test
+    void anUnsupportedPrecisionIsRefused() {
+        VideoFrame frame = blankFrame(PixelFormat.RGB, 2, 2);
+        ByteBuffer src = ByteBuffer.allocateDirect(64);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> kernels.fromPlanarRgb(src, Precision.BF16, 2, 4, null, frame));
+        assertTrue(e.getMessage().contains("bf16"), e.getMessage());
+    }
+
+    private static void assertKernelEqualsCpu(PixelFormat format, ColorConverter cpu, Precision precision) {
+        Random random = new Random(18);
+        for (int[] size : ColorToPlanarKernelTest.SIZES) {
+            int w = size[0];
+            int h = size[1];
+            String what = format + " from " + precision + " " + w + "x" + h + " " + cpu.colorimetry();
+            Source source = precision == Precision.FP16 ? halfSource(random, w, h) : floatSource(random, w, h);
+            VideoFrame expected = blankFrame(format, w, h);
+            cpu.fromPlanarRgb(source.values(), 0, expected);
+            VideoFrame actual = blankFrame(format, w, h);
+            KernelPlanarConversion.EncodeParameters matrix = format.isYuv()
+                    ? KernelPlanarConversion.EncodeParameters.of(cpu.coefficientsFor(h))
+                    : null;
+            kernels.fromPlanarRgb(source.elements(), precision, rowStride(w), planeStride(w, h), matrix, actual);
+            assertSameBytes(expected, actual, what);
+        }
+    }
+
+    /** Planar values as the CPU converter reads them (tight planes) and as the kernel reads them (padded elements). */
+    private record Source(float[] values, ByteBuffer elements) {
+    }
+
+    private static int rowStride(int w) {
+        return w + SRC_ROW_PAD;
+    }
+
+    private static int planeStride(int w, int h) {
+        return rowStride(w) * h + SRC_PLANE_PAD;
+    }
+
+    /**
+     * Random floats in [-0.25, 1.25], every 7th an exact code k / 255 or one next to a rounding tie
+     * (k + 0.5) / 255, and the special values: NaN of both signs, infinities, -0, 1 and just above.
+     */
+    private static Source floatSource(Random random, int w, int h) {
+        float[] specials = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, -0f, 1f, Math.nextUp(1f), Float.MIN_VALUE, -Float.MIN_VALUE};
+        float[] values = new float[3 * w * h];
+        for (int i = 0; i < values.length; i++) {
+            int kind = random.nextInt(7);
+            if (kind == 0) {
+                values[i] = specials[random.nextInt(specials.length)];
+            } else if (kind == 1) {
+                float tie = (random.nextInt(255) + 0.5f) / 255f;
+                float[] near = {tie, Math.nextDown(tie), Math.nextUp(tie), random.nextInt(256) / 255f};
+                values[i] = near[random.nextInt(near.length)];
+            } else {
+                values[i] = random.nextFloat() * 1.5f - 0.25f;
+            }
+        }
+        ByteBuffer elements = paddedElements(w, h, 4);
+        for (int i = 0; i < values.length; i++) {
+            elements.putFloat(4 * elementIndex(i, w, h), values[i]);
+        }
+        return new Source(values, elements);
+    }
+
+    /** Random halves of both signs up to 2 in magnitude, every 50th an infinity; the CPU gets them widened. */
+    private static Source halfSource(Random random, int w, int h) {
+        float[] values = new float[3 * w * h];
+        ByteBuffer elements = paddedElements(w, h, 2);
+        for (int i = 0; i < values.length; i++) {
+            int sign = random.nextBoolean() ? 0x8000 : 0;
+            int bits = sign | (random.nextInt(50) == 0 ? 0x7c00 : random.nextInt(0x4001));
+            values[i] = halfToFloat(bits);
+            elements.putShort(2 * elementIndex(i, w, h), (short) bits);
+        }
+        return new Source(values, elements);
+    }
+
+    /** Where tight element i (channel, row, column) lies in the padded source. */
+    private static int elementIndex(int i, int w, int h) {
+        int c = i / (w * h);
+        int y = i % (w * h) / w;
+        int x = i % w;
+        return c * planeStride(w, h) + y * rowStride(w) + x;
+    }
+
+    /** A padded source of 3 planes, every element 0.5 (which no gap must leak into the output). */
+    private static ByteBuffer paddedElements(int w, int h, int elementBytes) {
+        ByteBuffer elements = ByteBuffer.allocateDirect(3 * planeStride(w, h) * elementBytes)
+                .order(ByteOrder.nativeOrder());
+        for (int at = 0; at < elements.capacity(); at += elementBytes) {
+            if (elementBytes == 2) {
+                elements.putShort(at, (short) 0x3800);
+            } else {
+                elements.putFloat(at, 0.5f);
+            }
+        }
+        return elements;
+    }
+
+    /** The exact value of a finite or infinite binary16 (no NaN). */
+    static float halfToFloat(int bits) {
+        float magnitude = (bits & 0x7c00) == 0x7c00 ? Float.POSITIVE_INFINITY
+                : (float) ColorToPlanarKernelTest.halfValue(bits & 0x7fff);
+        return (bits & 0x8000) != 0 ? -magnitude : magnitude;
+    }
+
+    /** A frame in direct buffers with every row padded by FRAME_ROW_PAD bytes, all bytes FRAME_FILL. */
+    private static VideoFrame blankFrame(PixelFormat format, int width, int height) {
+        ByteBuffer[] planes = new ByteBuffer[format.planeCount()];
+        int[] strides = new int[format.planeCount()];
+        for (int p = 0; p < planes.length; p++) {
+            strides[p] = format.planeWidth(p, width) * format.pixelStride(p) + FRAME_ROW_PAD;
+            planes[p] = ByteBuffer.allocateDirect(strides[p] * format.planeHeight(p, height));
+            for (int i = 0; i < planes[p].capacity(); i++) {
+                planes[p].put(i, FRAME_FILL);
+            }
+        }
+        return new VideoFrame(format, width, height, planes, strides);
+    }
+
+    /** Every byte of every plane equal, and the row padding still FRAME_FILL in the kernel's frame. */
+    private static void assertSameBytes(VideoFrame expected, VideoFrame actual, String what) {
+        PixelFormat format = expected.format();
+        for (int p = 0; p < format.planeCount(); p++) {
+            int rowBytes = format.planeWidth(p, expected.width()) * format.pixelStride(p);
+            int stride = actual.stride(p);
+            ByteBuffer want = expected.plane(p);
+            ByteBuffer got = actual.plane(p);
+            for (int at = 0; at < got.capacity(); at++) {
+                int x = at % stride;
+                if (x >= rowBytes) {
+                    if (got.get(at) != FRAME_FILL) {
+                        fail(what + ": kernel wrote into the row padding of plane " + p + " at byte " + at);
+                    }
+                } else if (got.get(at) != want.get(at)) {
+                    fail(what + ": plane " + p + " row " + at / stride + " byte " + x + " is "
+                            + (got.get(at) & 0xff) + ", the CPU converter writes " + (want.get(at) & 0xff));
+                }
+            }
+        }
+    }
+}
