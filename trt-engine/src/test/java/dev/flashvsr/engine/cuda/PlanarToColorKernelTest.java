@@ -106,20 +106,19 @@ class PlanarToColorKernelTest {
             int w = size[0];
             int h = size[1];
             String what = format + " from " + precision + " " + w + "x" + h + " " + cpu.colorimetry();
-            Source source = precision == Precision.FP16 ? halfSource(random, w, h) : floatSource(random, w, h);
-            VideoFrame expected = blankFrame(format, w, h);
-            cpu.fromPlanarRgb(source.values(), 0, expected);
-            VideoFrame actual = blankFrame(format, w, h);
-            KernelPlanarConversion.EncodeParameters matrix = format.isYuv()
-                    ? KernelPlanarConversion.EncodeParameters.of(cpu.coefficientsFor(h))
-                    : null;
-            kernels.fromPlanarRgb(source.elements(), precision, rowStride(w), planeStride(w, h), matrix, actual);
-            assertSameBytes(expected, actual, what);
+            float[] noise = precision == Precision.FP16 ? randomHalves(random, w, h) : randomFloats(random, w, h);
+            for (float[] values : new float[][] {noise, cubeCorners(random, w, h)}) {
+                VideoFrame expected = blankFrame(format, w, h);
+                cpu.fromPlanarRgb(values, 0, expected);
+                VideoFrame actual = blankFrame(format, w, h);
+                KernelPlanarConversion.EncodeParameters matrix = format.isYuv()
+                        ? KernelPlanarConversion.EncodeParameters.of(cpu.coefficientsFor(h))
+                        : null;
+                kernels.fromPlanarRgb(padded(values, precision, w, h), precision, rowStride(w), planeStride(w, h),
+                        matrix, actual);
+                assertSameBytes(expected, actual, what + (values == noise ? " noise" : " cube corners"));
+            }
         }
-    }
-
-    /** Planar values as the CPU converter reads them (tight planes) and as the kernel reads them (padded elements). */
-    private record Source(float[] values, ByteBuffer elements) {
     }
 
     private static int rowStride(int w) {
@@ -132,9 +131,9 @@ class PlanarToColorKernelTest {
 
     /**
      * Random floats in [-0.25, 1.25], every 7th an exact code k / 255 or one next to a rounding tie
-     * (k + 0.5) / 255, and the special values: NaN of both signs, infinities, -0, 1 and just above.
+     * (k + 0.5) / 255, or a special value: NaN of both signs, infinities, -0, 1 and just above.
      */
-    private static Source floatSource(Random random, int w, int h) {
+    private static float[] randomFloats(Random random, int w, int h) {
         float[] specials = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
             Float.NEGATIVE_INFINITY, -0f, 1f, Math.nextUp(1f), Float.MIN_VALUE, -Float.MIN_VALUE};
         float[] values = new float[3 * w * h];
@@ -150,24 +149,57 @@ class PlanarToColorKernelTest {
                 values[i] = random.nextFloat() * 1.5f - 0.25f;
             }
         }
-        ByteBuffer elements = paddedElements(w, h, 4);
-        for (int i = 0; i < values.length; i++) {
-            elements.putFloat(4 * elementIndex(i, w, h), values[i]);
-        }
-        return new Source(values, elements);
+        return values;
     }
 
-    /** Random halves of both signs up to 2 in magnitude, every 50th an infinity; the CPU gets them widened. */
-    private static Source halfSource(Random random, int w, int h) {
+    /** Random halves of both signs up to 2 in magnitude, every 50th an infinity, widened to floats. */
+    private static float[] randomHalves(Random random, int w, int h) {
         float[] values = new float[3 * w * h];
-        ByteBuffer elements = paddedElements(w, h, 2);
         for (int i = 0; i < values.length; i++) {
             int sign = random.nextBoolean() ? 0x8000 : 0;
-            int bits = sign | (random.nextInt(50) == 0 ? 0x7c00 : random.nextInt(0x4001));
-            values[i] = halfToFloat(bits);
-            elements.putShort(2 * elementIndex(i, w, h), (short) bits);
+            values[i] = halfToFloat(sign | (random.nextInt(50) == 0 ? 0x7c00 : random.nextInt(0x4001)));
         }
-        return new Source(values, elements);
+        return values;
+    }
+
+    /**
+     * Each 2x2 block one corner of the RGB cube, its channels pushed past 0 or 1 at random (-0.5,
+     * 1.5), so that chroma reaches its extremes (a full-range Cb or Cr of 255.5 must become 255).
+     */
+    private static float[] cubeCorners(Random random, int w, int h) {
+        float[] values = new float[3 * w * h];
+        for (int i = 0; i < values.length; i++) {
+            int y = i % (w * h) / w;
+            int x = i % w;
+            boolean on = ((((y >> 1) * 31 + (x >> 1)) * 7 + 3) >> (i / (w * h)) & 1) != 0;
+            boolean beyond = random.nextInt(4) == 0;
+            values[i] = on ? (beyond ? 1.5f : 1f) : (beyond ? -0.5f : 0f);
+        }
+        return values;
+    }
+
+    /** The values in a padded source of FP32 or FP16 elements (FP16: each value must be a half exactly). */
+    private static ByteBuffer padded(float[] values, Precision precision, int w, int h) {
+        int elementBytes = precision == Precision.FP16 ? 2 : 4;
+        ByteBuffer elements = paddedElements(w, h, elementBytes);
+        for (int i = 0; i < values.length; i++) {
+            int at = elementBytes * elementIndex(i, w, h);
+            if (elementBytes == 4) {
+                elements.putFloat(at, values[i]);
+            } else {
+                elements.putShort(at, (short) exactHalf(values[i]));
+            }
+        }
+        return elements;
+    }
+
+    /** The bits of the binary16 equal to v (a half or an infinity). */
+    private static int exactHalf(float v) {
+        float magnitude = Math.abs(v);
+        int bits = (Float.floatToRawIntBits(v) >>> 16 & 0x8000)
+                | (Float.isInfinite(v) ? 0x7c00 : ColorToPlanarKernelTest.roundedHalf(magnitude));
+        assertEquals(v, halfToFloat(bits), "test value " + v + " is not a half");
+        return bits;
     }
 
     /** Where tight element i (channel, row, column) lies in the padded source. */
