@@ -106,17 +106,22 @@ class PlanarToColorKernelTest {
             int w = size[0];
             int h = size[1];
             String what = format + " from " + precision + " " + w + "x" + h + " " + cpu.colorimetry();
+            KernelPlanarConversion.EncodeParameters matrix = format.isYuv()
+                    ? KernelPlanarConversion.EncodeParameters.of(cpu.coefficientsFor(h))
+                    : null;
             float[] noise = precision == Precision.FP16 ? randomHalves(random, w, h) : randomFloats(random, w, h);
-            for (float[] values : new float[][] {noise, cubeCorners(random, w, h)}) {
+            float[] corners = cubeCorners(random, w, h);
+            // FP16 products are mostly exact in floats, so code edges are rare there: FP32 only
+            float[] nearCodeEdges = matrix == null || precision == Precision.FP16 ? noise
+                    : nearCodeEdges(random, w, h, matrix);
+            for (float[] values : new float[][] {noise, corners, nearCodeEdges}) {
                 VideoFrame expected = blankFrame(format, w, h);
                 cpu.fromPlanarRgb(values, 0, expected);
                 VideoFrame actual = blankFrame(format, w, h);
-                KernelPlanarConversion.EncodeParameters matrix = format.isYuv()
-                        ? KernelPlanarConversion.EncodeParameters.of(cpu.coefficientsFor(h))
-                        : null;
                 kernels.fromPlanarRgb(padded(values, precision, w, h), precision, rowStride(w), planeStride(w, h),
                         matrix, actual);
-                assertSameBytes(expected, actual, what + (values == noise ? " noise" : " cube corners"));
+                assertSameBytes(expected, actual, what + (values == noise ? " noise"
+                        : values == corners ? " cube corners" : " near code edges"));
             }
         }
     }
@@ -176,6 +181,54 @@ class PlanarToColorKernelTest {
             values[i] = on ? (beyond ? 1.5f : 1f) : (beyond ? -0.5f : 0f);
         }
         return values;
+    }
+
+    /**
+     * Random floats in [0, 1] where, in each full 2x2 block, the float evaluation in
+     * the CPU's order truncates to another code than the exact value does: for the block's first
+     * luma, its Cb or its Cr in turn. A kernel that adds in another order or fuses a multiply-add
+     * gets many of these codes wrong, where random values would almost never show it.
+     */
+    private static float[] nearCodeEdges(Random random, int w, int h, KernelPlanarConversion.EncodeParameters m) {
+        float[] values = new float[3 * w * h];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat();
+        }
+        float[] luma = {m.yR(), m.yG(), m.yB()};
+        float[] cb = {m.cbR() * 0.25f, m.cbG() * 0.25f, m.cbB() * 0.25f};
+        float[] cr = {m.crR() * 0.25f, m.crG() * 0.25f, m.crB() * 0.25f};
+        int plane = w * h;
+        for (int by = 0; by + 1 < h; by += 2) {
+            for (int bx = 0; bx + 1 < w; bx += 2) {
+                int target = (by / 2 * w + bx / 2) % 3;
+                int[] at = {by * w + bx, by * w + bx + 1, (by + 1) * w + bx, (by + 1) * w + bx + 1};
+                for (int tries = 0; tries < 3_000; tries++) {
+                    for (int pixel : at) {
+                        for (int c = 0; c < 3; c++) {
+                            values[c * plane + pixel] = random.nextFloat();
+                        }
+                    }
+                    float[] rgb = new float[3];
+                    for (int c = 0; c < 3; c++) {
+                        int o = c * plane;
+                        rgb[c] = target == 0 ? values[o + at[0]]
+                                : (values[o + at[0]] + values[o + at[1]]) + (values[o + at[2]] + values[o + at[3]]);
+                    }
+                    float[] k = target == 0 ? luma : target == 1 ? cb : cr;
+                    if (truncatesElsewhere(k, rgb, target == 0 ? m.yOff() : 128.5f)) {
+                        break;
+                    }
+                }
+            }
+        }
+        return values;
+    }
+
+    /** Whether ((k0 v0 + k1 v1) + k2 v2) + offset in floats truncates to another integer than its exact value. */
+    private static boolean truncatesElsewhere(float[] k, float[] v, float offset) {
+        float inFloats = k[0] * v[0] + k[1] * v[1] + k[2] * v[2] + offset;
+        double exact = (double) k[0] * v[0] + (double) k[1] * v[1] + (double) k[2] * v[2] + offset;
+        return (int) inFloats != (int) Math.floor(exact);
     }
 
     /** The values in a padded source of FP32 or FP16 elements (FP16: each value must be a half exactly). */
