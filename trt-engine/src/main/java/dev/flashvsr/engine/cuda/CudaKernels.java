@@ -74,8 +74,24 @@ public final class CudaKernels {
     public static final Kernel PACKED_RGB_TO_PLANAR = new Kernel("color_to_planar", "packed_rgb_to_planar",
             List.of(P, I, I, I, I, I, P, I, I, I));
 
+    /**
+     * Planar R'G'B' to NV12 and I420 (planar_to_color.cu): src, srcHalf, srcRowStride,
+     * srcPlaneStride, width, height, yR, yG, yB, yOff, cbR, cbG, cbB, crR, crG, crB, luma,
+     * lumaStride, cb, cr, chromaStride, chromaPixelStride.
+     */
+    public static final Kernel PLANAR_TO_YUV420 = new Kernel("planar_to_color", "planar_to_yuv420",
+            List.of(P, I, I, I, I, I, F, F, F, F, F, F, F, F, F, F, P, I, P, P, I, I));
+
+    /**
+     * Planar R'G'B' to the packed RGB family (planar_to_color.cu): src, srcHalf, srcRowStride,
+     * srcPlaneStride, width, height, dst, dstStride, pixelBytes, redIndex.
+     */
+    public static final Kernel PLANAR_TO_PACKED_RGB = new Kernel("planar_to_color", "planar_to_packed_rgb",
+            List.of(P, I, I, I, I, I, P, I, I, I));
+
     /** Every kernel above. */
-    public static final List<Kernel> ALL = List.of(YUV420_TO_PLANAR, PACKED_RGB_TO_PLANAR);
+    public static final List<Kernel> ALL = List.of(YUV420_TO_PLANAR, PACKED_RGB_TO_PLANAR, PLANAR_TO_YUV420,
+            PLANAR_TO_PACKED_RGB);
 
     private CudaKernels() {
     }

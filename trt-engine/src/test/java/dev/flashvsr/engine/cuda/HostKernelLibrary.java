@@ -19,6 +19,7 @@ final class HostKernelLibrary {
     /** The kernel sources, relative to the module folder (Maven runs tests from there). */
     static final Path KERNEL_SOURCES = Path.of("src", "main", "cuda");
     static final Path HOST_ENTRY_POINTS = Path.of("src", "test", "cuda", "color_to_planar_host.cpp");
+    static final Path PLANAR_HOST_ENTRY_POINTS = Path.of("src", "test", "cuda", "planar_to_color_host.cpp");
 
     /** The extern "C" entry points of color_to_planar_host.cpp: each launches one kernel over the whole frame. */
     interface ColorKernels extends Library {
@@ -34,17 +35,41 @@ final class HostKernelLibrary {
         short host_half_rn(float v);
     }
 
+    /** The extern "C" entry points of planar_to_color_host.cpp: each launches one kernel over the whole frame. */
+    interface PlanarKernels extends Library {
+        void host_planar_to_yuv420(Pointer src, int srcHalf, int srcRowStride, int srcPlaneStride, int width,
+                int height, float yR, float yG, float yB, float yOff, float cbR, float cbG, float cbB, float crR,
+                float crG, float crB, Pointer luma, int lumaStride, Pointer cb, Pointer cr, int chromaStride,
+                int chromaPixelStride);
+
+        void host_planar_to_packed_rgb(Pointer src, int srcHalf, int srcRowStride, int srcPlaneStride, int width,
+                int height, Pointer dst, int dstStride, int pixelBytes, int redIndex);
+
+        /** The kernels' binary16 to float widening. */
+        float host_half_to_float(short h);
+    }
+
     private HostKernelLibrary() {
     }
 
     /** Compiles the colour kernels with {@code compiler} into {@code folder} and loads them. */
     static ColorKernels buildColorKernels(String compiler, Path folder) throws IOException, InterruptedException {
-        Path library = folder.resolve("libflashvsr-color-host.so");
-        Path log = folder.resolve("compiler.log");
+        return build(compiler, folder, HOST_ENTRY_POINTS, "libflashvsr-color-host.so", ColorKernels.class);
+    }
+
+    /** Compiles the planar-to-colour kernels with {@code compiler} into {@code folder} and loads them. */
+    static PlanarKernels buildPlanarKernels(String compiler, Path folder) throws IOException, InterruptedException {
+        return build(compiler, folder, PLANAR_HOST_ENTRY_POINTS, "libflashvsr-planar-host.so", PlanarKernels.class);
+    }
+
+    private static <T extends Library> T build(String compiler, Path folder, Path entryPoints, String libraryName,
+            Class<T> kernels) throws IOException, InterruptedException {
+        Path library = folder.resolve(libraryName);
+        Path log = folder.resolve(libraryName + ".log");
         // -ffp-contract=off: no fused multiply-add, so float results round as Java's do
         List<String> command = List.of(compiler, "-O2", "-shared", "-fPIC", "-ffp-contract=off", "-Wall", "-Werror",
                 "-I", KERNEL_SOURCES.toAbsolutePath().toString(), "-o", library.toString(),
-                HOST_ENTRY_POINTS.toAbsolutePath().toString());
+                entryPoints.toAbsolutePath().toString());
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -60,6 +85,6 @@ final class HostKernelLibrary {
             throw new IllegalStateException(String.join(" ", command) + " failed with exit code "
                     + process.exitValue() + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
         }
-        return Native.load(library.toString(), ColorKernels.class);
+        return Native.load(library.toString(), kernels);
     }
 }

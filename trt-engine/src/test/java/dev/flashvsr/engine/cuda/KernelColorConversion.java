@@ -66,14 +66,14 @@ final class KernelColorConversion {
         return kernels.host_half_rn(v) & 0xffff;
     }
 
-    private static Pointer pointer(ByteBuffer buffer) {
+    static Pointer pointer(ByteBuffer buffer) {
         if (!buffer.isDirect()) {
             throw new IllegalArgumentException("the kernels read and write direct buffers only");
         }
         return Native.getDirectBufferPointer(buffer);
     }
 
-    private static int redIndex(PixelFormat format) {
+    static int redIndex(PixelFormat format) {
         return switch (format) {
             case RGB, RGBA, RGBX -> 0;
             case BGR, BGRA, BGRX -> 2;
