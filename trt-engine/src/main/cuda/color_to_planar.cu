@@ -9,36 +9,15 @@
 // IEEE division), centre-sited 4:2:0 chroma, the same [0, 1] clamp. The matrix and range come in as
 // floats (see YuvCoefficients and ColorConverter.Tables), so one kernel serves BT.601/709/2020 in
 // limited and full range.
-#include "host_shim.h"
+#include "rounded_math.h"
 
 #if defined(__CUDA_ARCH__)
-// PTX with an explicit .rn: neither the compiler nor ptxas may fuse these into an FMA (clang does
-// contract __nvvm_mul_rn_f and plain float operations by default), and nvcc and clang agree.
-__device__ static inline float mul_rn(float a, float b) {
-    float r;
-    asm("mul.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
-    return r;
-}
-__device__ static inline float add_rn(float a, float b) {
-    float r;
-    asm("add.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
-    return r;
-}
-__device__ static inline float div_rn(float a, float b) {
-    float r;
-    asm("div.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
-    return r;
-}
 __device__ static inline unsigned short half_rn(float v) {
     unsigned short h;
     asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(v));
     return h;
 }
 #else
-static inline float mul_rn(float a, float b) { return a * b; }
-static inline float add_rn(float a, float b) { return a + b; }
-static inline float div_rn(float a, float b) { return a / b; }
-
 // Float to binary16 bits, round to nearest, ties to even; what cvt.rn.f16.f32 does on the device.
 static inline unsigned short half_rn(float v) {
     unsigned int bits;

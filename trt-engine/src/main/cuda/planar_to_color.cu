@@ -8,20 +8,9 @@
 // truncated after adding 0.5 (halves up), chroma from the sum of the clamped R'G'B' of each 2x2
 // block (1x2, 2x1, 1x1 blocks at odd edges count their samples twice) and a matrix that comes in as
 // floats (ColorConverter.Tables), so one kernel serves BT.601/709/2020 in limited and full range.
-#include "host_shim.h"
+#include "rounded_math.h"
 
 #if defined(__CUDA_ARCH__)
-// PTX with an explicit .rn: neither the compiler nor ptxas may fuse these into an FMA.
-__device__ static inline float mul_rn(float a, float b) {
-    float r;
-    asm("mul.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
-    return r;
-}
-__device__ static inline float add_rn(float a, float b) {
-    float r;
-    asm("add.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
-    return r;
-}
 __device__ static inline float half_to_float(unsigned short h) {
     float r;
     asm("cvt.f32.f16 %0, %1;" : "=f"(r) : "h"(h));
@@ -38,9 +27,6 @@ __device__ static inline float bits_float(int bits) {
     return v;
 }
 #else
-static inline float mul_rn(float a, float b) { return a * b; }
-static inline float add_rn(float a, float b) { return a + b; }
-
 static inline int float_bits(float v) {
     int bits;
     __builtin_memcpy(&bits, &v, sizeof bits);

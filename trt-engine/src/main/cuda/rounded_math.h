@@ -1,0 +1,28 @@
+// Float arithmetic rounded one operation at a time, shared by the kernel files, so that kernels
+// reproduce the CPU converter's floats bit for bit: on the device, PTX with an explicit .rn, which
+// neither the compiler nor ptxas may fuse into an FMA (clang contracts plain float operations and
+// even __nvvm_mul_rn_f); on the host, plain operations, built with -ffp-contract=off.
+#pragma once
+#include "host_shim.h"
+
+#if defined(__CUDA_ARCH__)
+__device__ static inline float mul_rn(float a, float b) {
+    float r;
+    asm("mul.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+    return r;
+}
+__device__ static inline float add_rn(float a, float b) {
+    float r;
+    asm("add.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+    return r;
+}
+__device__ static inline float div_rn(float a, float b) {
+    float r;
+    asm("div.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+    return r;
+}
+#else
+static inline float mul_rn(float a, float b) { return a * b; }
+static inline float add_rn(float a, float b) { return a + b; }
+static inline float div_rn(float a, float b) { return a / b; }
+#endif
