@@ -70,7 +70,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "flashvsrfilter model (default: the element's default model).")
     String model;
 
-    @Option(names = "--backend", paramLabel = "auto|cpu|tensorrt",
+    @Option(names = "--backend", paramLabel = "auto|cpu|cuda|tensorrt",
             description = "flashvsrfilter backend (default: the element's default).")
     String backend;
 

@@ -61,7 +61,7 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Model name or model package path (default: the element's default model).")
     String model;
 
-    @Option(names = "--backend", paramLabel = "auto|cpu|tensorrt",
+    @Option(names = "--backend", paramLabel = "auto|cpu|cuda|tensorrt",
             description = "Where the model runs (default: the element's default, normally auto).")
     String backend;
 

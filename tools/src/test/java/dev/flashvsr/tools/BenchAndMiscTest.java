@@ -74,7 +74,7 @@ class BenchAndMiscTest {
         assertEquals(2, twice.code(), twice::toString);
         CliTestSupport.Result backend = CliTestSupport.run("bench", "--backend", "gpu");
         assertEquals(2, backend.code(), backend::toString);
-        assertTrue(backend.err().contains("--backend must be one of auto, cpu, tensorrt"), backend::toString);
+        assertTrue(backend.err().contains("--backend must be one of auto, cpu, tensorrt, cuda"), backend::toString);
     }
 
     @Test

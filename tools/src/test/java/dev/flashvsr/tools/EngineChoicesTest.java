@@ -21,7 +21,7 @@ class EngineChoicesTest {
     void anUnknownBackendIsAUsageErrorNamingTheValidOnes() {
         CliException e = assertThrows(CliException.class, () -> EngineChoices.backend("gpu"));
         assertEquals(FlashVsrCli.EXIT_USAGE, e.exitCode());
-        assertEquals("--backend must be one of auto, cpu, tensorrt, not 'gpu'", e.getMessage());
+        assertEquals("--backend must be one of auto, cpu, tensorrt, cuda, not 'gpu'", e.getMessage());
     }
 
     @Test

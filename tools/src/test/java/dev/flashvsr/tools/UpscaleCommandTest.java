@@ -105,7 +105,7 @@ class UpscaleCommandTest {
         CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), dir.resolve("o.mp4").toString(),
                 "--backend", "gpu");
         assertEquals(2, r.code(), r::toString);
-        assertEquals("flashvsr: error: --backend must be one of auto, cpu, tensorrt, not 'gpu'", r.err().strip());
+        assertEquals("flashvsr: error: --backend must be one of auto, cpu, tensorrt, cuda, not 'gpu'", r.err().strip());
     }
 
     @Test

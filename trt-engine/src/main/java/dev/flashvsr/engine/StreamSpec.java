@@ -17,10 +17,21 @@ public record StreamSpec(PixelFormat format, int width, int height, int scale, C
     }
 
     /**
-     * Refuses a frame of another format or size than this stream's: sessions read whole rows of
-     * the size they were opened for.
+     * Refuses a frame of another format or size than this stream's (sessions read whole rows of
+     * the size they were opened for) or one in device memory (what sessions on the CPU cannot read).
+     *
+     * @throws IllegalArgumentException naming what differs
      */
     public void requireFrame(VideoFrame frame) {
+        requireShape(frame);
+        if (frame.memory() instanceof FrameMemory.Device device) {
+            throw new IllegalArgumentException("session opened for " + this + " computes on the CPU and got a frame"
+                    + " in the memory of CUDA device " + device.deviceId() + "; download it to host memory first");
+        }
+    }
+
+    /** Checks that {@code frame} has this spec's format and size, wherever its memory is. */
+    public void requireShape(VideoFrame frame) {
         if (frame.format() != format || frame.width() != width || frame.height() != height) {
             throw new IllegalArgumentException("session opened for " + this + " got a " + frame.width() + "x"
                     + frame.height() + " " + frame.format() + " frame");

@@ -4,34 +4,40 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * A view of one raw video frame: one buffer per plane (each starting at the plane's first byte) and
- * the byte stride of each plane. The buffers may be mapped GStreamer memory, valid only for the
- * call they are passed to: a session that needs a frame later copies what it needs.
+ * A view of one raw video frame: its planes (each starting at the plane's first byte), in host or
+ * device memory ({@link FrameMemory}), and the byte stride of each plane. The memory may be mapped
+ * GStreamer memory, valid only for the call it is passed to: a session that needs a frame later
+ * copies what it needs.
  */
 public final class VideoFrame {
     private final PixelFormat format;
     private final int width;
     private final int height;
-    private final ByteBuffer[] planes;
+    private final FrameMemory memory;
     private final int[] strides;
 
+    /** A frame in host memory. */
     public VideoFrame(PixelFormat format, int width, int height, ByteBuffer[] planes, int[] strides) {
+        this(format, width, height, new FrameMemory.Host(planes), strides);
+    }
+
+    public VideoFrame(PixelFormat format, int width, int height, FrameMemory memory, int[] strides) {
         this.format = Objects.requireNonNull(format);
-        if (planes.length != format.planeCount() || strides.length != format.planeCount()) {
+        if (memory.planeCount() != format.planeCount() || strides.length != format.planeCount()) {
             throw new IllegalArgumentException(format + " needs " + format.planeCount() + " planes");
         }
-        for (int p = 0; p < planes.length; p++) {
+        for (int p = 0; p < strides.length; p++) {
             int rowBytes = format.planeWidth(p, width) * format.pixelStride(p);
             long needed = (long) strides[p] * (format.planeHeight(p, height) - 1) + rowBytes;
-            if (strides[p] < rowBytes || planes[p].capacity() < needed) {
+            if (strides[p] < rowBytes || memory.capacity(p) < needed) {
                 throw new IllegalArgumentException("plane " + p + " of a " + width + "x" + height + " " + format
                         + " frame needs stride >= " + rowBytes + " and " + needed + " bytes, got stride "
-                        + strides[p] + " and " + planes[p].capacity() + " bytes");
+                        + strides[p] + " and " + memory.capacity(p) + " bytes");
             }
         }
         this.width = width;
         this.height = height;
-        this.planes = planes.clone();
+        this.memory = memory;
         this.strides = strides.clone();
     }
 
@@ -64,8 +70,22 @@ public final class VideoFrame {
         return height;
     }
 
+    public FrameMemory memory() {
+        return memory;
+    }
+
+    /**
+     * The host buffer of a plane.
+     *
+     * @throws IllegalStateException when the frame is in device memory, which Java cannot read
+     */
     public ByteBuffer plane(int index) {
-        return planes[index];
+        if (memory instanceof FrameMemory.Host host) {
+            return host.planes()[index];
+        }
+        throw new IllegalStateException("this " + width + "x" + height + " " + format + " frame is in the memory of"
+                + " CUDA device " + ((FrameMemory.Device) memory).deviceId() + ", not host memory: only a GPU"
+                + " session reads it");
     }
 
     public int stride(int plane) {
@@ -82,10 +102,10 @@ public final class VideoFrame {
 
     /** Unsigned sample value of one channel at (x, y) of a plane. */
     public int sample(int plane, int x, int y, int channel) {
-        return planes[plane].get(y * strides[plane] + x * format.pixelStride(plane) + channel) & 0xff;
+        return plane(plane).get(y * strides[plane] + x * format.pixelStride(plane) + channel) & 0xff;
     }
 
     public void setSample(int plane, int x, int y, int channel, int value) {
-        planes[plane].put(y * strides[plane] + x * format.pixelStride(plane) + channel, (byte) value);
+        plane(plane).put(y * strides[plane] + x * format.pixelStride(plane) + channel, (byte) value);
     }
 }

@@ -74,7 +74,8 @@ enum ElementProperties {
         long backendType = GEnumType.register("GstFlashVsrBackend", List.of(
                 new GEnumType.Value(Backend.AUTO.ordinal(), "Fastest available backend for the model", "auto"),
                 new GEnumType.Value(Backend.CPU.ordinal(), "CPU", "cpu"),
-                new GEnumType.Value(Backend.TENSORRT.ordinal(), "NVIDIA TensorRT", "tensorrt")));
+                new GEnumType.Value(Backend.TENSORRT.ordinal(), "NVIDIA TensorRT", "tensorrt"),
+                new GEnumType.Value(Backend.CUDA.ordinal(), "CUDA kernels on an NVIDIA GPU (bicubic)", "cuda")));
         long precisionType = GEnumType.register("GstFlashVsrPrecision", Arrays.stream(Precision.values())
                 .map(p -> new GEnumType.Value(p.ordinal(), describe(p), p.nick())).toList());
         long colorFixType = GEnumType.register("GstFlashVsrColorFix", List.of(

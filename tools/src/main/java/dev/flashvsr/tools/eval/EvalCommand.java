@@ -91,7 +91,7 @@ public final class EvalCommand implements Callable<Integer> {
                     + "whole image (default: ${DEFAULT-VALUE}).")
     int maxSize;
 
-    @Option(names = "--backend", paramLabel = "auto|cpu|tensorrt", defaultValue = "auto",
+    @Option(names = "--backend", paramLabel = "auto|cpu|cuda|tensorrt", defaultValue = "auto",
             description = "Where models run (default: ${DEFAULT-VALUE}).")
     String backend;
 

@@ -85,7 +85,7 @@ class EvalCommandTest {
         assertTrue(fp8.err().contains("--precision must be one of auto, fp32, fp16, bf16, int8, not 'fp8'"), fp8::toString);
         CliTestSupport.Result gpu = CliTestSupport.run("eval", "--backend", "gpu", "--images", image.toString());
         assertEquals(2, gpu.code(), gpu::toString);
-        assertTrue(gpu.err().contains("--backend must be one of auto, cpu, tensorrt, not 'gpu'"),
+        assertTrue(gpu.err().contains("--backend must be one of auto, cpu, tensorrt, cuda, not 'gpu'"),
                 gpu::toString);
         CliTestSupport.Result bf16 = CliTestSupport.run("eval", "--model", "vsr-small-fast", "--precision", "bf16",
                 "--scale", "2", "--frames", "2", "--images", image.toString(), "--quiet");

@@ -145,8 +145,8 @@ class ColorToPlanarKernelTest {
         for (int i = 0; i < dst.capacity(); i++) {
             dst.put(i, (byte) 0xff);
         }
-        KernelColorConversion.MatrixParameters matrix = f.format().isYuv()
-                ? KernelColorConversion.MatrixParameters.of(cpu.coefficientsFor(f.height()))
+        ColorMatrices.Decode matrix = f.format().isYuv()
+                ? ColorMatrices.Decode.of(cpu.coefficientsFor(f.height()))
                 : null;
         kernels.toPlanarRgb(f, matrix, cpu.chromaUpsampling(), dst, precision, rowStride, planeStride);
         return dst;

@@ -6,7 +6,6 @@ import dev.flashvsr.engine.PixelFormat;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.color.ChromaUpsampling;
-import dev.flashvsr.engine.color.YuvCoefficients;
 import java.nio.ByteBuffer;
 
 /**
@@ -20,24 +19,12 @@ final class KernelColorConversion {
         this.kernels = kernels;
     }
 
-    /** The kernels' matrix parameters, derived from the constants as the CPU converter derives its own. */
-    record MatrixParameters(float yOffset, float yScale, float cScale, float rCr, float gCb, float gCr, float bCb) {
-        static MatrixParameters of(YuvCoefficients c) {
-            double kr = c.kr();
-            double kb = c.kb();
-            double kg = c.kg();
-            return new MatrixParameters((float) c.yOffset(), (float) c.yScale(), (float) c.cScale(),
-                    (float) (2 * (1 - kr)), (float) (-2 * kb * (1 - kb) / kg), (float) (-2 * kr * (1 - kr) / kg),
-                    (float) (2 * (1 - kb)));
-        }
-    }
-
     /**
      * Converts the whole frame into {@code dst} (a direct buffer in native order) as FP32 or FP16
      * elements: channel c, row y, column x at element {@code c * dstPlaneStride + y * dstRowStride + x}.
      * {@code matrix} is ignored for RGB formats.
      */
-    void toPlanarRgb(VideoFrame frame, MatrixParameters matrix, ChromaUpsampling upsampling, ByteBuffer dst,
+    void toPlanarRgb(VideoFrame frame, ColorMatrices.Decode matrix, ChromaUpsampling upsampling, ByteBuffer dst,
             Precision precision, int dstRowStride, int dstPlaneStride) {
         int half = switch (precision) {
             case FP32 -> 0;
@@ -57,7 +44,7 @@ final class KernelColorConversion {
                     half, dstRowStride, dstPlaneStride);
         } else {
             kernels.host_packed_rgb_to_planar(pointer(frame.plane(0)), frame.stride(0), format.pixelStride(0),
-                    redIndex(format), frame.width(), frame.height(), out, half, dstRowStride, dstPlaneStride);
+                    ColorMatrices.redIndex(format), frame.width(), frame.height(), out, half, dstRowStride, dstPlaneStride);
         }
     }
 
@@ -71,13 +58,5 @@ final class KernelColorConversion {
             throw new IllegalArgumentException("the kernels read and write direct buffers only");
         }
         return Native.getDirectBufferPointer(buffer);
-    }
-
-    static int redIndex(PixelFormat format) {
-        return switch (format) {
-            case RGB, RGBA, RGBX -> 0;
-            case BGR, BGRA, BGRX -> 2;
-            default -> throw new IllegalArgumentException(format + " is not packed RGB");
-        };
     }
 }

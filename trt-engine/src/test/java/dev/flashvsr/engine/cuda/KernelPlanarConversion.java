@@ -1,13 +1,11 @@
 package dev.flashvsr.engine.cuda;
 
 import static dev.flashvsr.engine.cuda.KernelColorConversion.pointer;
-import static dev.flashvsr.engine.cuda.KernelColorConversion.redIndex;
 
 import com.sun.jna.Pointer;
 import dev.flashvsr.engine.PixelFormat;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.VideoFrame;
-import dev.flashvsr.engine.color.YuvCoefficients;
 import java.nio.ByteBuffer;
 
 /**
@@ -22,28 +20,13 @@ final class KernelPlanarConversion {
         this.kernels = kernels;
     }
 
-    /** The kernels' R'G'B'-to-Y'CbCr parameters, derived from the constants as the CPU converter derives its own. */
-    record EncodeParameters(float yR, float yG, float yB, float yOff, float cbR, float cbG, float cbB, float crR,
-            float crG, float crB) {
-        static EncodeParameters of(YuvCoefficients c) {
-            double kr = c.kr();
-            double kb = c.kb();
-            double kg = c.kg();
-            double sb = c.cScale() / (2 * (1 - kb));
-            double sr = c.cScale() / (2 * (1 - kr));
-            return new EncodeParameters((float) (c.yScale() * kr), (float) (c.yScale() * kg),
-                    (float) (c.yScale() * kb), (float) (c.yOffset() + 0.5), (float) (-kr * sb), (float) (-kg * sb),
-                    (float) ((1 - kb) * sb), (float) ((1 - kr) * sr), (float) (-kg * sr), (float) (-kb * sr));
-        }
-    }
-
     /**
      * Writes the whole frame from {@code src} (a direct buffer in native order) of FP32 or FP16
      * elements: channel c, row y, column x at element {@code c * srcPlaneStride + y * srcRowStride + x}.
      * {@code matrix} is ignored for RGB formats.
      */
     void fromPlanarRgb(ByteBuffer src, Precision precision, int srcRowStride, int srcPlaneStride,
-            EncodeParameters matrix, VideoFrame frame) {
+            ColorMatrices.Encode matrix, VideoFrame frame) {
         int half = switch (precision) {
             case FP32 -> 0;
             case FP16 -> 1;
@@ -61,7 +44,7 @@ final class KernelPlanarConversion {
                     frame.stride(1), nv12 ? 2 : 1);
         } else {
             kernels.host_planar_to_packed_rgb(in, half, srcRowStride, srcPlaneStride, frame.width(), frame.height(),
-                    pointer(frame.plane(0)), frame.stride(0), format.pixelStride(0), redIndex(format));
+                    pointer(frame.plane(0)), frame.stride(0), format.pixelStride(0), ColorMatrices.redIndex(format));
         }
     }
 

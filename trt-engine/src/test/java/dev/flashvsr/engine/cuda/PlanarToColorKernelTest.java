@@ -106,8 +106,8 @@ class PlanarToColorKernelTest {
             int w = size[0];
             int h = size[1];
             String what = format + " from " + precision + " " + w + "x" + h + " " + cpu.colorimetry();
-            KernelPlanarConversion.EncodeParameters matrix = format.isYuv()
-                    ? KernelPlanarConversion.EncodeParameters.of(cpu.coefficientsFor(h))
+            ColorMatrices.Encode matrix = format.isYuv()
+                    ? ColorMatrices.Encode.of(cpu.coefficientsFor(h))
                     : null;
             float[] noise = precision == Precision.FP16 ? randomHalves(random, w, h) : randomFloats(random, w, h);
             float[] corners = cubeCorners(random, w, h);
@@ -189,7 +189,7 @@ class PlanarToColorKernelTest {
      * luma, its Cb or its Cr in turn. A kernel that adds in another order or fuses a multiply-add
      * gets many of these codes wrong, where random values would almost never show it.
      */
-    private static float[] nearCodeEdges(Random random, int w, int h, KernelPlanarConversion.EncodeParameters m) {
+    private static float[] nearCodeEdges(Random random, int w, int h, ColorMatrices.Encode m) {
         float[] values = new float[3 * w * h];
         for (int i = 0; i < values.length; i++) {
             values[i] = random.nextFloat();
