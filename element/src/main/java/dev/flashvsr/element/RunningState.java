@@ -6,6 +6,7 @@ import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
+import java.util.List;
 
 /**
  * What exists only between an element's start (READY to PAUSED) and its stop: the model resolved
@@ -15,7 +16,7 @@ import dev.flashvsr.engine.SessionOptions;
  * @param options the snapshot's session options with the precision resolved (never {@code AUTO})
  */
 public record RunningState(ElementSettings settings, Model model, Backend backend, Precision precision,
-        SessionOptions options) implements AutoCloseable {
+        SessionOptions options, List<String> backendsPassedOver) implements AutoCloseable {
 
     /**
      * Resolves the model of {@code settings} and checks that it runs at the snapshot's scale, on its
@@ -35,7 +36,9 @@ public record RunningState(ElementSettings settings, Model model, Backend backen
             }
             Backend backend = model.resolveBackend(settings.backend());
             Precision precision = model.resolvePrecision(settings.precision(), settings.scale());
-            return new RunningState(settings, model, backend, precision, asked.withPrecision(precision));
+            List<String> passedOver = settings.backend() == Backend.AUTO
+                    ? Models.backendsPassedOver(settings.model(), backend, settings.precision()) : List.of();
+            return new RunningState(settings, model, backend, precision, asked.withPrecision(precision), passedOver);
         } catch (EngineException | RuntimeException e) {
             model.close();
             throw e;
@@ -48,8 +51,10 @@ public record RunningState(ElementSettings settings, Model model, Backend backen
 
     /** The element's log line at start: what runs, what was asked for. */
     public String describe() {
+        String passedOver = backendsPassedOver.isEmpty() ? ""
+                : "; passed over " + String.join("; ", backendsPassedOver);
         return "model '" + model.name() + "' (" + settings.model() + "), scale " + settings.scale() + ", backend "
-                + backend + " (asked: " + settings.backend() + "), precision " + precision
+                + backend + " (asked: " + settings.backend() + passedOver + "), precision " + precision
                 + " (asked: " + settings.precision() + "), holds " + model.latencyFrames() + " frames, "
                 + options + ", max-memory " + settings.describeMaxMemory();
     }

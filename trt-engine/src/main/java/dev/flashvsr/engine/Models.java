@@ -124,6 +124,18 @@ public final class Models {
     }
 
     /**
+     * Why {@code backend=auto} passed over the backends ranked above {@code chosen} for this model
+     * ({@link Backends#passedOver}); empty for models registered in process, which choose no backend.
+     */
+    public static List<String> backendsPassedOver(String nameOrPath, Backend chosen, Precision precision)
+            throws EngineException {
+        if (REGISTERED.containsKey(requestedName(nameOrPath))) {
+            return List.of();
+        }
+        return Backends.discovered().passedOver(chosen, definition(nameOrPath), precision);
+    }
+
+    /**
      * What {@code model} names, read and checked without building anything to run it: a built-in
      * model or a package folder (or its manifest.json). A FlashVSR package's files are checked when
      * a backend opens it ({@link ModelDefinition.FlashVsr}). Names registered in process have no

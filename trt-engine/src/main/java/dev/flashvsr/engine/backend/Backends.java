@@ -110,6 +110,25 @@ public final class Backends {
         return choose(backend, definition, precision).load(definition, precision, deviceId);
     }
 
+    /**
+     * Why {@code backend=auto} did not put the model on each backend ranked above {@code chosen}
+     * ("cuda: not usable here: no NVIDIA driver ..."), best-ranked first; empty when {@code chosen}
+     * was the best.
+     */
+    public List<String> passedOver(Backend chosen, ModelDefinition definition, Precision precision) {
+        List<String> reasons = new ArrayList<>();
+        for (BackendProvider provider : ranked) {
+            if (provider.backend() == chosen) {
+                break;
+            }
+            String why = whyNot(provider, definition, precision);
+            if (!why.isEmpty()) {
+                reasons.add(provider.backend().nick() + ": " + why);
+            }
+        }
+        return reasons;
+    }
+
     /** Empty when {@code provider} can run the model in this precision, else why not. */
     private static String whyNot(BackendProvider provider, ModelDefinition definition, Precision precision) {
         String unusable = provider.unusableReason().orElse("");
