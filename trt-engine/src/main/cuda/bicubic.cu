@@ -12,12 +12,7 @@
 #include "half_math.h"
 #include "rounded_math.h"
 
-// FloatBicubic's taps for output position o along an axis of sourceLength samples: the clamped
-// source indices and their weights. 2 * scale * position = 2o + 1 - scale is an integer, so the
-// first tap (floor(position) - 1) and each tap's distance come from integers, without rounding.
-// Java computes the weights in double and rounds them to float; here they are computed in float,
-// which is exact for scales 2 and 4 (every distance is a multiple of 1/8, every intermediate a
-// multiple of 1/1024 with a few significant bits), so they are the same floats there.
+// The four taps of one output position along one axis: clamped source indices and their weights.
 struct Taps {
     int index[4];
     float weight[4];
@@ -34,6 +29,12 @@ __device__ static inline float keys_weight(float ax) {
     return 0.0f;
 }
 
+// FloatBicubic's taps for output position o along an axis of sourceLength samples: the clamped
+// source indices and their weights. 2 * scale * position = 2o + 1 - scale is an integer, so the
+// first tap (floor(position) - 1) and each tap's distance come from integers, without rounding.
+// Java computes the weights in double and rounds them to float; here they are computed in float,
+// which is exact for scales 2 and 4 (every distance is a multiple of 1/8, every intermediate a
+// multiple of 1/1024 with a few significant bits), so they are the same floats there.
 __device__ static inline Taps taps_for(int o, int sourceLength, int scale) {
     int twiceScale = 2 * scale;
     int numerator = 2 * o + 1 - scale; // twiceScale * position
