@@ -9,46 +9,8 @@
 // IEEE division), centre-sited 4:2:0 chroma, the same [0, 1] clamp. The matrix and range come in as
 // floats (see YuvCoefficients and ColorConverter.Tables), so one kernel serves BT.601/709/2020 in
 // limited and full range.
+#include "half_math.h"
 #include "rounded_math.h"
-
-#if defined(__CUDA_ARCH__)
-__device__ static inline unsigned short half_rn(float v) {
-    unsigned short h;
-    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(v));
-    return h;
-}
-#else
-// Float to binary16 bits, round to nearest, ties to even; what cvt.rn.f16.f32 does on the device.
-static inline unsigned short half_rn(float v) {
-    unsigned int bits;
-    __builtin_memcpy(&bits, &v, sizeof bits);
-    unsigned int sign = (bits >> 16) & 0x8000u;
-    unsigned int magnitude = bits & 0x7fffffffu;
-    if (magnitude > 0x7f800000u) {
-        return (unsigned short)(sign | 0x7e00u); // NaN
-    }
-    if (magnitude >= 0x477ff000u) {
-        return (unsigned short)(sign | 0x7c00u); // rounds past the largest half (65504): infinity
-    }
-    if (magnitude >= 0x38800000u) { // normal half: drop 13 mantissa bits, rebias the exponent by 112
-        unsigned int rounded = magnitude - 0x38000000u + 0x0fffu + ((magnitude >> 13) & 1u);
-        return (unsigned short)(sign | (rounded >> 13));
-    }
-    if (magnitude < 0x33000000u) {
-        return (unsigned short)sign; // at most half of the smallest subnormal (2^-25): zero (a tie goes to even 0)
-    }
-    // subnormal half: units of 2^-24
-    unsigned int mantissa = (magnitude & 0x7fffffu) | 0x800000u;
-    int shift = 126 - (int)(magnitude >> 23); // 14..24
-    unsigned int half = mantissa >> shift;
-    unsigned int rest = mantissa & ((1u << shift) - 1u);
-    unsigned int tie = 1u << (shift - 1);
-    if (rest > tie || (rest == tie && (half & 1u))) {
-        half++;
-    }
-    return (unsigned short)(sign | half);
-}
-#endif
 
 // Negative values and -0 become +0, values above 1 become 1 (8-bit inputs never give NaN).
 __device__ static inline float clamp01(float v) { return v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f; }
@@ -58,17 +20,9 @@ __device__ static inline int clampi(int v, int lo, int hi) { return v < lo ? lo 
 __device__ static inline void store_rgb(void* dst, int dstHalf, int dstRowStride, int dstPlaneStride, int x, int y,
                                         float r, float g, float b) {
     long long at = (long long)y * dstRowStride + x;
-    if (dstHalf) {
-        unsigned short* out = (unsigned short*)dst;
-        out[at] = half_rn(r);
-        out[at + dstPlaneStride] = half_rn(g);
-        out[at + 2LL * dstPlaneStride] = half_rn(b);
-    } else {
-        float* out = (float*)dst;
-        out[at] = r;
-        out[at + dstPlaneStride] = g;
-        out[at + 2LL * dstPlaneStride] = b;
-    }
+    store_element(dst, dstHalf, at, r);
+    store_element(dst, dstHalf, at + dstPlaneStride, g);
+    store_element(dst, dstHalf, at + 2LL * dstPlaneStride, b);
 }
 
 // A chroma code (Cb or Cr) as Pb/Pr: (code - 128) / cScale. The subtraction is exact for 8-bit codes

@@ -8,51 +8,8 @@
 // truncated after adding 0.5 (halves up), chroma from the sum of the clamped R'G'B' of each 2x2
 // block (1x2, 2x1, 1x1 blocks at odd edges count their samples twice) and a matrix that comes in as
 // floats (ColorConverter.Tables), so one kernel serves BT.601/709/2020 in limited and full range.
+#include "half_math.h"
 #include "rounded_math.h"
-
-#if defined(__CUDA_ARCH__)
-__device__ static inline float half_to_float(unsigned short h) {
-    float r;
-    asm("cvt.f32.f16 %0, %1;" : "=f"(r) : "h"(h));
-    return r;
-}
-__device__ static inline int float_bits(float v) {
-    int bits;
-    asm("mov.b32 %0, %1;" : "=r"(bits) : "f"(v));
-    return bits;
-}
-__device__ static inline float bits_float(int bits) {
-    float v;
-    asm("mov.b32 %0, %1;" : "=f"(v) : "r"(bits));
-    return v;
-}
-#else
-static inline int float_bits(float v) {
-    int bits;
-    __builtin_memcpy(&bits, &v, sizeof bits);
-    return bits;
-}
-static inline float bits_float(int bits) {
-    float v;
-    __builtin_memcpy(&v, &bits, sizeof v);
-    return v;
-}
-
-// Binary16 bits to float, exactly (every half is a float); what cvt.f32.f16 does on the device.
-static inline float half_to_float(unsigned short h) {
-    unsigned int sign = (unsigned int)(h & 0x8000u) << 16;
-    unsigned int exponent = (h >> 10) & 0x1fu;
-    unsigned int mantissa = h & 0x3ffu;
-    if (exponent == 0x1fu) { // infinity or NaN (quiet, payload kept)
-        return bits_float((int)(sign | 0x7f800000u | (mantissa << 13) | (mantissa ? 0x400000u : 0u)));
-    }
-    if (exponent == 0) { // zero or subnormal: mantissa units of 2^-24, exact in a float
-        float magnitude = (float)mantissa * 0x1p-24f;
-        return sign ? -magnitude : magnitude;
-    }
-    return bits_float((int)(sign | ((exponent + 112u) << 23) | (mantissa << 13)));
-}
-#endif
 
 // ColorConverter's clamp on the bits: a set sign bit (negatives, -0, negative NaN) gives +0, and
 // non-negative floats order as integers, so min with the bits of 1 clamps (positive NaN gives 1).
@@ -66,8 +23,7 @@ __device__ static inline float clamp01_bits(float v) {
 __device__ static inline float sample(const void* src, int srcHalf, int srcRowStride, int srcPlaneStride, int c, int x,
                                       int y) {
     long long at = (long long)c * srcPlaneStride + (long long)y * srcRowStride + x;
-    float v = srcHalf ? half_to_float(((const unsigned short*)src)[at]) : ((const float*)src)[at];
-    return clamp01_bits(v);
+    return clamp01_bits(load_element(src, srcHalf, at));
 }
 
 // A non-negative float to its code: truncated, then wrapped to a byte as Java's (byte) (int) does.

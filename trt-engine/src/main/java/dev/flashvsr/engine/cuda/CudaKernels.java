@@ -89,9 +89,33 @@ public final class CudaKernels {
     public static final Kernel PLANAR_TO_PACKED_RGB = new Kernel("planar_to_color", "planar_to_packed_rgb",
             List.of(P, I, I, I, I, I, P, I, I, I));
 
+    /**
+     * Integer-factor bicubic upscale of planar images, FloatBicubic's (bicubic.cu): src, srcHalf,
+     * srcRowStride, srcPlaneStride, srcWidth, srcHeight, channels, scale, dst, dstHalf, dstRowStride,
+     * dstPlaneStride.
+     */
+    public static final Kernel BICUBIC_PLANAR = new Kernel("bicubic", "bicubic_planar",
+            List.of(P, I, I, I, I, I, I, I, P, I, I, I));
+
+    /**
+     * Pads planar images right and down by repeating the edge, mapping each value {@code v * mul + add}
+     * (planar_geometry.cu): src, srcHalf, srcRowStride, srcPlaneStride, srcWidth, srcHeight, dst,
+     * dstHalf, dstRowStride, dstPlaneStride, dstWidth, dstHeight, channels, mul, add.
+     */
+    public static final Kernel PAD_PLANAR = new Kernel("planar_geometry", "pad_planar",
+            List.of(P, I, I, I, I, I, P, I, I, I, I, I, I, F, F));
+
+    /**
+     * Crops a region of planar images, mapping each value {@code (v + add) * mul} (planar_geometry.cu):
+     * src, srcHalf, srcRowStride, srcPlaneStride, x0, y0, dst, dstHalf, dstRowStride, dstPlaneStride,
+     * width, height, channels, add, mul.
+     */
+    public static final Kernel CROP_PLANAR = new Kernel("planar_geometry", "crop_planar",
+            List.of(P, I, I, I, I, I, P, I, I, I, I, I, I, F, F));
+
     /** Every kernel above. */
     public static final List<Kernel> ALL = List.of(YUV420_TO_PLANAR, PACKED_RGB_TO_PLANAR, PLANAR_TO_YUV420,
-            PLANAR_TO_PACKED_RGB);
+            PLANAR_TO_PACKED_RGB, BICUBIC_PLANAR, PAD_PLANAR, CROP_PLANAR);
 
     private CudaKernels() {
     }

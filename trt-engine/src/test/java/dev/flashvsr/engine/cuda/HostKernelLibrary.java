@@ -20,6 +20,8 @@ final class HostKernelLibrary {
     static final Path KERNEL_SOURCES = Path.of("src", "main", "cuda");
     static final Path HOST_ENTRY_POINTS = Path.of("src", "test", "cuda", "color_to_planar_host.cpp");
     static final Path PLANAR_HOST_ENTRY_POINTS = Path.of("src", "test", "cuda", "planar_to_color_host.cpp");
+    static final Path BICUBIC_HOST_ENTRY_POINTS = Path.of("src", "test", "cuda", "bicubic_host.cpp");
+    static final Path GEOMETRY_HOST_ENTRY_POINTS = Path.of("src", "test", "cuda", "planar_geometry_host.cpp");
 
     /** The extern "C" entry points of color_to_planar_host.cpp: each launches one kernel over the whole frame. */
     interface ColorKernels extends Library {
@@ -49,6 +51,23 @@ final class HostKernelLibrary {
         float host_half_to_float(short h);
     }
 
+    /** The extern "C" entry point of bicubic_host.cpp: launches the kernel over the whole output. */
+    interface BicubicKernels extends Library {
+        void host_bicubic_planar(Pointer src, int srcHalf, int srcRowStride, int srcPlaneStride, int srcWidth,
+                int srcHeight, int channels, int scale, Pointer dst, int dstHalf, int dstRowStride, int dstPlaneStride);
+    }
+
+    /** The extern "C" entry points of planar_geometry_host.cpp: each launches one kernel over its whole output. */
+    interface GeometryKernels extends Library {
+        void host_pad_planar(Pointer src, int srcHalf, int srcRowStride, int srcPlaneStride, int srcWidth,
+                int srcHeight, Pointer dst, int dstHalf, int dstRowStride, int dstPlaneStride, int dstWidth,
+                int dstHeight, int channels, float mul, float add);
+
+        void host_crop_planar(Pointer src, int srcHalf, int srcRowStride, int srcPlaneStride, int x0, int y0,
+                Pointer dst, int dstHalf, int dstRowStride, int dstPlaneStride, int width, int height, int channels,
+                float add, float mul);
+    }
+
     private HostKernelLibrary() {
     }
 
@@ -60,6 +79,17 @@ final class HostKernelLibrary {
     /** Compiles the planar-to-colour kernels with {@code compiler} into {@code folder} and loads them. */
     static PlanarKernels buildPlanarKernels(String compiler, Path folder) throws IOException, InterruptedException {
         return build(compiler, folder, PLANAR_HOST_ENTRY_POINTS, "libflashvsr-planar-host.so", PlanarKernels.class);
+    }
+
+    /** Compiles the bicubic kernel with {@code compiler} into {@code folder} and loads it. */
+    static BicubicKernels buildBicubicKernels(String compiler, Path folder) throws IOException, InterruptedException {
+        return build(compiler, folder, BICUBIC_HOST_ENTRY_POINTS, "libflashvsr-bicubic-host.so", BicubicKernels.class);
+    }
+
+    /** Compiles the padding and cropping kernels with {@code compiler} into {@code folder} and loads them. */
+    static GeometryKernels buildGeometryKernels(String compiler, Path folder) throws IOException, InterruptedException {
+        return build(compiler, folder, GEOMETRY_HOST_ENTRY_POINTS, "libflashvsr-geometry-host.so",
+                GeometryKernels.class);
     }
 
     private static <T extends Library> T build(String compiler, Path folder, Path entryPoints, String libraryName,
