@@ -10,7 +10,6 @@ public final class CudaException extends EngineException {
     /** The {@code CUresult} codes this layer reacts to or raises itself. */
     public static final int CUDA_ERROR_INVALID_VALUE = 1;
     public static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
-    public static final int CUDA_ERROR_NOT_INITIALIZED = 3;
     public static final int CUDA_ERROR_NO_DEVICE = 100;
     public static final int CUDA_ERROR_INVALID_DEVICE = 101;
     public static final int CUDA_ERROR_INVALID_CONTEXT = 201;

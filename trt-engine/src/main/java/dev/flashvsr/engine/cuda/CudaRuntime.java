@@ -50,7 +50,9 @@ public final class CudaRuntime {
     }
 
     private static final class Probed {
-        static final Availability RESULT = probe(JavaCppCudaDriver::load,
+        // a lambda, not a method reference: JavaCppCudaDriver (and the presets it links) load inside the probe's
+        // try, so a jar without the presets also becomes a reason
+        static final Availability RESULT = probe(() -> JavaCppCudaDriver.load(),
                 resource -> CudaKernels.class.getClassLoader().getResource(resource) != null);
     }
 

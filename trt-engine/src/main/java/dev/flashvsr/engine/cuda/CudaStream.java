@@ -79,7 +79,11 @@ public final class CudaStream implements AutoCloseable {
         try {
             device.boundDriver().eventRecord(event.handle(), handle());
         } catch (CudaException e) {
-            event.close();
+            try {
+                event.close();
+            } catch (CudaException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
             throw e;
         }
         return event;

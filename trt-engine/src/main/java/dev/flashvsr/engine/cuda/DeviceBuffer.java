@@ -4,6 +4,9 @@ package dev.flashvsr.engine.cuda;
  * A block of GPU (device) memory from a {@link DeviceMemoryPool}. Closing it gives the block back
  * to the pool for reuse; closing twice is harmless, using it after close (or after its device
  * closed) throws {@link IllegalStateException}.
+ * The pool hands a closed block out again at once, without waiting for the GPU: close a buffer
+ * while work that uses it is still queued only if its next user queues on the same stream (which
+ * runs in order); otherwise synchronise that stream first.
  */
 public final class DeviceBuffer implements AutoCloseable {
     private final DeviceMemoryPool pool;

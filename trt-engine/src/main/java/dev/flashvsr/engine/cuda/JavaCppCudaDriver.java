@@ -22,7 +22,6 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.SizeTPointer;
 
 /**
@@ -128,7 +127,12 @@ public final class JavaCppCudaDriver implements CudaDriver {
 
     @Override
     public ByteBuffer hostBuffer(long hostPointer, long bytes) {
-        return new BytePointer(at(hostPointer, bytes)).asByteBuffer().order(ByteOrder.nativeOrder());
+        return directView(hostPointer, bytes);
+    }
+
+    /** A direct buffer over native memory at {@code address}; only JavaCPP's own library is needed, not CUDA's. */
+    static ByteBuffer directView(long address, long bytes) {
+        return new BytePointer(at(address, bytes)).asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     @Override
@@ -206,12 +210,11 @@ public final class JavaCppCudaDriver implements CudaDriver {
     @Override
     public long moduleLoadData(String ptx) throws CudaException {
         CUmod_st module = new CUmod_st();
-        try (PointerScope scope = new PointerScope()) {
-            BytePointer image = new BytePointer(ptx); // NUL-terminated, as the driver reads PTX text
-            BytePointer log = new BytePointer(JIT_LOG_BYTES);
+        try (BytePointer image = new BytePointer(ptx); // NUL-terminated, as the driver reads PTX text
+                BytePointer log = new BytePointer(JIT_LOG_BYTES);
+                PointerPointer<Pointer> values = new PointerPointer<>(2)) {
             log.put(0, (byte) 0);
             int[] options = {CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
-            PointerPointer<Pointer> values = new PointerPointer<>(2);
             values.put(0, log);
             values.put(1, at(JIT_LOG_BYTES)); // option values are passed in pointer-sized slots
             int result = cudart.cuModuleLoadDataEx(module, image, options.length, options, values);
@@ -239,14 +242,21 @@ public final class JavaCppCudaDriver implements CudaDriver {
     @Override
     public void launchKernel(long function, int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ,
             long stream, Object... args) throws CudaException {
-        try (PointerScope scope = new PointerScope()) {
-            // cuLaunchKernel takes an array of pointers to the argument values; it copies them at the call
-            PointerPointer<Pointer> params = new PointerPointer<>(args.length);
+        // cuLaunchKernel takes an array of pointers to the argument values; it copies them at the call
+        Pointer[] values = new Pointer[args.length];
+        try (PointerPointer<Pointer> params = new PointerPointer<>(args.length)) {
             for (int i = 0; i < args.length; i++) {
-                params.put(i, argument(i, args[i]));
+                values[i] = argument(i, args[i]);
+                params.put(i, values[i]);
             }
             check("cuLaunchKernel", cudart.cuLaunchKernel(new CUfunc_st(at(function)), gridX, gridY, gridZ, blockX,
                     blockY, blockZ, 0, stream(stream), params, (PointerPointer<?>) null));
+        } finally {
+            for (Pointer value : values) {
+                if (value != null) {
+                    value.close();
+                }
+            }
         }
     }
 

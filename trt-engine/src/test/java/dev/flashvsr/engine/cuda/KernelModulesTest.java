@@ -101,6 +101,17 @@ class KernelModulesTest {
     @ParameterizedTest
     @EnumSource(value = PixelFormat.class, names = {"RGB", "BGRA"})
     void packedRgbToPlanarThroughTheLayerEqualsTheCpuConverter(PixelFormat format) throws Exception {
+        HostCudaDriver driver = new HostCudaDriver();
+        assertPackedRgbToPlanarEqualsCpu(driver, format);
+        assertEquals("", driver.liveSummary());
+    }
+
+    /**
+     * Uploads a random 37x23 frame of {@code format} through a pinned buffer, converts it with
+     * packed_rgb_to_planar on GPU 0 of {@code driver}, downloads the FP32 planes and compares them
+     * bit for bit with {@link ColorConverter}'s.
+     */
+    static void assertPackedRgbToPlanarEqualsCpu(CudaDriver driver, PixelFormat format) throws Exception {
         int width = 37;
         int height = 23;
         VideoFrame frame = VideoFrame.allocate(format, width, height);
@@ -114,7 +125,6 @@ class KernelModulesTest {
             cpu.toPlanarRgb(frame, expected, 0);
         }
 
-        HostCudaDriver driver = new HostCudaDriver();
         long srcBytes = (long) frame.stride(0) * height;
         long dstBytes = 4L * expected.length;
         try (CudaDevice device = CudaDevice.open(driver, 0); CudaStream stream = device.newStream();
@@ -133,7 +143,6 @@ class KernelModulesTest {
                         format + " element " + i + ": " + result.getFloat(4 * i) + " vs the CPU's " + expected[i]);
             }
         }
-        assertEquals("", driver.liveSummary());
     }
 
     @Test
