@@ -66,6 +66,19 @@ public final class CudaStream implements AutoCloseable {
         device.boundDriver().memcpyDtoDAsync(dst.address() + dstOffset, src.address() + srcOffset, bytes, handle());
     }
 
+    /**
+     * Queues a copy of {@code bytes} from {@code src} at {@code srcOffset} to memory of this GPU that
+     * no buffer of ours describes (a frame plane another component owns), at {@code dstAddress}.
+     */
+    public void copyOut(DeviceBuffer src, long srcOffset, long dstAddress, long bytes) throws CudaException {
+        checkRange("copy source", src.bytes(), srcOffset, bytes);
+        checkDevice(src.deviceId());
+        if (dstAddress == 0) {
+            throw new IllegalArgumentException("copy destination is a null device address");
+        }
+        device.boundDriver().memcpyDtoDAsync(dstAddress, src.address() + srcOffset, bytes, handle());
+    }
+
     /** Queues setting {@code bytes} of {@code dst} from {@code offset} to the byte {@code value}. */
     public void fill(DeviceBuffer dst, long offset, long bytes, int value) throws CudaException {
         checkRange("fill", dst.bytes(), offset, bytes);

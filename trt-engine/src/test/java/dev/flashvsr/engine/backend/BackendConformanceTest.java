@@ -19,8 +19,10 @@ import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.cpu.PackageCopies;
+import dev.flashvsr.engine.cuda.HostCuda;
 import dev.flashvsr.engine.flashvsr.FlashVsrImport;
 import dev.flashvsr.engine.flashvsr.GoldenData;
+import dev.flashvsr.engine.gpu.CudaProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +37,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The streaming contract every backend keeps, run over every provider {@link Backends#discovered()}
  * finds, every model below that the provider can run, and every precision both the model and the
- * provider have. A provider that is not usable on this machine is skipped with its reason. Shipped
+ * provider have. A provider that is not usable on this machine is skipped with its reason. The
+ * cuda provider also runs here with its kernels emulated on the host ({@link HostCuda}), so its
+ * frame path is held to the contract on machines without a GPU. Shipped
  * packages that gain fp16, bf16 or int8 graphs are covered without changing this test.
  */
 class BackendConformanceTest {
@@ -77,11 +81,26 @@ class BackendConformanceTest {
         definitions.add(Models.definition(flashVsr.toString()));
     }
 
+    /** The cuda provider over CUDA emulated on the host, labelled so in test names. */
+    private static final BackendProvider HOST_EMULATED_CUDA = hostEmulatedCuda();
+
+    private static BackendProvider hostEmulatedCuda() {
+        try {
+            return new CudaProvider(HostCuda.oneGpu()::availability);
+        } catch (EngineException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String label(BackendProvider provider) {
+        return provider.backend().nick() + (provider == HOST_EMULATED_CUDA ? " (host-emulated)" : "");
+    }
+
     /** One provider running one model in one precision. */
     record Case(BackendProvider provider, ModelDefinition definition, Precision precision) {
         @Override
         public String toString() {
-            return provider.backend().nick() + " runs " + definition.name() + " in " + precision.nick();
+            return label(provider) + " runs " + definition.name() + " in " + precision.nick();
         }
 
         Model load() throws EngineException {
@@ -96,7 +115,7 @@ class BackendConformanceTest {
 
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
-        for (BackendProvider provider : Backends.discovered().providers()) {
+        for (BackendProvider provider : providers()) {
             for (ModelDefinition definition : definitions) {
                 if (!provider.canRun(definition)) {
                     continue;
@@ -116,12 +135,14 @@ class BackendConformanceTest {
     }
 
     static List<BackendProvider> providers() {
-        return Backends.discovered().providers();
+        List<BackendProvider> providers = new ArrayList<>(Backends.discovered().providers());
+        providers.add(HOST_EMULATED_CUDA);
+        return providers;
     }
 
     private static void assumeUsable(BackendProvider provider) {
         String reason = provider.unusableReason().orElse("");
-        assumeTrue(reason.isEmpty(), () -> provider.backend().nick() + " is not usable here: " + reason);
+        assumeTrue(reason.isEmpty(), () -> label(provider) + " is not usable here: " + reason);
     }
 
     private static StreamSpec spec(int scale) {
@@ -136,7 +157,7 @@ class BackendConformanceTest {
         assertFalse(provider.description().isBlank());
         assertFalse(provider.capabilities().precisions().isEmpty());
         assertTrue(cases().stream().anyMatch(c -> c.provider() == provider),
-                provider.backend().nick() + " runs none of the conformance models; add one it runs");
+                label(provider) + " runs none of the conformance models; add one it runs");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,117 @@
+package dev.flashvsr.engine.gpu;
+
+import dev.flashvsr.engine.cuda.CudaDevice;
+import dev.flashvsr.engine.cuda.CudaRuntime;
+import dev.flashvsr.engine.cuda.DeviceInfo;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The checks that need a GPU, runnable with nothing but the jars, a JRE and the NVIDIA driver
+ * ({@code scripts/gpu-check.sh} runs it): the runtime found, every frame kernel against the CPU on
+ * the same frames, the cuda backend's sessions, NV12 to FP16 throughput at 1080p and 4K against a
+ * device-to-device copy, and device memory over a long stream. One summary line per check; the
+ * exit status is 0 when all pass, 1 when one fails, 2 when there is no usable GPU.
+ */
+public final class GpuCheck {
+    /**
+     * @param deviceId      the GPU to check
+     * @param memoryFrames  frames streamed for the memory check
+     * @param timings       whether to run the throughput checks (off where kernels are emulated on the host)
+     */
+    record Settings(int deviceId, int memoryFrames, boolean timings, int sessionWidth, int sessionHeight) {
+        static final Settings DEFAULT = new Settings(0, 10_000, true, 320, 180);
+    }
+
+    private final CudaRuntime.Availability cuda;
+    private final Settings settings;
+    private final PrintStream out;
+
+    GpuCheck(CudaRuntime.Availability cuda, Settings settings, PrintStream out) {
+        this.cuda = cuda;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        Settings settings = Settings.DEFAULT;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--device" -> settings = new Settings(Integer.parseInt(args[++i]), settings.memoryFrames(),
+                        settings.timings(), settings.sessionWidth(), settings.sessionHeight());
+                case "--memory-frames" -> settings = new Settings(settings.deviceId(), Integer.parseInt(args[++i]),
+                        settings.timings(), settings.sessionWidth(), settings.sessionHeight());
+                default -> {
+                    System.err.println("usage: GpuCheck [--device N] [--memory-frames N]");
+                    System.exit(2);
+                }
+            }
+        }
+        System.exit(new GpuCheck(CudaRuntime.probe(), settings, System.out).run());
+    }
+
+    /** Runs every check and prints its line; the exit status (0 all passed, 1 a failure, 2 no GPU). */
+    int run() {
+        if (!cuda.usable()) {
+            print(CheckResult.fail("runtime", cuda.reason()));
+            return 2;
+        }
+        List<CheckResult> results = new ArrayList<>();
+        DeviceInfo gpu = cuda.devices().stream().filter(d -> d.ordinal() == settings.deviceId()).findFirst()
+                .orElse(null);
+        String gpus = cuda.devices().size() + " GPU(s)";
+        if (gpu == null) {
+            print(CheckResult.fail("runtime", "no GPU " + settings.deviceId() + " among " + gpus));
+            return 2;
+        }
+        results.add(print(CheckResult.pass("runtime", String.format(Locale.ROOT,
+                "driver CUDA %s, %s; checking %d: %s, compute %s, %d MiB", CudaProvider.version(cuda.driverVersion()),
+                gpus, gpu.ordinal(), gpu.name(), gpu.computeCapability(), gpu.totalMemoryBytes() >> 20))));
+        try (CudaDevice device = CudaDevice.open(cuda.driver(), settings.deviceId());
+                var stream = device.newStream()) {
+            KernelChecks kernels = new KernelChecks(device, stream, KernelChecks.WIDTH, KernelChecks.HEIGHT);
+            StreamChecks streams = new StreamChecks(device);
+            results.add(print(attempt("color-to-planar", kernels::toPlanar)));
+            results.add(print(attempt("planar-to-color", kernels::fromPlanar)));
+            results.add(print(attempt("bicubic", kernels::bicubic)));
+            results.add(print(attempt("pad-crop", kernels::padAndCrop)));
+            results.add(print(attempt("cuda-sessions",
+                    () -> streams.sessions(settings.sessionWidth(), settings.sessionHeight(), 12))));
+            if (settings.timings()) {
+                results.add(print(attempt("nv12-to-fp16-1920x1080",
+                        () -> streams.nv12ToFp16Throughput(1920, 1080, 200))));
+                results.add(print(attempt("nv12-to-fp16-3840x2160",
+                        () -> streams.nv12ToFp16Throughput(3840, 2160, 100))));
+            }
+            results.add(print(attempt("memory-" + settings.memoryFrames() + "-frames",
+                    () -> streams.memoryOverLongStream(640, 360, settings.memoryFrames()))));
+        } catch (Exception e) {
+            results.add(print(CheckResult.fail("device", "GPU " + settings.deviceId() + " failed: " + e)));
+        }
+        long failed = results.stream().filter(r -> r.outcome() == CheckResult.Outcome.FAIL).count();
+        out.println("gpu-check: " + (results.size() - failed) + " of " + results.size() + " checks passed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        CheckResult run() throws Exception;
+    }
+
+    /** The check's result, or a failure carrying what it threw (the other checks still run). */
+    private static CheckResult attempt(String name, Check check) {
+        try {
+            return check.run();
+        } catch (Exception | LinkageError e) {
+            return CheckResult.fail(name, "threw " + e);
+        }
+    }
+
+    private CheckResult print(CheckResult result) {
+        out.println(result.line());
+        out.flush();
+        return result;
+    }
+}
