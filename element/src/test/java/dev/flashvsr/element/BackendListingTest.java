@@ -42,8 +42,9 @@ class BackendListingTest {
 
     @Test
     void theBuildsBackendsAreTheEngineBackendsButAuto() {
-        List<String> nicks = BackendListing.present().stream().map(BackendListing.Entry::nick).toList();
-        assertEquals(List.of("cpu", "tensorrt"), nicks);
-        assertTrue(BackendListing.present().get(0).usable(), "the CPU backend runs everywhere");
+        List<BackendListing.Entry> present = BackendListing.present();
+        assertEquals(List.of("cuda", "cpu", "tensorrt"), present.stream().map(BackendListing.Entry::nick).toList(),
+                "providers best-ranked first, then those this build lacks");
+        assertTrue(present.get(1).usable(), "the CPU backend runs everywhere");
     }
 }

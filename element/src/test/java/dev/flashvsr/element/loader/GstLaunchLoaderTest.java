@@ -51,6 +51,23 @@ class GstLaunchLoaderTest {
         assertTrue(r.stdout().contains(sinkCaps), () -> "expected '" + sinkCaps + "' in\n" + r.describe());
     }
 
+    /**
+     * backend=auto for the bicubic model, which the cuda backend runs: without a GPU it runs on the
+     * CPU and the start-up log says why not on the GPU.
+     */
+    @Test
+    void backendAutoLogsWhyItPassedOverTheGpu() {
+        Path dir = requirePluginDir();
+        Map<String, String> env = gstEnv(dir, shared.resolve("registry.bin"));
+        env.put("GST_DEBUG", "flashvsr:4");
+        Result r = run(env, TIMEOUT, command("gst-launch-1.0", "videotestsrc num-buffers=3"
+                + " ! video/x-raw,format=NV12,width=64,height=48 ! flashvsrfilter model=bicubic ! fakesink"));
+        assertSucceeded(r);
+        Pattern choice = Pattern.compile("backend CPU \\(asked: AUTO; passed over cuda: not usable here: .*"
+                + "(libcuda\\.so\\.1|libcudart\\.so\\.13|GPU)");
+        assertTrue(choice.matcher(r.stderr()).find(), r::describe);
+    }
+
     @Test
     void sigintMidStreamEndsWithEosAndExitCodeZero() {
         Path dir = requirePluginDir();

@@ -3,8 +3,10 @@ package dev.flashvsr.element.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flashvsr.element.testmodels.Fp32OnlyPackage;
+import dev.flashvsr.engine.cuda.CudaRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +35,18 @@ class ErrorsTest {
                 "videotestsrc num-buffers=3 ! flashvsrfilter backend=tensorrt ! fakesink");
         assertTrue(run.failed());
         assertTrue(run.error().contains("tensorrt"), run.error());
+    }
+
+    /** Without a GPU (this machine, CI) backend=cuda fails at READY to PAUSED saying what is missing. */
+    @Test
+    void backendCudaWithoutAGpuFailsTheStartNamingWhatIsMissing() {
+        String reason = CudaRuntime.probe().reason();
+        assumeTrue(reason != null, "this machine has a usable GPU");
+        GstTestSupport.Run run = GstTestSupport.run(
+                "videotestsrc num-buffers=3 ! flashvsrfilter backend=cuda model=bicubic ! fakesink");
+        assertTrue(run.failed());
+        assertTrue(run.error().contains("cannot start: backend cuda cannot run model 'bicubic': not usable here: "
+                + reason), run.error());
     }
 
     @Test
