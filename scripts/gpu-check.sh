@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The checks that need an NVIDIA GPU (issue 18), in at most 10 minutes, one summary line each:
+# the CUDA runtime found; every frame kernel (colour to and from planar FP32/FP16 in all 8 formats,
+# BT.601/709/2020, both ranges; bicubic x2/x4; padding and cropping) against the CPU code on the
+# same frames; the cuda backend's sessions (frames in = frames out, in order, within 1 level of the
+# CPU frame path); NV12 to FP16 throughput at 1080p and 4K against a device-to-device copy; and
+# device memory over 10,000 frames of one session.
+#   scripts/gpu-check.sh [--device N] [--memory-frames N]
+#   scripts/gpu-check.sh --bundle DIR
+# Needs only the built jars (tools/target/lib, or lib/ beside this script in a bundle), Java 17+
+# (java on PATH, JAVA=..., or jre/ beside this script in a bundle), the NVIDIA driver (libcuda.so.1,
+# R580 or later) and the CUDA 13 runtime (libcudart.so.13, found on the loader path or in
+# /usr/local/cuda/lib64): no Maven, GStreamer, TensorRT or network.
+# --bundle DIR  copies what the check needs into DIR (this script, the 5 jars, and a JRE made with
+#               jlink when this JDK has it: about 50 MB), for a GPU machine that has no Java; run
+#               DIR/gpu-check.sh there.
+# Exit status: 0 all checks passed, 1 a check failed, 2 no usable GPU, 124 past 10 minutes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+# The jars the check loads: trt-engine and the CUDA presets (Java classes and JNI libraries).
+jars_in() {
+    local dir=$1
+    ls "$dir"/trt-engine-*.jar "$dir"/javacpp-*.jar "$dir"/cuda-*.jar 2>/dev/null | grep -v -- '-tests\.jar$'
+}
+
+if [ "${1:-}" = "--bundle" ]; then
+    [ $# -eq 2 ] || { echo "usage: scripts/gpu-check.sh --bundle DIR" >&2; exit 2; }
+    out=$2
+    lib="$here/../tools/target/lib"
+    [ -n "$(jars_in "$lib")" ] || { echo "gpu-check: no jars in $lib; build first: mvn -B -ntp package -DskipTests" >&2; exit 2; }
+    mkdir -p "$out/lib"
+    jars_in "$lib" | xargs -I{} cp {} "$out/lib/"
+    cp "$0" "$out/gpu-check.sh"
+    if command -v jlink >/dev/null 2>&1 && [ ! -e "$out/jre" ]; then
+        # java.base, plus what JavaCPP uses (sun.misc.Unsafe in jdk.unsupported, java.logging)
+        jlink --add-modules java.base,jdk.unsupported,java.logging --strip-debug --no-header-files \
+            --no-man-pages --output "$out/jre"
+    fi
+    du -sh "$out"
+    exit 0
+fi
+
+if [ -d "$here/lib" ]; then
+    lib="$here/lib" # a bundle
+else
+    lib="$here/../tools/target/lib"
+fi
+classpath=$(jars_in "$lib" | paste -sd: -)
+if [ -z "$classpath" ]; then
+    echo "gpu-check: no jars in $lib; build first: mvn -B -ntp package -DskipTests" >&2
+    exit 2
+fi
+if [ -n "${JAVA:-}" ]; then
+    java=$JAVA
+elif [ -x "$here/jre/bin/java" ]; then
+    java="$here/jre/bin/java"
+else
+    java=java
+fi
+command -v "$java" >/dev/null 2>&1 || { echo "gpu-check: no Java found; install Java 17+ or set JAVA" >&2; exit 2; }
+# libcudart.so.13 where CUDA installs it, in case the loader path does not have it
+for cudalib in /usr/local/cuda/lib64 /usr/local/cuda/targets/*/lib; do
+    [ -d "$cudalib" ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$cudalib"
+done
+exec timeout 600 "$java" -Xmx2g -cp "$classpath" dev.flashvsr.engine.gpu.GpuCheck "$@"
