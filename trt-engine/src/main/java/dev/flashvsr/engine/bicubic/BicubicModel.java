@@ -1,11 +1,9 @@
 package dev.flashvsr.engine.bicubic;
 
 import dev.flashvsr.engine.EngineException;
-import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
-import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 
 /**
@@ -13,8 +11,7 @@ import java.util.concurrent.ForkJoinPool;
  * neural models are measured against it. Tiling does not change its output (the kernel is local),
  * so tile settings are accepted and ignored.
  */
-public final class BicubicModel implements Model {
-    public static final String NAME = "bicubic";
+public final class BicubicModel implements BicubicBaseline {
 
     /** Shared by all bicubic sessions; the calling streaming thread works too. */
     private static final ForkJoinPool POOL = new ForkJoinPool(
@@ -25,21 +22,6 @@ public final class BicubicModel implements Model {
                 thread.setName("flashvsr-bicubic-" + thread.getPoolIndex());
                 return thread;
             }, null, false);
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean isNeural() {
-        return false;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(2, 4);
-    }
 
     @Override
     public int latencyFrames() {

@@ -5,13 +5,11 @@ package dev.flashvsr.engine.cuda;
  * everything queued before it has, and two of them time the GPU work between them. Owned by its
  * {@link CudaDevice}, which destroys it on close if the caller has not.
  */
-public final class CudaEvent implements AutoCloseable {
-    private final CudaDevice device;
+public final class CudaEvent extends DeviceResource {
     private final long handle;
-    private boolean closed;
 
     CudaEvent(CudaDevice device, long handle) {
-        this.device = device;
+        super(device);
         this.handle = handle;
     }
 
@@ -19,11 +17,6 @@ public final class CudaEvent implements AutoCloseable {
     public long handle() {
         checkOpen();
         return handle;
-    }
-
-    /** The GPU whose context it belongs to. */
-    public int deviceId() {
-        return device.id();
     }
 
     /** Waits until the work queued before it has finished. */
@@ -40,30 +33,17 @@ public final class CudaEvent implements AutoCloseable {
         return device.boundDriver().eventElapsedMillis(start.handle(), handle());
     }
 
-    public synchronized boolean isClosed() {
-        return closed;
-    }
-
     @Override
-    public void close() throws CudaException {
-        if (markClosed()) {
-            device.destroyEvent(this);
-        }
-    }
-
-    synchronized boolean markClosed() {
-        boolean wasOpen = !closed;
-        closed = true;
-        return wasOpen;
+    void release() throws CudaException {
+        device.destroyEvent(this);
     }
 
     long rawHandle() {
         return handle;
     }
 
-    private void checkOpen() {
-        if (isClosed()) {
-            throw new IllegalStateException("CudaEvent of GPU " + deviceId() + " is closed");
-        }
+    @Override
+    public String toString() {
+        return "CudaEvent of GPU " + deviceId();
     }
 }

@@ -5,13 +5,11 @@ package dev.flashvsr.engine.cuda;
  * CPU. Owned by its {@link CudaDevice}, which synchronises and destroys it on close if the caller
  * has not. Buffers passed in must belong to the same device.
  */
-public final class CudaStream implements AutoCloseable {
-    private final CudaDevice device;
+public final class CudaStream extends DeviceResource {
     private final long handle;
-    private boolean closed;
 
     CudaStream(CudaDevice device, long handle) {
-        this.device = device;
+        super(device);
         this.handle = handle;
     }
 
@@ -19,11 +17,6 @@ public final class CudaStream implements AutoCloseable {
     public long handle() {
         checkOpen();
         return handle;
-    }
-
-    /** The GPU whose context it belongs to. */
-    public int deviceId() {
-        return device.id();
     }
 
     /** Queues a copy of {@code bytes} from the start of {@code src} (host) to the start of {@code dst} (GPU). */
@@ -107,33 +100,16 @@ public final class CudaStream implements AutoCloseable {
         device.boundDriver().streamSynchronize(handle());
     }
 
-    public synchronized boolean isClosed() {
-        return closed;
-    }
-
     /** Waits for the queued work, then destroys the stream. */
     @Override
-    public void close() throws CudaException {
-        if (markClosed()) {
-            device.destroyStream(this);
-        }
-    }
-
-    synchronized boolean markClosed() {
-        boolean wasOpen = !closed;
-        closed = true;
-        return wasOpen;
+    void release() throws CudaException {
+        device.destroyStream(this);
     }
 
     long rawHandle() {
         return handle;
     }
 
-    private void checkOpen() {
-        if (isClosed()) {
-            throw new IllegalStateException("CudaStream of GPU " + deviceId() + " is closed");
-        }
-    }
 
     private void checkDevice(int bufferDevice) {
         if (bufferDevice != device.id()) {
@@ -146,5 +122,10 @@ public final class CudaStream implements AutoCloseable {
             throw new IndexOutOfBoundsException(what + ": " + bytes + " bytes at offset " + offset
                     + " do not fit in a buffer of " + capacity + " bytes");
         }
+    }
+
+    @Override
+    public String toString() {
+        return "CudaStream of GPU " + deviceId();
     }
 }

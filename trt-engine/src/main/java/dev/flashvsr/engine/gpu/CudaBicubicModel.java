@@ -2,39 +2,22 @@ package dev.flashvsr.engine.gpu;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
-import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
-import dev.flashvsr.engine.bicubic.BicubicModel;
+import dev.flashvsr.engine.bicubic.BicubicBaseline;
 import dev.flashvsr.engine.cuda.CudaDevice;
 import dev.flashvsr.engine.cuda.CudaException;
-import java.util.Set;
 
 /**
  * The bicubic baseline on one GPU ({@link CudaBicubicSession}). It holds the opened device, so a
  * device that cannot be opened fails the model's load, before any stream starts.
  */
-final class CudaBicubicModel implements Model {
+final class CudaBicubicModel implements BicubicBaseline {
     private final CudaDevice device;
 
     CudaBicubicModel(CudaDevice device) {
         this.device = device;
-    }
-
-    @Override
-    public String name() {
-        return BicubicModel.NAME;
-    }
-
-    @Override
-    public boolean isNeural() {
-        return false;
-    }
-
-    @Override
-    public Set<Integer> scales() {
-        return Set.of(2, 4);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.flashvsr.engine.gpu;
 
 import dev.flashvsr.engine.Colorimetry;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.FrameSink;
 import dev.flashvsr.engine.PixelFormat;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
@@ -64,8 +65,8 @@ final class StreamChecks {
                         + " max |gpu-cpu| %d levels (limit 1)", streams, frames, width, height, worst));
     }
 
-    private static boolean collect(dev.flashvsr.engine.FrameSink.FrameRenderer renderer, StreamSpec spec,
-            List<VideoFrame> outputs) {
+    /** A sink's answer that renders each output into a new host frame added to {@code outputs}. */
+    static boolean collect(FrameSink.FrameRenderer renderer, StreamSpec spec, List<VideoFrame> outputs) {
         VideoFrame out = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
         renderer.renderInto(out);
         outputs.add(out);

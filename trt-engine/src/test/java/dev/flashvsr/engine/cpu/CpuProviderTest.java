@@ -80,7 +80,8 @@ class CpuProviderTest {
     void aBackendThisBuildLacksIsRefusedNamingTheCpu() {
         EngineException e = assertThrows(EngineException.class,
                 () -> Models.resolve(Models.VSR_SMALL, Backend.TENSORRT, Precision.AUTO));
-        assertEquals("backend tensorrt is not part of this build; present: cpu", e.getMessage());
+        assertTrue(e.getMessage().matches("backend tensorrt is not part of this build; present: (.*, )?cpu"),
+                e.getMessage());
     }
 
     @Test

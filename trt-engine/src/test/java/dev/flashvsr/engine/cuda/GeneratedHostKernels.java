@@ -77,8 +77,9 @@ final class GeneratedHostKernels {
             Path folder = Files.createTempDirectory("flashvsr-host-kernels");
             folder.toFile().deleteOnExit();
             Path library = folder.resolve("libflashvsr-host-kernels.so");
-            List<String> command = new ArrayList<>(List.of("g++", "-O2", "-shared", "-fPIC", "-ffp-contract=off",
-                    "-Wall", "-Werror", "-I", HostKernelLibrary.KERNEL_SOURCES.toAbsolutePath().toString(), "-o",
+            // -Bsymbolic: see HostKernelLibrary
+            List<String> command = new ArrayList<>(List.of("g++", "-O2", "-shared", "-fPIC", "-Wl,-Bsymbolic",
+                    "-ffp-contract=off", "-Wall", "-Werror", "-I", HostKernelLibrary.KERNEL_SOURCES.toAbsolutePath().toString(), "-o",
                     library.toString()));
             List<Path> generated = new ArrayList<>();
             for (Map.Entry<String, List<CudaKernels.Kernel>> module : byModule.entrySet()) {

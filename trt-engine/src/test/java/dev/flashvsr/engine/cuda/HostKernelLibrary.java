@@ -96,8 +96,12 @@ final class HostKernelLibrary {
             Class<T> kernels) throws IOException, InterruptedException {
         Path library = folder.resolve(libraryName);
         Path log = folder.resolve(libraryName + ".log");
-        // -ffp-contract=off: no fused multiply-add, so float results round as Java's do
-        List<String> command = List.of(compiler, "-O2", "-shared", "-fPIC", "-ffp-contract=off", "-Wall", "-Werror",
+        // -ffp-contract=off: no fused multiply-add, so float results round as Java's do.
+        // -Bsymbolic: several of these libraries define the same extern "C" kernels and JNA loads them
+        // RTLD_GLOBAL; without it one library's launcher would call another's copy of the kernel, which
+        // reads that library's (static) threadIdx and so writes nothing of this launch.
+        List<String> command = List.of(compiler, "-O2", "-shared", "-fPIC", "-Wl,-Bsymbolic", "-ffp-contract=off",
+                "-Wall", "-Werror",
                 "-I", KERNEL_SOURCES.toAbsolutePath().toString(), "-o", library.toString(),
                 entryPoints.toAbsolutePath().toString());
         Process process;

@@ -42,11 +42,11 @@ class CudaBicubicSessionTest {
                     for (int i = 0; i < FRAMES; i++) {
                         VideoFrame input = KernelChecks.randomFrame(format, WIDTH, HEIGHT, i);
                         inputs.add(input);
-                        session.push(input, renderer -> collect(renderer, spec, outputs));
+                        session.push(input, renderer -> StreamChecks.collect(renderer, spec, outputs));
                         assertEquals(i, outputs.size(), "the pipelined session holds one frame");
                         assertEquals(1, session.heldFrames());
                     }
-                    session.drain(renderer -> collect(renderer, spec, outputs));
+                    session.drain(renderer -> StreamChecks.collect(renderer, spec, outputs));
                     assertEquals(0, session.heldFrames());
                 }
                 assertEquals(FRAMES, outputs.size(), "frames in = frames out");
@@ -109,12 +109,12 @@ class CudaBicubicSessionTest {
         try (CudaDevice device = CudaDevice.open(cuda.availability().driver(), 0);
                 CudaBicubicSession session = new CudaBicubicSession(device, spec)) {
             List<VideoFrame> outputs = new ArrayList<>();
-            session.push(KernelChecks.randomFrame(PixelFormat.I420, WIDTH, HEIGHT, 1), r -> collect(r, spec, outputs));
+            session.push(KernelChecks.randomFrame(PixelFormat.I420, WIDTH, HEIGHT, 1), r -> StreamChecks.collect(r, spec, outputs));
             session.reset();
             assertEquals(0, session.heldFrames());
             VideoFrame next = KernelChecks.randomFrame(PixelFormat.I420, WIDTH, HEIGHT, 2);
-            session.push(next, r -> collect(r, spec, outputs));
-            session.drain(r -> collect(r, spec, outputs));
+            session.push(next, r -> StreamChecks.collect(r, spec, outputs));
+            session.drain(r -> StreamChecks.collect(r, spec, outputs));
             assertEquals(1, outputs.size(), "the frame before the reset is dropped, the next one comes out");
             assertEquals(0, CpuFramePath.maxDifference(CpuFramePath.upscale(next, spec.colorimetry(), 2),
                     outputs.get(0)));
@@ -149,13 +149,5 @@ class CudaBicubicSessionTest {
         }
         assertEquals(9_999, out[0], "all but the held frame came out");
         assertEquals("", cuda.live(), "nothing live after 10,000 frames and close");
-    }
-
-    private static boolean collect(dev.flashvsr.engine.FrameSink.FrameRenderer renderer, StreamSpec spec,
-            List<VideoFrame> outputs) {
-        VideoFrame out = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
-        renderer.renderInto(out);
-        outputs.add(out);
-        return true;
     }
 }
