@@ -11,9 +11,9 @@
 # (java on PATH, JAVA=..., or jre/ beside this script in a bundle), the NVIDIA driver (libcuda.so.1,
 # R580 or later) and the CUDA 13 runtime (libcudart.so.13, found on the loader path or in
 # /usr/local/cuda/lib64): no Maven, GStreamer, TensorRT or network.
-# --bundle DIR  copies what the check needs into DIR (this script, the 5 jars, and a JRE made with
-#               jlink when this JDK has it: about 50 MB), for a GPU machine that has no Java; run
-#               DIR/gpu-check.sh there.
+# --bundle DIR  copies what the check needs into DIR (this script, the 5 jars, a JRE made with
+#               jlink when this JDK has it, and libcudart.so.13 when this machine has CUDA 13:
+#               about 53 MB), for a GPU machine that has no Java; run DIR/gpu-check.sh there.
 # Exit status: 0 all checks passed, 1 a check failed, 2 no usable GPU, 124 past 10 minutes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +32,10 @@ if [ "${1:-}" = "--bundle" ]; then
     mkdir -p "$out/lib"
     jars_in "$lib" | xargs -I{} cp {} "$out/lib/"
     cp "$0" "$out/gpu-check.sh"
+    # the CUDA runtime the presets' JNI library links (NVIDIA lists it as redistributable)
+    for cudart in /usr/local/cuda/lib64/libcudart.so.13*; do
+        [ -e "$cudart" ] && mkdir -p "$out/native" && cp -P "$cudart" "$out/native/"
+    done
     if command -v jlink >/dev/null 2>&1 && [ ! -e "$out/jre" ]; then
         # java.base, plus what JavaCPP uses (sun.misc.Unsafe in jdk.unsupported, java.logging)
         jlink --add-modules java.base,jdk.unsupported,java.logging --strip-debug --no-header-files \
@@ -59,8 +63,8 @@ else
     java=java
 fi
 command -v "$java" >/dev/null 2>&1 || { echo "gpu-check: no Java found; install Java 17+ or set JAVA" >&2; exit 2; }
-# libcudart.so.13 where CUDA installs it, in case the loader path does not have it
-for cudalib in /usr/local/cuda/lib64 /usr/local/cuda/targets/*/lib; do
+# libcudart.so.13 from a bundle, or where CUDA installs it, in case the loader path does not have it
+for cudalib in "$here/native" /usr/local/cuda/lib64 /usr/local/cuda/targets/*/lib; do
     [ -d "$cudalib" ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$cudalib"
 done
 exec timeout 600 "$java" -Xmx2g -cp "$classpath" dev.flashvsr.engine.gpu.GpuCheck "$@"

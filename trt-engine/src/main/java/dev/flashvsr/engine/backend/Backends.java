@@ -112,14 +112,18 @@ public final class Backends {
 
     /**
      * Why {@code backend=auto} did not put the model on each backend ranked above {@code chosen}
-     * ("cuda: not usable here: no NVIDIA driver ..."), best-ranked first; empty when {@code chosen}
-     * was the best.
+     * that runs this kind of model ("cuda: not usable here: no NVIDIA driver ..."), best-ranked
+     * first; empty when none was passed over. Backends that never run such models are not listed:
+     * they were not a choice.
      */
     public List<String> passedOver(Backend chosen, ModelDefinition definition, Precision precision) {
         List<String> reasons = new ArrayList<>();
         for (BackendProvider provider : ranked) {
             if (provider.backend() == chosen) {
                 break;
+            }
+            if (!provider.canRun(definition)) {
+                continue;
             }
             String why = whyNot(provider, definition, precision);
             if (!why.isEmpty()) {
