@@ -23,7 +23,8 @@ class BackendsCommandTest {
             assertEquals(!backend.precisions().isEmpty(), lines.get(i).contains("precisions " + backend.precisionNicks()),
                     r::toString);
         }
-        assertTrue(lines.get(0).matches("cpu\\s+usable; precisions fp32.*"), "the CPU backend runs everywhere:\n" + r);
+        assertTrue(lines.stream().anyMatch(line -> line.matches("cpu\\s+usable; precisions fp32.*")),
+                "the CPU backend runs everywhere:\n" + r);
     }
 
     @Test
