@@ -8,7 +8,9 @@ import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,6 +41,18 @@ public sealed interface ModelDefinition {
 
         public ModelManifest manifest() {
             return modelPackage.manifest();
+        }
+
+        /**
+         * At each scale the graph a backend with {@code capabilities} runs for {@code precision}: that
+         * variant, or for {@code AUTO} the first of the backend's precisions the package has.
+         */
+        public List<ModelManifest.Graph> graphsFor(Capabilities capabilities, Precision precision) {
+            List<ModelManifest.Graph> graphs = new ArrayList<>();
+            manifest().graphs().stream().map(ModelManifest.Graph::scale).distinct().forEach(scale ->
+                    capabilities.choose(precision, manifest().precisions(scale))
+                            .flatMap(chosen -> manifest().graphFor(scale, chosen)).ifPresent(graphs::add));
+            return graphs;
         }
     }
 

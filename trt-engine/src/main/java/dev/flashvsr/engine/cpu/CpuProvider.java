@@ -9,8 +9,6 @@ import dev.flashvsr.engine.backend.Capabilities;
 import dev.flashvsr.engine.backend.ModelDefinition;
 import dev.flashvsr.engine.bicubic.BicubicModel;
 import dev.flashvsr.engine.flashvsr.FlashVsrModel;
-import dev.flashvsr.engine.pkg.ModelManifest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -82,7 +80,7 @@ public final class CpuProvider implements BackendProvider {
                     + " device, 0 (device ids select GPUs)", "Set device-id=0, or a backend with that GPU");
         }
         if (definition instanceof ModelDefinition.Recurrent recurrent) {
-            return new OnnxModel(recurrent.modelPackage(), graphsFor(recurrent.manifest(), precision));
+            return new OnnxModel(recurrent.modelPackage(), recurrent.graphsFor(CAPABILITIES, precision));
         }
         if (definition instanceof ModelDefinition.FlashVsr flashVsr) {
             return new FlashVsrModel(flashVsr.open());
@@ -91,14 +89,5 @@ public final class CpuProvider implements BackendProvider {
             return new BicubicModel();
         }
         throw new IllegalArgumentException("the cpu backend cannot run " + definition);
-    }
-
-    /** At each scale the graph of {@code precision}, or for {@code AUTO} of the first precision we prefer. */
-    private static List<ModelManifest.Graph> graphsFor(ModelManifest manifest, Precision precision) {
-        List<ModelManifest.Graph> graphs = new ArrayList<>();
-        manifest.graphs().stream().map(ModelManifest.Graph::scale).distinct().forEach(scale ->
-                CAPABILITIES.choose(precision, manifest.precisions(scale))
-                        .flatMap(chosen -> manifest.graphFor(scale, chosen)).ifPresent(graphs::add));
-        return graphs;
     }
 }

@@ -18,7 +18,7 @@ import dev.flashvsr.engine.cuda.KernelModules;
  * R'G'B', and bicubic upscaling of planar images, with the arguments the CPU converter would use for
  * the same colorimetry (bilinear centre-sited chroma, the matrix and range per frame height).
  */
-final class FrameKernels implements AutoCloseable {
+public final class FrameKernels implements AutoCloseable {
     /** 16x16 threads: a multiple of the 32-thread warp that every GPU since Kepler schedules well. */
     static final int BLOCK = 16;
 
@@ -26,13 +26,13 @@ final class FrameKernels implements AutoCloseable {
     /** Only for its constants (single-threaded: it starts no workers). */
     private final ColorConverter constants;
 
-    FrameKernels(KernelModules kernels, Colorimetry colorimetry) {
+    public FrameKernels(KernelModules kernels, Colorimetry colorimetry) {
         this.kernels = kernels;
         this.constants = new ColorConverter(colorimetry, ChromaUpsampling.BILINEAR, 1);
     }
 
     /** Queues the conversion of an 8-bit frame in this GPU's memory to {@code dst}, which has its size. */
-    void toPlanar(CudaStream stream, VideoFrame frame, PlanarImage dst) throws CudaException {
+    public void toPlanar(CudaStream stream, VideoFrame frame, PlanarImage dst) throws CudaException {
         requireSameSize(frame, dst);
         FrameMemory.Device planes = deviceMemory(frame);
         PixelFormat format = frame.format();
@@ -54,7 +54,7 @@ final class FrameKernels implements AutoCloseable {
     }
 
     /** Queues the Keys bicubic upscale of {@code src} by {@code scale} into {@code dst}. */
-    void bicubic(CudaStream stream, PlanarImage src, PlanarImage dst, int scale) throws CudaException {
+    public void bicubic(CudaStream stream, PlanarImage src, PlanarImage dst, int scale) throws CudaException {
         if (dst.width() != scale * src.width() || dst.height() != scale * src.height()) {
             throw new IllegalArgumentException("a x" + scale + " bicubic of " + src.width() + "x" + src.height()
                     + " is " + scale * src.width() + "x" + scale * src.height() + ", not " + dst.width() + "x"
@@ -66,7 +66,7 @@ final class FrameKernels implements AutoCloseable {
     }
 
     /** Queues the conversion of {@code src} to an 8-bit frame of its size in this GPU's memory. */
-    void fromPlanar(CudaStream stream, PlanarImage src, VideoFrame frame) throws CudaException {
+    public void fromPlanar(CudaStream stream, PlanarImage src, VideoFrame frame) throws CudaException {
         requireSameSize(frame, src);
         FrameMemory.Device planes = deviceMemory(frame);
         PixelFormat format = frame.format();

@@ -93,6 +93,11 @@ public abstract class PipelinedGpuSession implements StreamingSession {
         return device;
     }
 
+    /** The session's stream, for work a subclass queues outside {@link #queueFrame} (state resets). */
+    protected final CudaStream stream() {
+        return stream;
+    }
+
     @Override
     public StreamSpec spec() {
         return spec;

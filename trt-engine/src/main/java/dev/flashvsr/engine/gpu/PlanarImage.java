@@ -8,10 +8,10 @@ import dev.flashvsr.engine.cuda.DeviceBuffer;
  *
  * @param half FP16 elements when true, else FP32
  */
-record PlanarImage(DeviceBuffer buffer, boolean half, int width, int height, int rowStride, int planeStride) {
-    static final int CHANNELS = 3;
+public record PlanarImage(DeviceBuffer buffer, boolean half, int width, int height, int rowStride, int planeStride) {
+    public static final int CHANNELS = 3;
 
-    PlanarImage {
+    public PlanarImage {
         long needed = ((long) (CHANNELS - 1) * planeStride + (long) (height - 1) * rowStride + width)
                 * (half ? 2 : 4);
         if (rowStride < width || planeStride < (long) rowStride * height || buffer.bytes() < needed) {
@@ -21,16 +21,16 @@ record PlanarImage(DeviceBuffer buffer, boolean half, int width, int height, int
     }
 
     /** Bytes a tightly packed image of this size takes. */
-    static long bytes(int width, int height, boolean half) {
+    public static long bytes(int width, int height, boolean half) {
         return (long) CHANNELS * width * height * (half ? 2 : 4);
     }
 
     /** A tightly packed image over the start of {@code buffer}. */
-    static PlanarImage tight(DeviceBuffer buffer, boolean half, int width, int height) {
+    public static PlanarImage tight(DeviceBuffer buffer, boolean half, int width, int height) {
         return new PlanarImage(buffer, half, width, height, width, width * height);
     }
 
-    int halfFlag() {
+    public int halfFlag() {
         return half ? 1 : 0;
     }
 }
