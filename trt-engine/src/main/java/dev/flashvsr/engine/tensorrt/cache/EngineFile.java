@@ -75,6 +75,9 @@ final class EngineFile {
         } catch (EOFException e) {
             throw new Unusable("is truncated inside its header");
         } catch (IOException e) {
+            if (!Files.exists(file)) {
+                return null; // e.g. "Not a directory": the folder's own problem, reported by the cache
+            }
             throw new Unusable("cannot be read (" + e + ")");
         }
     }

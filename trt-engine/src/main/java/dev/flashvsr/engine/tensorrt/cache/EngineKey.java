@@ -73,8 +73,7 @@ public record EngineKey(String name, String graphSha256, String tensorRtVersion,
         line(text, "compute-capability", computeCapability);
         line(text, "precision", precision.nick());
         line(text, "workspace-bytes", Long.toString(workspaceBytes));
-        inputShapes.forEach((input, range) -> line(text, "input " + escape(input),
-                range.min() + "/" + range.opt() + "/" + range.max()));
+        inputShapes.forEach((input, range) -> line(text, "input " + escape(input), range.minOptMax()));
         builderOptions.forEach((option, value) -> line(text, "option " + escape(option), value));
         return text.toString();
     }

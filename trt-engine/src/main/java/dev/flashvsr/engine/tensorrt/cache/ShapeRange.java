@@ -43,6 +43,11 @@ public record ShapeRange(List<Long> min, List<Long> opt, List<Long> max) {
         return isFixed() ? text(min) : text(min) + ".." + text(opt) + ".." + text(max);
     }
 
+    /** {@code min/opt/max} always, for the key's canonical text. */
+    String minOptMax() {
+        return text(min) + "/" + text(opt) + "/" + text(max);
+    }
+
     private static String text(List<Long> dims) {
         return dims.stream().map(String::valueOf).collect(Collectors.joining("x"));
     }
