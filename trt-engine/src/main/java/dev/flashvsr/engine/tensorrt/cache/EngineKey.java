@@ -56,6 +56,20 @@ public record EngineKey(String name, String graphSha256, String tensorRtVersion,
         if (workspaceBytes < 0) {
             throw new IllegalArgumentException("engine key: workspaceBytes " + workspaceBytes + " is negative");
         }
+        inputShapes.forEach((input, range) -> {
+            requireText(input, "an input name");
+            if (range == null) {
+                throw new IllegalArgumentException("engine key: input " + input + " has no shape range");
+            }
+        });
+        if (builderOptions != null) {
+            builderOptions.forEach((option, value) -> {
+                requireText(option, "a builder option name");
+                if (value == null) {
+                    throw new IllegalArgumentException("engine key: builder option " + option + " has no value");
+                }
+            });
+        }
         inputShapes = Collections.unmodifiableSortedMap(new TreeMap<>(inputShapes));
         builderOptions = Collections.unmodifiableSortedMap(new TreeMap<>(builderOptions == null ? Map.of() : builderOptions));
     }

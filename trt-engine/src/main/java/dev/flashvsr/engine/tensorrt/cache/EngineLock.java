@@ -37,7 +37,9 @@ final class EngineLock implements AutoCloseable {
     static EngineLock acquire(Path engine, CacheListener listener, Duration reportEvery)
             throws IOException, InterruptedException {
         Path lockFile = lockFileOf(engine);
-        ReentrantLock local = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
+        // the real path: two spellings of one folder (a link, "..") must share the in-process lock
+        Path identity = lockFile.getParent().toRealPath().resolve(lockFile.getFileName());
+        ReentrantLock local = IN_PROCESS.computeIfAbsent(identity, p -> new ReentrantLock());
         long start = System.nanoTime();
         long nextReport = start + reportEvery.toNanos();
         while (!local.tryLock(POLL_MILLIS, TimeUnit.MILLISECONDS)) {

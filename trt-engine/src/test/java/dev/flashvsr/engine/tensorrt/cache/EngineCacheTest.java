@@ -234,6 +234,29 @@ class EngineCacheTest {
     }
 
     @Test
+    void twoSpellingsOfOneFolderShareTheLock() throws Exception {
+        Files.createDirectories(folder());
+        Path link = Files.createSymbolicLink(dir.resolve("link"), folder());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch building = new CountDownLatch(1);
+            EngineBuilder slow = progress -> {
+                builds.incrementAndGet();
+                building.countDown();
+                sleep(400);
+                return TestKeys.engine("once", SIZE);
+            };
+            Future<byte[]> first = pool.submit(() -> new EngineCache(link).load(TestKeys.key(), slow, listener));
+            assertTrue(building.await(10, TimeUnit.SECONDS));
+            Future<byte[]> second = pool.submit(() -> cache().load(TestKeys.key(), slow, listener));
+            assertArrayEquals(first.get(), second.get());
+            assertEquals(1, builds.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aWaitingLoadStopsWhenItsThreadIsInterrupted() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {

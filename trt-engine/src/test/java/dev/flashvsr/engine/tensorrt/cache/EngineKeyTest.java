@@ -136,6 +136,7 @@ class EngineKeyTest {
         assertMessage("no input shapes", () -> with(f -> f.shapes = new TreeMap<>()));
         assertMessage("gpuName is empty", () -> with(f -> f.gpu = " "));
         assertMessage("workspaceBytes -1", () -> with(f -> f.workspace = -1));
+        assertMessage("builder option b has no value", () -> with(f -> f.options.put("b", null)));
         assertMessage("axis 2 needs 1 <= min <= opt <= max", () -> ShapeRange.of(new long[] {1, 3, 64},
                 new long[] {1, 3, 32}, new long[] {1, 3, 128}));
         assertMessage("same rank", () -> ShapeRange.of(new long[] {1, 3}, new long[] {1, 3, 32}, new long[] {1, 3, 32}));
