@@ -82,16 +82,13 @@ public final class EngineCache {
             throws EngineException, InterruptedException {
         Path file = fileOf(key);
         String damage = null;
-        if (!rejected.contains(file)) {
-            try {
-                byte[] cached = EngineFile.read(file, key);
-                if (cached != null) {
-                    listener.hit(key, file);
-                    return cached;
-                }
-            } catch (EngineFile.Unusable e) {
-                damage = e.getMessage();
+        try {
+            byte[] cached = cached(key, file, listener);
+            if (cached != null) {
+                return cached;
             }
+        } catch (EngineFile.Unusable e) {
+            damage = e.getMessage();
         }
         String folderProblem = folderProblem();
         if (folderProblem != null) {
@@ -111,16 +108,13 @@ public final class EngineCache {
     private byte[] loadLocked(EngineKey key, Path file, EngineBuilder builder, CacheListener listener)
             throws EngineException {
         deleteStaleTemporaries(file);
-        if (!rejected.contains(file)) {
-            try {
-                byte[] cached = EngineFile.read(file, key);
-                if (cached != null) {
-                    listener.hit(key, file);
-                    return cached;
-                }
-            } catch (EngineFile.Unusable e) {
-                warnDamage(file, e.getMessage(), listener);
+        try {
+            byte[] cached = cached(key, file, listener);
+            if (cached != null) {
+                return cached;
             }
+        } catch (EngineFile.Unusable e) {
+            warnDamage(file, e.getMessage(), listener);
         }
         byte[] engine = build(key, file, builder, listener);
         try {
@@ -130,6 +124,15 @@ public final class EngineCache {
             warnFolder("the engine could not be written (" + e + ")", listener);
         }
         return engine;
+    }
+
+    /** The engine in {@code file}, reported as a hit; null when there is none or the runtime rejected it. */
+    private byte[] cached(EngineKey key, Path file, CacheListener listener) throws EngineFile.Unusable {
+        byte[] cached = rejected.contains(file) ? null : EngineFile.read(file, key);
+        if (cached != null) {
+            listener.hit(key, file);
+        }
+        return cached;
     }
 
     /**

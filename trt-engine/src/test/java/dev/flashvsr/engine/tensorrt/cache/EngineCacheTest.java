@@ -186,6 +186,26 @@ class EngineCacheTest {
     }
 
     @Test
+    void aRejectedEngineThatCannotBeDeletedIsNotLoadedAgain() throws Exception {
+        EngineKey key = TestKeys.key();
+        cache().load(key, building("old"), listener);
+        EngineCache cache = cache();
+        Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(folder()), "the folder is writable despite its permissions (running as "
+                    + System.getProperty("user.name") + ", probably root), so an undeletable file cannot be tested here");
+            listener.events.clear();
+            cache.invalidate(key, "incompatible", listener);
+            String warning = listener.starting("warning").get(1);
+            assertTrue(warning.contains("cannot delete the rejected engine " + cache.fileOf(key)), warning);
+            assertArrayEquals(TestKeys.engine("new", SIZE), cache.load(key, building("new"), listener));
+            assertArrayEquals(TestKeys.engine("newer", SIZE), cache.load(key, building("newer"), listener));
+        } finally {
+            Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
     void aFailedBuildLeavesNoFileAndReleasesTheLock() throws Exception {
         EngineKey key = TestKeys.key();
         EngineException failure = new EngineException("no memory for tactic 3", "Close other GPU programs");
