@@ -51,9 +51,9 @@ final class FolderInputs {
                             if (file.equals(root)) {
                                 throw e;
                             }
-                            // An unreadable sub-folder or entry: list it if it looks like a video, so the run
-                            // reports it as failed instead of silently leaving it out.
-                            if (isVideoName(file)) {
+                            // An unreadable sub-folder or entry: listed, so that the run reports it as failed
+                            // instead of silently leaving out what it holds.
+                            if (!isHidden(file)) {
                                 found.add(root.relativize(file));
                             }
                             return FileVisitResult.CONTINUE;

@@ -22,6 +22,7 @@ final class FolderUpscale {
     private final boolean overwrite;
     private final boolean quiet;
     private final FolderFileUpscale files;
+    private final FolderInterrupt interrupt;
     private final PrintWriter out;
     private final PrintWriter err;
     private final List<FolderResult> results = new ArrayList<>();
@@ -31,12 +32,13 @@ final class FolderUpscale {
     private int listed;
 
     FolderUpscale(FolderPaths paths, boolean recursive, boolean overwrite, boolean quiet, FolderFileUpscale files,
-            PrintWriter out, PrintWriter err) {
+            FolderInterrupt interrupt, PrintWriter out, PrintWriter err) {
         this.paths = paths;
         this.recursive = recursive;
         this.overwrite = overwrite;
         this.quiet = quiet;
         this.files = files;
+        this.interrupt = interrupt;
         this.out = out;
         this.err = err;
     }
@@ -52,13 +54,18 @@ final class FolderUpscale {
         }
         paths.createOutput();
         for (int i = 0; i < inputs.size(); i++) {
+            if (interrupt.requested()) {
+                printSummary();
+                return FlashVsrCli.EXIT_INTERRUPTED;
+            }
             Path relative = inputs.get(i);
             String label = "[" + (i + 1) + "/" + inputs.size() + "] " + relative;
             FolderResult result = one(relative, label);
-            results.add(result);
             if (result.outcome() == FolderResult.Outcome.INTERRUPTED) {
+                // Its summary is printed already, while its output was still guarded.
                 return FlashVsrCli.EXIT_INTERRUPTED;
             }
+            results.add(result);
             if (!quiet) {
                 err.println("flashvsr: " + label + ": " + result.result() + (result.frames() > 0
                         ? String.format(Locale.ROOT, ", %d frames in %.1f s (%s fps)", result.frames(),
@@ -82,8 +89,9 @@ final class FolderUpscale {
                     + "; rename one of the two");
         }
         if (!Files.isRegularFile(in)) {
-            return FolderResult.failed(file, Files.exists(in) ? "not a regular file (a pipe, device or socket);"
-                    + " move it out of IN" : "cannot be read (a dangling link or an unreadable folder)");
+            return FolderResult.failed(file, Files.isDirectory(in) ? "a folder that cannot be listed; make it"
+                    + " readable or move it out of IN" : Files.exists(in) ? "not a regular file (a pipe, device or"
+                    + " socket); move it out of IN" : "cannot be read (a dangling link?); remove or fix it");
         }
         if (!Files.isReadable(in)) {
             return FolderResult.failed(file, "permission denied; make it readable or move it out of IN");
@@ -94,7 +102,10 @@ final class FolderUpscale {
         if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !overwrite && isComplete(in, output, label)) {
             return FolderResult.skipped(file, "exists");
         }
-        FolderResult result = files.upscale(in, output, file, label, this::printSummaryWith);
+        FolderResult result = files.upscale(in, output, file, label, interrupted -> {
+            results.add(interrupted);
+            printSummary();
+        });
         return outputName.equals(relative) || result.outcome() != FolderResult.Outcome.DONE ? result
                 : result.withNote("as " + outputName);
     }
@@ -120,14 +131,8 @@ final class FolderUpscale {
         return false;
     }
 
-    /** Ctrl-C: the summary with the interrupted file, printed before the JVM exits. */
-    private void printSummaryWith(FolderResult interrupted) {
-        results.add(interrupted);
-        printSummary();
-        results.remove(results.size() - 1);
-    }
-
     private void printSummary() {
         FolderSummary.print(out, results, listed, (System.nanoTime() - started) / 1e9);
+        interrupt.summarized();
     }
 }

@@ -35,7 +35,8 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (also for a truncated input, after its warning)",
                 "1:the pipeline failed; OUT is left as it was (folders: a file failed, the others are done)",
-                "2:bad arguments or unusable files (OUT naming IN through a link counts); nothing is written",
+                "2:bad arguments or unusable files (OUT naming IN through a link counts, as does a folder OUT"
+                        + " inside the folder IN); nothing is written",
                 "130:interrupted (Ctrl-C); the frames so far become OUT"})
 final class UpscaleCommand implements Callable<Integer> {
 
@@ -151,7 +152,10 @@ final class UpscaleCommand implements Callable<Integer> {
         GstSupport.init();
         PrintWriter err = spec.commandLine().getErr();
         FolderFileUpscale files = new FolderFileUpscale(this::createFilter, quality, quiet, err);
-        return new FolderUpscale(paths, recursive, overwrite, quiet, files, spec.commandLine().getOut(), err).run();
+        try (FolderInterrupt interrupt = new FolderInterrupt(INTERRUPT_GRACE.plusSeconds(5))) {
+            return new FolderUpscale(paths, recursive, overwrite, quiet, files, interrupt, spec.commandLine().getOut(),
+                    err).run();
+        }
     }
 
     /** Ctrl-C: ends the input so that the muxer finishes a playable file with the frames so far. */

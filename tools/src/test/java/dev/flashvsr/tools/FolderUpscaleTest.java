@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -129,13 +132,15 @@ class FolderUpscaleTest {
         assertEquals(0, mkfifo.waitFor());
         Files.copy(CliTestSupport.encodeAudio(dir.resolve("tone.wav")), in.resolve("d-tone.mkv"));
         put(mkv, "e.mkv");
+        put(mp4, "e.mov");
 
         CliTestSupport.Result r = upscale("--recursive");
         assertEquals(FlashVsrCli.EXIT_FAILURE, r.code(), r::toString);
         assertTableRows(r.out(), row("a.mp4", "done"), row("b-garbage.mp4", "failed: .+"),
                 row("c-pipe.mp4", "failed: not a regular file \\(a pipe, device or socket\\); move it out of IN"),
-                row("d-tone.mkv", "failed: .*no video stream"), row("e.mkv", "done"));
-        assertTrue(r.out().contains("total: 2 done, 3 failed, 0 skipped of 5 files; 32 frames in "), r::toString);
+                row("d-tone.mkv", "failed: .*no video stream"), row("e.mkv", "done"),
+                row("e.mov", "failed: its output e\\.mkv is already that of e\\.mkv; rename one of the two"));
+        assertTrue(r.out().contains("total: 2 done, 4 failed, 0 skipped of 6 files; 32 frames in "), r::toString);
         assertEquals(List.of("a.mp4", "e.mkv"), files(out), "nothing at a failed file's output, no staging left");
         assertEquals(UPSCALED, CliTestSupport.decode(out.resolve("e.mkv")));
     }
@@ -189,6 +194,35 @@ class FolderUpscaleTest {
         assertTrue(r.err().contains("no video file in " + in.toRealPath() + " (its sub-folders are read with"
                 + " --recursive); looked for [avi, "), r::toString);
         assertTrue(r.out().contains("total: 0 done, 0 failed, 0 skipped of 0 files"), r::toString);
+    }
+
+    /** Ctrl-C before a file starts (the folder hook runs, no file's guard is open): the summary, then exit 130. */
+    @Test
+    void ctrlCBetweenFilesPrintsTheSummaryBeforeTheJvmMayExit() throws Exception {
+        in = dir.resolve("in");
+        out = dir.resolve("out");
+        put(mp4, "a.mp4");
+        put(mp4, "b.mp4");
+        StringWriter stdout = new StringWriter();
+        FolderUpscale folder;
+        Thread hook;
+        try (FolderInterrupt interrupt = new FolderInterrupt(Duration.ofSeconds(30))) {
+            PrintWriter err = new PrintWriter(new StringWriter());
+            folder = new FolderUpscale(FolderPaths.check(in, out), false, false, true, new FolderFileUpscale(() -> {
+                throw new AssertionError("no file is started after Ctrl-C");
+            }, 18, true, err), interrupt, new PrintWriter(stdout), err);
+            hook = new Thread(interrupt::stopAndAwaitSummary);
+            hook.start();
+            while (!interrupt.requested()) {
+                Thread.onSpinWait();
+            }
+            assertEquals(FlashVsrCli.EXIT_INTERRUPTED, folder.run());
+            hook.join(5000);
+        }
+        assertFalse(hook.isAlive(), "the hook returns once the summary is printed");
+        assertTrue(stdout.toString().contains("total: 0 done, 0 failed, 0 skipped, 2 not started of 2 files"),
+                stdout::toString);
+        assertEquals(List.of(), files(out));
     }
 
     private CliTestSupport.Result upscale(String... options) {
