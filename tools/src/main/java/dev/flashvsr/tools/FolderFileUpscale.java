@@ -50,8 +50,17 @@ final class FolderFileUpscale {
             return FolderResult.failed(file, "cannot write " + out + ": " + ErrorText.describe(e));
         }
         AtomicReference<UpscalePipeline> running = new AtomicReference<>();
-        try (staged; ShutdownGuard guard = new ShutdownGuard(staged, () -> endInput(running),
-                UpscaleCommand.INTERRUPT_GRACE, err)) {
+        ShutdownGuard guard;
+        try {
+            guard = new ShutdownGuard(staged, () -> endInput(running), UpscaleCommand.INTERRUPT_GRACE, err);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C came just before: the JVM takes no more shutdown hooks.
+            staged.close();
+            FolderResult notStarted = FolderResult.notStarted(file);
+            onInterrupt.accept(notStarted);
+            return notStarted;
+        }
+        try (staged; guard) {
             long started = System.nanoTime();
             UpscalePipeline pipeline;
             try {

@@ -1,6 +1,7 @@
 package dev.flashvsr.tools;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ final class FolderInputs {
     static List<Path> find(Path root, boolean recursive) {
         List<Path> found = new ArrayList<>();
         try {
-            Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class),
+            Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class),
                     recursive ? Integer.MAX_VALUE : 1, new SimpleFileVisitor<>() {
                         @Override
                         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {

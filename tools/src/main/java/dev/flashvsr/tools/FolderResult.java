@@ -30,6 +30,11 @@ record FolderResult(String file, Outcome outcome, long frames, double seconds, S
         return new FolderResult(file, Outcome.SKIPPED, -1, 0, why);
     }
 
+    /** Ctrl-C came before its upscaling began. */
+    static FolderResult notStarted(String file) {
+        return new FolderResult(file, Outcome.INTERRUPTED, -1, 0, "not started");
+    }
+
     /** "done", "skipped: exists", "failed: no video stream", ... */
     String result() {
         return detail.isEmpty() ? outcome.word : outcome.word + ": " + detail;

@@ -89,8 +89,8 @@ final class FolderUpscale {
                     + "; rename one of the two");
         }
         if (!Files.isRegularFile(in)) {
-            return FolderResult.failed(file, Files.isDirectory(in) ? "a folder that cannot be listed; make it"
-                    + " readable or move it out of IN" : Files.exists(in) ? "not a regular file (a pipe, device or"
+            return FolderResult.failed(file, Files.isDirectory(in) ? "a folder that cannot be listed, or a link to"
+                    + " a folder (not followed); make it readable or move it out of IN" : Files.exists(in) ? "not a regular file (a pipe, device or"
                     + " socket); move it out of IN" : "cannot be read (a dangling link?); remove or fix it");
         }
         if (!Files.isReadable(in)) {
@@ -102,10 +102,11 @@ final class FolderUpscale {
         if (Files.exists(output, LinkOption.NOFOLLOW_LINKS) && !overwrite && isComplete(in, output, label)) {
             return FolderResult.skipped(file, "exists");
         }
-        FolderResult result = files.upscale(in, output, file, label, interrupted -> {
-            results.add(interrupted);
-            printSummary();
-        });
+        if (interrupt.requested()) {
+            // Ctrl-C came while the output was checked.
+            return endedBy(FolderResult.notStarted(file));
+        }
+        FolderResult result = files.upscale(in, output, file, label, this::endedBy);
         return outputName.equals(relative) || result.outcome() != FolderResult.Outcome.DONE ? result
                 : result.withNote("as " + outputName);
     }
@@ -129,6 +130,13 @@ final class FolderUpscale {
                 + "); upscaling it again");
         err.flush();
         return false;
+    }
+
+    /** Ctrl-C: the summary, with the file it stopped. */
+    private FolderResult endedBy(FolderResult interrupted) {
+        results.add(interrupted);
+        printSummary();
+        return interrupted;
     }
 
     private void printSummary() {
