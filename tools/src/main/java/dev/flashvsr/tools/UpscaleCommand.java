@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "1:the pipeline failed; OUT is left as it was (folders: a file failed, the others are done)",
                 "2:bad arguments or unusable files (OUT naming IN through a link counts, as does a folder OUT"
                         + " inside the folder IN); nothing is written",
-                "130:interrupted (Ctrl-C); the frames so far become OUT"})
+                "130:interrupted (Ctrl-C); the frames so far become OUT (folders: the current file is"
+                        + " discarded, the summary printed)"})
 final class UpscaleCommand implements Callable<Integer> {
 
     /**
