@@ -15,13 +15,21 @@ final class Progress {
     record StartUp(String model, String step, double fraction, boolean done) {
     }
 
+    private static final String LEAD = "flashvsr: ";
     private final PrintWriter err;
     private final boolean quiet;
+    /** Put after "flashvsr: " on the progress line (folder mode names the file there), or "". */
+    private final String prefix;
     private int lastLength;
 
     Progress(PrintWriter err, boolean quiet) {
+        this(err, quiet, "");
+    }
+
+    Progress(PrintWriter err, boolean quiet, String prefix) {
         this.err = err;
         this.quiet = quiet;
+        this.prefix = prefix;
     }
 
     /**
@@ -36,8 +44,10 @@ final class Progress {
         if (quiet) {
             return;
         }
-        print(startUp != null && !startUp.done() ? startUpLine(startUp, elapsed)
-                : line(frames, elapsed, position, duration));
+        String text = startUp != null && !startUp.done() ? startUpLine(startUp, elapsed)
+                : line(frames, elapsed, position, duration);
+        // Both lines start with "flashvsr: "; the prefix goes right after it.
+        print(LEAD + prefix + text.substring(LEAD.length()));
     }
 
     /** "flashvsr: starting model 'M': building the DiT graph for 128x128, 40%, elapsed 0:12". */

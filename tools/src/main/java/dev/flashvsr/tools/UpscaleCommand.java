@@ -24,6 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "upscale",
         mixinStandardHelpOptions = true,
         description = {"Upscale the video of IN with flashvsrfilter and write it to OUT as H.264.",
+                "With a folder as IN, every video in it goes to the same path under the",
+                "folder OUT (see --recursive and --overwrite); the run goes on past a failed",
+                "file and ends with a table of every file.",
                 "OUT must end in .mp4 or .mkv; audio is dropped. The video is written to a",
                 "hidden folder beside OUT (.OUT.flashvsr-XXXXXXXX.part/) and renamed to OUT",
                 "when complete, so a failed run leaves an existing OUT as it was. An input",
@@ -31,9 +34,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 "as far as it goes, with a warning giving both counts."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (also for a truncated input, after its warning)",
-                "1:the pipeline failed; OUT is left as it was",
-                "2:bad arguments or unusable files (OUT naming IN through a link counts); nothing is written",
-                "130:interrupted (Ctrl-C); the frames so far become OUT"})
+                "1:the pipeline failed; OUT is left as it was (folders: a file failed, the others are done)",
+                "2:bad arguments or unusable files (OUT naming IN through a link counts, as does a folder OUT"
+                        + " inside the folder IN); nothing is written",
+                "130:interrupted (Ctrl-C); the frames so far become OUT (folders: the current file is"
+                        + " discarded, the summary printed)"})
 final class UpscaleCommand implements Callable<Integer> {
 
     /**
@@ -46,11 +51,12 @@ final class UpscaleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input video file.")
+    @Parameters(index = "0", paramLabel = "IN", description = "Input video file, or a folder of them.")
     Path input;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "Output file (.mp4 or .mkv); replaced if it exists"
-            + " (a link: the link itself, not the file it points to).")
+            + " (a link: the link itself, not the file it points to). With a folder as IN: the output folder,"
+            + " created if missing, outside IN.")
     Path output;
 
     @Option(names = "--scale", paramLabel = "2|4", defaultValue = "4",
@@ -97,12 +103,29 @@ final class UpscaleCommand implements Callable<Integer> {
                     + " (default: the element's automatic budget, a quarter of the machine's memory).")
     Long maxMemory;
 
-    @Option(names = {"-q", "--quiet"}, description = "Do not print the progress line.")
+    @Option(names = {"-q", "--quiet"}, description = "Do not print the progress line (folders: only the summary).")
     boolean quiet;
+
+    @Option(names = {"-r", "--recursive"}, description = "Folders: also upscale the videos in IN's sub-folders.")
+    boolean recursive;
+
+    @Option(names = "--overwrite", description = "Folders: upscale again the files whose output is already there.")
+    boolean overwrite;
 
     @Override
     public Integer call() throws InterruptedException {
-        String muxer = validateOptions();
+        validateOptions();
+        if (Files.isDirectory(input)) {
+            return upscaleFolder();
+        }
+        if (Files.isDirectory(output)) {
+            throw CliException.usage("output '" + output + "' is a folder, but IN is a file: name the output file,"
+                    + " e.g. '" + output.resolve(FolderPaths.outputName(input.getFileName())) + "'");
+        }
+        String muxer = muxerFor(output.getFileName() == null ? "" : output.getFileName().toString());
+        if (muxer == null) {
+            throw CliException.usage("output file '" + output + "' must end in .mp4 or .mkv");
+        }
         Path in = inputFile();
         Path out = outputFile(in);
         Path shown = output.toAbsolutePath().normalize();
@@ -121,6 +144,18 @@ final class UpscaleCommand implements Callable<Integer> {
                     staged.path());
             running.set(pipeline);
             return upscale(pipeline, staged, guard, shown, err);
+        }
+    }
+
+    /** Folder mode: the work is in {@link FolderUpscale}, with a new filter for each file. */
+    private int upscaleFolder() throws InterruptedException {
+        FolderPaths paths = FolderPaths.check(input, output);
+        GstSupport.init();
+        PrintWriter err = spec.commandLine().getErr();
+        FolderFileUpscale files = new FolderFileUpscale(this::createFilter, quality, quiet, err);
+        try (FolderInterrupt interrupt = new FolderInterrupt(INTERRUPT_GRACE.plusSeconds(5))) {
+            return new FolderUpscale(paths, recursive, overwrite, quiet, files, interrupt, spec.commandLine().getOut(),
+                    err).run();
         }
     }
 
@@ -196,8 +231,8 @@ final class UpscaleCommand implements Callable<Integer> {
         return interrupted ? FlashVsrCli.EXIT_INTERRUPTED : FlashVsrCli.EXIT_OK;
     }
 
-    /** Checks the options; returns the muxer for OUT's extension. */
-    private String validateOptions() {
+    /** Checks the options common to files and folders. */
+    private void validateOptions() {
         if (scale != 2 && scale != 4) {
             throw CliException.usage("--scale must be 2 or 4, not " + scale);
         }
@@ -233,14 +268,18 @@ final class UpscaleCommand implements Callable<Integer> {
         if (model != null && model.isBlank()) {
             throw CliException.usage("--model must not be empty");
         }
-        String name = output.getFileName() == null ? "" : output.getFileName().toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** The muxer that writes a file of this name, or null when the name's extension is neither .mp4 nor .mkv. */
+    static String muxerFor(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
         if (name.endsWith(".mp4")) {
             return "mp4mux";
         }
         if (name.endsWith(".mkv")) {
             return "matroskamux";
         }
-        throw CliException.usage("output file '" + output + "' must end in .mp4 or .mkv");
+        return null;
     }
 
     /** IN, checked and with every link resolved. */
@@ -268,9 +307,6 @@ final class UpscaleCommand implements Callable<Integer> {
      */
     private Path outputFile(Path in) {
         Path out = OutputPaths.inExistingParent(output, "OUT");
-        if (Files.isDirectory(out)) {
-            throw CliException.usage("output '" + output + "' is a directory");
-        }
         if (OutputPaths.sameFile(in, out)) {
             throw CliException.usage("OUT '" + output + "' is the same file as IN '" + input
                     + "' (through a link or another spelling of its path); choose a different output file");
