@@ -45,6 +45,10 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
 
     /** Loads TensorRT's libraries; a missing library surfaces as a {@link LinkageError}. */
     static JavaCppTrtRuntime load() {
+        // TensorRT's own libraries first: the presets load CUDA's before TensorRT's, so on a machine without
+        // either the error would name only CUDA
+        Loader.loadGlobal("libnvinfer.so.10");
+        Loader.loadGlobal("libnvonnxparser.so.10");
         Loader.load(nvinfer.class);
         Loader.load(nvonnxparser.class);
         return new JavaCppTrtRuntime(versionString(nvinfer.getInferLibVersion()));
