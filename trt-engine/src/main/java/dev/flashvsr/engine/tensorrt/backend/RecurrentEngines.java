@@ -36,14 +36,12 @@ final class RecurrentEngines {
     private final ModelPackage modelPackage;
     private final TrtRuntime runtime;
     private final DeviceInfo gpu;
-    private final EngineCache cache;
     private final TrtLog log;
 
-    RecurrentEngines(ModelPackage modelPackage, TrtRuntime runtime, DeviceInfo gpu, EngineCache cache, TrtLog log) {
+    RecurrentEngines(ModelPackage modelPackage, TrtRuntime runtime, DeviceInfo gpu, TrtLog log) {
         this.modelPackage = modelPackage;
         this.runtime = runtime;
         this.gpu = gpu;
-        this.cache = cache;
         this.log = log;
     }
 
@@ -67,8 +65,8 @@ final class RecurrentEngines {
                 graph.precision(), shapes, WORKSPACE_BYTES, new TreeMap<>());
     }
 
-    /** The engine of {@code graph} for this frame size, from the cache or built now (progress reported). */
-    TrtEngine engine(ModelManifest.Graph graph, int width, int height, OpenProgress progress)
+    /** The engine of {@code graph} for this frame size, from {@code cache} or built now (progress reported). */
+    TrtEngine engine(ModelManifest.Graph graph, int width, int height, EngineCache cache, OpenProgress progress)
             throws EngineException {
         EngineKey key = key(graph, width, height);
         CacheListener listener = new ProgressListener(progress);

@@ -99,8 +99,8 @@ public final class TensorRtProvider implements BackendProvider {
         }
         CudaDevice device = CudaDevice.open(cuda.get().driver(), deviceId);
         RecurrentEngines engines = new RecurrentEngines(recurrent.modelPackage(), tensorRt.get().runtime(),
-                device.info(), cache.get(), log);
+                device.info(), log);
         return new TrtRecurrentModel(recurrent.manifest(), recurrent.graphsFor(CAPABILITIES, precision), device,
-                engines);
+                engines, cache);
     }
 }

@@ -11,6 +11,7 @@ import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.cuda.CudaDevice;
 import dev.flashvsr.engine.cuda.CudaException;
 import dev.flashvsr.engine.pkg.ModelManifest;
+import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A recurrent model package on TensorRT on one GPU: one graph per scale (the precision chosen at
@@ -29,16 +31,19 @@ final class TrtRecurrentModel implements Model {
     private final boolean neural;
     private final CudaDevice device;
     private final RecurrentEngines engines;
+    private final Supplier<EngineCache> defaultCache;
     private final Map<Integer, ModelManifest.Graph> graphs = new LinkedHashMap<>();
     private final Map<String, TrtEngine> opened = new HashMap<>();
     private final List<TrtEngine> toClose = new ArrayList<>();
 
+    /** @param defaultCache the engine cache of sessions whose options name none */
     TrtRecurrentModel(ModelManifest manifest, List<ModelManifest.Graph> graphs, CudaDevice device,
-            RecurrentEngines engines) {
+            RecurrentEngines engines, Supplier<EngineCache> defaultCache) {
         this.name = manifest.name();
         this.neural = manifest.neural();
         this.device = device;
         this.engines = engines;
+        this.defaultCache = defaultCache;
         graphs.forEach(graph -> this.graphs.put(graph.scale(), graph));
     }
 
@@ -91,7 +96,8 @@ final class TrtRecurrentModel implements Model {
         String size = graph.file() + "@" + spec.width() + "x" + spec.height();
         TrtEngine engine = opened.get(size);
         if (engine == null) {
-            engine = engines.engine(graph, spec.width(), spec.height(), progress);
+            EngineCache cache = options.engineCache().map(EngineCache::new).orElseGet(defaultCache);
+            engine = engines.engine(graph, spec.width(), spec.height(), cache, progress);
             opened.put(size, engine);
             toClose.add(engine);
         }

@@ -177,6 +177,23 @@ class TensorRtProviderTest {
         }
     }
 
+    /** The engine-cache setting (element property, CLI option) reaches the session's open. */
+    @Test
+    void theSessionOptionsChooseTheCacheFolder(@TempDir Path chosen) throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        StreamSpec spec = new StreamSpec(PixelFormat.NV12, WIDTH, HEIGHT, 2);
+        try (Model model = provider(cuda, new CountingRuntime()).load(Models.definition(Models.VSR_SMALL_FAST),
+                Precision.FP32, 0);
+                StreamingSession session = model.open(spec,
+                        new SessionOptions(Backend.TENSORRT, 0, 0, 0).withEngineCache(chosen))) {
+            assertEquals(1, session.latencyFrames());
+        }
+        try (Stream<Path> inChosen = Files.list(chosen); Stream<Path> inDefault = Files.list(cacheFolder)) {
+            assertEquals(1, inChosen.filter(f -> f.toString().endsWith(".engine")).count());
+            assertEquals(0, inDefault.count(), "nothing in the provider's default folder");
+        }
+    }
+
     @Test
     void anEngineTheRuntimeRejectsIsRebuilt() throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
