@@ -14,16 +14,18 @@ import java.util.Optional;
  *
  * @param maxMemoryMib the memory budget of a session in MiB; 0 = automatic
  * @param noiseFile    safetensors file of the diffusion noise; empty = generated noise
+ * @param engineCache  folder of built TensorRT engines; empty = the backend's default
  */
 public record ElementSettings(int scale, String model, Backend backend, Precision precision, int deviceId,
         int tileSize, int tileOverlap, long maxMemoryMib, DiffusionOptions.ColorFix colorFix,
-        boolean upstreamReference, long seed, String noiseFile) {
+        boolean upstreamReference, long seed, String noiseFile, String engineCache) {
 
     /** The session options these settings describe; fails when tile settings contradict each other. */
     public SessionOptions sessionOptions() {
         Optional<Path> noise = noiseFile.isBlank() ? Optional.empty() : Optional.of(Path.of(noiseFile));
-        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap,
+        SessionOptions options = new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap,
                 new DiffusionOptions(colorFix, upstreamReference, seed, noise));
+        return engineCache.isBlank() ? options : options.withEngineCache(Path.of(engineCache));
     }
 
     /** {@code max-memory} as the log shows it. */

@@ -31,6 +31,7 @@ public final class FilterSettings {
     private boolean upstreamReference;
     private long seed;
     private String noiseFile = "";
+    private String engineCache = "";
     /** Read for every frame and not part of the snapshot: volatile instead of the lock. */
     private volatile boolean qos = true;
 
@@ -140,6 +141,15 @@ public final class FilterSettings {
         this.noiseFile = noiseFile == null ? "" : noiseFile;
     }
 
+    public synchronized String engineCache() {
+        return engineCache;
+    }
+
+    /** A null or empty folder means the tensorrt backend's default. */
+    public synchronized void setEngineCache(String engineCache) {
+        this.engineCache = engineCache == null ? "" : engineCache;
+    }
+
     public boolean qos() {
         return qos;
     }
@@ -151,6 +161,6 @@ public final class FilterSettings {
     /** The start-time settings as they are now. */
     public synchronized ElementSettings snapshot() {
         return new ElementSettings(scale, model, backend, precision, deviceId, tileSize, tileOverlap, maxMemoryMib,
-                colorFix, upstreamReference, seed, noiseFile);
+                colorFix, upstreamReference, seed, noiseFile, engineCache);
     }
 }

@@ -1,12 +1,15 @@
 package dev.flashvsr.element;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.Precision;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -17,8 +20,19 @@ class FilterSettingsTest {
     void defaultsAreAutomatic() {
         ElementSettings snapshot = new FilterSettings().snapshot();
         assertEquals(new ElementSettings(4, Models.DEFAULT, Backend.AUTO, Precision.AUTO, 0, 0, 0, 0,
-                DiffusionOptions.DEFAULT.colorFix(), false, 0, ""), snapshot);
+                DiffusionOptions.DEFAULT.colorFix(), false, 0, "", ""), snapshot);
         assertEquals("automatic", snapshot.describeMaxMemory());
+        assertTrue(snapshot.sessionOptions().engineCache().isEmpty(), "the tensorrt backend's default folder");
+    }
+
+    @Test
+    void theEngineCacheFolderReachesTheSessionOptions() {
+        FilterSettings settings = new FilterSettings();
+        settings.setEngineCache("/var/cache/flashvsr-engines");
+        assertEquals(Optional.of(Path.of("/var/cache/flashvsr-engines")),
+                settings.snapshot().sessionOptions().engineCache());
+        settings.setEngineCache(null);
+        assertEquals("", settings.engineCache());
     }
 
     @Test

@@ -137,7 +137,8 @@ final class BenchCommand implements Callable<Integer> {
         return failed ? FlashVsrCli.EXIT_FAILURE : FlashVsrCli.EXIT_OK;
     }
 
-    private static int[] parseSize(String size) {
+    /** A {@code --size} value as {width, height}; a usage error when it is not WxH within 2x2..7680x4320. */
+    static int[] parseSize(String size) {
         String[] parts = size.trim().split("x");
         try {
             int w = Integer.parseInt(parts[0]);

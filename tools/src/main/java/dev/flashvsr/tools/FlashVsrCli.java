@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = FlashVsrCli.Version.class,
         description = "Video super-resolution with the flashvsrfilter GStreamer element.",
         subcommands = {UpscaleCommand.class, MakeSampleCommand.class, BenchCommand.class, BuildModelCommand.class,
-                ImportCommand.class, TrtCheckCommand.class, BackendsCommand.class,
+                ImportCommand.class, TrtCheckCommand.class, BuildEngineCommand.class, BackendsCommand.class,
                 dev.flashvsr.tools.train.TrainCommand.class,
                 dev.flashvsr.tools.eval.EvalCommand.class,
                 dev.flashvsr.tools.calibrate.CalibrateCommand.class,

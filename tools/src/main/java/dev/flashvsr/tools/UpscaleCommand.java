@@ -90,6 +90,10 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Diffusion models: seed of the latent noise (default: the element's, 0).")
     Long seed;
 
+    @Option(names = "--engine-cache", paramLabel = "DIR",
+            description = "Where backend tensorrt keeps the engines it builds (default: $XDG_CACHE_HOME/flashvsr/engines).")
+    Path engineCache;
+
     @Option(names = "--noise-file", paramLabel = "FILE",
             description = "Diffusion models: safetensors file whose 'noise' tensor replaces the generated noise.")
     Path noiseFile;
@@ -342,6 +346,9 @@ final class UpscaleCommand implements Callable<Integer> {
         }
         if (seed != null) {
             GstSupport.setArg(vsr, "seed", Long.toString(seed));
+        }
+        if (engineCache != null) {
+            vsr.set("engine-cache", engineCache.toAbsolutePath().toString());
         }
         if (noiseFile != null) {
             vsr.set("noise-file", noiseFile.toAbsolutePath().toString());

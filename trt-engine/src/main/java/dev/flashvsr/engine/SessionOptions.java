@@ -1,5 +1,8 @@
 package dev.flashvsr.engine;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /**
  * Settings that choose how a model runs, independent of the stream.
  *
@@ -7,9 +10,10 @@ package dev.flashvsr.engine;
  * @param tileSize    input tile edge in pixels; 0 processes whole frames
  * @param tileOverlap input pixels shared by neighbouring tiles
  * @param diffusion   settings that only diffusion models (FlashVSR) use
+ * @param engineCache where backends that build engines (TensorRT) keep them; empty = their default
  */
 public record SessionOptions(Backend backend, int deviceId, Precision precision, int tileSize, int tileOverlap,
-        DiffusionOptions diffusion) {
+        DiffusionOptions diffusion, Optional<Path> engineCache) {
 
     public static final SessionOptions DEFAULT = new SessionOptions(Backend.AUTO, 0, 0, 0);
 
@@ -21,9 +25,14 @@ public record SessionOptions(Backend backend, int deviceId, Precision precision,
         this(backend, deviceId, Precision.AUTO, tileSize, tileOverlap, diffusion);
     }
 
+    public SessionOptions(Backend backend, int deviceId, Precision precision, int tileSize, int tileOverlap,
+            DiffusionOptions diffusion) {
+        this(backend, deviceId, precision, tileSize, tileOverlap, diffusion, Optional.empty());
+    }
+
     public SessionOptions {
-        if (diffusion == null || precision == null || backend == null) {
-            throw new IllegalArgumentException("backend, precision and diffusion options must not be null");
+        if (diffusion == null || precision == null || backend == null || engineCache == null) {
+            throw new IllegalArgumentException("backend, precision, diffusion and engine cache options must not be null");
         }
         if (deviceId < 0 || tileSize < 0 || tileOverlap < 0) {
             throw new IllegalArgumentException("device id, tile size and overlap must not be negative");
@@ -36,11 +45,16 @@ public record SessionOptions(Backend backend, int deviceId, Precision precision,
 
     /** The same options with other tile settings (for example tiles chosen to fit a memory budget). */
     public SessionOptions withTiles(int tileSize, int tileOverlap) {
-        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion);
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache);
     }
 
     /** The same options with another precision (for example the one {@code AUTO} resolved to). */
     public SessionOptions withPrecision(Precision precision) {
-        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion);
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache);
+    }
+
+    /** The same options keeping built engines in {@code folder}. */
+    public SessionOptions withEngineCache(Path folder) {
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, Optional.of(folder));
     }
 }

@@ -60,9 +60,8 @@ class GstInspectLoaderTest {
     void inspectElementListsPrecisionsAndTheBackendsPresent() {
         Result r = inspectElement();
         String out = r.stdout();
-        assertTrue(Pattern.compile("(?m)^\\s+backend\\s+: Where the model runs .*Present: cuda = CUDA kernels .*"
-                + "; cpu = ONNX Runtime \\S+ on the CPU.*; tensorrt = no provider in this build \\(not usable: not part"
-                + " of this build\\)$")
+        assertTrue(Pattern.compile("(?m)^\\s+backend\\s+: Where the model runs .*Present: tensorrt = NVIDIA TensorRT"
+                + ".*; cuda = CUDA kernels .*; cpu = ONNX Runtime \\S+ on the CPU.*$")
                 .matcher(out).find(), r::describe);
         assertTrue(Pattern.compile("(?m)^\\s+precision\\s+: Arithmetic the model runs in").matcher(out).find(),
                 r::describe);

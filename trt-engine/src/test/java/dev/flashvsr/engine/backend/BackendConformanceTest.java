@@ -23,6 +23,11 @@ import dev.flashvsr.engine.cuda.HostCuda;
 import dev.flashvsr.engine.flashvsr.FlashVsrImport;
 import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.gpu.CudaProvider;
+import dev.flashvsr.engine.tensorrt.backend.TensorRtProvider;
+import dev.flashvsr.engine.tensorrt.cache.EngineCache;
+import dev.flashvsr.engine.tensorrt.runtime.OrtTrtRuntime;
+import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
+import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,8 +43,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The streaming contract every backend keeps, run over every provider {@link Backends#discovered()}
  * finds, every model below that the provider can run, and every precision both the model and the
  * provider have. A provider that is not usable on this machine is skipped with its reason. The
- * cuda provider also runs here with its kernels emulated on the host ({@link HostCuda}), so its
- * frame path is held to the contract on machines without a GPU. Shipped
+ * cuda and tensorrt providers also run here with CUDA emulated on the host ({@link HostCuda}) and
+ * TensorRT's part on ONNX Runtime ({@link OrtTrtRuntime}), so their frame paths and state handling
+ * are held to the contract on machines without a GPU. Shipped
  * packages that gain fp16, bf16 or int8 graphs are covered without changing this test.
  */
 class BackendConformanceTest {
@@ -81,19 +87,40 @@ class BackendConformanceTest {
         definitions.add(Models.definition(flashVsr.toString()));
     }
 
-    /** The cuda provider over CUDA emulated on the host, labelled so in test names. */
-    private static final BackendProvider HOST_EMULATED_CUDA = hostEmulatedCuda();
+    /** CUDA emulated on the host, for the GPU providers below. */
+    private static final HostCuda HOST_EMULATED_CUDA_RUNTIME = hostCuda();
 
-    private static BackendProvider hostEmulatedCuda() {
+    /** The cuda provider over CUDA emulated on the host, labelled so in test names. */
+    private static final BackendProvider HOST_EMULATED_CUDA = new CudaProvider(
+            HOST_EMULATED_CUDA_RUNTIME::availability);
+
+    private static HostCuda hostCuda() {
         try {
-            return new CudaProvider(HostCuda.oneGpu()::availability);
+            return HostCuda.oneGpu();
         } catch (EngineException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /**
+     * The tensorrt provider with TensorRT's part on ONNX Runtime and CUDA's on the host, its engine
+     * cache in a temporary folder.
+     */
+    private static final BackendProvider HOST_EMULATED_TENSORRT = new TensorRtProvider(
+            HOST_EMULATED_CUDA_RUNTIME::availability, () -> new TrtRuntimes.Availability(new OrtTrtRuntime(), null),
+            BackendConformanceTest::temporaryEngineCache, TrtLog.NONE);
+
+    private static EngineCache temporaryEngineCache() {
+        try {
+            return new EngineCache(Files.createTempDirectory("flashvsr-conformance-engines"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static String label(BackendProvider provider) {
-        return provider.backend().nick() + (provider == HOST_EMULATED_CUDA ? " (host-emulated)" : "");
+        boolean emulated = provider == HOST_EMULATED_CUDA || provider == HOST_EMULATED_TENSORRT;
+        return provider.backend().nick() + (emulated ? " (host-emulated)" : "");
     }
 
     /** One provider running one model in one precision. */
@@ -137,6 +164,7 @@ class BackendConformanceTest {
     static List<BackendProvider> providers() {
         List<BackendProvider> providers = new ArrayList<>(Backends.discovered().providers());
         providers.add(HOST_EMULATED_CUDA);
+        providers.add(HOST_EMULATED_TENSORRT);
         return providers;
     }
 

@@ -3,6 +3,7 @@ package dev.flashvsr.engine.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
@@ -77,11 +78,12 @@ class CpuProviderTest {
     }
 
     @Test
-    void aBackendThisBuildLacksIsRefusedNamingTheCpu() {
+    void aGpuBackendThatCannotRunHereIsRefusedSayingWhy() {
         EngineException e = assertThrows(EngineException.class,
                 () -> Models.resolve(Models.VSR_SMALL, Backend.TENSORRT, Precision.AUTO));
-        assertTrue(e.getMessage().matches("backend tensorrt is not part of this build; present: (.*, )?cpu"),
-                e.getMessage());
+        assumeTrue(e.getMessage().contains("not usable here"), "this machine has a GPU and TensorRT");
+        assertTrue(e.getMessage().startsWith("backend tensorrt cannot run model 'vsr-small'"), e.getMessage());
+        assertTrue(e.remedy().contains("backend=auto"), e.remedy());
     }
 
     @Test

@@ -1,0 +1,140 @@
+package dev.flashvsr.engine.tensorrt.backend;
+
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.OpenProgress;
+import dev.flashvsr.engine.cuda.DeviceInfo;
+import dev.flashvsr.engine.pkg.ModelManifest;
+import dev.flashvsr.engine.pkg.ModelPackage;
+import dev.flashvsr.engine.tensorrt.cache.CacheListener;
+import dev.flashvsr.engine.tensorrt.cache.EngineCache;
+import dev.flashvsr.engine.tensorrt.cache.EngineKey;
+import dev.flashvsr.engine.tensorrt.cache.ShapeRange;
+import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
+import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
+import dev.flashvsr.engine.tensorrt.runtime.TrtException;
+import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
+import dev.flashvsr.engine.tensorrt.runtime.TrtRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The TensorRT engines of one recurrent package on one GPU: each graph is built for the stream's
+ * frame size (one fixed-shape profile: [1, 3, H, W] frames and [1, C, H, W] states), through the
+ * {@link EngineCache}, and deserialized. An engine the runtime rejects as incompatible (another
+ * TensorRT, another GPU) is dropped from the cache and built again, once.
+ */
+final class RecurrentEngines {
+    /** TensorRT's builder workspace: ample for these small graphs, and part of the cache key. */
+    static final long WORKSPACE_BYTES = 1L << 30;
+
+    private final ModelPackage modelPackage;
+    private final TrtRuntime runtime;
+    private final DeviceInfo gpu;
+    private final TrtLog log;
+
+    RecurrentEngines(ModelPackage modelPackage, TrtRuntime runtime, DeviceInfo gpu, TrtLog log) {
+        this.modelPackage = modelPackage;
+        this.runtime = runtime;
+        this.gpu = gpu;
+        this.log = log;
+    }
+
+    /** The profile of {@code graph} for frames of {@code width x height}: every input at its one shape. */
+    static Map<String, long[]> inputShapes(ModelManifest.Graph graph, int width, int height) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        long[] frame = {1, 3, height, width};
+        shapes.put(graph.frameInput(), frame);
+        graph.previousInput().ifPresent(previous -> shapes.put(previous, frame));
+        for (ModelManifest.State state : graph.state()) {
+            shapes.put(state.input(), new long[] {1, state.channels(), height, width});
+        }
+        return shapes;
+    }
+
+    EngineKey key(ModelManifest.Graph graph, int width, int height) {
+        TreeMap<String, ShapeRange> shapes = new TreeMap<>();
+        inputShapes(graph, width, height).forEach((name, shape) -> shapes.put(name, ShapeRange.fixed(shape)));
+        return new EngineKey(modelPackage.manifest().name() + "-x" + graph.scale() + "-" + graph.precision().nick()
+                + "-" + width + "x" + height, graph.sha256(), runtime.version(), gpu.name(), gpu.computeCapability(),
+                graph.precision(), shapes, WORKSPACE_BYTES, new TreeMap<>());
+    }
+
+    /** The engine of {@code graph} for this frame size, from {@code cache} or built now (progress reported). */
+    TrtEngine engine(ModelManifest.Graph graph, int width, int height, EngineCache cache, OpenProgress progress)
+            throws EngineException {
+        EngineKey key = key(graph, width, height);
+        CacheListener listener = new ProgressListener(progress);
+        try {
+            byte[] plan = cache.load(key, lines -> build(graph, width, height, lines), listener);
+            try {
+                return runtime.deserialize(plan, log);
+            } catch (TrtException e) {
+                if (e.kind() != TrtException.Kind.INCOMPATIBLE) {
+                    throw e;
+                }
+                cache.invalidate(key, e.getMessage(), listener);
+                return runtime.deserialize(cache.load(key, lines -> build(graph, width, height, lines), listener),
+                        log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException("interrupted while waiting for the TensorRT engine of " + key.describe(),
+                    "Start again", e);
+        }
+    }
+
+    private byte[] build(ModelManifest.Graph graph, int width, int height, Consumer<String> lines)
+            throws EngineException {
+        Map<String, BuildSettings.ShapeRange> ranges = new LinkedHashMap<>();
+        inputShapes(graph, width, height).forEach((name, shape) -> ranges.put(name, BuildSettings.ShapeRange.fixed(shape)));
+        Path onnx = null;
+        try {
+            // TensorRT's parser reads a file; the built-in packages live in the jar
+            onnx = Files.createTempFile("flashvsr-" + graph.file().replace('/', '_'), ".onnx");
+            Files.write(onnx, modelPackage.graph(graph));
+            lines.accept("building the TensorRT engine of " + graph.file() + " for " + width + "x" + height);
+            return runtime.buildEngine(onnx, new BuildSettings(ranges, WORKSPACE_BYTES, Optional.empty()),
+                    (severity, message) -> {
+                        log.log(severity, message);
+                        if (severity == TrtLog.Severity.INFO) {
+                            lines.accept(message);
+                        }
+                    });
+        } catch (IOException e) {
+            throw new EngineException("cannot write " + graph.file() + " to a temporary file for TensorRT's parser: "
+                    + e.getMessage(), "Free space in the temporary folder (java.io.tmpdir)", e);
+        } finally {
+            if (onnx != null) {
+                try {
+                    Files.deleteIfExists(onnx);
+                } catch (IOException e) {
+                    // a leftover temporary file is harmless
+                }
+            }
+        }
+    }
+
+    /** Cache events as the open's progress steps. */
+    private record ProgressListener(OpenProgress progress) implements CacheListener {
+        @Override
+        public void miss(EngineKey key, Path file) {
+            progress.report("building TensorRT engine " + key.describe() + " (cached in " + file + ")", Double.NaN);
+        }
+
+        @Override
+        public void warning(String message) {
+            progress.warning(message);
+        }
+
+        @Override
+        public void progress(String line) {
+            progress.report(line, Double.NaN);
+        }
+    }
+}

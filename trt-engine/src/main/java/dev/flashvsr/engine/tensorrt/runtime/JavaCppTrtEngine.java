@@ -1,0 +1,87 @@
+package dev.flashvsr.engine.tensorrt.runtime;
+
+import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+import org.bytedeco.tensorrt.nvinfer.IRuntime;
+
+/** A deserialized TensorRT engine. */
+final class JavaCppTrtEngine implements TrtEngine {
+    // TensorRT calls the logger for as long as the runtime and engine live, so both stay referenced here
+    private final IRuntime runtime;
+    private final ICudaEngine engine;
+    private final JavaCppTrtRuntime.ForwardingLogger logger;
+    private final TrtMessages messages;
+    private final List<TensorInfo> tensors;
+
+    JavaCppTrtEngine(IRuntime runtime, ICudaEngine engine, JavaCppTrtRuntime.ForwardingLogger logger,
+            TrtMessages messages) {
+        this.runtime = runtime;
+        this.engine = engine;
+        this.logger = logger;
+        this.messages = messages;
+        this.tensors = readTensors(engine);
+    }
+
+    private static List<TensorInfo> readTensors(ICudaEngine engine) {
+        List<TensorInfo> tensors = new ArrayList<>();
+        for (int i = 0; i < engine.getNbIOTensors(); i++) {
+            String name = engine.getIOTensorName(i);
+            boolean input = engine.getTensorIOMode(name) == nvinfer.TensorIOMode.kINPUT;
+            tensors.add(new TensorInfo(name, input, dataType(engine.getTensorDataType(name)),
+                    Shapes.shape(engine.getTensorShape(name))));
+        }
+        return List.copyOf(tensors);
+    }
+
+    static TensorInfo.DataType dataType(nvinfer.DataType type) {
+        return switch (type) {
+            case kFLOAT -> TensorInfo.DataType.FLOAT;
+            case kHALF -> TensorInfo.DataType.HALF;
+            case kBF16 -> TensorInfo.DataType.BF16;
+            case kINT8 -> TensorInfo.DataType.INT8;
+            case kUINT8 -> TensorInfo.DataType.UINT8;
+            case kINT32 -> TensorInfo.DataType.INT32;
+            case kINT64 -> TensorInfo.DataType.INT64;
+            case kBOOL -> TensorInfo.DataType.BOOL;
+            case kFP8 -> TensorInfo.DataType.FP8;
+            case kINT4 -> TensorInfo.DataType.INT4;
+            case kFP4 -> TensorInfo.DataType.FP4;
+            default -> throw new IllegalArgumentException("TensorRT data type " + type
+                    + " is not one flashvsr's graphs use");
+        };
+    }
+
+    @Override
+    public List<TensorInfo> tensors() {
+        return tensors;
+    }
+
+    @Override
+    public TrtContext createContext() throws TrtException {
+        messages.clear();
+        IExecutionContext context = engine.createExecutionContext();
+        if (context == null || context.isNull()) {
+            String what = "TensorRT could not create an execution context";
+            if (messages.outOfMemory()) {
+                throw new TrtException(Kind.OUT_OF_MEMORY, messages.describe(what), JavaCppTrtRuntime.MEMORY_REMEDY);
+            }
+            throw new TrtException(Kind.RUNTIME, messages.describe(what), "see TensorRT's messages");
+        }
+        return new JavaCppTrtContext(this, context, messages);
+    }
+
+    /**
+     * Drops the Java references. The presets give no owning handle for objects TensorRT's factories
+     * return (no deallocator), so the native engine is released with the process, not here.
+     */
+    @Override
+    public void close() {
+        runtime.setNull();
+        engine.setNull();
+        logger.setNull();
+    }
+}

@@ -1,0 +1,244 @@
+package dev.flashvsr.engine.tensorrt.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.Models;
+import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.Precision;
+import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.StreamingSession;
+import dev.flashvsr.engine.VideoFrame;
+import dev.flashvsr.engine.backend.ModelDefinition;
+import dev.flashvsr.engine.cpu.CpuProvider;
+import dev.flashvsr.engine.cuda.CudaRuntime;
+import dev.flashvsr.engine.cuda.HostCuda;
+import dev.flashvsr.engine.tensorrt.cache.EngineCache;
+import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
+import dev.flashvsr.engine.tensorrt.runtime.OrtTrtRuntime;
+import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
+import dev.flashvsr.engine.tensorrt.runtime.TrtException;
+import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
+import dev.flashvsr.engine.tensorrt.runtime.TrtRuntime;
+import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The TensorRT backend's own logic with TensorRT's part run on ONNX Runtime ({@link OrtTrtRuntime})
+ * and CUDA's on the host ({@link HostCuda}): the same outputs as the CPU backend, engines built once
+ * and then read from the cache, an incompatible cached engine rebuilt, and the reasons it cannot run.
+ */
+class TensorRtProviderTest {
+    private static final int WIDTH = 37;
+    private static final int HEIGHT = 23;
+    private static final int FRAMES = 4;
+
+    @TempDir
+    Path cacheFolder;
+
+    /** A runtime that counts builds, and can reject the first plan it is given as incompatible. */
+    private static final class CountingRuntime implements TrtRuntime {
+        final OrtTrtRuntime ort = new OrtTrtRuntime();
+        final AtomicInteger builds = new AtomicInteger();
+        boolean rejectFirstPlan;
+
+        @Override
+        public String version() {
+            return ort.version();
+        }
+
+        @Override
+        public byte[] buildEngine(Path onnxGraph, BuildSettings settings, TrtLog log) throws TrtException {
+            builds.incrementAndGet();
+            return ort.buildEngine(onnxGraph, settings, log);
+        }
+
+        @Override
+        public TrtEngine deserialize(byte[] plan, TrtLog log) throws TrtException {
+            if (rejectFirstPlan) {
+                rejectFirstPlan = false;
+                throw new TrtException(TrtException.Kind.INCOMPATIBLE, "the plan was built by another TensorRT",
+                        "Rebuild it");
+            }
+            return ort.deserialize(plan, log);
+        }
+    }
+
+    private TensorRtProvider provider(HostCuda cuda, TrtRuntime runtime) {
+        return new TensorRtProvider(cuda::availability, () -> new TrtRuntimes.Availability(runtime, null),
+                () -> new EngineCache(cacheFolder), TrtLog.NONE);
+    }
+
+    private static List<VideoFrame> frames(PixelFormat format) {
+        List<VideoFrame> frames = new ArrayList<>();
+        for (int i = 0; i < FRAMES; i++) {
+            VideoFrame frame = VideoFrame.allocate(format, WIDTH, HEIGHT);
+            SplittableRandom random = new SplittableRandom(i);
+            for (int p = 0; p < format.planeCount(); p++) {
+                for (int b = 0; b < frame.plane(p).capacity(); b++) {
+                    // smooth content with a little noise, so the model's motion path has something to follow
+                    frame.plane(p).put(b, (byte) (96 + (b % 61) + i * 3 + random.nextInt(8)));
+                }
+            }
+            frames.add(frame);
+        }
+        return frames;
+    }
+
+    private static List<byte[]> run(Model model, StreamSpec spec, List<VideoFrame> inputs) throws EngineException {
+        List<byte[]> outputs = new ArrayList<>();
+        try (StreamingSession session = model.open(spec, new SessionOptions(model.backend(), 0, 0, 0))) {
+            for (VideoFrame input : inputs) {
+                session.push(input, renderer -> collect(renderer, spec, outputs));
+            }
+            session.drain(renderer -> collect(renderer, spec, outputs));
+        }
+        return outputs;
+    }
+
+    private static boolean collect(dev.flashvsr.engine.FrameSink.FrameRenderer renderer, StreamSpec spec,
+            List<byte[]> outputs) {
+        VideoFrame out = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
+        renderer.renderInto(out);
+        byte[] bytes = new byte[0];
+        for (int p = 0; p < spec.format().planeCount(); p++) {
+            byte[] plane = new byte[out.plane(p).capacity()];
+            out.plane(p).get(0, plane);
+            byte[] joined = new byte[bytes.length + plane.length];
+            System.arraycopy(bytes, 0, joined, 0, bytes.length);
+            System.arraycopy(plane, 0, joined, bytes.length, plane.length);
+            bytes = joined;
+        }
+        outputs.add(bytes);
+        return true;
+    }
+
+    private static int maxDifference(byte[] a, byte[] b) {
+        int worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            worst = Math.max(worst, Math.abs((a[i] & 0xff) - (b[i] & 0xff)));
+        }
+        return worst;
+    }
+
+    /** Every output of vsr-small x2 within 1 level of the CPU backend's, in NV12 and RGBA. */
+    @Test
+    void vsrSmallMatchesTheCpuBackendFrameByFrame() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        ModelDefinition vsrSmall = Models.definition(Models.VSR_SMALL);
+        for (PixelFormat format : List.of(PixelFormat.NV12, PixelFormat.RGBA)) {
+            StreamSpec spec = new StreamSpec(format, WIDTH, HEIGHT, 2);
+            List<VideoFrame> inputs = frames(format);
+            List<byte[]> cpu;
+            try (Model model = new CpuProvider().load(vsrSmall, Precision.FP32, 0)) {
+                cpu = run(model, spec, inputs);
+            }
+            List<byte[]> gpu;
+            try (Model model = provider(cuda, new CountingRuntime()).load(vsrSmall, Precision.FP32, 0)) {
+                assertEquals(Backend.TENSORRT, model.backend());
+                gpu = run(model, spec, inputs);
+            }
+            assertEquals(FRAMES, gpu.size(), "frames in = frames out");
+            for (int i = 0; i < FRAMES; i++) {
+                assertTrue(maxDifference(cpu.get(i), gpu.get(i)) <= 1, format + " frame " + i + ": max difference "
+                        + maxDifference(cpu.get(i), gpu.get(i)) + " levels from the CPU backend");
+            }
+        }
+        assertEquals("", cuda.live(), "everything on the GPU released");
+    }
+
+    @Test
+    void anEngineIsBuiltOnceThenReadFromTheCache() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        CountingRuntime runtime = new CountingRuntime();
+        ModelDefinition vsrSmall = Models.definition(Models.VSR_SMALL);
+        StreamSpec spec = new StreamSpec(PixelFormat.I420, WIDTH, HEIGHT, 2);
+        for (int start = 0; start < 2; start++) {
+            try (Model model = provider(cuda, runtime).load(vsrSmall, Precision.FP16, 0)) {
+                assertEquals(FRAMES, run(model, spec, frames(PixelFormat.I420)).size());
+            }
+        }
+        assertEquals(1, runtime.builds.get(), "the second start reads the cached engine");
+        try (Stream<Path> files = Files.list(cacheFolder)) {
+            assertEquals(1, files.filter(f -> f.toString().endsWith(".engine")).count());
+        }
+    }
+
+    /** The engine-cache setting (element property, CLI option) reaches the session's open. */
+    @Test
+    void theSessionOptionsChooseTheCacheFolder(@TempDir Path chosen) throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        StreamSpec spec = new StreamSpec(PixelFormat.NV12, WIDTH, HEIGHT, 2);
+        try (Model model = provider(cuda, new CountingRuntime()).load(Models.definition(Models.VSR_SMALL_FAST),
+                Precision.FP32, 0);
+                StreamingSession session = model.open(spec,
+                        new SessionOptions(Backend.TENSORRT, 0, 0, 0).withEngineCache(chosen))) {
+            assertEquals(1, session.latencyFrames());
+        }
+        try (Stream<Path> inChosen = Files.list(chosen); Stream<Path> inDefault = Files.list(cacheFolder)) {
+            assertEquals(1, inChosen.filter(f -> f.toString().endsWith(".engine")).count());
+            assertEquals(0, inDefault.count(), "nothing in the provider's default folder");
+        }
+    }
+
+    @Test
+    void anEngineTheRuntimeRejectsIsRebuilt() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        CountingRuntime runtime = new CountingRuntime();
+        ModelDefinition vsrSmall = Models.definition(Models.VSR_SMALL);
+        StreamSpec spec = new StreamSpec(PixelFormat.RGB, WIDTH, HEIGHT, 4);
+        try (Model model = provider(cuda, runtime).load(vsrSmall, Precision.FP32, 0)) {
+            run(model, spec, frames(PixelFormat.RGB));
+        }
+        runtime.rejectFirstPlan = true;
+        try (Model model = provider(cuda, runtime).load(vsrSmall, Precision.FP32, 0)) {
+            assertEquals(FRAMES, run(model, spec, frames(PixelFormat.RGB)).size());
+        }
+        assertEquals(2, runtime.builds.get(), "built, then rebuilt after the runtime rejected the cached plan");
+    }
+
+    @Test
+    void withoutAGpuOrTensorRtItSaysWhich() {
+        TensorRtProvider noGpu = new TensorRtProvider(
+                () -> new CudaRuntime.Availability(null, 0, List.of(), "no NVIDIA driver: libcuda.so.1 not found"),
+                () -> new TrtRuntimes.Availability(new OrtTrtRuntime(), null), () -> new EngineCache(cacheFolder),
+                TrtLog.NONE);
+        assertEquals("no NVIDIA driver: libcuda.so.1 not found", noGpu.unusableReason().orElseThrow());
+        TensorRtProvider noTensorRt = new TensorRtProvider(() -> {
+            try {
+                return HostCuda.oneGpu().availability();
+            } catch (EngineException e) {
+                throw new IllegalStateException(e);
+            }
+        }, () -> new TrtRuntimes.Availability(null, "TensorRT's libnvinfer.so.10 is not installed"),
+                () -> new EngineCache(cacheFolder), TrtLog.NONE);
+        assertEquals("TensorRT's libnvinfer.so.10 is not installed", noTensorRt.unusableReason().orElseThrow());
+        EngineException e = assertThrows(EngineException.class,
+                () -> noTensorRt.load(Models.definition(Models.VSR_SMALL), Precision.AUTO, 0));
+        assertTrue(e.getMessage().contains("libnvinfer.so.10"), e.getMessage());
+    }
+
+    @Test
+    void autoPrefersFp16AndTheRealProbeHereSaysWhatIsMissing() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        try (Model model = provider(cuda, new CountingRuntime()).load(Models.definition(Models.VSR_SMALL),
+                Precision.AUTO, 0)) {
+            assertEquals(Precision.FP16, model.resolvePrecision(Precision.AUTO, 2));
+        }
+        String reason = new TensorRtProvider().unusableReason().orElse("");
+        assertTrue(reason.contains("libcuda.so.1") || reason.contains("libnvinfer") || reason.isEmpty(), reason);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.flashvsr.engine.tensorrt.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.sun.jna.Pointer;
+import dev.flashvsr.engine.cpu.OrtRuntime;
+import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs the engine's ORT session on tensors at "device" addresses, which under HostCudaDriver are
+ * host memory. The stream is ignored: HostCudaDriver runs streams synchronously.
+ */
+final class OrtTrtContext implements TrtContext {
+    static final String REMEDY = "set shapes within the engine's optimization profile and bind every tensor";
+
+    private final OrtTrtEngine engine;
+    private final Map<String, long[]> inputShapes = new HashMap<>();
+    private final Map<String, Long> addresses = new HashMap<>();
+    private final Map<String, long[]> resolvedOutputs = new HashMap<>();
+    private String resolvedFor = "";
+
+    OrtTrtContext(OrtTrtEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void setInputShape(String name, long[] shape) throws TrtException {
+        TensorInfo tensor = engine.tensor(name);
+        if (tensor == null || !tensor.input()) {
+            throw runtime("setInputShape: " + name + " is not an input of the engine");
+        }
+        BuildSettings.ShapeRange range = engine.settings().shapes().get(name);
+        boolean fits = range == null ? Arrays.equals(shape, tensor.shape()) : range.contains(shape);
+        if (!fits) {
+            throw runtime("setInputShape: shape " + Arrays.toString(shape) + " of input " + name
+                    + " is outside the engine's optimization profile ("
+                    + (range == null ? "static " + Arrays.toString(tensor.shape()) : range) + ")");
+        }
+        inputShapes.put(name, shape.clone());
+    }
+
+    @Override
+    public long[] shape(String name) throws TrtException {
+        TensorInfo tensor = engine.tensor(name);
+        if (tensor == null) {
+            throw runtime("getTensorShape: the engine has no tensor " + name);
+        }
+        if (tensor.input()) {
+            return inputShapes.containsKey(name) ? inputShapes.get(name).clone() : tensor.shape();
+        }
+        if (Arrays.stream(tensor.shape()).allMatch(d -> d >= 0)) {
+            return tensor.shape();
+        }
+        return resolveOutputs().get(name).clone();
+    }
+
+    /**
+     * The outputs' shapes for the current input shapes. TensorRT infers them without running; ORT
+     * cannot, so the graph runs once on zeros per set of input shapes.
+     */
+    private Map<String, long[]> resolveOutputs() throws TrtException {
+        requireAllShapes();
+        String key = shapesKey();
+        if (!key.equals(resolvedFor)) {
+            Map<String, OnnxTensor> zeros = new LinkedHashMap<>();
+            try {
+                for (TensorInfo input : engine.inputs()) {
+                    long[] shape = inputShapes.get(input.name());
+                    ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(bytes(input, shape)))
+                            .order(ByteOrder.nativeOrder());
+                    zeros.put(input.name(), OnnxTensor.createTensor(OrtRuntime.ENV, bytes, shape,
+                            OrtTensors.ortType(input.dataType())));
+                }
+                try (OrtSession.Result result = engine.session().run(zeros)) {
+                    resolvedOutputs.clear();
+                    result.forEach(output -> resolvedOutputs.put(output.getKey(),
+                            ((OnnxTensor) output.getValue()).getInfo().getShape()));
+                }
+            } catch (OrtException e) {
+                throw runtime("cannot infer the output shapes: " + e.getMessage());
+            } finally {
+                zeros.values().forEach(OnnxTensor::close);
+            }
+            resolvedFor = key;
+        }
+        return resolvedOutputs;
+    }
+
+    @Override
+    public void setTensorAddress(String name, long deviceAddress) throws TrtException {
+        if (engine.tensor(name) == null) {
+            throw runtime("setTensorAddress: the engine has no tensor " + name);
+        }
+        if (deviceAddress == 0) {
+            throw runtime("setTensorAddress: null address for tensor " + name);
+        }
+        addresses.put(name, deviceAddress);
+    }
+
+    @Override
+    public void enqueue(long cudaStream) throws TrtException {
+        requireAllShapes();
+        for (TensorInfo tensor : engine.tensors()) {
+            if (!addresses.containsKey(tensor.name())) {
+                throw runtime("enqueueV3: the address of tensor " + tensor.name() + " is not set");
+            }
+        }
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+            for (TensorInfo input : engine.inputs()) {
+                long[] shape = inputShapes.get(input.name());
+                inputs.put(input.name(), OnnxTensor.createTensor(OrtRuntime.ENV,
+                        at(input.name(), bytes(input, shape)), shape, OrtTensors.ortType(input.dataType())));
+            }
+            try (OrtSession.Result result = engine.session().run(inputs)) {
+                for (Map.Entry<String, ai.onnxruntime.OnnxValue> output : result) {
+                    ByteBuffer values = ((OnnxTensor) output.getValue()).getByteBuffer();
+                    at(output.getKey(), values.remaining()).put(values);
+                }
+            }
+        } catch (OrtException e) {
+            throw runtime("enqueueV3: the inference failed: " + e.getMessage());
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private void requireAllShapes() throws TrtException {
+        for (TensorInfo input : engine.inputs()) {
+            if (!inputShapes.containsKey(input.name())) {
+                if (Arrays.stream(input.shape()).anyMatch(d -> d < 0)) {
+                    throw runtime("the shape of input " + input.name() + " is not set (setInputShape)");
+                }
+                inputShapes.put(input.name(), input.shape());
+            }
+        }
+    }
+
+    private String shapesKey() {
+        StringBuilder key = new StringBuilder();
+        for (TensorInfo input : engine.inputs()) {
+            key.append(input.name()).append(Arrays.toString(inputShapes.get(input.name())));
+        }
+        return key.toString();
+    }
+
+    /** The bound memory of tensor {@code name}, as native-order bytes. */
+    private ByteBuffer at(String name, long bytes) {
+        return new Pointer(addresses.get(name)).getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
+    }
+
+    private static long bytes(TensorInfo tensor, long[] shape) {
+        return Arrays.stream(shape).reduce(1, Math::multiplyExact) * tensor.dataType().bytes();
+    }
+
+    private static TrtException runtime(String message) {
+        return new TrtException(Kind.RUNTIME, message, REMEDY);
+    }
+
+    @Override
+    public void close() {
+        addresses.clear();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.flashvsr.engine.tensorrt.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An ORT session standing in for a TensorRT engine, with the profile it was "built" for. */
+final class OrtTrtEngine implements TrtEngine {
+    private final OrtSession session;
+    private final BuildSettings settings;
+    private final Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+
+    OrtTrtEngine(OrtSession session, BuildSettings settings) throws OrtException {
+        this.session = session;
+        this.settings = settings;
+        add(session.getInputInfo(), true);
+        add(session.getOutputInfo(), false);
+    }
+
+    private void add(Map<String, NodeInfo> nodes, boolean input) {
+        for (NodeInfo node : nodes.values()) {
+            tensors.put(node.getName(), new TensorInfo(node.getName(), input, OrtTensors.dataType(node),
+                    OrtTensors.shape(node)));
+        }
+    }
+
+    @Override
+    public List<TensorInfo> tensors() {
+        return List.copyOf(tensors.values());
+    }
+
+    /** The tensor called {@code name}, or null. */
+    TensorInfo tensor(String name) {
+        return tensors.get(name);
+    }
+
+    BuildSettings settings() {
+        return settings;
+    }
+
+    OrtSession session() {
+        return session;
+    }
+
+    @Override
+    public TrtContext createContext() {
+        return new OrtTrtContext(this);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to close a session: " + e.getMessage(), e);
+        }
+    }
+
+    List<TensorInfo> inputs() {
+        List<TensorInfo> inputs = new ArrayList<>();
+        for (TensorInfo tensor : tensors.values()) {
+            if (tensor.input()) {
+                inputs.add(tensor);
+            }
+        }
+        return inputs;
+    }
+}

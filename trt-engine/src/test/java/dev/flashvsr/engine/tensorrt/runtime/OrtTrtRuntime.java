@@ -1,0 +1,134 @@
+package dev.flashvsr.engine.tensorrt.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.flashvsr.engine.cpu.OrtRuntime;
+import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
+import dev.flashvsr.engine.tensorrt.runtime.TrtLog.Severity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * {@link TrtRuntime} for tests without a GPU: the same ONNX graphs executed by ONNX Runtime, with
+ * TensorRT's checks and failure kinds (parse, build settings, version, shape range), on "device"
+ * addresses that are host memory (HostCudaDriver).
+ */
+public final class OrtTrtRuntime implements TrtRuntime {
+    /** The TensorRT version the test runtime pretends to be. */
+    public static final String DEFAULT_VERSION = "10.15.1";
+
+    private final String version;
+    private final boolean outOfMemoryOnBuild;
+
+    public OrtTrtRuntime() {
+        this(DEFAULT_VERSION, false);
+    }
+
+    /**
+     * @param version the TensorRT version to report and stamp into plans
+     * @param outOfMemoryOnBuild whether every build fails as if the GPU ran out of memory
+     */
+    public OrtTrtRuntime(String version, boolean outOfMemoryOnBuild) {
+        this.version = version;
+        this.outOfMemoryOnBuild = outOfMemoryOnBuild;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public byte[] buildEngine(Path onnxGraph, BuildSettings settings, TrtLog log) throws TrtException {
+        byte[] graph;
+        try {
+            graph = Files.readAllBytes(onnxGraph);
+        } catch (IOException e) {
+            throw failure(Kind.PARSE, "cannot read the graph " + onnxGraph + ": " + e.getMessage(),
+                    "check the model package", log);
+        }
+        try (OrtSession session = OrtRuntime.ENV.createSession(graph, OrtRuntime.sessionOptions(1))) {
+            checkSettings(session.getInputInfo(), settings, log);
+        } catch (OrtException e) {
+            throw failure(Kind.PARSE, "TensorRT cannot parse the graph " + onnxGraph.getFileName() + ": ONNX parser: "
+                    + e.getMessage(), JavaCppTrtRuntime.GRAPH_REMEDY, log);
+        }
+        if (outOfMemoryOnBuild) {
+            throw failure(Kind.OUT_OF_MEMORY, "TensorRT could not build an engine from " + onnxGraph.getFileName()
+                    + ": Requested amount of GPU memory (" + settings.workspaceBytes()
+                    + " bytes) could not be allocated: out of memory", JavaCppTrtRuntime.MEMORY_REMEDY, log);
+        }
+        log.log(Severity.INFO, "built an ORT test engine from " + onnxGraph.getFileName() + " with " + settings.shapes());
+        settings.timingCache().ifPresent(file -> writeTimingCache(file, log));
+        return new OrtPlan(version, settings, graph).serialize();
+    }
+
+    /** TensorRT's build-time checks of the profile: every dynamic input has a range that fits the graph. */
+    private static void checkSettings(Map<String, NodeInfo> inputs, BuildSettings settings, TrtLog log)
+            throws TrtException {
+        for (Map.Entry<String, BuildSettings.ShapeRange> entry : settings.shapes().entrySet()) {
+            NodeInfo input = inputs.get(entry.getKey());
+            if (input == null) {
+                throw failure(Kind.BUILD, "the optimization profile names " + entry.getKey()
+                        + ", which is not an input of the network (its inputs: " + inputs.keySet() + ")",
+                        JavaCppTrtRuntime.BUILD_REMEDY, log);
+            }
+            long[] dims = OrtTensors.shape(input);
+            BuildSettings.ShapeRange range = entry.getValue();
+            if (range.rank() != dims.length) {
+                throw failure(Kind.BUILD, "the shape range of input " + entry.getKey() + " has rank " + range.rank()
+                        + " but the input has rank " + dims.length + " " + Arrays.toString(dims),
+                        JavaCppTrtRuntime.BUILD_REMEDY, log);
+            }
+            if (!range.ordered()) {
+                throw failure(Kind.BUILD, "the shape range of input " + entry.getKey()
+                        + " is not min <= opt <= max: " + range, JavaCppTrtRuntime.BUILD_REMEDY, log);
+            }
+            for (int d = 0; d < dims.length; d++) {
+                if (dims[d] >= 0 && (range.min()[d] != dims[d] || range.max()[d] != dims[d])) {
+                    throw failure(Kind.BUILD, "the shape range of input " + entry.getKey() + " (" + range
+                            + ") changes static dimension " + d + " of " + Arrays.toString(dims),
+                            JavaCppTrtRuntime.BUILD_REMEDY, log);
+                }
+            }
+        }
+        for (Map.Entry<String, NodeInfo> input : inputs.entrySet()) {
+            if (Arrays.stream(OrtTensors.shape(input.getValue())).anyMatch(d -> d < 0)
+                    && !settings.shapes().containsKey(input.getKey())) {
+                throw failure(Kind.BUILD, "input " + input.getKey() + " has dynamic dimensions but the optimization"
+                        + " profile gives it no shape range", JavaCppTrtRuntime.BUILD_REMEDY, log);
+            }
+        }
+    }
+
+    private void writeTimingCache(Path file, TrtLog log) {
+        try {
+            Files.write(file, ("ort-test-timing-cache " + version).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            log.log(Severity.WARNING, "cannot write the timing cache " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public TrtEngine deserialize(byte[] plan, TrtLog log) throws TrtException {
+        OrtPlan parsed = OrtPlan.parse(plan, version, log);
+        try {
+            return new OrtTrtEngine(OrtRuntime.ENV.createSession(parsed.graph(), OrtRuntime.sessionOptions(1)),
+                    parsed.settings());
+        } catch (OrtException e) {
+            throw failure(Kind.INCOMPATIBLE, "cannot load the engine: " + e.getMessage(),
+                    JavaCppTrtRuntime.REBUILD_REMEDY, log);
+        }
+    }
+
+    /** Logs {@code message} as TensorRT's logger would, and returns the exception carrying it. */
+    static TrtException failure(Kind kind, String message, String remedy, TrtLog log) {
+        log.log(Severity.ERROR, message);
+        return new TrtException(kind, message, remedy);
+    }
+}

@@ -1,0 +1,361 @@
+package dev.flashvsr.engine.tensorrt.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtSession;
+import dev.flashvsr.engine.cpu.OrtRuntime;
+import dev.flashvsr.engine.cuda.DeviceBuffer;
+import dev.flashvsr.engine.tensorrt.runtime.BuildSettings.ShapeRange;
+import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OrtTrtRuntimeTest {
+    private static final long WORKSPACE = 1L << 28;
+    private static final int H = 24;
+    private static final int W = 32;
+    /** x2.onnx's inputs and their channels (models/vsr-small/manifest.json: frame, previous frame, two states). */
+    private static final Map<String, Integer> CHANNELS = Map.of("current", 3, "previous", 3, "hidden", 4,
+            "smoothed", 5);
+    /** The recurrent state: each output feeds the next frame's input. */
+    private static final Map<String, String> STATE = Map.of("hidden_out", "hidden", "smoothed_out", "smoothed");
+
+    @TempDir
+    Path temp;
+
+    private final List<String> logged = new ArrayList<>();
+    private final TrtLog log = (severity, message) -> logged.add(severity + " " + message);
+
+    @Test
+    void x2RunsOnDeviceBuffersExactlyLikePlainOnnxRuntime() throws Exception {
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        Random random = new Random(19);
+        float[][] frames = {randomFloats(random, 3 * H * W), randomFloats(random, 3 * H * W),
+                randomFloats(random, 3 * H * W)};
+        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph("x2.onnx"), profile(), log), log);
+                TrtContext context = engine.createContext();
+                DeviceTensors device = new DeviceTensors()) {
+            assertEquals(new TensorInfo("current", true, TensorInfo.DataType.FLOAT, new long[] {-1, 3, -1, -1}),
+                    engine.tensors().stream().filter(t -> t.name().equals("current")).findFirst().orElseThrow());
+            for (String input : CHANNELS.keySet()) {
+                context.setInputShape(input, shape(input, H, W));
+            }
+            assertArrayEquals(new long[] {1, 3, 2 * H, 2 * W}, context.shape("output"));
+            assertArrayEquals(new long[] {1, 4, H, W}, context.shape("hidden_out"));
+
+            // state lives in two buffers per tensor, swapped by address between frames
+            Map<String, DeviceBuffer[]> state = new HashMap<>();
+            for (Map.Entry<String, String> s : STATE.entrySet()) {
+                long bytes = 4L * CHANNELS.get(s.getValue()) * H * W;
+                state.put(s.getValue(), new DeviceBuffer[] {device.allocate(bytes), device.allocate(bytes)});
+            }
+            DeviceBuffer output = device.allocate(4L * 3 * 4 * H * W);
+            try (PlainRun plain = new PlainRun(graph("x2.onnx"))) {
+                for (int frame = 1; frame < frames.length; frame++) {
+                    context.setTensorAddress("current", device.upload(floats(frames[frame])).address());
+                    context.setTensorAddress("previous", device.upload(floats(frames[frame - 1])).address());
+                    for (Map.Entry<String, String> s : STATE.entrySet()) {
+                        DeviceBuffer[] buffers = state.get(s.getValue());
+                        context.setTensorAddress(s.getValue(), buffers[frame % 2].address());
+                        context.setTensorAddress(s.getKey(), buffers[(frame + 1) % 2].address());
+                    }
+                    context.setTensorAddress("output", output.address());
+                    context.enqueue(device.stream());
+
+                    Map<String, float[]> expected = plain.run(frames[frame], frames[frame - 1]);
+                    assertArrayEquals(expected.get("output"), toFloats(device.download(output)), "frame " + frame);
+                    for (Map.Entry<String, String> s : STATE.entrySet()) {
+                        assertArrayEquals(expected.get(s.getKey()),
+                                toFloats(device.download(state.get(s.getValue())[(frame + 1) % 2])),
+                                s.getKey() + " of frame " + frame);
+                    }
+                }
+            }
+        }
+        assertTrue(logged.stream().anyMatch(line -> line.startsWith("INFO built")), logged.toString());
+    }
+
+    @Test
+    void anFp16VariantWithHalfTensorsRunsLikePlainOnnxRuntime() throws Exception {
+        Path halfGraph = temp.resolve("x2-fp16-half-io.onnx");
+        HalfInterface.write(graph("x2-fp16.onnx"), halfGraph);
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        Random random = new Random(16);
+        Map<String, ByteBuffer> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> input : CHANNELS.entrySet()) {
+            boolean frame = input.getValue() == 3;
+            inputs.put(input.getKey(), randomHalves(random, input.getValue() * H * W, frame));
+        }
+        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(halfGraph, profile(), log), log);
+                TrtContext context = engine.createContext();
+                DeviceTensors device = new DeviceTensors()) {
+            assertTrue(engine.tensors().stream().allMatch(t -> t.dataType() == TensorInfo.DataType.HALF),
+                    engine.tensors().toString());
+            for (Map.Entry<String, ByteBuffer> input : inputs.entrySet()) {
+                context.setInputShape(input.getKey(), shape(input.getKey(), H, W));
+                context.setTensorAddress(input.getKey(), device.upload(input.getValue()).address());
+            }
+            Map<String, DeviceBuffer> outputs = new LinkedHashMap<>();
+            for (String name : List.of("output", "hidden_out", "smoothed_out")) {
+                long elements = java.util.Arrays.stream(context.shape(name)).reduce(1, Math::multiplyExact);
+                outputs.put(name, device.allocate(2 * elements));
+                context.setTensorAddress(name, outputs.get(name).address());
+            }
+            context.enqueue(device.stream());
+
+            try (OrtSession plain = OrtRuntime.ENV.createSession(halfGraph.toString(), OrtRuntime.sessionOptions(1))) {
+                Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+                for (Map.Entry<String, ByteBuffer> input : inputs.entrySet()) {
+                    tensors.put(input.getKey(), OnnxTensor.createTensor(OrtRuntime.ENV,
+                            input.getValue().duplicate().order(ByteOrder.nativeOrder()).asShortBuffer(), shape(input.getKey(), H, W),
+                            OnnxJavaType.FLOAT16));
+                }
+                try (OrtSession.Result result = plain.run(tensors)) {
+                    for (Map.Entry<String, DeviceBuffer> output : outputs.entrySet()) {
+                        OnnxTensor expected = (OnnxTensor) result.get(output.getKey()).orElseThrow();
+                        assertEquals(OnnxJavaType.FLOAT16, expected.getInfo().type);
+                        assertArrayEquals(shorts(expected.getShortBuffer()),
+                                shorts(device.download(output.getValue()).asShortBuffer()), output.getKey());
+                    }
+                } finally {
+                    tensors.values().forEach(OnnxTensor::close);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aShapeOutsideTheProfileIsRefused() throws Exception {
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph("x2.onnx"), profile(), log), log);
+                TrtContext context = engine.createContext()) {
+            context.setInputShape("current", shape("current", 64, 64));
+            TrtException tooBig = assertThrows(TrtException.class,
+                    () -> context.setInputShape("current", shape("current", 65, 64)));
+            assertEquals(Kind.RUNTIME, tooBig.kind());
+            assertTrue(tooBig.getMessage().contains("[1, 3, 65, 64] of input current is outside"), tooBig.getMessage());
+            assertTrue(tooBig.getMessage().contains("max [1, 3, 64, 64]"), tooBig.getMessage());
+            TrtException tooSmall = assertThrows(TrtException.class,
+                    () -> context.setInputShape("hidden", shape("hidden", 7, 8)));
+            assertEquals(Kind.RUNTIME, tooSmall.kind());
+            TrtException unknown = assertThrows(TrtException.class,
+                    () -> context.setInputShape("output", shape("current", 8, 8)));
+            assertTrue(unknown.getMessage().contains("output is not an input"), unknown.getMessage());
+        }
+    }
+
+    @Test
+    void enqueueNeedsEveryShapeAndAddress() throws Exception {
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph("x2.onnx"), profile(), log), log);
+                TrtContext context = engine.createContext()) {
+            TrtException noShape = assertThrows(TrtException.class, () -> context.enqueue(0));
+            assertTrue(noShape.getMessage().contains("is not set (setInputShape)"), noShape.getMessage());
+            for (String input : CHANNELS.keySet()) {
+                context.setInputShape(input, shape(input, H, W));
+            }
+            TrtException noAddress = assertThrows(TrtException.class, () -> context.enqueue(0));
+            assertEquals(Kind.RUNTIME, noAddress.kind());
+            assertTrue(noAddress.getMessage().contains("address of tensor"), noAddress.getMessage());
+        }
+    }
+
+    @Test
+    void aGraphOnnxRuntimeCannotLoadIsAParseErrorWithItsMessage() throws Exception {
+        Path broken = temp.resolve("broken.onnx");
+        Files.write(broken, "not an onnx graph".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        TrtException e = assertThrows(TrtException.class,
+                () -> new OrtTrtRuntime().buildEngine(broken, profile(), log));
+        assertEquals(Kind.PARSE, e.kind());
+        assertTrue(e.getMessage().startsWith("TensorRT cannot parse the graph broken.onnx: ONNX parser: "),
+                e.getMessage());
+        assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("protobuf"), e.getMessage());
+        assertTrue(logged.stream().anyMatch(line -> line.startsWith("ERROR TensorRT cannot parse")), logged.toString());
+        assertTrue(e.describe().contains("trt-check"), e.describe());
+    }
+
+    @Test
+    void anEngineOfAnotherVersionIsIncompatible() throws Exception {
+        byte[] plan = new OrtTrtRuntime("10.14.1", false).buildEngine(graph("x2.onnx"), profile(), log);
+        TrtException e = assertThrows(TrtException.class, () -> new OrtTrtRuntime().deserialize(plan, log));
+        assertEquals(Kind.INCOMPATIBLE, e.kind());
+        assertTrue(e.getMessage().contains("built by 10.14.1, this is 10.15.1"), e.getMessage());
+        new OrtTrtRuntime("10.14.1", false).deserialize(plan, log).close();
+    }
+
+    @Test
+    void aCorruptEngineIsIncompatible() throws Exception {
+        byte[] plan = new OrtTrtRuntime().buildEngine(graph("x2.onnx"), profile(), log);
+        byte[] truncated = java.util.Arrays.copyOf(plan, plan.length / 2);
+        assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
+                () -> new OrtTrtRuntime().deserialize(truncated, log)).kind());
+        assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
+                () -> new OrtTrtRuntime().deserialize(new byte[] {1, 2, 3}, log)).kind());
+    }
+
+    @Test
+    void settingsThatDoNotFitTheGraphAreBuildErrors() throws Exception {
+        Map<String, ShapeRange> unknown = new LinkedHashMap<>(ranges());
+        unknown.put("frame", ShapeRange.fixed(1, 3, H, W));
+        assertBuildError(unknown, "names frame, which is not an input");
+
+        Map<String, ShapeRange> rank = new LinkedHashMap<>(ranges());
+        rank.put("current", ShapeRange.fixed(3, H, W));
+        assertBuildError(rank, "input current has rank 3 but the input has rank 4");
+
+        Map<String, ShapeRange> unordered = new LinkedHashMap<>(ranges());
+        unordered.put("current", new ShapeRange(new long[] {1, 3, 32, 32}, new long[] {1, 3, 16, 16},
+                new long[] {1, 3, 64, 64}));
+        assertBuildError(unordered, "is not min <= opt <= max");
+
+        Map<String, ShapeRange> channels = new LinkedHashMap<>(ranges());
+        channels.put("hidden", ShapeRange.fixed(1, 5, H, W));
+        assertBuildError(channels, "changes static dimension 1");
+
+        Map<String, ShapeRange> missing = new LinkedHashMap<>(ranges());
+        missing.remove("smoothed");
+        assertBuildError(missing, "input smoothed has dynamic dimensions but the optimization profile gives it no"
+                + " shape range");
+    }
+
+    @Test
+    void theOutOfMemoryFaultFailsTheBuild() throws Exception {
+        TrtException e = assertThrows(TrtException.class,
+                () -> new OrtTrtRuntime(OrtTrtRuntime.DEFAULT_VERSION, true).buildEngine(graph("x2.onnx"), profile(),
+                        log));
+        assertEquals(Kind.OUT_OF_MEMORY, e.kind());
+        assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
+    }
+
+    @Test
+    void theTimingCacheIsWritten() throws Exception {
+        Path cache = temp.resolve("timing.cache");
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        runtime.buildEngine(graph("x2.onnx"), new BuildSettings(ranges(), WORKSPACE, Optional.of(cache)), log);
+        assertTrue(Files.size(cache) > 0);
+        assertFalse(runtime.version().isEmpty());
+    }
+
+    private void assertBuildError(Map<String, ShapeRange> ranges, String expected) throws Exception {
+        TrtException e = assertThrows(TrtException.class, () -> new OrtTrtRuntime().buildEngine(graph("x2.onnx"),
+                new BuildSettings(ranges, WORKSPACE, Optional.empty()), log));
+        assertEquals(Kind.BUILD, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    static Path graph(String file) throws URISyntaxException {
+        return Path.of(OrtTrtRuntimeTest.class.getResource("/dev/flashvsr/models/vsr-small/" + file).toURI());
+    }
+
+    private static BuildSettings profile() {
+        return new BuildSettings(ranges(), WORKSPACE, Optional.empty());
+    }
+
+    /** Every input from 8x8 to 64x64, tuned for HxW. */
+    private static Map<String, ShapeRange> ranges() {
+        Map<String, ShapeRange> ranges = new LinkedHashMap<>();
+        for (String input : List.of("current", "previous", "hidden", "smoothed")) {
+            ranges.put(input, new ShapeRange(shape(input, 8, 8), shape(input, H, W), shape(input, 64, 64)));
+        }
+        return ranges;
+    }
+
+    private static long[] shape(String input, int height, int width) {
+        return new long[] {1, CHANNELS.get(input), height, width};
+    }
+
+    private static float[] randomFloats(Random random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = random.nextFloat();
+        }
+        return values;
+    }
+
+    /** Half bits of values in [1/128, 1) for frames, zeros (the initial state) otherwise. */
+    private static ByteBuffer randomHalves(Random random, int n, boolean frame) {
+        ByteBuffer bytes = ByteBuffer.allocate(2 * n).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) {
+            bytes.putShort(frame ? (short) (0x2000 + random.nextInt(0x3BFF - 0x2000)) : 0);
+        }
+        return bytes.flip();
+    }
+
+    private static ByteBuffer floats(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.nativeOrder());
+        bytes.asFloatBuffer().put(values);
+        return bytes;
+    }
+
+    private static float[] toFloats(ByteBuffer bytes) {
+        float[] values = new float[bytes.remaining() / 4];
+        bytes.asFloatBuffer().get(values);
+        return values;
+    }
+
+    private static short[] shorts(java.nio.ShortBuffer buffer) {
+        short[] values = new short[buffer.remaining()];
+        buffer.get(values);
+        return values;
+    }
+
+    /** The same graph run frame by frame with ONNX Runtime directly, its state fed back on the host. */
+    private static final class PlainRun implements AutoCloseable {
+        private final OrtSession session;
+        private final Map<String, float[]> state = new HashMap<>();
+
+        PlainRun(Path graph) throws Exception {
+            session = OrtRuntime.ENV.createSession(graph.toString(), OrtRuntime.sessionOptions(1));
+            state.put("hidden", new float[4 * H * W]);
+            state.put("smoothed", new float[5 * H * W]);
+        }
+
+        Map<String, float[]> run(float[] current, float[] previous) throws Exception {
+            Map<String, float[]> inputs = Map.of("current", current, "previous", previous, "hidden",
+                    state.get("hidden"), "smoothed", state.get("smoothed"));
+            Map<String, OnnxTensor> tensors = new HashMap<>();
+            try {
+                for (Map.Entry<String, float[]> input : inputs.entrySet()) {
+                    tensors.put(input.getKey(), OnnxTensor.createTensor(OrtRuntime.ENV,
+                            java.nio.FloatBuffer.wrap(input.getValue()), shape(input.getKey(), H, W)));
+                }
+                Map<String, float[]> outputs = new HashMap<>();
+                try (OrtSession.Result result = session.run(tensors)) {
+                    result.forEach(output -> {
+                        java.nio.FloatBuffer values = ((OnnxTensor) output.getValue()).getFloatBuffer();
+                        float[] array = new float[values.remaining()];
+                        values.get(array);
+                        outputs.put(output.getKey(), array);
+                    });
+                }
+                STATE.forEach((output, input) -> state.put(input, outputs.get(output)));
+                return outputs;
+            } finally {
+                tensors.values().forEach(OnnxTensor::close);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            session.close();
+        }
+    }
+}
