@@ -128,9 +128,14 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
                         + "); timing from scratch");
             }
         }
-        BytePointer blob = new BytePointer(saved);
-        ITimingCache cache = config.createTimingCache(blob, saved.length);
-        config.setTimingCache(cache, false);
+        ITimingCache cache = config.createTimingCache(new BytePointer(saved), saved.length);
+        if (!config.setTimingCache(cache, false) && saved.length > 0) {
+            // a cache from another TensorRT version or GPU: time from scratch, and the save replaces it
+            log.log(Severity.WARNING, "the timing cache " + file + " does not match this TensorRT or GPU; timing"
+                    + " from scratch");
+            cache = config.createTimingCache(new BytePointer(0), 0);
+            config.setTimingCache(cache, false);
+        }
         return cache;
     }
 
