@@ -22,6 +22,8 @@ public final class OrtTrtRuntime implements TrtRuntime {
     /** The TensorRT version the test runtime pretends to be. */
     public static final String DEFAULT_VERSION = "10.15.1";
 
+    private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
+
     private final String version;
     private final boolean outOfMemoryOnBuild;
 
@@ -52,7 +54,8 @@ public final class OrtTrtRuntime implements TrtRuntime {
             throw failure(Kind.PARSE, "cannot read the graph " + onnxGraph + ": " + e.getMessage(),
                     "check the model package", log);
         }
-        try (OrtSession session = OrtRuntime.ENV.createSession(graph, OrtRuntime.sessionOptions(1))) {
+        String folder = onnxGraph.toAbsolutePath().getParent().toString();
+        try (OrtSession session = session(graph, folder)) {
             checkSettings(session.getInputInfo(), settings, log);
         } catch (OrtException e) {
             throw failure(Kind.PARSE, "TensorRT cannot parse the graph " + onnxGraph.getFileName() + ": ONNX parser: "
@@ -65,7 +68,7 @@ public final class OrtTrtRuntime implements TrtRuntime {
         }
         log.log(Severity.INFO, "built an ORT test engine from " + onnxGraph.getFileName() + " with " + settings.shapes());
         settings.timingCache().ifPresent(file -> writeTimingCache(file, log));
-        return new OrtPlan(version, settings, graph).serialize();
+        return new OrtPlan(version, settings, folder, graph).serialize();
     }
 
     /** TensorRT's build-time checks of the profile: every dynamic input has a range that fits the graph. */
@@ -118,11 +121,19 @@ public final class OrtTrtRuntime implements TrtRuntime {
     public TrtEngine deserialize(byte[] plan, TrtLog log) throws TrtException {
         OrtPlan parsed = OrtPlan.parse(plan, version, log);
         try {
-            return new OrtTrtEngine(OrtRuntime.ENV.createSession(parsed.graph(), OrtRuntime.sessionOptions(1)),
-                    parsed.settings());
+            return new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed.settings());
         } catch (OrtException e) {
             throw failure(Kind.INCOMPATIBLE, "cannot load the engine: " + e.getMessage(),
                     JavaCppTrtRuntime.REBUILD_REMEDY, log);
+        }
+    }
+
+    /** A session of {@code graph}, its external weights (if any) looked up in {@code folder}. */
+    private static OrtSession session(byte[] graph, String folder) throws OrtException {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(1)) {
+            // loaded from memory, ONNX Runtime would look external data up in the current directory
+            options.addConfigEntry(EXTERNAL_DATA_FOLDER, folder);
+            return OrtRuntime.ENV.createSession(graph, options);
         }
     }
 

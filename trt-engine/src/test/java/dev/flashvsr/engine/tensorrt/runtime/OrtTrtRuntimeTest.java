@@ -143,6 +143,40 @@ class OrtTrtRuntimeTest {
     }
 
     @Test
+    void aGraphWithExternalWeightsRunsLikeTheEmbeddedOne() throws Exception {
+        Path folder = Files.createDirectories(temp.resolve("package"));
+        Path external = folder.resolve("x2-external.onnx");
+        assertTrue(ExternalWeightsGraph.write(graph("x2.onnx"), external, "x2-external.weights") > 0);
+        assertTrue(Files.size(external) < Files.size(graph("x2.onnx")) / 2, "the weights left the graph file");
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        Random random = new Random(7);
+        Map<String, float[]> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> input : CHANNELS.entrySet()) {
+            inputs.put(input.getKey(), randomFloats(random, input.getValue() * H * W));
+        }
+        // the plan is loaded from memory: ONNX Runtime finds the weights only through the graph's folder in the plan
+        assertArrayEquals(runOnce(runtime, graph("x2.onnx"), inputs), runOnce(runtime, external, inputs));
+    }
+
+    /** One frame of x2 on device buffers; the output's values. */
+    private float[] runOnce(TrtRuntime runtime, Path graph, Map<String, float[]> inputs) throws Exception {
+        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph, profile(), log), log);
+                TrtContext context = engine.createContext();
+                DeviceTensors device = new DeviceTensors()) {
+            for (Map.Entry<String, float[]> input : inputs.entrySet()) {
+                context.setInputShape(input.getKey(), shape(input.getKey(), H, W));
+                context.setTensorAddress(input.getKey(), device.upload(floats(input.getValue())).address());
+            }
+            DeviceBuffer output = device.allocate(4L * 3 * 4 * H * W);
+            context.setTensorAddress("output", output.address());
+            context.setTensorAddress("hidden_out", device.allocate(4L * 4 * H * W).address());
+            context.setTensorAddress("smoothed_out", device.allocate(4L * 5 * H * W).address());
+            context.enqueue(device.stream());
+            return toFloats(device.download(output));
+        }
+    }
+
+    @Test
     void aShapeOutsideTheProfileIsRefused() throws Exception {
         OrtTrtRuntime runtime = new OrtTrtRuntime();
         try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph("x2.onnx"), profile(), log), log);
