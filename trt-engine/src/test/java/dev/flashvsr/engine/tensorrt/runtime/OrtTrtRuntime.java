@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link TrtRuntime} for tests without a GPU: the same ONNX graphs executed by ONNX Runtime, with
@@ -26,6 +27,8 @@ public final class OrtTrtRuntime implements TrtRuntime {
 
     private final String version;
     private final boolean outOfMemoryOnBuild;
+    private final AtomicInteger builds = new AtomicInteger();
+    private final AtomicInteger loads = new AtomicInteger();
 
     public OrtTrtRuntime() {
         this(DEFAULT_VERSION, false);
@@ -38,6 +41,16 @@ public final class OrtTrtRuntime implements TrtRuntime {
     public OrtTrtRuntime(String version, boolean outOfMemoryOnBuild) {
         this.version = version;
         this.outOfMemoryOnBuild = outOfMemoryOnBuild;
+    }
+
+    /** Engines built so far (so cache tests can tell a hit from a rebuild). */
+    public int builds() {
+        return builds.get();
+    }
+
+    /** Engines deserialized so far. */
+    public int loads() {
+        return loads.get();
     }
 
     @Override
@@ -68,6 +81,7 @@ public final class OrtTrtRuntime implements TrtRuntime {
         }
         log.log(Severity.INFO, "built an ORT test engine from " + onnxGraph.getFileName() + " with " + settings.shapes());
         settings.timingCache().ifPresent(file -> writeTimingCache(file, log));
+        builds.incrementAndGet();
         return new OrtPlan(version, settings, folder, graph).serialize();
     }
 
@@ -121,7 +135,9 @@ public final class OrtTrtRuntime implements TrtRuntime {
     public TrtEngine deserialize(byte[] plan, TrtLog log) throws TrtException {
         OrtPlan parsed = OrtPlan.parse(plan, version, log);
         try {
-            return new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed.settings());
+            OrtTrtEngine engine = new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed.settings());
+            loads.incrementAndGet();
+            return engine;
         } catch (OrtException e) {
             throw failure(Kind.INCOMPATIBLE, "cannot load the engine: " + e.getMessage(),
                     JavaCppTrtRuntime.REBUILD_REMEDY, log);

@@ -232,7 +232,10 @@ class OrtTrtRuntimeTest {
         TrtException e = assertThrows(TrtException.class, () -> new OrtTrtRuntime().deserialize(plan, log));
         assertEquals(Kind.INCOMPATIBLE, e.kind());
         assertTrue(e.getMessage().contains("built by 10.14.1, this is 10.15.1"), e.getMessage());
-        new OrtTrtRuntime("10.14.1", false).deserialize(plan, log).close();
+        OrtTrtRuntime older = new OrtTrtRuntime("10.14.1", false);
+        older.deserialize(plan, log).close();
+        assertEquals(0, older.builds());
+        assertEquals(1, older.loads());
     }
 
     @Test
@@ -285,6 +288,8 @@ class OrtTrtRuntimeTest {
         OrtTrtRuntime runtime = new OrtTrtRuntime();
         runtime.buildEngine(graph("x2.onnx"), new BuildSettings(ranges(), WORKSPACE, Optional.of(cache)), log);
         assertTrue(Files.size(cache) > 0);
+        assertEquals(1, runtime.builds());
+        assertEquals(0, runtime.loads());
         assertFalse(runtime.version().isEmpty());
     }
 
