@@ -79,7 +79,8 @@ public final class OrtTrtRuntime implements TrtRuntime {
                     + ": Requested amount of GPU memory (" + settings.workspaceBytes()
                     + " bytes) could not be allocated: out of memory", JavaCppTrtRuntime.MEMORY_REMEDY, log);
         }
-        log.log(Severity.INFO, "built an ORT test engine from " + onnxGraph.getFileName() + " with " + settings.shapes());
+        log.log(Severity.INFO, "built an ORT test engine from " + onnxGraph.getFileName() + " with "
+                + settings.shapes());
         settings.timingCache().ifPresent(file -> writeTimingCache(file, log));
         builds.incrementAndGet();
         return new OrtPlan(version, settings, folder, graph).serialize();

@@ -16,12 +16,17 @@ import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -115,7 +120,7 @@ class OrtTrtRuntimeTest {
             }
             Map<String, DeviceBuffer> outputs = new LinkedHashMap<>();
             for (String name : List.of("output", "hidden_out", "smoothed_out")) {
-                long elements = java.util.Arrays.stream(context.shape(name)).reduce(1, Math::multiplyExact);
+                long elements = Arrays.stream(context.shape(name)).reduce(1, Math::multiplyExact);
                 outputs.put(name, device.allocate(2 * elements));
                 context.setTensorAddress(name, outputs.get(name).address());
             }
@@ -125,7 +130,8 @@ class OrtTrtRuntimeTest {
                 Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
                 for (Map.Entry<String, ByteBuffer> input : inputs.entrySet()) {
                     tensors.put(input.getKey(), OnnxTensor.createTensor(OrtRuntime.ENV,
-                            input.getValue().duplicate().order(ByteOrder.nativeOrder()).asShortBuffer(), shape(input.getKey(), H, W),
+                            input.getValue().duplicate().order(ByteOrder.nativeOrder()).asShortBuffer(),
+                            shape(input.getKey(), H, W),
                             OnnxJavaType.FLOAT16));
                 }
                 try (OrtSession.Result result = plain.run(tensors)) {
@@ -215,13 +221,13 @@ class OrtTrtRuntimeTest {
     @Test
     void aGraphOnnxRuntimeCannotLoadIsAParseErrorWithItsMessage() throws Exception {
         Path broken = temp.resolve("broken.onnx");
-        Files.write(broken, "not an onnx graph".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Files.write(broken, "not an onnx graph".getBytes(StandardCharsets.US_ASCII));
         TrtException e = assertThrows(TrtException.class,
                 () -> new OrtTrtRuntime().buildEngine(broken, profile(), log));
         assertEquals(Kind.PARSE, e.kind());
         assertTrue(e.getMessage().startsWith("TensorRT cannot parse the graph broken.onnx: ONNX parser: "),
                 e.getMessage());
-        assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("protobuf"), e.getMessage());
+        assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("protobuf"), e.getMessage());
         assertTrue(logged.stream().anyMatch(line -> line.startsWith("ERROR TensorRT cannot parse")), logged.toString());
         assertTrue(e.describe().contains("trt-check"), e.describe());
     }
@@ -241,7 +247,7 @@ class OrtTrtRuntimeTest {
     @Test
     void aCorruptEngineIsIncompatible() throws Exception {
         byte[] plan = new OrtTrtRuntime().buildEngine(graph("x2.onnx"), profile(), log);
-        byte[] truncated = java.util.Arrays.copyOf(plan, plan.length / 2);
+        byte[] truncated = Arrays.copyOf(plan, plan.length / 2);
         assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
                 () -> new OrtTrtRuntime().deserialize(truncated, log)).kind());
         assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
@@ -350,7 +356,7 @@ class OrtTrtRuntimeTest {
         return values;
     }
 
-    private static short[] shorts(java.nio.ShortBuffer buffer) {
+    private static short[] shorts(ShortBuffer buffer) {
         short[] values = new short[buffer.remaining()];
         buffer.get(values);
         return values;
@@ -374,12 +380,12 @@ class OrtTrtRuntimeTest {
             try {
                 for (Map.Entry<String, float[]> input : inputs.entrySet()) {
                     tensors.put(input.getKey(), OnnxTensor.createTensor(OrtRuntime.ENV,
-                            java.nio.FloatBuffer.wrap(input.getValue()), shape(input.getKey(), H, W)));
+                            FloatBuffer.wrap(input.getValue()), shape(input.getKey(), H, W)));
                 }
                 Map<String, float[]> outputs = new HashMap<>();
                 try (OrtSession.Result result = session.run(tensors)) {
                     result.forEach(output -> {
-                        java.nio.FloatBuffer values = ((OnnxTensor) output.getValue()).getFloatBuffer();
+                        FloatBuffer values = ((OnnxTensor) output.getValue()).getFloatBuffer();
                         float[] array = new float[values.remaining()];
                         values.get(array);
                         outputs.put(output.getKey(), array);

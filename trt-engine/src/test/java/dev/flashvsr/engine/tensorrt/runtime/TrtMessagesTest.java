@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class TrtMessagesTest {
     private final List<String> forwarded = new ArrayList<>();
-    private final TrtMessages messages = new TrtMessages((severity, message) -> forwarded.add(severity + " " + message));
+    private final TrtMessages messages =
+            new TrtMessages((severity, message) -> forwarded.add(severity + " " + message));
 
     @Test
     void everyMessageIsForwardedAndErrorsAreKeptForTheException() {
