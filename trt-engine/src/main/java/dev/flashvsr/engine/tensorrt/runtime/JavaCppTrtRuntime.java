@@ -5,6 +5,7 @@ import dev.flashvsr.engine.tensorrt.runtime.TrtLog.Severity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
@@ -104,10 +105,11 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
             throws TrtException {
         IOptimizationProfile profile = builder.createOptimizationProfile();
         for (Map.Entry<String, BuildSettings.ShapeRange> input : settings.shapes().entrySet()) {
+            String name = input.getKey();
             BuildSettings.ShapeRange range = input.getValue();
-            boolean set = profile.setDimensions(input.getKey(), nvinfer.OptProfileSelector.kMIN, Shapes.dims(range.min()))
-                    && profile.setDimensions(input.getKey(), nvinfer.OptProfileSelector.kOPT, Shapes.dims(range.opt()))
-                    && profile.setDimensions(input.getKey(), nvinfer.OptProfileSelector.kMAX, Shapes.dims(range.max()));
+            boolean set = profile.setDimensions(name, nvinfer.OptProfileSelector.kMIN, Shapes.dims(range.min()))
+                    && profile.setDimensions(name, nvinfer.OptProfileSelector.kOPT, Shapes.dims(range.opt()))
+                    && profile.setDimensions(name, nvinfer.OptProfileSelector.kMAX, Shapes.dims(range.max()));
             if (!set) {
                 throw new TrtException(Kind.BUILD, messages.describe("TensorRT refused the shape range of input "
                         + input.getKey() + " (" + range + ")"), "give min <= opt <= max with the input's rank");
@@ -128,21 +130,41 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
                         + "); timing from scratch");
             }
         }
-        BytePointer blob = new BytePointer(saved);
-        ITimingCache cache = config.createTimingCache(blob, saved.length);
-        config.setTimingCache(cache, false);
-        return cache;
+        if (saved.length > 0) {
+            ITimingCache cache = config.createTimingCache(new BytePointer(saved), saved.length);
+            if (cache != null && !cache.isNull() && config.setTimingCache(cache, false)) {
+                return cache;
+            }
+            // from another TensorRT version or GPU, or corrupt: time from scratch; the save replaces it
+            log.log(Severity.WARNING, "the timing cache " + file + " does not fit this TensorRT and GPU; timing"
+                    + " from scratch");
+        }
+        ITimingCache empty = config.createTimingCache(new BytePointer(0), 0);
+        config.setTimingCache(empty, false);
+        return empty;
     }
 
+    /** Writes the timing cache atomically (temporary file, then rename), so a concurrent build never reads half. */
     private static void saveTimingCache(ITimingCache cache, Path file, TrtLog log) {
+        Path temporary = null;
         try {
-            Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+            temporary = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
             Files.write(temporary, bytes(cache.serialize()));
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // the engine is built; a lost timing cache only makes the next build slower
             log.log(Severity.WARNING, "cannot write the timing cache " + file + ": " + e.getMessage());
+            deleteQuietly(temporary);
+        }
+    }
+
+    private static void deleteQuietly(Path temporary) {
+        try {
+            if (temporary != null) {
+                Files.deleteIfExists(temporary);
+            }
+        } catch (IOException e) {
+            // a stray temporary file in the cache folder is harmless
         }
     }
 

@@ -7,6 +7,7 @@ import dev.flashvsr.engine.cuda.DeviceBuffer;
 import dev.flashvsr.engine.cuda.HostCuda;
 import dev.flashvsr.engine.cuda.PinnedBuffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +52,7 @@ final class DeviceTensors implements AutoCloseable {
         try (PinnedBuffer staging = device.pinned(buffer.bytes())) {
             stream.download(buffer, staging, buffer.bytes());
             stream.synchronize();
-            ByteBuffer copy = ByteBuffer.allocate(Math.toIntExact(buffer.bytes())).order(java.nio.ByteOrder.nativeOrder());
+            ByteBuffer copy = ByteBuffer.allocate(Math.toIntExact(buffer.bytes())).order(ByteOrder.nativeOrder());
             copy.put(staging.buffer());
             return copy.flip();
         }

@@ -13,9 +13,10 @@ import java.util.Optional;
 
 /**
  * The "engine" of {@link OrtTrtRuntime}: a header (magic, the TensorRT version that "built" it,
- * the build settings) followed by the ONNX graph's bytes.
+ * the build settings, the graph's folder) followed by the ONNX graph's bytes. Unlike a TensorRT
+ * plan it does not embed external weights: they are read from the graph's folder.
  */
-record OrtPlan(String version, BuildSettings settings, byte[] graph) {
+record OrtPlan(String version, BuildSettings settings, String graphFolder, byte[] graph) {
     static final String MAGIC = "flashvsr-ort-plan/1";
 
     byte[] serialize() {
@@ -23,6 +24,7 @@ record OrtPlan(String version, BuildSettings settings, byte[] graph) {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(MAGIC);
             out.writeUTF(version);
+            out.writeUTF(graphFolder);
             out.writeLong(settings.workspaceBytes());
             out.writeInt(settings.shapes().size());
             for (Map.Entry<String, BuildSettings.ShapeRange> input : settings.shapes().entrySet()) {
@@ -57,6 +59,7 @@ record OrtPlan(String version, BuildSettings settings, byte[] graph) {
                 throw incompatible("the engine plan is not compatible with this version of TensorRT: it was built by "
                         + version + ", this is " + expectedVersion, log);
             }
+            String graphFolder = in.readUTF();
             long workspace = in.readLong();
             Map<String, BuildSettings.ShapeRange> shapes = new LinkedHashMap<>();
             int inputs = in.readInt();
@@ -73,7 +76,7 @@ record OrtPlan(String version, BuildSettings settings, byte[] graph) {
             }
             byte[] graph = new byte[in.readInt()];
             in.readFully(graph);
-            return new OrtPlan(version, new BuildSettings(shapes, workspace, Optional.empty()), graph);
+            return new OrtPlan(version, new BuildSettings(shapes, workspace, Optional.empty()), graphFolder, graph);
         } catch (IOException | RuntimeException e) {
             throw incompatible("the engine plan is truncated or corrupt (" + e + ")", log);
         }

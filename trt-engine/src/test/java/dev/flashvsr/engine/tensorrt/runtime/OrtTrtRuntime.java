@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link TrtRuntime} for tests without a GPU: the same ONNX graphs executed by ONNX Runtime, with
@@ -22,8 +23,12 @@ public final class OrtTrtRuntime implements TrtRuntime {
     /** The TensorRT version the test runtime pretends to be. */
     public static final String DEFAULT_VERSION = "10.15.1";
 
+    private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
+
     private final String version;
     private final boolean outOfMemoryOnBuild;
+    private final AtomicInteger builds = new AtomicInteger();
+    private final AtomicInteger loads = new AtomicInteger();
 
     public OrtTrtRuntime() {
         this(DEFAULT_VERSION, false);
@@ -36,6 +41,16 @@ public final class OrtTrtRuntime implements TrtRuntime {
     public OrtTrtRuntime(String version, boolean outOfMemoryOnBuild) {
         this.version = version;
         this.outOfMemoryOnBuild = outOfMemoryOnBuild;
+    }
+
+    /** Engines built so far (so cache tests can tell a hit from a rebuild). */
+    public int builds() {
+        return builds.get();
+    }
+
+    /** Engines deserialized so far. */
+    public int loads() {
+        return loads.get();
     }
 
     @Override
@@ -52,7 +67,8 @@ public final class OrtTrtRuntime implements TrtRuntime {
             throw failure(Kind.PARSE, "cannot read the graph " + onnxGraph + ": " + e.getMessage(),
                     "check the model package", log);
         }
-        try (OrtSession session = OrtRuntime.ENV.createSession(graph, OrtRuntime.sessionOptions(1))) {
+        String folder = onnxGraph.toAbsolutePath().getParent().toString();
+        try (OrtSession session = session(graph, folder)) {
             checkSettings(session.getInputInfo(), settings, log);
         } catch (OrtException e) {
             throw failure(Kind.PARSE, "TensorRT cannot parse the graph " + onnxGraph.getFileName() + ": ONNX parser: "
@@ -63,9 +79,11 @@ public final class OrtTrtRuntime implements TrtRuntime {
                     + ": Requested amount of GPU memory (" + settings.workspaceBytes()
                     + " bytes) could not be allocated: out of memory", JavaCppTrtRuntime.MEMORY_REMEDY, log);
         }
-        log.log(Severity.INFO, "built an ORT test engine from " + onnxGraph.getFileName() + " with " + settings.shapes());
+        log.log(Severity.INFO, "built an ORT test engine from " + onnxGraph.getFileName() + " with "
+                + settings.shapes());
         settings.timingCache().ifPresent(file -> writeTimingCache(file, log));
-        return new OrtPlan(version, settings, graph).serialize();
+        builds.incrementAndGet();
+        return new OrtPlan(version, settings, folder, graph).serialize();
     }
 
     /** TensorRT's build-time checks of the profile: every dynamic input has a range that fits the graph. */
@@ -118,11 +136,21 @@ public final class OrtTrtRuntime implements TrtRuntime {
     public TrtEngine deserialize(byte[] plan, TrtLog log) throws TrtException {
         OrtPlan parsed = OrtPlan.parse(plan, version, log);
         try {
-            return new OrtTrtEngine(OrtRuntime.ENV.createSession(parsed.graph(), OrtRuntime.sessionOptions(1)),
-                    parsed.settings());
+            OrtTrtEngine engine = new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed.settings());
+            loads.incrementAndGet();
+            return engine;
         } catch (OrtException e) {
             throw failure(Kind.INCOMPATIBLE, "cannot load the engine: " + e.getMessage(),
                     JavaCppTrtRuntime.REBUILD_REMEDY, log);
+        }
+    }
+
+    /** A session of {@code graph}, its external weights (if any) looked up in {@code folder}. */
+    private static OrtSession session(byte[] graph, String folder) throws OrtException {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions(1)) {
+            // loaded from memory, ONNX Runtime would look external data up in the current directory
+            options.addConfigEntry(EXTERNAL_DATA_FOLDER, folder);
+            return OrtRuntime.ENV.createSession(graph, options);
         }
     }
 

@@ -16,12 +16,17 @@ import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -115,7 +120,7 @@ class OrtTrtRuntimeTest {
             }
             Map<String, DeviceBuffer> outputs = new LinkedHashMap<>();
             for (String name : List.of("output", "hidden_out", "smoothed_out")) {
-                long elements = java.util.Arrays.stream(context.shape(name)).reduce(1, Math::multiplyExact);
+                long elements = Arrays.stream(context.shape(name)).reduce(1, Math::multiplyExact);
                 outputs.put(name, device.allocate(2 * elements));
                 context.setTensorAddress(name, outputs.get(name).address());
             }
@@ -125,7 +130,8 @@ class OrtTrtRuntimeTest {
                 Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
                 for (Map.Entry<String, ByteBuffer> input : inputs.entrySet()) {
                     tensors.put(input.getKey(), OnnxTensor.createTensor(OrtRuntime.ENV,
-                            input.getValue().duplicate().order(ByteOrder.nativeOrder()).asShortBuffer(), shape(input.getKey(), H, W),
+                            input.getValue().duplicate().order(ByteOrder.nativeOrder()).asShortBuffer(),
+                            shape(input.getKey(), H, W),
                             OnnxJavaType.FLOAT16));
                 }
                 try (OrtSession.Result result = plain.run(tensors)) {
@@ -139,6 +145,40 @@ class OrtTrtRuntimeTest {
                     tensors.values().forEach(OnnxTensor::close);
                 }
             }
+        }
+    }
+
+    @Test
+    void aGraphWithExternalWeightsRunsLikeTheEmbeddedOne() throws Exception {
+        Path folder = Files.createDirectories(temp.resolve("package"));
+        Path external = folder.resolve("x2-external.onnx");
+        assertTrue(ExternalWeightsGraph.write(graph("x2.onnx"), external, "x2-external.weights") > 0);
+        assertTrue(Files.size(external) < Files.size(graph("x2.onnx")) / 2, "the weights left the graph file");
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        Random random = new Random(7);
+        Map<String, float[]> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> input : CHANNELS.entrySet()) {
+            inputs.put(input.getKey(), randomFloats(random, input.getValue() * H * W));
+        }
+        // the plan is loaded from memory: ONNX Runtime finds the weights only through the graph's folder in the plan
+        assertArrayEquals(runOnce(runtime, graph("x2.onnx"), inputs), runOnce(runtime, external, inputs));
+    }
+
+    /** One frame of x2 on device buffers; the output's values. */
+    private float[] runOnce(TrtRuntime runtime, Path graph, Map<String, float[]> inputs) throws Exception {
+        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph, profile(), log), log);
+                TrtContext context = engine.createContext();
+                DeviceTensors device = new DeviceTensors()) {
+            for (Map.Entry<String, float[]> input : inputs.entrySet()) {
+                context.setInputShape(input.getKey(), shape(input.getKey(), H, W));
+                context.setTensorAddress(input.getKey(), device.upload(floats(input.getValue())).address());
+            }
+            DeviceBuffer output = device.allocate(4L * 3 * 4 * H * W);
+            context.setTensorAddress("output", output.address());
+            context.setTensorAddress("hidden_out", device.allocate(4L * 4 * H * W).address());
+            context.setTensorAddress("smoothed_out", device.allocate(4L * 5 * H * W).address());
+            context.enqueue(device.stream());
+            return toFloats(device.download(output));
         }
     }
 
@@ -181,13 +221,13 @@ class OrtTrtRuntimeTest {
     @Test
     void aGraphOnnxRuntimeCannotLoadIsAParseErrorWithItsMessage() throws Exception {
         Path broken = temp.resolve("broken.onnx");
-        Files.write(broken, "not an onnx graph".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Files.write(broken, "not an onnx graph".getBytes(StandardCharsets.US_ASCII));
         TrtException e = assertThrows(TrtException.class,
                 () -> new OrtTrtRuntime().buildEngine(broken, profile(), log));
         assertEquals(Kind.PARSE, e.kind());
         assertTrue(e.getMessage().startsWith("TensorRT cannot parse the graph broken.onnx: ONNX parser: "),
                 e.getMessage());
-        assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("protobuf"), e.getMessage());
+        assertTrue(e.getMessage().toLowerCase(Locale.ROOT).contains("protobuf"), e.getMessage());
         assertTrue(logged.stream().anyMatch(line -> line.startsWith("ERROR TensorRT cannot parse")), logged.toString());
         assertTrue(e.describe().contains("trt-check"), e.describe());
     }
@@ -198,13 +238,16 @@ class OrtTrtRuntimeTest {
         TrtException e = assertThrows(TrtException.class, () -> new OrtTrtRuntime().deserialize(plan, log));
         assertEquals(Kind.INCOMPATIBLE, e.kind());
         assertTrue(e.getMessage().contains("built by 10.14.1, this is 10.15.1"), e.getMessage());
-        new OrtTrtRuntime("10.14.1", false).deserialize(plan, log).close();
+        OrtTrtRuntime older = new OrtTrtRuntime("10.14.1", false);
+        older.deserialize(plan, log).close();
+        assertEquals(0, older.builds());
+        assertEquals(1, older.loads());
     }
 
     @Test
     void aCorruptEngineIsIncompatible() throws Exception {
         byte[] plan = new OrtTrtRuntime().buildEngine(graph("x2.onnx"), profile(), log);
-        byte[] truncated = java.util.Arrays.copyOf(plan, plan.length / 2);
+        byte[] truncated = Arrays.copyOf(plan, plan.length / 2);
         assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
                 () -> new OrtTrtRuntime().deserialize(truncated, log)).kind());
         assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
@@ -251,6 +294,8 @@ class OrtTrtRuntimeTest {
         OrtTrtRuntime runtime = new OrtTrtRuntime();
         runtime.buildEngine(graph("x2.onnx"), new BuildSettings(ranges(), WORKSPACE, Optional.of(cache)), log);
         assertTrue(Files.size(cache) > 0);
+        assertEquals(1, runtime.builds());
+        assertEquals(0, runtime.loads());
         assertFalse(runtime.version().isEmpty());
     }
 
@@ -311,7 +356,7 @@ class OrtTrtRuntimeTest {
         return values;
     }
 
-    private static short[] shorts(java.nio.ShortBuffer buffer) {
+    private static short[] shorts(ShortBuffer buffer) {
         short[] values = new short[buffer.remaining()];
         buffer.get(values);
         return values;
@@ -335,12 +380,12 @@ class OrtTrtRuntimeTest {
             try {
                 for (Map.Entry<String, float[]> input : inputs.entrySet()) {
                     tensors.put(input.getKey(), OnnxTensor.createTensor(OrtRuntime.ENV,
-                            java.nio.FloatBuffer.wrap(input.getValue()), shape(input.getKey(), H, W)));
+                            FloatBuffer.wrap(input.getValue()), shape(input.getKey(), H, W)));
                 }
                 Map<String, float[]> outputs = new HashMap<>();
                 try (OrtSession.Result result = session.run(tensors)) {
                     result.forEach(output -> {
-                        java.nio.FloatBuffer values = ((OnnxTensor) output.getValue()).getFloatBuffer();
+                        FloatBuffer values = ((OnnxTensor) output.getValue()).getFloatBuffer();
                         float[] array = new float[values.remaining()];
                         values.get(array);
                         outputs.put(output.getKey(), array);
