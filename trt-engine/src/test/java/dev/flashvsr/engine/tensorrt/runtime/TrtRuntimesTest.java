@@ -16,7 +16,7 @@ class TrtRuntimesTest {
         assumeFalse(availability.usable(), "TensorRT is installed here: " + availability);
         assertTrue(availability.reason().contains("libnvinfer.so.10"), availability.reason());
         assertTrue(availability.reason().contains("libnvinfer10 libnvonnxparsers10"), availability.reason());
-        assertTrue(availability.reason().contains("JetPack 6"), availability.reason());
+        assertTrue(availability.reason().contains("JetPack 7"), availability.reason());
         assertSame(availability, TrtRuntimes.probe(), "probed once");
     }
 
