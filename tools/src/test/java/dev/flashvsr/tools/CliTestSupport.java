@@ -98,7 +98,7 @@ public final class CliTestSupport {
     }
 
     /** Runs {@code pipeline ! filesink location=file} to its end. */
-    private static Path encode(Path file, String pipeline) {
+    static Path encode(Path file, String pipeline) {
         GstSupport.init();
         PipelineRun run = new PipelineRun((Pipeline) Gst.parseLaunch(pipeline + " ! filesink location=\"" + file
                 + "\""));

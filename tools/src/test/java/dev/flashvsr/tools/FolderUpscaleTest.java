@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.freedesktop.gstreamer.Gst;
-import org.freedesktop.gstreamer.Pipeline;
-import org.freedesktop.gstreamer.State;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -262,22 +259,8 @@ class FolderUpscaleTest {
 
     /** {@code frames} of a moving pattern at 30 fps, 64x48, H.264 in the given muxer. */
     static Path encode(Path file, int frames, String muxer) {
-        GstSupport.init();
-        PipelineRun run = new PipelineRun((Pipeline) Gst.parseLaunch("videotestsrc pattern=ball num-buffers=" + frames
+        return CliTestSupport.encode(file, "videotestsrc pattern=ball num-buffers=" + frames
                 + " ! video/x-raw,format=I420,width=64,height=48,framerate=30/1 ! x264enc speed-preset=veryfast"
-                + " ! h264parse ! " + muxer + " ! filesink location=\"" + file + "\""));
-        try {
-            run.setState(State.PLAYING);
-            while (!run.await(1000)) {
-                // until EOS or an error
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            run.close();
-        }
-        assertTrue(run.reachedEndOfStream(), () -> "writing " + file + " failed: " + run.failure());
-        return file;
+                + " ! h264parse ! " + muxer);
     }
 }
