@@ -34,8 +34,10 @@ class RunningStateTest {
             assertEquals(Precision.FP32, state.options().precision(), "sessions open with the resolved precision");
             assertEquals(Backend.CPU, state.backend());
             assertEquals(2, state.scale());
-            assertTrue(state.describe().contains("backend CPU (asked: AUTO), precision FP32 (asked: AUTO)"),
-                    state.describe());
+            assertTrue(state.describe().contains("backend CPU (asked: AUTO"), state.describe());
+            assertTrue(state.describe().contains("precision FP32 (asked: AUTO)"), state.describe());
+            assertEquals(state.backendsPassedOver().isEmpty(), state.describe().contains("backend CPU (asked: AUTO),"),
+                    "the backends auto passed over are in the log line: " + state.describe());
         }
     }
 
