@@ -71,7 +71,7 @@ final class RecurrentEngines {
         EngineKey key = key(graph, width, height);
         CacheListener listener = new ProgressListener(progress);
         try {
-            byte[] plan = cache.load(key, lines -> build(graph, width, height, lines), listener);
+            byte[] plan = cache.load(key, lines -> build(graph, width, height, cache, lines), listener);
             try {
                 return runtime.deserialize(plan, log);
             } catch (TrtException e) {
@@ -79,8 +79,8 @@ final class RecurrentEngines {
                     throw e;
                 }
                 cache.invalidate(key, e.getMessage(), listener);
-                return runtime.deserialize(cache.load(key, lines -> build(graph, width, height, lines), listener),
-                        log);
+                return runtime.deserialize(cache.load(key, lines -> build(graph, width, height, cache, lines),
+                        listener), log);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -89,7 +89,16 @@ final class RecurrentEngines {
         }
     }
 
-    private byte[] build(ModelManifest.Graph graph, int width, int height, Consumer<String> lines)
+    /**
+     * The timing cache kept beside the engines: TensorRT's measured tactic timings, which make the
+     * next build (another size, precision or model) faster on the same GPU and TensorRT.
+     */
+    private Path timingCache(EngineCache cache) {
+        return cache.folder().resolve("timing-trt" + runtime.version() + "-sm" + gpu.computeCapability().replace(".", "")
+                + ".cache");
+    }
+
+    private byte[] build(ModelManifest.Graph graph, int width, int height, EngineCache cache, Consumer<String> lines)
             throws EngineException {
         Map<String, BuildSettings.ShapeRange> ranges = new LinkedHashMap<>();
         inputShapes(graph, width, height).forEach((name, shape) -> ranges.put(name, BuildSettings.ShapeRange.fixed(shape)));
@@ -99,13 +108,13 @@ final class RecurrentEngines {
             onnx = Files.createTempFile("flashvsr-" + graph.file().replace('/', '_'), ".onnx");
             Files.write(onnx, modelPackage.graph(graph));
             lines.accept("building the TensorRT engine of " + graph.file() + " for " + width + "x" + height);
-            return runtime.buildEngine(onnx, new BuildSettings(ranges, WORKSPACE_BYTES, Optional.empty()),
-                    (severity, message) -> {
-                        log.log(severity, message);
-                        if (severity == TrtLog.Severity.INFO) {
-                            lines.accept(message);
-                        }
-                    });
+            BuildSettings settings = new BuildSettings(ranges, WORKSPACE_BYTES, Optional.of(timingCache(cache)));
+            return runtime.buildEngine(onnx, settings, (severity, message) -> {
+                log.log(severity, message);
+                if (severity == TrtLog.Severity.INFO) {
+                    lines.accept(message);
+                }
+            });
         } catch (IOException e) {
             throw new EngineException("cannot write " + graph.file() + " to a temporary file for TensorRT's parser: "
                     + e.getMessage(), "Free space in the temporary folder (java.io.tmpdir)", e);

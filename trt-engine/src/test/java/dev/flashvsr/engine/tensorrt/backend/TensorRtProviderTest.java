@@ -175,6 +175,8 @@ class TensorRtProviderTest {
         try (Stream<Path> files = Files.list(cacheFolder)) {
             assertEquals(1, files.filter(f -> f.toString().endsWith(".engine")).count());
         }
+        assertTrue(Files.isRegularFile(cacheFolder.resolve("timing-trt10.15.1-sm89.cache")),
+                "the build's timing cache is kept beside the engines");
     }
 
     /** The engine-cache setting (element property, CLI option) reaches the session's open. */
