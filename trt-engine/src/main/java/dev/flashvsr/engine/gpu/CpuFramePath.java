@@ -11,7 +11,7 @@ import dev.flashvsr.engine.color.ColorConverter;
  * to planar FP32 R'G'B' ({@link ColorConverter}), {@link FloatBicubic}, and back to 8 bits. The
  * reference the GPU frame path is checked against.
  */
-final class CpuFramePath {
+public final class CpuFramePath {
     private CpuFramePath() {
     }
 
@@ -28,7 +28,7 @@ final class CpuFramePath {
     }
 
     /** The largest difference of any sample of two frames of one format and size, in levels. */
-    static int maxDifference(VideoFrame a, VideoFrame b) {
+    public static int maxDifference(VideoFrame a, VideoFrame b) {
         int worst = 0;
         for (int p = 0; p < a.format().planeCount(); p++) {
             for (int y = 0; y < a.planeHeight(p); y++) {

@@ -21,7 +21,7 @@ import java.util.Locale;
  * of the CPU frame path; NV12 to FP16 throughput against a device-to-device copy; and device
  * memory that stays flat over a long stream.
  */
-final class StreamChecks {
+public final class StreamChecks {
     private final CudaDevice device;
 
     StreamChecks(CudaDevice device) {
@@ -66,7 +66,7 @@ final class StreamChecks {
     }
 
     /** A sink's answer that renders each output into a new host frame added to {@code outputs}. */
-    static boolean collect(FrameSink.FrameRenderer renderer, StreamSpec spec, List<VideoFrame> outputs) {
+    public static boolean collect(FrameSink.FrameRenderer renderer, StreamSpec spec, List<VideoFrame> outputs) {
         VideoFrame out = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
         renderer.renderInto(out);
         outputs.add(out);

@@ -6,6 +6,7 @@ import dev.flashvsr.engine.cuda.DeviceInfo;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
 import dev.flashvsr.engine.tensorrt.cache.CacheListener;
+import dev.flashvsr.engine.tensorrt.cache.EngineBuilder;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.cache.EngineKey;
 import dev.flashvsr.engine.tensorrt.cache.ShapeRange;
@@ -70,8 +71,9 @@ final class RecurrentEngines {
             throws EngineException {
         EngineKey key = key(graph, width, height);
         CacheListener listener = new ProgressListener(progress);
+        EngineBuilder builder = lines -> build(graph, width, height, cache, lines);
         try {
-            byte[] plan = cache.load(key, lines -> build(graph, width, height, cache, lines), listener);
+            byte[] plan = cache.load(key, builder, listener);
             try {
                 return runtime.deserialize(plan, log);
             } catch (TrtException e) {
@@ -79,8 +81,7 @@ final class RecurrentEngines {
                     throw e;
                 }
                 cache.invalidate(key, e.getMessage(), listener);
-                return runtime.deserialize(cache.load(key, lines -> build(graph, width, height, cache, lines),
-                        listener), log);
+                return runtime.deserialize(cache.load(key, builder, listener), log);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

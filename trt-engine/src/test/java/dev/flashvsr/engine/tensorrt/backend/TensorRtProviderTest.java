@@ -18,6 +18,8 @@ import dev.flashvsr.engine.backend.ModelDefinition;
 import dev.flashvsr.engine.cpu.CpuProvider;
 import dev.flashvsr.engine.cuda.CudaRuntime;
 import dev.flashvsr.engine.cuda.HostCuda;
+import dev.flashvsr.engine.gpu.CpuFramePath;
+import dev.flashvsr.engine.gpu.StreamChecks;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
 import dev.flashvsr.engine.tensorrt.runtime.OrtTrtRuntime;
@@ -98,40 +100,15 @@ class TensorRtProviderTest {
         return frames;
     }
 
-    private static List<byte[]> run(Model model, StreamSpec spec, List<VideoFrame> inputs) throws EngineException {
-        List<byte[]> outputs = new ArrayList<>();
+    private static List<VideoFrame> run(Model model, StreamSpec spec, List<VideoFrame> inputs) throws EngineException {
+        List<VideoFrame> outputs = new ArrayList<>();
         try (StreamingSession session = model.open(spec, new SessionOptions(model.backend(), 0, 0, 0))) {
             for (VideoFrame input : inputs) {
-                session.push(input, renderer -> collect(renderer, spec, outputs));
+                session.push(input, renderer -> StreamChecks.collect(renderer, spec, outputs));
             }
-            session.drain(renderer -> collect(renderer, spec, outputs));
+            session.drain(renderer -> StreamChecks.collect(renderer, spec, outputs));
         }
         return outputs;
-    }
-
-    private static boolean collect(dev.flashvsr.engine.FrameSink.FrameRenderer renderer, StreamSpec spec,
-            List<byte[]> outputs) {
-        VideoFrame out = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
-        renderer.renderInto(out);
-        byte[] bytes = new byte[0];
-        for (int p = 0; p < spec.format().planeCount(); p++) {
-            byte[] plane = new byte[out.plane(p).capacity()];
-            out.plane(p).get(0, plane);
-            byte[] joined = new byte[bytes.length + plane.length];
-            System.arraycopy(bytes, 0, joined, 0, bytes.length);
-            System.arraycopy(plane, 0, joined, bytes.length, plane.length);
-            bytes = joined;
-        }
-        outputs.add(bytes);
-        return true;
-    }
-
-    private static int maxDifference(byte[] a, byte[] b) {
-        int worst = 0;
-        for (int i = 0; i < a.length; i++) {
-            worst = Math.max(worst, Math.abs((a[i] & 0xff) - (b[i] & 0xff)));
-        }
-        return worst;
     }
 
     /** Every output of vsr-small x2 within 1 level of the CPU backend's, in NV12 and RGBA. */
@@ -142,19 +119,20 @@ class TensorRtProviderTest {
         for (PixelFormat format : List.of(PixelFormat.NV12, PixelFormat.RGBA)) {
             StreamSpec spec = new StreamSpec(format, WIDTH, HEIGHT, 2);
             List<VideoFrame> inputs = frames(format);
-            List<byte[]> cpu;
+            List<VideoFrame> cpu;
             try (Model model = new CpuProvider().load(vsrSmall, Precision.FP32, 0)) {
                 cpu = run(model, spec, inputs);
             }
-            List<byte[]> gpu;
+            List<VideoFrame> gpu;
             try (Model model = provider(cuda, new CountingRuntime()).load(vsrSmall, Precision.FP32, 0)) {
                 assertEquals(Backend.TENSORRT, model.backend());
                 gpu = run(model, spec, inputs);
             }
             assertEquals(FRAMES, gpu.size(), "frames in = frames out");
             for (int i = 0; i < FRAMES; i++) {
-                assertTrue(maxDifference(cpu.get(i), gpu.get(i)) <= 1, format + " frame " + i + ": max difference "
-                        + maxDifference(cpu.get(i), gpu.get(i)) + " levels from the CPU backend");
+                int difference = CpuFramePath.maxDifference(cpu.get(i), gpu.get(i));
+                assertTrue(difference <= 1, format + " frame " + i + ": max difference " + difference
+                        + " levels from the CPU backend");
             }
         }
         assertEquals("", cuda.live(), "everything on the GPU released");
