@@ -30,15 +30,39 @@ public final class CpuFramePath {
     /** The largest difference of any sample of two frames of one format and size, in levels. */
     public static int maxDifference(VideoFrame a, VideoFrame b) {
         int worst = 0;
+        for (int difference : differences(a, b)) {
+            worst = Math.max(worst, difference);
+        }
+        return worst;
+    }
+
+    /** The mean difference over all samples of two frames of one format and size, in levels. */
+    public static double meanDifference(VideoFrame a, VideoFrame b) {
+        int[] differences = differences(a, b);
+        long sum = 0;
+        for (int difference : differences) {
+            sum += difference;
+        }
+        return differences.length == 0 ? 0 : (double) sum / differences.length;
+    }
+
+    /** |a - b| of every sample, plane by plane. */
+    private static int[] differences(VideoFrame a, VideoFrame b) {
+        int count = 0;
+        for (int p = 0; p < a.format().planeCount(); p++) {
+            count += a.planeHeight(p) * a.planeWidth(p) * a.format().pixelStride(p);
+        }
+        int[] differences = new int[count];
+        int at = 0;
         for (int p = 0; p < a.format().planeCount(); p++) {
             for (int y = 0; y < a.planeHeight(p); y++) {
                 for (int x = 0; x < a.planeWidth(p); x++) {
                     for (int c = 0; c < a.format().pixelStride(p); c++) {
-                        worst = Math.max(worst, Math.abs(a.sample(p, x, y, c) - b.sample(p, x, y, c)));
+                        differences[at++] = Math.abs(a.sample(p, x, y, c) - b.sample(p, x, y, c));
                     }
                 }
             }
         }
-        return worst;
+        return differences;
     }
 }

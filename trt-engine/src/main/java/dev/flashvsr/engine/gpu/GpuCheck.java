@@ -3,7 +3,10 @@ package dev.flashvsr.engine.gpu;
 import dev.flashvsr.engine.cuda.CudaDevice;
 import dev.flashvsr.engine.cuda.CudaRuntime;
 import dev.flashvsr.engine.cuda.DeviceInfo;
+import dev.flashvsr.engine.tensorrt.cache.EngineCache;
+import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +15,11 @@ import java.util.Locale;
  * The checks that need a GPU, runnable with nothing but the jars, a JRE and the NVIDIA driver
  * ({@code scripts/gpu-check.sh} runs it): the runtime found, every frame kernel against the CPU on
  * the same frames, the cuda backend's sessions, NV12 to FP16 throughput at 1080p and 4K against a
- * device-to-device copy, and device memory over a long stream. One summary line per check; the
- * exit status is 0 when all pass, 1 when one fails, 2 when there is no usable GPU.
+ * device-to-device copy, and device memory over a long stream; then, where TensorRT loads, the
+ * TensorRT backend ({@link TrtChecks}: each model and precision against the CPU, frames per second
+ * at 720p and 1080p output, memory over a long stream). One summary line per check; the exit status
+ * is 0 when all pass (TensorRT missing is a skip, with its reason), 1 when one fails, 2 when there is
+ * no usable GPU.
  */
 public final class GpuCheck {
     /**
@@ -25,31 +31,58 @@ public final class GpuCheck {
         static final Settings DEFAULT = new Settings(0, 10_000, true, 320, 180);
     }
 
+    /**
+     * The TensorRT part: models against the CPU on {@code frames} frames of {@code width x height}
+     * (x2), frames per second at each of {@code outputSizes} ({width, height}) over {@code fpsFrames}
+     * frames, and the engine cache used.
+     */
+    record TrtSettings(int width, int height, int frames, List<int[]> outputSizes, int fpsFrames,
+            Path engineCache) {
+        static TrtSettings defaults() {
+            // 640x360 x2 is 1280x720: the accuracy check's engines are the 720p throughput engines
+            return new TrtSettings(640, 360, 8, List.of(new int[] {1280, 720}, new int[] {1920, 1080}), 300,
+                    EngineCache.defaultFolder());
+        }
+    }
+
     private final CudaRuntime.Availability cuda;
+    private final TrtRuntimes.Availability tensorRt;
     private final Settings settings;
+    private final TrtSettings trtSettings;
     private final PrintStream out;
 
-    GpuCheck(CudaRuntime.Availability cuda, Settings settings, PrintStream out) {
+    GpuCheck(CudaRuntime.Availability cuda, TrtRuntimes.Availability tensorRt, Settings settings,
+            TrtSettings trtSettings, PrintStream out) {
         this.cuda = cuda;
+        this.tensorRt = tensorRt;
         this.settings = settings;
+        this.trtSettings = trtSettings;
         this.out = out;
     }
 
     public static void main(String[] args) {
         Settings settings = Settings.DEFAULT;
+        TrtSettings trt = TrtSettings.defaults();
+        boolean withTensorRt = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--engine-cache" -> trt = new TrtSettings(trt.width(), trt.height(), trt.frames(),
+                        trt.outputSizes(), trt.fpsFrames(), Path.of(args[++i]));
+                case "--no-tensorrt" -> withTensorRt = false;
                 case "--device" -> settings = new Settings(Integer.parseInt(args[++i]), settings.memoryFrames(),
                         settings.timings(), settings.sessionWidth(), settings.sessionHeight());
                 case "--memory-frames" -> settings = new Settings(settings.deviceId(), Integer.parseInt(args[++i]),
                         settings.timings(), settings.sessionWidth(), settings.sessionHeight());
                 default -> {
-                    System.err.println("usage: GpuCheck [--device N] [--memory-frames N]");
+                    System.err.println("usage: GpuCheck [--device N] [--memory-frames N] [--engine-cache DIR]"
+                            + " [--no-tensorrt]");
                     System.exit(2);
                 }
             }
         }
-        System.exit(new GpuCheck(CudaRuntime.probe(), settings, System.out).run());
+        TrtRuntimes.Availability tensorRt = withTensorRt ? TrtRuntimes.probe()
+                : new TrtRuntimes.Availability(null, "left out (--no-tensorrt)");
+        System.exit(new GpuCheck(CudaRuntime.probe(), tensorRt, settings, trt, System.out).run());
     }
 
     /** Runs every check and prints its line; the exit status (0 all passed, 1 a failure, 2 no GPU). */
@@ -87,12 +120,45 @@ public final class GpuCheck {
             }
             results.add(print(attempt("memory-" + settings.memoryFrames() + "-frames",
                     () -> streams.memoryOverLongStream(640, 360, settings.memoryFrames()))));
+            if (tensorRt.usable()) {
+                runTensorRt(results, new TrtChecks(cuda, tensorRt, new EngineCache(trtSettings.engineCache()),
+                        device), streams);
+            } else {
+                print(new CheckResult("tensorrt", CheckResult.Outcome.SKIP, tensorRt.reason()));
+            }
         } catch (Exception e) {
             results.add(print(CheckResult.fail("device", "GPU " + settings.deviceId() + " failed: " + e)));
         }
         long failed = results.stream().filter(r -> r.outcome() == CheckResult.Outcome.FAIL).count();
         out.println("gpu-check: " + (results.size() - failed) + " of " + results.size() + " checks passed");
         return failed == 0 ? 0 : 1;
+    }
+
+    /** The TensorRT checks; the accuracy and throughput lists count as one check each when they throw. */
+    private void runTensorRt(List<CheckResult> results, TrtChecks trt, StreamChecks streams) {
+        print(CheckResult.pass("tensorrt", "TensorRT " + tensorRt.runtime().version() + "; engines in "
+                + trtSettings.engineCache() + " (built on the first run, read from there on later ones)"));
+        attemptAll(results, "tensorrt-accuracy",
+                () -> trt.accuracy(trtSettings.width(), trtSettings.height(), trtSettings.frames()));
+        for (int[] size : trtSettings.outputSizes()) {
+            attemptAll(results, "fps-" + size[0] + "x" + size[1],
+                    () -> trt.throughput(size[0], size[1], trtSettings.fpsFrames()));
+        }
+        results.add(print(attempt("tensorrt-memory-" + settings.memoryFrames() + "-frames",
+                () -> trt.memory(streams, trtSettings.width(), trtSettings.height(), settings.memoryFrames()))));
+    }
+
+    @FunctionalInterface
+    private interface Checks {
+        List<CheckResult> run() throws Exception;
+    }
+
+    private void attemptAll(List<CheckResult> results, String name, Checks checks) {
+        try {
+            checks.run().forEach(r -> results.add(print(r)));
+        } catch (Exception | LinkageError e) {
+            results.add(print(CheckResult.fail(name, "threw " + e)));
+        }
     }
 
     @FunctionalInterface

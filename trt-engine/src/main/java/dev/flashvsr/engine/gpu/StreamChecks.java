@@ -15,6 +15,7 @@ import dev.flashvsr.engine.cuda.DeviceBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * The cuda backend's sessions on a GPU: frames in equal frames out, in order, each within a level
@@ -63,6 +64,15 @@ public final class StreamChecks {
         return CheckResult.of("cuda-sessions", worst <= 1, String.format(Locale.ROOT,
                 "%d streams (8 formats, x2 and x4) of %d frames at %dx%d: frames in = frames out, in order;"
                         + " max |gpu-cpu| %d levels (limit 1)", streams, frames, width, height, worst));
+    }
+
+    /** A sink that renders every output into {@code output}, overwriting it, and counts them in {@code count[0]}. */
+    static FrameSink renderingInto(VideoFrame output, int[] count) {
+        return renderer -> {
+            renderer.renderInto(output);
+            count[0]++;
+            return true;
+        };
     }
 
     /** A sink's answer that renders each output into a new host frame added to {@code outputs}. */
@@ -124,44 +134,48 @@ public final class StreamChecks {
     static final long MEMORY_SLACK = 2L << 20;
 
     /**
-     * {@code frames} NV12 frames through one session: the pool's bytes in use after the first 100
-     * frames equal those at the end, and the device's free memory has not dropped by a page.
+     * {@code frames} NV12 frames through a cuda bicubic session: the pool's bytes in use after the
+     * first 100 frames equal those at the end, and the device's free memory has not dropped by a page.
      */
     CheckResult memoryOverLongStream(int width, int height, int frames) throws EngineException {
-        StreamSpec spec = new StreamSpec(PixelFormat.NV12, width, height, 2);
-        VideoFrame input = KernelChecks.randomFrame(PixelFormat.NV12, width, height, 5);
-        VideoFrame output = VideoFrame.allocate(PixelFormat.NV12, spec.outputWidth(), spec.outputHeight());
+        try (StreamingSession session = new CudaBicubicSession(device, new StreamSpec(PixelFormat.NV12, width,
+                height, 2))) {
+            return memoryOverLongStream("memory-" + frames + "-frames", session, frames,
+                    () -> device.memory().bytesInUse());
+        }
+    }
+
+    /**
+     * {@code frames} frames through {@code session}, then drained: one output per input, the
+     * device's free memory not down by a page between frame 100 and the end, and {@code poolInUse}
+     * (the bytes the session's pool holds; null where the session's pool is not visible here)
+     * unchanged over that time.
+     */
+    CheckResult memoryOverLongStream(String name, StreamingSession session, int frames, LongSupplier poolInUse)
+            throws EngineException {
+        StreamSpec spec = session.spec();
+        VideoFrame input = KernelChecks.randomFrame(spec.format(), spec.width(), spec.height(), 5);
+        VideoFrame output = VideoFrame.allocate(spec.format(), spec.outputWidth(), spec.outputHeight());
         long freeAfterWarmUp = 0;
         long inUseAfterWarmUp = 0;
         int warmUp = Math.min(100, frames / 2);
-        int emitted = 0;
-        int[] count = {0};
-        try (StreamingSession session = new CudaBicubicSession(device, spec)) {
-            for (int i = 0; i < frames; i++) {
-                if (i == warmUp) {
-                    freeAfterWarmUp = device.memoryInfo().freeBytes();
-                    inUseAfterWarmUp = device.memory().bytesInUse();
-                }
-                session.push(input, renderer -> {
-                    renderer.renderInto(output);
-                    count[0]++;
-                    return true;
-                });
+        int[] emitted = {0};
+        FrameSink sink = renderingInto(output, emitted);
+        for (int i = 0; i < frames; i++) {
+            if (i == warmUp) {
+                freeAfterWarmUp = device.memoryInfo().freeBytes();
+                inUseAfterWarmUp = poolInUse == null ? 0 : poolInUse.getAsLong();
             }
-            session.drain(renderer -> {
-                renderer.renderInto(output);
-                count[0]++;
-                return true;
-            });
-            emitted = count[0];
-            long freeAtEnd = device.memoryInfo().freeBytes();
-            long inUseAtEnd = device.memory().bytesInUse();
-            long lost = freeAfterWarmUp - freeAtEnd;
-            boolean flat = lost < MEMORY_SLACK && inUseAtEnd == inUseAfterWarmUp && emitted == frames;
-            return CheckResult.of("memory-" + frames + "-frames", flat, String.format(Locale.ROOT,
-                    "%d of %d frames out; device free memory after frame %d %d MiB, at the end %d MiB (change %+d bytes);"
-                            + " pool in use %d -> %d bytes", emitted, frames, warmUp, freeAfterWarmUp >> 20,
-                    freeAtEnd >> 20, -lost, inUseAfterWarmUp, inUseAtEnd));
+            session.push(input, sink);
         }
+        session.drain(sink);
+        long freeAtEnd = device.memoryInfo().freeBytes();
+        long inUseAtEnd = poolInUse == null ? 0 : poolInUse.getAsLong();
+        long lost = freeAfterWarmUp - freeAtEnd;
+        boolean flat = lost < MEMORY_SLACK && inUseAtEnd == inUseAfterWarmUp && emitted[0] == frames;
+        return CheckResult.of(name, flat, String.format(Locale.ROOT,
+                "%d of %d frames out; device free memory after frame %d %d MiB, at the end %d MiB (change %+d bytes)%s",
+                emitted[0], frames, warmUp, freeAfterWarmUp >> 20, freeAtEnd >> 20, -lost, poolInUse == null ? ""
+                        : String.format(Locale.ROOT, "; pool in use %d -> %d bytes", inUseAfterWarmUp, inUseAtEnd)));
     }
 }

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.cuda.CudaRuntime;
 import dev.flashvsr.engine.cuda.HostCuda;
+import dev.flashvsr.engine.tensorrt.runtime.OrtTrtRuntime;
+import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +25,25 @@ import org.junit.jupiter.api.Test;
  */
 class GpuCheckTest {
 
-    private static String run(CudaRuntime.Availability cuda, GpuCheck.Settings settings, int expectedStatus) {
+    private static final TrtRuntimes.Availability NO_TENSORRT = new TrtRuntimes.Availability(null,
+            "TensorRT's libnvinfer.so.10 could not be loaded");
+
+    @TempDir
+    Path engines;
+
+    private GpuCheck.TrtSettings tiny() {
+        return new GpuCheck.TrtSettings(24, 16, 3, List.<int[]>of(new int[] {48, 32}), 4, engines);
+    }
+
+    private String run(CudaRuntime.Availability cuda, GpuCheck.Settings settings, int expectedStatus) {
+        return run(cuda, NO_TENSORRT, settings, expectedStatus);
+    }
+
+    private String run(CudaRuntime.Availability cuda, TrtRuntimes.Availability tensorRt, GpuCheck.Settings settings,
+            int expectedStatus) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int status = new GpuCheck(cuda, settings, new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
+        int status = new GpuCheck(cuda, tensorRt, settings, tiny(), new PrintStream(bytes, true,
+                StandardCharsets.UTF_8)).run();
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(expectedStatus, status, out);
         return out;
@@ -37,6 +60,37 @@ class GpuCheckTest {
                     + out);
         }
         assertTrue(out.contains("gpu-check: 7 of 7 checks passed"), out);
+        assertTrue(out.contains("gpu-check: tensorrt: SKIP TensorRT's libnvinfer.so.10 could not be loaded"), out);
+        assertEquals("", cuda.live(), "the check frees what it allocated");
+    }
+
+    /**
+     * The TensorRT part over the emulated driver with TensorRT's part on ONNX Runtime: every model
+     * and precision within its limit of the CPU, a throughput line per model and precision, the
+     * long-stream memory check; engines kept in the given cache.
+     */
+    @Test
+    void theTensorRtChecksRunOnTheEmulatedRuntime() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        String out = run(cuda.availability(), new TrtRuntimes.Availability(new OrtTrtRuntime(), null),
+                new GpuCheck.Settings(0, 40, false, 24, 16), 0);
+        List<String> lines = out.lines().toList();
+        List<String> expected = new ArrayList<>(List.of("tensorrt", "fps-bicubic-48x32", "tensorrt-memory-40-frames"));
+        for (String model : List.of("vsr-small", "vsr-small-fast")) {
+            for (String precision : List.of("fp16", "int8", "fp32")) {
+                expected.add("tensorrt-" + model + "-" + precision);
+                expected.add("fps-" + model + "-" + precision + "-48x32");
+            }
+        }
+        for (String check : expected) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("gpu-check: " + check + ": PASS")), check + " in\n"
+                    + out);
+        }
+        assertTrue(out.contains("gpu-check: 21 of 21 checks passed"), out);
+        try (Stream<Path> files = Files.list(engines)) {
+            assertEquals(6, files.filter(f -> f.toString().endsWith(".engine")).count(),
+                    "2 models x 3 precisions at one size (the accuracy, throughput and memory checks share them)\n" + out);
+        }
         assertEquals("", cuda.live(), "the check frees what it allocated");
     }
 
