@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Whether this process can use a GPU, found out once: the CUDA driver library and runtime load,
@@ -110,16 +112,22 @@ public final class CudaRuntime {
         return driverVersion / 1000 + "." + driverVersion % 1000 / 10;
     }
 
+    private static final Pattern CUDART = Pattern.compile("libcudart\\.so\\.(\\d+)");
+
     private static String missingLibraryReason(LinkageError e) {
         String messages = messages(e);
         if (messages.contains("libcuda.so")) {
             return "no NVIDIA driver: libcuda.so.1 not found; install the NVIDIA driver (R580 or later for CUDA 13;"
                     + " in a container, run it with the NVIDIA container toolkit, e.g. docker --gpus all)";
         }
-        if (messages.contains("libcudart.so")) {
-            return "the CUDA 13 runtime libcudart.so.13 is not installed; install CUDA 13 (the cuda-cudart-13-x"
-                    + " package or the CUDA toolkit) or, on Jetson, JetPack 7, and make sure the dynamic linker finds"
-                    + " it (ldconfig or LD_LIBRARY_PATH)";
+        Matcher cudart = CUDART.matcher(messages);
+        if (cudart.find()) {
+            // the presets this build was made with name the major version (13 by default, 12 in a JetPack 6 build)
+            String major = cudart.group(1);
+            String jetPack = major.equals("12") ? "JetPack 6" : "JetPack 7";
+            return "the CUDA " + major + " runtime libcudart.so." + major + " is not installed; install CUDA " + major
+                    + " (the cuda-cudart-" + major + "-x package or the CUDA toolkit) or, on Jetson, " + jetPack
+                    + ", and make sure the dynamic linker finds it (ldconfig or LD_LIBRARY_PATH)";
         }
         return "the CUDA libraries could not be loaded (" + messages + "); install the NVIDIA driver and the CUDA 13"
                 + " runtime (libcudart.so.13)";

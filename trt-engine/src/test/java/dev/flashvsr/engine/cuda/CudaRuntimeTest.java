@@ -56,6 +56,16 @@ class CudaRuntimeTest {
         assertTrue(reason.contains("JetPack 7"), reason);
     }
 
+    /** A build with the JetPack 6 presets (CUDA 12.6) names the runtime those link. */
+    @Test
+    void missingCuda12RuntimeIsNamedForAJetPack6Build() {
+        String reason = unusable(() -> {
+            throw new UnsatisfiedLinkError("libjnicudart.so: libcudart.so.12: cannot open shared object file");
+        }, ALL_PTX);
+        assertTrue(reason.startsWith("the CUDA 12 runtime libcudart.so.12 is not installed; install CUDA 12"), reason);
+        assertTrue(reason.contains("JetPack 6"), reason);
+    }
+
     @Test
     void anotherLinkFailureKeepsItsMessage() {
         String reason = unusable(() -> {

@@ -49,7 +49,6 @@ final class JavaCppTrtEngine implements TrtEngine {
             case kBOOL -> TensorInfo.DataType.BOOL;
             case kFP8 -> TensorInfo.DataType.FP8;
             case kINT4 -> TensorInfo.DataType.INT4;
-            case kFP4 -> TensorInfo.DataType.FP4;
             default -> throw new IllegalArgumentException("TensorRT data type " + type
                     + " is not one flashvsr's graphs use");
         };

@@ -22,7 +22,7 @@ public record TensorInfo(String name, boolean input, DataType dataType, long[] s
 
     /** Element types TensorRT tensors may have. */
     public enum DataType {
-        FLOAT(4), HALF(2), BF16(2), INT8(1), UINT8(1), INT32(4), INT64(8), BOOL(1), FP8(1), INT4(1), FP4(1);
+        FLOAT(4), HALF(2), BF16(2), INT8(1), UINT8(1), INT32(4), INT64(8), BOOL(1), FP8(1), INT4(1);
 
         private final int bytes;
 

@@ -10,8 +10,9 @@ import java.util.function.Supplier;
  */
 public final class TrtRuntimes {
     static final String INSTALL = "install TensorRT 10 from NVIDIA's CUDA apt repository (apt install libnvinfer10"
-            + " libnvonnxparsers10) or, on Jetson, a JetPack with CUDA 13 and TensorRT 10 (JetPack 7; this build's"
-            + " presets need CUDA 13), and make sure the dynamic linker finds it (ldconfig or LD_LIBRARY_PATH)";
+            + " libnvonnxparsers10) or, on Jetson, JetPack 7 (CUDA 13, TensorRT 10; on JetPack 6 build flashvsr with"
+            + " its presets: README, \"Jetson (aarch64)\"), and make sure the dynamic linker finds it (ldconfig or"
+            + " LD_LIBRARY_PATH)";
 
     /**
      * The outcome of {@link #probe()}.
