@@ -116,6 +116,8 @@ final class RecurrentEngines {
                     lines.accept(message);
                 }
             });
+        } catch (TrtException e) {
+            throw ParseFailures.explained(e, graph.file(), onnx);
         } catch (IOException e) {
             throw new EngineException("cannot write " + graph.file() + " to a temporary file for TensorRT's parser: "
                     + e.getMessage(), "Free space in the temporary folder (java.io.tmpdir)", e);
