@@ -121,7 +121,7 @@ class UpscaleCommandTest {
     void unknownOutputExtensionIsAUsageError() {
         CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), dir.resolve("o.avi").toString());
         assertEquals(2, r.code(), r::toString);
-        assertTrue(r.err().contains(".mp4 or .mkv"), r::toString);
+        assertTrue(r.err().contains("must end in .mp4, .mov or .mkv"), r::toString);
         assertFalse(Files.exists(dir.resolve("o.avi")));
     }
 
