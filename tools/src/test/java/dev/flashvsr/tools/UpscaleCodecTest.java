@@ -106,6 +106,25 @@ class UpscaleCodecTest {
         assertEquals(FRAMES, s.frames());
     }
 
+    /** Folders: the encoder is chosen and named once; an .mp4 input's output becomes .mkv when MP4 cannot hold the codec. */
+    @Test
+    void foldersChooseOnceAndPutFfv1InMatroska() throws IOException {
+        Path in = Files.createDirectory(dir.resolve("in"));
+        Files.copy(clip, in.resolve("a.mp4"));
+        Files.copy(clip, in.resolve("b.mkv"));
+        Path out = dir.resolve("out");
+        CliTestSupport.Result r = CliTestSupport.run("upscale", in.toString(), out.toString(), "--codec", "ffv1",
+                "--scale", "2", "--model", "bicubic", "--backend", "cpu");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(1, r.err().split("flashvsr: encoder avenc_ffv1", -1).length - 1, r::toString);
+        assertEquals(List.of("a.mkv", "b.mkv"), StagedOutputTest.entries(out));
+        for (String name : List.of("a.mkv", "b.mkv")) {
+            Stream s = stream(out.resolve(name));
+            assertTrue(s.caps().startsWith("video/x-ffv"), s::toString);
+            assertEquals(FRAMES, s.frames());
+        }
+    }
+
     /** Refused before anything is written: the extension's container cannot hold the codec. */
     @Test
     void aContainerThatCannotHoldTheCodecIsRefused() throws IOException {
