@@ -24,8 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "upscale",
         mixinStandardHelpOptions = true,
-        description = {"Upscale the video of IN with flashvsrfilter and write it to OUT (H.264 unless --codec",
-                "says otherwise, with the first encoder that works, hardware first).",
+        description = {"Upscale the video of IN with flashvsrfilter and write it to OUT: H.264",
+                "unless --codec says otherwise, by the first encoder that works (hardware first).",
                 "With a folder as IN, every video in it goes to the same path under the",
                 "folder OUT (see --recursive and --overwrite); the run goes on past a failed",
                 "file and ends with a table of every file.",
