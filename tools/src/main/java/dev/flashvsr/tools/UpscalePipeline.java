@@ -20,7 +20,8 @@ import org.freedesktop.gstreamer.event.EOSEvent;
 /**
  * The pipeline of {@code flashvsr upscale}: filesrc ! decodebin ! videoconvert ! flashvsrfilter !
  * videoconvert ! the encoding's elements (raw format ! encoder ! parser) ! mux ! filesink, built
- * element by element so paths need no quoting, with counters of the frames decoded and of the frames that reached the muxer.
+ * element by element so paths need no quoting, with counters of the frames decoded and of the
+ * frames that reached the muxer.
  */
 final class UpscalePipeline implements AutoCloseable {
     private final Pipeline pipeline = new Pipeline("flashvsr-upscale");
