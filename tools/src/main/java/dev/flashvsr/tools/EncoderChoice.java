@@ -39,7 +39,8 @@ record EncoderChoice(Encoder encoder, String format, String reason) {
     private static EncoderChoice forced(VideoCodec codec, Encoder encoder, int bitDepth, EncoderSupport gst) {
         if (encoder.codec() != codec) {
             throw CliException.usage("--encoder " + encoder.factory() + " makes " + encoder.codec().title()
-                    + ", not " + codec.title() + "; give --codec " + encoder.codec().option() + " or leave --codec out");
+                    + ", not " + codec.title() + "; give --codec " + encoder.codec().option()
+                    + " or leave --codec out");
         }
         if (!gst.installed(encoder.factory())) {
             throw CliException.usage("encoder " + encoder.factory() + " is not installed (it comes with "
@@ -67,7 +68,8 @@ record EncoderChoice(Encoder encoder, String format, String reason) {
                 continue;
             }
             String format = format(encoder, codec, bitDepth, gst);
-            String failure = format == null ? "takes no " + bitDepth + "-bit input" : gst.startFailure(encoder.factory());
+            String failure = format == null ? "takes no " + bitDepth + "-bit input"
+                    : gst.startFailure(encoder.factory());
             if (failure != null) {
                 unusable.add(encoder.factory() + ": " + failure);
                 continue;

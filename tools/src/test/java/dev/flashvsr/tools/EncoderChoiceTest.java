@@ -78,7 +78,8 @@ class EncoderChoiceTest {
         EncoderChoice c = EncoderChoice.choose(VideoCodec.H264, null, 8, software().with("vah264enc", "NV12")
                 .broken("vah264enc"));
         assertEquals("encoder x264enc (software; no usable hardware H.264 encoder: nvh264enc, nvv4l2h264enc,"
-                + " vaapih264enc not installed; vah264enc: it did not start (no usable device or driver))", c.describe());
+                + " vaapih264enc not installed; vah264enc: it did not start (no usable device or driver))",
+                c.describe());
         assertEquals("encoder avenc_ffv1 (software)",
                 EncoderChoice.choose(VideoCodec.FFV1, null, 8, software()).describe());
     }

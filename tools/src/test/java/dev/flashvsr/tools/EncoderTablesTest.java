@@ -67,7 +67,8 @@ class EncoderTablesTest {
     @Test
     void qualityIsMappedOntoEachEncodersScale() {
         assertEquals(Map.of("pass", "qual", "quantizer", "18"), QualityMapping.properties("x264enc", 18, p -> true));
-        assertEquals("50", QualityMapping.properties("x264enc", 51, p -> true).get("quantizer"), "x264's CRF ends at 50");
+        assertEquals("50", QualityMapping.properties("x264enc", 51, p -> true).get("quantizer"),
+                "x264's CRF ends at 50");
         assertEquals("crf=23", QualityMapping.properties("x265enc", 23, p -> true).get("option-string"));
         assertEquals("63", QualityMapping.properties("svtav1enc", 51, p -> true).get("crf"));
         assertEquals("22", QualityMapping.properties("av1enc", 18, p -> true).get("max-quantizer"));

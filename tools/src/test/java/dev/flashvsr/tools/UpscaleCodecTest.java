@@ -106,7 +106,10 @@ class UpscaleCodecTest {
         assertEquals(FRAMES, s.frames());
     }
 
-    /** Folders: the encoder is chosen and named once; an .mp4 input's output becomes .mkv when MP4 cannot hold the codec. */
+    /**
+     * Folders: the encoder is chosen and named once; an .mp4 input's output becomes .mkv when MP4
+     * cannot hold the codec.
+     */
     @Test
     void foldersChooseOnceAndPutFfv1InMatroska() throws IOException {
         Path in = Files.createDirectory(dir.resolve("in"));
