@@ -21,16 +21,24 @@ final class FolderFileUpscale {
     private static final long PROGRESS_INTERVAL_MS = 500;
 
     private final Supplier<Element> filters;
-    private final int quality;
+    private final VideoEncoding encoding;
     private final boolean quiet;
     private final PrintWriter err;
 
-    /** @param filters a new configured flashvsrfilter for each file */
-    FolderFileUpscale(Supplier<Element> filters, int quality, boolean quiet, PrintWriter err) {
+    /**
+     * @param filters  a new configured flashvsrfilter for each file
+     * @param encoding the encoder chosen once for all files
+     */
+    FolderFileUpscale(Supplier<Element> filters, VideoEncoding encoding, boolean quiet, PrintWriter err) {
         this.filters = filters;
-        this.quality = quality;
+        this.encoding = encoding;
         this.quiet = quiet;
         this.err = err;
+    }
+
+    /** The codec every file is written with. */
+    VideoCodec codec() {
+        return encoding.choice().encoder().codec();
     }
 
     /**
@@ -41,7 +49,7 @@ final class FolderFileUpscale {
      */
     FolderResult upscale(Path in, Path out, String file, String label, Consumer<FolderResult> onInterrupt)
             throws InterruptedException {
-        String muxer = UpscaleCommand.muxerFor(out.getFileName().toString());
+        String muxer = OutputContainer.forFileName(out.getFileName().toString()).muxer();
         StagedOutput staged;
         try {
             Files.createDirectories(out.getParent());
@@ -64,7 +72,7 @@ final class FolderFileUpscale {
             long started = System.nanoTime();
             UpscalePipeline pipeline;
             try {
-                pipeline = new UpscalePipeline(in, file, filters.get(), quality, muxer, staged.path());
+                pipeline = new UpscalePipeline(in, file, filters.get(), encoding, muxer, staged.path());
             } catch (CliException e) {
                 return FolderResult.failed(file, e.getMessage());
             }

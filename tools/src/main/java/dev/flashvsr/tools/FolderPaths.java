@@ -48,12 +48,14 @@ record FolderPaths(Path input, Path output) {
 
     /**
      * Where the upscaled video of {@code relative} (a path under IN) goes under OUT: the same path
-     * when the single-file mode can write that extension, otherwise the same name with {@code .mkv}
-     * (Matroska holds whatever the input carried).
+     * when it ends in .mp4 or .mkv and that container holds the codec, otherwise the same name with
+     * {@code .mkv} (Matroska holds every codec and whatever the input carried). A .mov input becomes
+     * .mkv too, as it did before .mov could be written, so that earlier outputs are still found.
      */
-    static Path outputName(Path relative) {
+    static Path outputName(Path relative, VideoCodec codec) {
         String name = relative.getFileName().toString();
-        if (UpscaleCommand.muxerFor(name) != null) {
+        OutputContainer container = OutputContainer.forFileName(name);
+        if (container != null && container != OutputContainer.MOV && container.holds(codec)) {
             return relative;
         }
         String ext = FolderInputs.extension(name);

@@ -81,7 +81,7 @@ final class FolderUpscale {
     private FolderResult one(Path relative, String label) throws InterruptedException {
         String file = relative.toString();
         Path in = paths.input().resolve(relative);
-        Path outputName = FolderPaths.outputName(relative);
+        Path outputName = FolderPaths.outputName(relative, files.codec());
         Path output = paths.output().resolve(outputName);
         Path earlier = claimed.putIfAbsent(outputName, relative);
         if (earlier != null) {

@@ -19,15 +19,17 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code flashvsr upscale IN OUT}: decodes any file GStreamer can read, upscales its video with
- * flashvsrfilter and writes H.264 in MP4 or Matroska. Audio is not carried over.
+ * flashvsrfilter and writes it with the codec and encoder chosen (H.264 by default) in MP4,
+ * QuickTime or Matroska. Audio is not carried over.
  */
 @Command(name = "upscale",
         mixinStandardHelpOptions = true,
-        description = {"Upscale the video of IN with flashvsrfilter and write it to OUT as H.264.",
+        description = {"Upscale the video of IN with flashvsrfilter and write it to OUT: H.264",
+                "unless --codec says otherwise, by the first encoder that works (hardware first).",
                 "With a folder as IN, every video in it goes to the same path under the",
                 "folder OUT (see --recursive and --overwrite); the run goes on past a failed",
                 "file and ends with a table of every file.",
-                "OUT must end in .mp4 or .mkv; audio is dropped. The video is written to a",
+                "OUT must end in .mp4, .mov or .mkv; audio is dropped. The video is written to a",
                 "hidden folder beside OUT (.OUT.flashvsr-XXXXXXXX.part/) and renamed to OUT",
                 "when complete, so a failed run leaves an existing OUT as it was. An input",
                 "that ends before the frames it declares (a cut or damaged file) is upscaled",
@@ -36,7 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeList = {"0:success (also for a truncated input, after its warning)",
                 "1:the pipeline failed; OUT is left as it was (folders: a file failed, the others are done)",
                 "2:bad arguments or unusable files (OUT naming IN through a link counts, as does a folder OUT"
-                        + " inside the folder IN); nothing is written",
+                        + " inside the folder IN, an OUT whose container cannot hold the codec, and no usable"
+                        + " encoder); nothing is written",
                 "130:interrupted (Ctrl-C); the frames so far become OUT (folders: the current file is"
                         + " discarded, the summary printed)"})
 final class UpscaleCommand implements Callable<Integer> {
@@ -98,9 +101,28 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Diffusion models: safetensors file whose 'noise' tensor replaces the generated noise.")
     Path noiseFile;
 
-    @Option(names = "--quality", paramLabel = "Q", defaultValue = "18",
-            description = "x264 quantizer for constant quality, 0-50, lower is better (default: ${DEFAULT-VALUE}).")
-    int quality;
+    @Option(names = "--codec", paramLabel = "h264|h265|av1|prores|ffv1",
+            description = "Video codec written (default: the one --encoder makes, otherwise h264). prores needs"
+                    + " .mov or .mkv, ffv1 .mkv.")
+    String codecName;
+
+    @Option(names = "--encoder", paramLabel = "NAME",
+            description = "GStreamer encoder to use instead of the first that works, e.g. x265enc (see the README"
+                    + " for the order of choice).")
+    String encoderName;
+
+    @Option(names = "--quality", paramLabel = "Q",
+            description = "Constant quality on one scale for every codec, 0-51, lower is better (x264's CRF;"
+                    + " default: " + QualityMapping.DEFAULT + "). Not for prores or ffv1.")
+    Integer quality;
+
+    @Option(names = "--bit-depth", paramLabel = "8|10",
+            description = "Bits per sample written (default: 8; prores: 10). 10 needs an encoder that takes"
+                    + " 10-bit input.")
+    Integer bitDepth;
+
+    /** From --codec and --encoder, set by {@link #validateOptions()}. */
+    private VideoCodec codec;
 
     @Option(names = "--max-memory", paramLabel = "MIB",
             description = "Working memory the upscaling may take, in MiB; larger frames are tiled to fit"
@@ -124,18 +146,17 @@ final class UpscaleCommand implements Callable<Integer> {
         }
         if (Files.isDirectory(output)) {
             throw CliException.usage("output '" + output + "' is a folder, but IN is a file: name the output file,"
-                    + " e.g. '" + output.resolve(FolderPaths.outputName(input.getFileName())) + "'");
+                    + " e.g. '" + output.resolve(FolderPaths.outputName(input.getFileName(), codec)) + "'");
         }
-        String muxer = muxerFor(output.getFileName() == null ? "" : output.getFileName().toString());
-        if (muxer == null) {
-            throw CliException.usage("output file '" + output + "' must end in .mp4 or .mkv");
-        }
+        String muxer = OutputContainer.check(output.getFileName() == null ? "" : output.getFileName().toString(),
+                codec).muxer();
         Path in = inputFile();
         Path out = outputFile(in);
         Path shown = output.toAbsolutePath().normalize();
 
         GstSupport.init();
         PrintWriter err = spec.commandLine().getErr();
+        VideoEncoding encoding = chooseEncoding(err);
         StagedOutput staged;
         try {
             staged = StagedOutput.beside(out);
@@ -144,7 +165,7 @@ final class UpscaleCommand implements Callable<Integer> {
         }
         AtomicReference<UpscalePipeline> running = new AtomicReference<>();
         try (staged; ShutdownGuard guard = new ShutdownGuard(staged, () -> endInput(running), INTERRUPT_GRACE, err)) {
-            UpscalePipeline pipeline = new UpscalePipeline(in, input.toString(), createFilter(), quality, muxer,
+            UpscalePipeline pipeline = new UpscalePipeline(in, input.toString(), createFilter(), encoding, muxer,
                     staged.path());
             running.set(pipeline);
             return upscale(pipeline, staged, guard, shown, err);
@@ -156,11 +177,21 @@ final class UpscaleCommand implements Callable<Integer> {
         FolderPaths paths = FolderPaths.check(input, output);
         GstSupport.init();
         PrintWriter err = spec.commandLine().getErr();
-        FolderFileUpscale files = new FolderFileUpscale(this::createFilter, quality, quiet, err);
+        FolderFileUpscale files = new FolderFileUpscale(this::createFilter, chooseEncoding(err), quiet, err);
         try (FolderInterrupt interrupt = new FolderInterrupt(INTERRUPT_GRACE.plusSeconds(5))) {
             return new FolderUpscale(paths, recursive, overwrite, quiet, files, interrupt, spec.commandLine().getOut(),
                     err).run();
         }
+    }
+
+    /** The encoder for --codec, --encoder and --bit-depth, named on stderr (unless --quiet) with why it was chosen. */
+    private VideoEncoding chooseEncoding(PrintWriter err) {
+        int depth = bitDepth != null ? bitDepth : codec.defaultBitDepth();
+        EncoderChoice choice = EncoderChoice.choose(codec, encoderName, depth, new GstEncoderSupport());
+        if (!quiet) {
+            err.println("flashvsr: " + choice.describe());
+        }
+        return new VideoEncoding(choice, quality != null ? quality : QualityMapping.DEFAULT);
     }
 
     /** Ctrl-C: ends the input so that the muxer finishes a playable file with the frames so far. */
@@ -240,9 +271,7 @@ final class UpscaleCommand implements Callable<Integer> {
         if (scale != 2 && scale != 4) {
             throw CliException.usage("--scale must be 2 or 4, not " + scale);
         }
-        if (quality < 0 || quality > 50) {
-            throw CliException.usage("--quality must be between 0 and 50, not " + quality);
-        }
+        validateEncoding();
         if (backend != null) {
             backend = EngineChoices.backend(backend).nick();
         }
@@ -274,16 +303,20 @@ final class UpscaleCommand implements Callable<Integer> {
         }
     }
 
-    /** The muxer that writes a file of this name, or null when the name's extension is neither .mp4 nor .mkv. */
-    static String muxerFor(String fileName) {
-        String name = fileName.toLowerCase(Locale.ROOT);
-        if (name.endsWith(".mp4")) {
-            return "mp4mux";
+    /** Sets {@link #codec} and checks --quality and --bit-depth against it. */
+    private void validateEncoding() {
+        codec = codecName != null ? VideoCodec.parse(codecName)
+                : encoderName != null ? EncoderCatalog.named(encoderName).codec() : VideoCodec.H264;
+        if (quality != null && !codec.hasQuality()) {
+            throw CliException.usage("--quality does not apply to --codec " + codec.option() + " ("
+                    + (codec == VideoCodec.FFV1 ? "lossless" : "written as ProRes 422 HQ") + "); leave it out");
         }
-        if (name.endsWith(".mkv")) {
-            return "matroskamux";
+        if (quality != null && (quality < 0 || quality > QualityMapping.MAX)) {
+            throw CliException.usage("--quality must be between 0 and " + QualityMapping.MAX + ", not " + quality);
         }
-        return null;
+        if (bitDepth != null && bitDepth != 8 && bitDepth != 10) {
+            throw CliException.usage("--bit-depth must be 8 or 10, not " + bitDepth);
+        }
     }
 
     /** IN, checked and with every link resolved. */

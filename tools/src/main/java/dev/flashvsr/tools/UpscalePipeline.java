@@ -1,6 +1,8 @@
 package dev.flashvsr.tools;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.freedesktop.gstreamer.Caps;
@@ -17,8 +19,9 @@ import org.freedesktop.gstreamer.event.EOSEvent;
 
 /**
  * The pipeline of {@code flashvsr upscale}: filesrc ! decodebin ! videoconvert ! flashvsrfilter !
- * videoconvert ! I420 ! x264enc ! h264parse ! mux ! filesink, built element by element so paths
- * need no quoting, with counters of the frames decoded and of the frames that reached the muxer.
+ * videoconvert ! the encoding's elements (raw format ! encoder ! parser) ! mux ! filesink, built
+ * element by element so paths need no quoting, with counters of the frames decoded and of the
+ * frames that reached the muxer.
  */
 final class UpscalePipeline implements AutoCloseable {
     private final Pipeline pipeline = new Pipeline("flashvsr-upscale");
@@ -36,40 +39,38 @@ final class UpscalePipeline implements AutoCloseable {
      * @param filter    the configured flashvsrfilter
      * @param inputName the input as the user named it, for messages
      */
-    UpscalePipeline(Path in, String inputName, Element filter, int quality, String muxer, Path out) {
+    UpscalePipeline(Path in, String inputName, Element filter, VideoEncoding encoding, String muxer, Path out) {
         try {
-            build(in, inputName, filter, quality, muxer, out);
+            build(in, inputName, filter, encoding, muxer, out);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void build(Path in, String inputName, Element filter, int quality, String muxer, Path out) {
+    private void build(Path in, String inputName, Element filter, VideoEncoding encoding, String muxer, Path out) {
         Element src = GstSupport.make("filesrc", "src");
         src.set("location", in.toString());
         Element decode = GstSupport.make("decodebin", "decode");
         convertIn = GstSupport.make("videoconvert", "convert-in");
         vsr = filter;
         convertOut = GstSupport.make("videoconvert", "convert-out");
-        Element i420 = GstSupport.make("capsfilter", "i420");
-        // 4:2:0 keeps the H.264 stream playable everywhere (High 4:4:4 is not).
-        i420.set("caps", Caps.fromString("video/x-raw,format=I420"));
-        Element encode = GstSupport.make("x264enc", "encode");
-        GstSupport.setArg(encode, "pass", "qual");
-        GstSupport.setArg(encode, "quantizer", Integer.toString(quality));
-        Element parse = GstSupport.make("h264parse", "parse");
+        List<Element> encode = encoding.elements();
         Element mux = GstSupport.make(muxer, "mux");
         Element sink = GstSupport.make("filesink", "sink");
         sink.set("location", out.toString());
 
-        pipeline.addMany(src, decode, convertIn, vsr, convertOut, i420, encode, parse, mux, sink);
+        List<Element> chain = new ArrayList<>(List.of(convertIn, vsr, convertOut));
+        chain.addAll(encode);
+        chain.addAll(List.of(mux, sink));
+        pipeline.addMany(src, decode);
+        pipeline.addMany(chain.toArray(Element[]::new));
         if (!src.link(decode)) {
             throw CliException.failure("cannot link filesrc to decodebin");
         }
-        if (!Element.linkMany(convertIn, vsr, convertOut, i420, encode, parse, mux, sink)) {
-            throw CliException.failure("cannot link the upscaling pipeline (flashvsrfilter, x264enc, "
-                    + muxer + ")");
+        if (!Element.linkMany(chain.toArray(Element[]::new))) {
+            throw CliException.failure("cannot link the upscaling pipeline (flashvsrfilter, "
+                    + encoding.choice().encoder().factory() + ", " + muxer + ")");
         }
         // After Ctrl-C, frames the decoder still drains are dropped: with B-frames, a stream cut at the
         // source comes out of the decoder with a gap before its last frames, which the MP4's edit list
@@ -82,7 +83,7 @@ final class UpscalePipeline implements AutoCloseable {
             return PadProbeReturn.OK;
         });
         // The muxer's own pad: a buffer it accepted before EOS is in the file, one pushed after is refused.
-        framesWritten = GstSupport.countBuffers(parse.getStaticPad("src").getPeer());
+        framesWritten = GstSupport.countBuffers(encode.get(encode.size() - 1).getStaticPad("src").getPeer());
 
         AtomicBoolean videoLinked = new AtomicBoolean();
         Pad convertSink = convertIn.getStaticPad("sink");

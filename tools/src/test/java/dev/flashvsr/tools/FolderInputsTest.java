@@ -33,10 +33,12 @@ class FolderInputsTest {
 
     @Test
     void outputsKeepTheNameTheMuxersCanWriteElseBecomeMatroska() {
-        assertEquals(Path.of("sub/a.mp4"), FolderPaths.outputName(Path.of("sub/a.mp4")));
-        assertEquals(Path.of("A.MKV"), FolderPaths.outputName(Path.of("A.MKV")));
-        assertEquals(Path.of("sub/clip.mkv"), FolderPaths.outputName(Path.of("sub/clip.mov")));
-        assertEquals(Path.of("x.y.mkv"), FolderPaths.outputName(Path.of("x.y.m2ts")));
+        assertEquals(Path.of("sub/a.mp4"), FolderPaths.outputName(Path.of("sub/a.mp4"), VideoCodec.H264));
+        assertEquals(Path.of("A.MKV"), FolderPaths.outputName(Path.of("A.MKV"), VideoCodec.H264));
+        assertEquals(Path.of("sub/clip.mkv"), FolderPaths.outputName(Path.of("sub/clip.mov"), VideoCodec.H264));
+        assertEquals(Path.of("x.y.mkv"), FolderPaths.outputName(Path.of("x.y.m2ts"), VideoCodec.H264));
+        assertEquals(Path.of("sub/a.mkv"), FolderPaths.outputName(Path.of("sub/a.mp4"), VideoCodec.FFV1),
+                "MP4 cannot hold FFV1");
     }
 
     private static List<String> names(List<Path> paths) {

@@ -121,7 +121,7 @@ class UpscaleCommandTest {
     void unknownOutputExtensionIsAUsageError() {
         CliTestSupport.Result r = CliTestSupport.run("upscale", clip.toString(), dir.resolve("o.avi").toString());
         assertEquals(2, r.code(), r::toString);
-        assertTrue(r.err().contains(".mp4 or .mkv"), r::toString);
+        assertTrue(r.err().contains("must end in .mp4, .mov or .mkv"), r::toString);
         assertFalse(Files.exists(dir.resolve("o.avi")));
     }
 
@@ -317,8 +317,11 @@ class UpscaleCommandTest {
         Path out = dir.resolve("o.mp4");
         CliTestSupport.Result r = CliTestSupport.run("upscale", corrupt.toString(), out.toString());
         assertEquals(1, r.code(), r::toString);
-        assertTrue(r.err().startsWith("flashvsr: error: "), r::toString);
-        assertTrue(r.err().length() > "flashvsr: error: ".length() + 5, r::toString);
+        // The line naming the encoder, then the error.
+        List<String> lines = r.err().lines().toList();
+        assertTrue(lines.get(0).startsWith("flashvsr: encoder "), r::toString);
+        assertTrue(lines.get(1).startsWith("flashvsr: error: "), r::toString);
+        assertTrue(lines.get(1).length() > "flashvsr: error: ".length() + 5, r::toString);
         assertFalse(Files.exists(out), "partial output must be deleted");
     }
 
