@@ -41,7 +41,7 @@ class EvalReportTest {
     }
 
     @Test
-    void writesAPageWhoseImagesAllExistWithCropsAndCharts() throws IOException {
+    void writesAPageWhoseImagesAllExistWithCropsAndCharts() throws Exception {
         // A name with markup characters: it must reach the page escaped.
         Path image = CliTestSupport.writePhoto(dir, "a&b<c>.png", 96, 80);
         Path report = dir.resolve("report");
@@ -93,6 +93,13 @@ class EvalReportTest {
         for (String model : MODELS) {
             assertEquals(1, occurrences(clip, "<tr><td class=\"name\">" + model + "</td>"), model + " in " + clip);
         }
+
+        // The README's screenshot is made this way: Swing renders the page with its images.
+        Path shot = dir.resolve("shot.png");
+        ReportScreenshot.main(new String[] {report.toString(), shot.toString(), "900", "700"});
+        BufferedImage page = ImageIO.read(shot.toFile());
+        assertEquals(900, page.getWidth());
+        assertTrue(count(page, 0xffffffff) < 900 * page.getHeight() * 0.95, "the screenshot shows something");
     }
 
     @Test
