@@ -43,11 +43,22 @@ class CompareCommandTest {
     }
 
     private static boolean isRed(int rgb) {
-        return (rgb >> 16 & 0xff) > 200 && (rgb >> 8 & 0xff) < 60 && (rgb & 0xff) < 60;
+        return isPrimary(rgb, 16);
     }
 
     private static boolean isBlue(int rgb) {
-        return (rgb >> 16 & 0xff) < 60 && (rgb >> 8 & 0xff) < 60 && (rgb & 0xff) > 200;
+        return isPrimary(rgb, 0);
+    }
+
+    /** Near-full in the channel at {@code shift} and near-zero in the other two (after H.264). */
+    private static boolean isPrimary(int rgb, int shift) {
+        for (int s = 0; s <= 16; s += 8) {
+            int v = rgb >> s & 0xff;
+            if (s == shift ? v <= 200 : v >= 60) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test

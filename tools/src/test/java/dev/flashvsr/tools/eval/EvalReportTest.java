@@ -77,11 +77,12 @@ class EvalReportTest {
         assertFalse(sameImage(crops.get(1), crops.get(2)), "bicubic and the model differ");
 
         for (String chart : sources.subList(5, 7)) {
-            BufferedImage image1 = ImageIO.read(report.resolve(chart).toFile());
-            assertEquals(LineChart.WIDTH, image1.getWidth(), chart);
-            assertEquals(LineChart.HEIGHT, image1.getHeight(), chart);
+            BufferedImage plot = ImageIO.read(report.resolve(chart).toFile());
+            assertEquals(LineChart.WIDTH, plot.getWidth(), chart);
+            assertEquals(LineChart.HEIGHT, plot.getHeight(), chart);
             for (int i = 0; i < MODELS.size(); i++) {
-                assertTrue(count(image1, LineChart.PALETTE[i].getRGB()) > 30, chart + ": line of " + MODELS.get(i));
+                assertTrue(ReportPartsTest.count(plot, LineChart.PALETTE[i].getRGB()) > 30,
+                        chart + ": line of " + MODELS.get(i));
             }
         }
 
@@ -99,7 +100,8 @@ class EvalReportTest {
         ReportScreenshot.main(new String[] {report.toString(), shot.toString(), "900", "700"});
         BufferedImage page = ImageIO.read(shot.toFile());
         assertEquals(900, page.getWidth());
-        assertTrue(count(page, 0xffffffff) < 900 * page.getHeight() * 0.95, "the screenshot shows something");
+        assertTrue(ReportPartsTest.count(page, 0xffffffff) < 900 * page.getHeight() * 0.95,
+                "the screenshot shows something");
     }
 
     @Test
@@ -175,16 +177,6 @@ class EvalReportTest {
         int n = 0;
         for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
             n++;
-        }
-        return n;
-    }
-
-    private static int count(BufferedImage image, int argb) {
-        int n = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                n += image.getRGB(x, y) == argb ? 1 : 0;
-            }
         }
         return n;
     }

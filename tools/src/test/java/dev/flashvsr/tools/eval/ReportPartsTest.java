@@ -63,7 +63,8 @@ class ReportPartsTest {
         assertEquals("a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;", HtmlReport.escape("a <b> & \"c\" 'd'"));
     }
 
-    private static int count(BufferedImage image, int argb) {
+    /** Pixels of exactly this colour. */
+    static int count(BufferedImage image, int argb) {
         int n = 0;
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {
