@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code flashvsr compare A B OUT}: one frame (OUT.png) or a whole video (OUT.mp4, OUT.mkv) of two
  * upscales of the same source, split-screen or side by side, labelled. The output is written
- * staged: nothing is left at OUT when the command fails.
+ * staged ({@link InterruptibleWrite}): nothing is left at OUT when the command fails or is stopped.
  */
 @Command(name = "compare",
         mixinStandardHelpOptions = true,
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                         + "input (a warning names the longer one) at A's frame rate."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:an input cannot be decoded, --frame is past its end, or encoding failed",
-                "2:bad arguments (missing input, unknown output type or mode)"})
+                "2:bad arguments (missing input, unknown output type or mode)", "130:stopped by Ctrl-C; nothing written"})
 public final class CompareCommand implements Callable<Integer> {
 
     /** Frame rate of a video made from two still images. */
@@ -64,7 +64,7 @@ public final class CompareCommand implements Callable<Integer> {
     String labels;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() {
         ComparisonFrame.Mode chosen = parseMode();
         boolean still = validateOutput();
         checkInput(a, "A");
@@ -78,19 +78,21 @@ public final class CompareCommand implements Callable<Integer> {
         List<String> names = parseLabels();
         ComparisonFrame composer = new ComparisonFrame(chosen, names.get(0), names.get(1));
         PrintWriter err = spec.commandLine().getErr();
-        try (StagedOutput staged = StagedOutput.beside(output.toAbsolutePath());
-                FrameReader readerA = new FrameReader(a, "A (" + a + ")");
-                FrameReader readerB = new FrameReader(b, "B (" + b + ")")) {
-            Comparison comparison = new Comparison(readerA, readerB, composer, err);
-            if (still) {
-                writeStill(comparison, staged.path());
-            } else {
-                writeVideo(comparison, staged.path());
+        int code = InterruptibleWrite.run(output.toAbsolutePath(), false, err, target -> {
+            try (FrameReader readerA = new FrameReader(a, "A (" + a + ")");
+                    FrameReader readerB = new FrameReader(b, "B (" + b + ")")) {
+                Comparison comparison = new Comparison(readerA, readerB, composer, err);
+                if (still) {
+                    writeStill(comparison, target);
+                } else {
+                    writeVideo(comparison, target);
+                }
             }
-            staged.commit();
+        });
+        if (code == FlashVsrCli.EXIT_OK) {
+            spec.commandLine().getOut().println("Comparison written to " + output);
         }
-        spec.commandLine().getOut().println("Comparison written to " + output);
-        return FlashVsrCli.EXIT_OK;
+        return code;
     }
 
     private void writeStill(Comparison comparison, Path file) throws IOException, InterruptedException {

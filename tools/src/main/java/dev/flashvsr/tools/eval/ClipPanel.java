@@ -14,7 +14,9 @@ final class ClipPanel {
     }
 
     private final Degradation degradation;
-    private final TestSequence clip;
+    private final String clipName;
+    /** The clip's ground truth (the low-resolution frames are not kept: only their crop is shown). */
+    private final List<RgbImage> truth;
     private final DetailCrop crop;
     private final RgbImage input;
     private final List<Trace> traces = new ArrayList<>();
@@ -22,7 +24,8 @@ final class ClipPanel {
     /** Shows the last frame: recurrent models have seen the others by then. */
     ClipPanel(Degradation degradation, TestSequence clip, int scale) {
         this.degradation = degradation;
-        this.clip = clip;
+        this.clipName = clip.name();
+        this.truth = clip.truth();
         int shown = clip.frames() - 1;
         this.crop = DetailCrop.mostDetailed(clip.truth().get(shown), shown, scale);
         this.input = crop.ofLowRes(clip.lowRes().get(shown), scale);
@@ -30,12 +33,11 @@ final class ClipPanel {
 
     /** Whether this panel is for that clip under that degradation (the ground truth is shared, not copied). */
     boolean isFor(Degradation d, TestSequence c) {
-        return degradation.equals(d) && clip.truth() == c.truth();
+        return degradation.equals(d) && truth == c.truth();
     }
 
     /** Scores each frame of a model's output; the border left out is the scale, as in {@link Scores}. */
     void add(String label, List<RgbImage> output, int scale) {
-        List<RgbImage> truth = clip.truth();
         double[] psnr = new double[truth.size()];
         double[] temporal = new double[truth.size() - 1];
         Metrics.Plane previousOut = null;
@@ -58,19 +60,19 @@ final class ClipPanel {
     }
 
     String clipName() {
-        return clip.name();
+        return clipName;
     }
 
     int width() {
-        return clip.width();
+        return truth.get(0).width();
     }
 
     int height() {
-        return clip.height();
+        return truth.get(0).height();
     }
 
     int frames() {
-        return clip.frames();
+        return truth.size();
     }
 
     DetailCrop crop() {
@@ -83,7 +85,7 @@ final class ClipPanel {
     }
 
     RgbImage truth() {
-        return crop.of(clip.truth().get(crop.frame()));
+        return crop.of(truth.get(crop.frame()));
     }
 
     List<Trace> traces() {
