@@ -86,6 +86,29 @@ class CompareCommandTest {
     }
 
     @Test
+    void stillImagesAreInputsToo() throws IOException {
+        Path out = dir.resolve("images.png");
+        CliTestSupport.Result r = CliTestSupport.run("compare", png("red.png", 0xff0000).toString(),
+                png("blue.png", 0x0000ff).toString(), out.toString(), "--labels", ",");
+        assertEquals(0, r.code(), r::toString);
+        BufferedImage image = ImageIO.read(out.toFile());
+        assertEquals(0xff0000, image.getRGB(0, 40) & 0xffffff, "PNG decodes losslessly");
+        assertEquals(0x0000ff, image.getRGB(63, 40) & 0xffffff);
+    }
+
+    private Path png(String name, int rgb) throws IOException {
+        BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        Path file = dir.resolve(name);
+        ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    @Test
     void sideBySideIsTwiceAsWideAndLabelled() throws IOException {
         Path out = dir.resolve("sbs.png");
         CliTestSupport.Result r = CliTestSupport.run("compare", red.toString(), blue.toString(), out.toString(),
@@ -160,8 +183,12 @@ class CompareCommandTest {
                 .toString()).code());
         assertEquals(2, CliTestSupport.run("compare", red.toString(), blue.toString(), out.toString(), "--labels",
                 "one").code());
+        CliTestSupport.Result frameOfVideo = CliTestSupport.run("compare", red.toString(), blue.toString(),
+                dir.resolve("out.mp4").toString(), "--frame", "2");
+        assertEquals(2, frameOfVideo.code(), frameOfVideo::toString);
+        assertTrue(frameOfVideo.err().contains("--frame is for a .png still"), frameOfVideo::toString);
         try (Stream<Path> left = Files.list(dir)) {
-            assertFalse(left.anyMatch(p -> p.getFileName().toString().contains("out.png")), "nothing at OUT");
+            assertFalse(left.anyMatch(p -> p.getFileName().toString().contains("out.")), "nothing at OUT");
         }
     }
 }
