@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {UpscaleCommand.class, MakeSampleCommand.class, BenchCommand.class, BuildModelCommand.class,
                 ImportCommand.class, TrtCheckCommand.class, BuildEngineCommand.class, BackendsCommand.class,
                 dev.flashvsr.tools.train.TrainCommand.class,
-                dev.flashvsr.tools.eval.EvalCommand.class,
+                dev.flashvsr.tools.eval.EvalCommand.class, CompareCommand.class,
                 dev.flashvsr.tools.calibrate.CalibrateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class FlashVsrCli {

@@ -8,6 +8,7 @@ import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.tools.EngineChoices;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,6 +105,18 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write every score to this CSV file.")
     Path csv;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = {"Also write an HTML report to this folder: DIR/index.html with, per image and input, crops "
+                    + "of the input, every model and the ground truth side by side, per-frame PSNR-Y and temporal "
+                    + "error charts, and the summary table; it opens from disk, no network needed.",
+                    "DIR must be new or empty (see --overwrite); it is written only once the report is complete."})
+    Path report;
+
+    @Option(names = "--overwrite",
+            description = "Let --report replace the index.html and img/ of a folder that is not empty (other files "
+                    + "in it stay).")
+    boolean overwrite;
+
     @Option(names = {"-q", "--quiet"}, description = "Do not print progress to standard error.")
     boolean quiet;
 
@@ -130,10 +143,12 @@ public final class EvalCommand implements Callable<Integer> {
                     throw new EvalException(e.getMessage());
                 }
             }
+            ReportCollector collector = new ReportCollector(scale);
             List<Evaluator.ModelResult> results = Evaluator.evaluateSubjects(subjects, options, scale, clips,
-                    degradations, line -> progress(err, line));
+                    degradations, line -> progress(err, line), report == null ? (d, s, in, o) -> { } : collector);
             double seconds = (System.nanoTime() - started) / 1e9;
-            printHeader(out, clips);
+            String header = header(clips);
+            out.print(header);
             for (Evaluator.ModelResult r : results) {
                 ReportWriter.table(out, r, scale);
             }
@@ -143,6 +158,11 @@ public final class EvalCommand implements Callable<Integer> {
                     ReportWriter.csv(w, results, REFERENCE_MODEL, scale);
                 }
                 out.println("Scores written to " + csv);
+            }
+            if (report != null) {
+                progress(err, "writing the report");
+                writeReport(new HtmlReport(header, results, REFERENCE_MODEL, scale, collector.panels()));
+                out.println("Report written to " + report.resolve(HtmlReport.PAGE));
             }
             out.printf(Locale.ROOT, "Evaluated in %.1f s.%n", seconds);
             out.flush();
@@ -175,6 +195,19 @@ public final class EvalCommand implements Callable<Integer> {
             if (m.isBlank()) {
                 throw usage("--model must not be empty");
             }
+        }
+        if (report != null) {
+            String refusal;
+            try {
+                refusal = ReportFolder.refusal(report, overwrite);
+            } catch (IOException e) {
+                refusal = "cannot read the --report folder '" + report + "': " + e.getMessage();
+            }
+            if (refusal != null) {
+                throw usage(refusal);
+            }
+        } else if (overwrite) {
+            throw usage("--overwrite is for --report; name the report folder with --report DIR");
         }
         if (csv != null) {
             Path dir = csv.toAbsolutePath().getParent();
@@ -244,7 +277,17 @@ public final class EvalCommand implements Callable<Integer> {
         return files;
     }
 
-    private void printHeader(PrintWriter out, List<TestSequence> clips) {
+    private void writeReport(HtmlReport page) throws IOException {
+        try (ReportFolder folder = ReportFolder.beside(report)) {
+            page.write(folder.path());
+            folder.commit();
+        }
+    }
+
+    /** What eval prints above its tables: the settings and how each measure is defined. */
+    private String header(List<TestSequence> clips) {
+        StringWriter text = new StringWriter();
+        PrintWriter out = new PrintWriter(text);
         out.printf(Locale.ROOT, "flashvsr eval: x%d, %d image%s, %d frame%s per clip%n", scale, clips.size(),
                 clips.size() == 1 ? "" : "s", frames, frames == 1 ? "" : "s");
         out.printf(Locale.ROOT, "  ground truth: a centre window of each image, %s, panned by (%.2f, %.2f) px/frame "
@@ -256,6 +299,8 @@ public final class EvalCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  measures on BT.601 luma, %d-pixel border left out; PSNR-Y and SSIM-Y averaged over "
                 + "frames; temp.err = mean |(out_t - out_t-1) - (gt_t - gt_t-1)|; MATD = mean |x_t - x_t-1|%n%n",
                 scale);
+        out.flush();
+        return text.toString();
     }
 
     private void progress(PrintWriter err, String line) {

@@ -41,6 +41,16 @@ public final class Evaluator {
         }
     }
 
+    /** Receives every model's output frames as they are scored (for the HTML report). */
+    @FunctionalInterface
+    public interface OutputListener {
+        /**
+         * @param input  the clip as the model saw it (its low-resolution frames after the degradation)
+         * @param output the model's frames, one per ground-truth frame
+         */
+        void accept(Degradation degradation, Subject subject, TestSequence input, List<RgbImage> output);
+    }
+
     private Evaluator() {
     }
 
@@ -49,7 +59,7 @@ public final class Evaluator {
             List<TestSequence> clips, List<Degradation> degradations, Consumer<String> progress)
             throws EngineException {
         return evaluateSubjects(modelNames.stream().map(m -> new Subject(m, options.precision())).toList(), options,
-                scale, clips, degradations, progress);
+                scale, clips, degradations, progress, (d, s, in, out) -> { });
     }
 
     /**
@@ -58,12 +68,13 @@ public final class Evaluator {
      *
      * @param options   backend and other settings; each subject's precision replaces its precision
      * @param progress receives a short line before each step (may ignore it)
+     * @param outputs  receives each model's frames on each clip, in the order of the results
      * @throws EngineException also when a model lacks the scale or the precision (the message names
      *     those it has)
      */
     public static List<ModelResult> evaluateSubjects(List<Subject> subjects, SessionOptions options, int scale,
-            List<TestSequence> clips, List<Degradation> degradations, Consumer<String> progress)
-            throws EngineException {
+            List<TestSequence> clips, List<Degradation> degradations, Consumer<String> progress,
+            OutputListener outputs) throws EngineException {
         Map<Subject, Model> models = new LinkedHashMap<>();
         try {
             for (Subject subject : subjects) {
@@ -100,6 +111,7 @@ public final class Evaluator {
                         nanos += out.nanos();
                         frames += out.frames().size();
                         rows.add(Scores.of(clip, out.frames(), scale));
+                        outputs.accept(degradation, entry.getKey(), clip, out.frames());
                     }
                     results.add(new ModelResult(label, degradation, rows, Scores.mean(rows), nanos, frames));
                 }

@@ -1,5 +1,6 @@
 package dev.flashvsr.tools.eval;
 
+import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
 /**
@@ -80,6 +81,18 @@ public final class RgbImage {
             System.arraycopy(rgb, ((y0 + y) * width + x0) * 3, out.rgb, y * w * 3, w * 3);
         }
         return out;
+    }
+
+    /** A copy as a Java 2D image (for writing it with javax.imageio). */
+    public BufferedImage toBufferedImage() {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int p = (y * width + x) * 3;
+                image.setRGB(x, y, (rgb[p] & 0xff) << 16 | (rgb[p + 1] & 0xff) << 8 | (rgb[p + 2] & 0xff));
+            }
+        }
+        return image;
     }
 
     /**
