@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -99,14 +100,13 @@ final class FlashVsrGraphs implements ChunkGraphs {
                 interfaces = FlashVsrLayout.of(pkg, width, height, precision.compute(), replay);
                 replay.refs().forEach(ref -> index.put(ref.name(), ref));
             }
-            String[] names = {"LQ projector", "DiT (chunk 0)", "DiT (later chunks)", "decoder (chunk 0)",
-                "decoder (later chunks)"};
             byte[][] models = {interfaces.lqProjector().model(), readModel(entry.folder().resolve(DIT_FIRST_FILE)),
                 readModel(entry.folder().resolve(DIT_LATER_FILE)), interfaces.decoderFirst().model(),
                 interfaces.decoderLater().model()};
             for (int i = 0; i < steps.length; i++) {
-                progress.report("loading the FlashVSR " + names[i] + " for " + size, 0.7 + 0.06 * i);
-                steps[i] = new GraphStep(names[i], models[i], index, weights, threads);
+                String name = ExportedGraph.values()[i].what();
+                progress.report("loading the FlashVSR " + name + " for " + size, 0.7 + 0.06 * i);
+                steps[i] = new GraphStep(name, models[i], index, weights, threads);
                 models[i] = null;
             }
             progress.report("FlashVSR is ready for " + size, 1);
@@ -177,8 +177,7 @@ final class FlashVsrGraphs implements ChunkGraphs {
     }
 
     /** File names of the graphs {@link #export} writes. */
-    static final List<String> EXPORTED = List.of("lq_projector.onnx", "dit_chunk0.onnx", "dit_later.onnx",
-            "decoder_chunk0.onnx", "decoder_later.onnx");
+    static final List<String> EXPORTED = Arrays.stream(ExportedGraph.values()).map(ExportedGraph::file).toList();
 
     /**
      * Writes the five graphs for model frames of {@code width x height} into {@code folder} as
