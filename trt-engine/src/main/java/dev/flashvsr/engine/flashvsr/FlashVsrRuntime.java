@@ -5,6 +5,9 @@ import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,6 +20,15 @@ public interface FlashVsrRuntime extends AutoCloseable {
 
     /** The precisions it runs a package in, the one {@code AUTO} picks first. */
     Set<Precision> precisions(boolean calibrated);
+
+    /** {@code order} without int8 when the package is not calibrated (it then has no int8 graphs). */
+    static Set<Precision> inOrder(boolean calibrated, Precision... order) {
+        Set<Precision> available = new LinkedHashSet<>(List.of(order));
+        if (!calibrated) {
+            available.remove(Precision.INT8);
+        }
+        return Collections.unmodifiableSet(available);
+    }
 
     /**
      * The graphs of one stream for model frames of {@code width x height} in {@code precision}

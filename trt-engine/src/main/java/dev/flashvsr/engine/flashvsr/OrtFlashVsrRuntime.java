@@ -7,9 +7,6 @@ import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.memory.MachineMemory;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -45,11 +42,7 @@ final class OrtFlashVsrRuntime implements FlashVsrRuntime {
 
     /** What {@link #precisions} gives, without a runtime. */
     static Set<Precision> offered(boolean calibrated) {
-        Set<Precision> available = new LinkedHashSet<>(List.of(Precision.FP32, Precision.FP16));
-        if (calibrated) {
-            available.add(Precision.INT8);
-        }
-        return Collections.unmodifiableSet(available);
+        return FlashVsrRuntime.inOrder(calibrated, Precision.FP32, Precision.FP16, Precision.INT8);
     }
 
     @Override

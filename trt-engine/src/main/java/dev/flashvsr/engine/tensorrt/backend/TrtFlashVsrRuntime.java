@@ -15,10 +15,8 @@ import dev.flashvsr.engine.flashvsr.FlashVsrRuntime;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.cache.EngineKey;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -50,13 +48,7 @@ final class TrtFlashVsrRuntime implements FlashVsrRuntime {
     /** fp16 first (TensorRT's fast path), int8 where the package is calibrated, fp32 last. */
     @Override
     public Set<Precision> precisions(boolean calibrated) {
-        Set<Precision> available = new LinkedHashSet<>();
-        available.add(Precision.FP16);
-        if (calibrated) {
-            available.add(Precision.INT8);
-        }
-        available.add(Precision.FP32);
-        return Collections.unmodifiableSet(available);
+        return FlashVsrRuntime.inOrder(calibrated, Precision.FP16, Precision.INT8, Precision.FP32);
     }
 
     @Override
