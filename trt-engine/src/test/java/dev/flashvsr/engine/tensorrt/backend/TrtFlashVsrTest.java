@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.PixelFormat;
 import dev.flashvsr.engine.Precision;
@@ -17,6 +18,7 @@ import dev.flashvsr.engine.backend.ModelDefinition;
 import dev.flashvsr.engine.cpu.CpuProvider;
 import dev.flashvsr.engine.cuda.HostCuda;
 import dev.flashvsr.engine.flashvsr.ChunkSchedule;
+import dev.flashvsr.engine.flashvsr.FlashVsrCalibration;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import dev.flashvsr.engine.gpu.CpuFramePath;
@@ -187,6 +189,38 @@ class TrtFlashVsrTest {
      * FlashVsrPrecisionTest), with 1 level of margin.
      */
     private static final int FP16_TOLERANCE = 2;
+
+    /** int8 once the package is calibrated: the same W8A8 graphs as the CPU backend's int8. */
+    @Test
+    void aCalibratedPackageRunsInInt8() throws Exception {
+        Path calibrated = dir.resolve("calibrated");
+        golden.importPackage(calibrated);
+        List<VideoFrame> stream = new ArrayList<>();
+        for (int i = 0; i < FlashVsrCalibration.MIN_FRAMES; i++) {
+            stream.add(frame(i));
+        }
+        FlashVsrCalibration.run(calibrated, golden.run().scale(), stream, FlashVsrCalibration.Method.MAX,
+                OpenProgress.NONE);
+        ModelDefinition.FlashVsr definition = new ModelDefinition.FlashVsr(calibrated);
+        HostCuda cuda = HostCuda.oneGpu();
+        int frames = 33;
+        List<VideoFrame> actual;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(definition, Precision.INT8, 0)) {
+            assertEquals(List.of(Precision.FP16, Precision.INT8, Precision.FP32),
+                    List.copyOf(model.precisions(golden.run().scale())));
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.INT8))) {
+                actual = run(session, frames);
+            }
+        }
+        List<VideoFrame> expected;
+        try (Model model = new CpuProvider().load(definition, Precision.INT8, 0);
+                StreamingSession session = model.open(spec(), options(Backend.CPU, Precision.INT8))) {
+            expected = run(session, frames);
+        }
+        int worst = worst(expected, actual);
+        System.out.println("FlashVSR tensorrt int8: max difference " + worst + " levels from cpu int8");
+        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend's int8");
+    }
 
     @Test
     void aResetMidStreamGivesWhatAFreshSessionGives() throws Exception {
