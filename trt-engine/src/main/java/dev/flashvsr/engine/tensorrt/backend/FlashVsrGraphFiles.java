@@ -68,17 +68,20 @@ final class FlashVsrGraphFiles implements AutoCloseable {
             ExportedGraph.writeAll(pkg, width, height, precision, folder);
             writeIndex(folder);
         };
-        BuildCache.Entry entry = null;
-        Path folder = cache.root().resolve(key);
-        if (!cache.has(key)) {
-            progress.report("exporting the " + what + " (once: they are kept in " + cache.root() + ")", Double.NaN);
-            entry = cache.entry(key, what, export);
-            folder = entry.folder();
+        if (cache.has(key)) {
+            try {
+                return new FlashVsrGraphFiles(cache, key, what, export, readIndex(cache.root().resolve(key)), null);
+            } catch (IOException | RuntimeException e) {
+                // a damaged entry: the checked entry below exports it again, with a warning
+            }
         }
+        progress.report("exporting the " + what + " (once: they are kept in " + cache.root() + ")", Double.NaN);
+        BuildCache.Entry entry = cache.entry(key, what, export);
         try {
-            return new FlashVsrGraphFiles(cache, key, what, export, readIndex(folder), entry);
+            return new FlashVsrGraphFiles(cache, key, what, export, readIndex(entry.folder()), entry);
         } catch (IOException | RuntimeException e) {
-            throw new EngineException("the " + what + " in " + folder + " cannot be read: " + e.getMessage(),
+            entry.close();
+            throw new EngineException("the " + what + " in " + entry.folder() + " cannot be read: " + e.getMessage(),
                     "Delete that folder; it is exported again on the next start", e);
         }
     }

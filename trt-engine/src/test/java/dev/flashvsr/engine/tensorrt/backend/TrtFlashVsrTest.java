@@ -248,12 +248,12 @@ class TrtFlashVsrTest {
         HostCuda cuda = HostCuda.oneGpu();
         OrtTrtRuntime runtime = new OrtTrtRuntime();
         FileTime exported = null;
+        Path graphs = null;
         for (int start = 0; start < 2; start++) {
             try (Model model = provider(cuda, runtime).load(tiny, Precision.FP32, 0);
                     StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
                 assertEquals(1, run(session, 1).size());
             }
-            Path graphs;
             try (Stream<Path> entries = Files.list(engines.resolve(FlashVsrGraphFiles.FOLDER))) {
                 graphs = entries.filter(Files::isDirectory).findFirst().orElseThrow();
             }
@@ -268,5 +268,25 @@ class TrtFlashVsrTest {
         try (Stream<Path> files = Files.list(engines)) {
             assertEquals(5, files.filter(f -> f.toString().endsWith(".engine")).count());
         }
+        // a damaged export is exported again (same digests, so the cached engines still serve)
+        Files.delete(graphs.resolve(FlashVsrGraphFiles.INDEX));
+        List<String> warnings = new ArrayList<>();
+        OpenProgress progress = new OpenProgress() {
+            @Override
+            public void report(String step, double fraction) {
+            }
+
+            @Override
+            public void warning(String message) {
+                warnings.add(message);
+            }
+        };
+        try (Model model = provider(cuda, runtime).load(tiny, Precision.FP32, 0);
+                StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32), progress)) {
+            assertEquals(1, run(session, 1).size());
+        }
+        assertTrue(Files.isRegularFile(graphs.resolve(FlashVsrGraphFiles.INDEX)), "exported again");
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(5, runtime.builds(), "the engines are still the cached ones");
     }
 }
