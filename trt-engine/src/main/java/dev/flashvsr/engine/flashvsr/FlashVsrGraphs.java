@@ -35,8 +35,9 @@ import java.util.TreeMap;
 
 /**
  * The five graphs one FlashVSR stream runs, for one model frame size (multiples of 128), loaded
- * into ONNX Runtime: the LQ projector step, the DiT for chunk 0 and for later chunks, and the
- * decoder for chunk 0 and for later chunks. The timestep, modulation and prompt K/V are folded
+ * into ONNX Runtime (the CPU's {@link ChunkGraphs}, the stream's state in native host memory):
+ * the LQ projector step, the DiT for chunk 0 and for later chunks, and the decoder for chunk 0
+ * and for later chunks. The timestep, modulation and prompt K/V are folded
  * into the DiT as constants.
  *
  * <p>No weight passes through the models or stays in the Java heap: float32 weights are read by
@@ -55,8 +56,8 @@ final class FlashVsrGraphs implements ChunkGraphs {
     /** Weights at least this large stay out of the models. */
     static final long EXTERNAL_MIN_BYTES = 4096;
     static final String PACKAGE_ROOT = "package";
-    private static final String DIT_FIRST_FILE = "dit_chunk0.onnx";
-    private static final String DIT_LATER_FILE = "dit_later.onnx";
+    private static final String DIT_FIRST_FILE = ExportedGraph.DIT_FIRST.file();
+    private static final String DIT_LATER_FILE = ExportedGraph.DIT_LATER.file();
 
     private final FlashVsrLayout layout;
     private final BuildCache.Entry entry;
