@@ -52,9 +52,10 @@ final class DeviceState implements StateStore, AutoCloseable {
                     + "' that no earlier step produced", "Report a bug");
         }
         if (slot.type != type || slot.bytes != bytes) {
-            throw new EngineException("the FlashVSR " + graph + " reads state '" + input + "' as " + bytes + " bytes of "
-                    + type + " but it holds " + slot.bytes + " bytes of " + slot.type, "Export the graphs again "
-                    + "(delete the engine cache's flashvsr-graphs folder) and report a bug if it persists");
+            throw new EngineException("the FlashVSR " + graph + " reads state '" + input + "' as " + bytes
+                    + " bytes of " + type + " but it holds " + slot.bytes + " bytes of " + slot.type,
+                    "Export the graphs again (delete the engine cache's flashvsr-graphs folder) and report a bug if "
+                    + "it persists");
         }
         return slot.value.address();
     }
