@@ -6,7 +6,6 @@ import dev.flashvsr.engine.cache.BuildCache;
 import dev.flashvsr.engine.cpu.MappedWeights;
 import dev.flashvsr.engine.files.ModelFiles;
 import dev.flashvsr.engine.flashvsr.graph.BlockMaskBuilder;
-import dev.flashvsr.engine.flashvsr.graph.ComputeType;
 import dev.flashvsr.engine.flashvsr.graph.DitConstants;
 import dev.flashvsr.engine.flashvsr.graph.DitDims;
 import dev.flashvsr.engine.flashvsr.graph.DitGraph;
@@ -14,12 +13,8 @@ import dev.flashvsr.engine.flashvsr.graph.DitGraphSpec;
 import dev.flashvsr.engine.flashvsr.graph.LcsaMask;
 import dev.flashvsr.engine.flashvsr.graph.LcsaParams;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
-import dev.flashvsr.engine.flashvsr.graph.LqProjectorParams;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
-import dev.flashvsr.engine.flashvsr.graph.TcDecoderParams;
-import dev.flashvsr.engine.flashvsr.load.Dims3;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrConfig;
-import dev.flashvsr.engine.flashvsr.load.LqProjVariant;
 import dev.flashvsr.engine.onnx.ExternalWeights;
 import dev.flashvsr.engine.onnx.OnnxGraphBuilder;
 import dev.flashvsr.engine.onnx.WeightRef;
@@ -30,15 +25,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The five graphs one FlashVSR stream runs, for one model frame size (multiples of 128), loaded
- * into ONNX Runtime: the LQ projector step, the DiT for chunk 0 and for later chunks, and the
- * decoder for chunk 0 and for later chunks. The timestep, modulation and prompt K/V are folded
+ * into ONNX Runtime (the CPU's {@link ChunkGraphs}, the stream's state in native host memory):
+ * the LQ projector step, the DiT for chunk 0 and for later chunks, and the decoder for chunk 0
+ * and for later chunks. The timestep, modulation and prompt K/V are folded
  * into the DiT as constants.
  *
  * <p>No weight passes through the models or stays in the Java heap: float32 weights are read by
@@ -51,33 +50,25 @@ import java.util.Map;
  * ({@link BuildCache}); the small projector and decoder graphs are built again on each open
  * against the cached weights, which takes milliseconds.
  */
-final class FlashVsrGraphs implements AutoCloseable {
+final class FlashVsrGraphs implements ChunkGraphs {
     /** Names what the graph builders make; change it whenever cached graphs would differ. */
     static final String BUILDER_VERSION = "flashvsr-onnx-cpu/2";
     /** Weights at least this large stay out of the models. */
     static final long EXTERNAL_MIN_BYTES = 4096;
     static final String PACKAGE_ROOT = "package";
-    private static final String DIT_FIRST_FILE = "dit_chunk0.onnx";
-    private static final String DIT_LATER_FILE = "dit_later.onnx";
+    private static final String DIT_FIRST_FILE = ExportedGraph.DIT_FIRST.file();
+    private static final String DIT_LATER_FILE = ExportedGraph.DIT_LATER.file();
 
-    private final FlashVsrConfig config;
-    private final int height;
-    private final int width;
-    private final LqProjectorGraph lqProjector;
-    private final TcDecoderGraph decoderFirst;
-    private final TcDecoderGraph decoderLater;
+    private final FlashVsrLayout layout;
     private final BuildCache.Entry entry;
     private final MappedWeights weights;
     private final GraphStep[] steps;
+    private final StreamState state = new StreamState();
+    /** The projector's tokens for the next DiT call, by slot. */
+    private final TreeMap<Integer, float[]> tokens = new TreeMap<>();
 
-    private FlashVsrGraphs(FlashVsrConfig config, int height, int width, Interfaces interfaces, BuildCache.Entry entry,
-            MappedWeights weights, GraphStep[] steps) {
-        this.config = config;
-        this.height = height;
-        this.width = width;
-        this.lqProjector = interfaces.lq();
-        this.decoderFirst = interfaces.decoderFirst();
-        this.decoderLater = interfaces.decoderLater();
+    private FlashVsrGraphs(FlashVsrLayout layout, BuildCache.Entry entry, MappedWeights weights, GraphStep[] steps) {
+        this.layout = layout;
         this.entry = entry;
         this.weights = weights;
         this.steps = steps;
@@ -104,24 +95,23 @@ final class FlashVsrGraphs implements AutoCloseable {
         GraphStep[] steps = new GraphStep[5];
         try {
             progress.report("loading the FlashVSR graphs for " + size, 0.7);
-            Interfaces interfaces;
+            FlashVsrLayout interfaces;
             Map<String, WeightRef> index = new HashMap<>();
             try (ExternalWeights replay = ExternalWeights.replay(entry.folder(), roots(pkg), EXTERNAL_MIN_BYTES)) {
-                interfaces = Interfaces.of(pkg, width, height, precision.compute(), replay);
+                interfaces = FlashVsrLayout.of(pkg, width, height, precision.compute(), replay);
                 replay.refs().forEach(ref -> index.put(ref.name(), ref));
             }
-            String[] names = {"LQ projector", "DiT (chunk 0)", "DiT (later chunks)", "decoder (chunk 0)",
-                "decoder (later chunks)"};
-            byte[][] models = {interfaces.lq().model(), readModel(entry.folder().resolve(DIT_FIRST_FILE)),
+            byte[][] models = {interfaces.lqProjector().model(), readModel(entry.folder().resolve(DIT_FIRST_FILE)),
                 readModel(entry.folder().resolve(DIT_LATER_FILE)), interfaces.decoderFirst().model(),
                 interfaces.decoderLater().model()};
             for (int i = 0; i < steps.length; i++) {
-                progress.report("loading the FlashVSR " + names[i] + " for " + size, 0.7 + 0.06 * i);
-                steps[i] = new GraphStep(names[i], models[i], index, weights, threads);
+                String name = ExportedGraph.values()[i].what();
+                progress.report("loading the FlashVSR " + name + " for " + size, 0.7 + 0.06 * i);
+                steps[i] = new GraphStep(name, models[i], index, weights, threads);
                 models[i] = null;
             }
             progress.report("FlashVSR is ready for " + size, 1);
-            return new FlashVsrGraphs(pkg.config(), height, width, interfaces, entry, weights, steps);
+            return new FlashVsrGraphs(interfaces, entry, weights, steps);
         } catch (IOException | ExternalWeights.StaleIndexException e) {
             closeAll(steps, weights, entry);
             throw new EngineException("the cached FlashVSR graphs in " + entry.folder() + " cannot be used: "
@@ -153,7 +143,7 @@ final class FlashVsrGraphs implements AutoCloseable {
         String size = width + "x" + height;
         try (ExternalWeights weights = ExternalWeights.writer(folder, roots(pkg), EXTERNAL_MIN_BYTES)) {
             progress.report("converting the projector and decoder weights", 0.02);
-            Interfaces.of(pkg, width, height, precision.compute(), weights);
+            FlashVsrLayout.of(pkg, width, height, precision.compute(), weights);
             progress.report("computing the DiT's constants (prompt keys and values of "
                     + pkg.config().dit().numLayers() + " layers)", 0.05);
             DitParts dit = DitParts.of(pkg, width, height, attention, precision);
@@ -188,8 +178,7 @@ final class FlashVsrGraphs implements AutoCloseable {
     }
 
     /** File names of the graphs {@link #export} writes. */
-    static final List<String> EXPORTED = List.of("lq_projector.onnx", "dit_chunk0.onnx", "dit_later.onnx",
-            "decoder_chunk0.onnx", "decoder_later.onnx");
+    static final List<String> EXPORTED = Arrays.stream(ExportedGraph.values()).map(ExportedGraph::file).toList();
 
     /**
      * Writes the five graphs for model frames of {@code width x height} into {@code folder} as
@@ -198,10 +187,10 @@ final class FlashVsrGraphs implements AutoCloseable {
      */
     static void export(FlashVsrPackage pkg, int width, int height, Attention attention, GraphPrecision precision,
             Path folder) throws EngineException, IOException {
-        Interfaces interfaces = Interfaces.of(pkg, width, height, precision.compute(), null);
+        FlashVsrLayout interfaces = FlashVsrLayout.of(pkg, width, height, precision.compute(), null);
         DitParts dit = DitParts.of(pkg, width, height, attention, precision);
         Files.createDirectories(folder);
-        Files.write(folder.resolve(EXPORTED.get(0)), interfaces.lq().model());
+        Files.write(folder.resolve(EXPORTED.get(0)), interfaces.lqProjector().model());
         DitGraphSpec[] specs = {dit.first(), dit.later()};
         for (int i = 0; i < 2; i++) {
             Path file = folder.resolve(EXPORTED.get(1 + i));
@@ -245,39 +234,6 @@ final class FlashVsrGraphs implements AutoCloseable {
     }
 
     /**
-     * The projector and decoder graphs with the shapes of their inputs, outputs and states; built
-     * with their weights kept in {@code external} (writing them, or finding them written), or in
-     * the models when it is null.
-     */
-    private record Interfaces(LqProjectorGraph lq, TcDecoderGraph decoderFirst, TcDecoderGraph decoderLater) {
-
-        static Interfaces of(FlashVsrPackage pkg, int width, int height, ComputeType compute,
-                ExternalWeights external) {
-            FlashVsrConfig config = pkg.config();
-            int latentH = height / 8;
-            int latentW = width / 8;
-            FlashVsrConfig.LqProj p = config.lqProj();
-            LqProjectorParams lqParams = new LqProjectorParams(p.inDim(), list(p.pixelShuffle()),
-                    list(p.convKernel()), list(p.convStride()), list(p.convPadding()));
-            LqProjectorGraph lq = LqProjectorGraph.build(pkg.lqProj(), lqParams, height, width,
-                    p.variant() == LqProjVariant.BUFFER ? LqProjectorGraph.Variant.BUFFER_V1_0
-                            : LqProjectorGraph.Variant.CAUSAL_V1_1, compute, external);
-            FlashVsrConfig.TcDecoder t = config.tcDecoder();
-            TcDecoderParams decParams = new TcDecoderParams(list(t.condPixelShuffle()), t.timeUpscale(),
-                    t.spaceUpscale(), t.framesToTrim());
-            return new Interfaces(lq,
-                    TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.FIRST_CHUNK_LATENTS, latentH,
-                            latentW, compute, external),
-                    TcDecoderGraph.build(pkg.tcDecoder(), decParams, ChunkSchedule.CHUNK_LATENTS, latentH, latentW,
-                            compute, external));
-        }
-    }
-
-    private static List<Integer> list(Dims3 d) {
-        return List.of(d.t(), d.h(), d.w());
-    }
-
-    /**
      * LCSA settings: the local window, and the top-k ratio given directly or from upstream's rule
      * {@code sparseRatio * 768 * 1280 / (H * W)}.
      */
@@ -287,64 +243,60 @@ final class FlashVsrGraphs implements AutoCloseable {
         }
     }
 
-    int height() {
-        return height;
+    @Override
+    public FlashVsrLayout layout() {
+        return layout;
     }
 
-    int width() {
-        return width;
+    @Override
+    public StateStore state() {
+        return state;
     }
 
-    int latentHeight() {
-        return height / 8;
+    @Override
+    public void project(float[] video, int tokenSlot) throws EngineException {
+        float[] projected = lq().run(Map.of(LqProjectorGraph.VIDEO, GraphStep.Input.of(video,
+                layout.lqProjector().videoShape())), state).get(LqProjectorGraph.TOKENS);
+        if (tokenSlot >= 0) {
+            tokens.put(tokenSlot, projected);
+        }
     }
 
-    int latentWidth() {
-        return width / 8;
+    @Override
+    public Map<String, float[]> dit(boolean firstChunk, float[] x, long[] positions) throws EngineException {
+        float[] lqTokens = concat(tokens.values());
+        tokens.clear();
+        int latents = positions.length;
+        return (firstChunk ? ditFirst() : ditLater()).run(Map.of(
+                "x", GraphStep.Input.of(x, 1, layout.latentChannels(), latents, layout.latentHeight(),
+                        layout.latentWidth()),
+                "lq_tokens", GraphStep.Input.of(lqTokens, 1, lqTokens.length / layout.tokenDim(), layout.tokenDim()),
+                "t_positions", GraphStep.Input.ofLongs(positions, latents)), state);
     }
 
-    int latentChannels() {
-        return config.dit().inDim();
+    @Override
+    public float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException {
+        TcDecoderGraph decoder = layout.decoder(firstChunk);
+        return (firstChunk ? decFirst() : decLater()).run(Map.of(
+                TcDecoderGraph.LATENTS, GraphStep.Input.of(latents, decoder.latentsShape()),
+                TcDecoderGraph.COND, GraphStep.Input.of(cond, decoder.condShape())), state).get(TcDecoderGraph.FRAMES);
     }
 
-    int tokenDim() {
-        return config.dit().dim();
+    @Override
+    public void reset() {
+        state.clear();
+        tokens.clear();
     }
 
-    int kvLen() {
-        return config.streaming().kvRatio();
-    }
-
-    int headDim() {
-        return config.dit().headDim();
-    }
-
-    int ropeTimeDims() {
-        return config.dit().ropeHeadDimSplit().t();
-    }
-
-    double ropeTheta() {
-        return config.dit().ropeTheta();
-    }
-
-    int ropePositions() {
-        return config.dit().ropeTablePositions();
-    }
-
-    int framesToTrim() {
-        return config.tcDecoder().framesToTrim();
-    }
-
-    LqProjectorGraph lqProjector() {
-        return lqProjector;
-    }
-
-    TcDecoderGraph decoderFirst() {
-        return decoderFirst;
-    }
-
-    TcDecoderGraph decoderLater() {
-        return decoderLater;
+    private static float[] concat(Collection<float[]> parts) {
+        int total = parts.stream().mapToInt(p -> p.length).sum();
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     GraphStep lq() {
@@ -374,6 +326,7 @@ final class FlashVsrGraphs implements AutoCloseable {
 
     @Override
     public void close() {
+        state.close();
         closeAll(steps, weights, entry);
     }
 }

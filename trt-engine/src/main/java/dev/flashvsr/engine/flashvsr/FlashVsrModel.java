@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.flashvsr;
 
+import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.Model;
@@ -12,20 +13,18 @@ import dev.flashvsr.engine.cache.BuildCache;
 import dev.flashvsr.engine.memory.MachineMemory;
 import dev.flashvsr.engine.flashvsr.pixels.ColorFix;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * FlashVSR (a package written by {@code flashvsr import}) behind the engine's session API, on
- * ONNX Runtime on the CPU. Sessions build their graphs for the stream's frame size.
+ * ONNX Runtime on the CPU or on another {@link FlashVsrRuntime}. Sessions open their graphs for
+ * the stream's frame size.
  */
 public final class FlashVsrModel implements Model {
     private final FlashVsrPackage pkg;
-    private final Supplier<MachineMemory> memory;
+    private final FlashVsrRuntime runtime;
 
     public FlashVsrModel(FlashVsrPackage pkg) {
         this(pkg, MachineMemory::read);
@@ -33,8 +32,18 @@ public final class FlashVsrModel implements Model {
 
     /** @param memory reads what the machine has available when a stream opens */
     FlashVsrModel(FlashVsrPackage pkg, Supplier<MachineMemory> memory) {
+        this(pkg, new OrtFlashVsrRuntime(memory));
+    }
+
+    /** The package on {@code runtime}; closing the model closes both. */
+    public FlashVsrModel(FlashVsrPackage pkg, FlashVsrRuntime runtime) {
         this.pkg = pkg;
-        this.memory = memory;
+        this.runtime = runtime;
+    }
+
+    @Override
+    public Backend backend() {
+        return runtime.backend();
     }
 
     @Override
@@ -53,25 +62,15 @@ public final class FlashVsrModel implements Model {
         return Set.of(2, 4);
     }
 
-    /**
-     * fp32 first (what {@code AUTO} picks on the CPU: ONNX Runtime's CPU kernels are float32, fp16
-     * graphs run there mostly through inserted casts, slower and less exact), then fp16, then int8
-     * once the package is calibrated ({@link FlashVsrCalibration}). No bf16: ONNX Runtime's CPU
-     * provider has no bfloat16 Conv or MatMul, so those graphs only serve other runtimes
-     * ({@link FlashVsrImport#exportGraphs(Path, int, int, Precision, Consumer)}).
-     */
+    /** The runtime's precisions (on the CPU fp32 first, see {@link OrtFlashVsrRuntime#precisions}). */
     @Override
     public Set<Precision> precisions(int scale) {
-        return precisionsOffered(pkg.int8Scales().isPresent());
+        return runtime.precisions(pkg.int8Scales().isPresent());
     }
 
-    /** The precisions a FlashVSR package runs in on the CPU: see {@link #precisions(int)}. */
+    /** The precisions a FlashVSR package runs in on the CPU: see {@link OrtFlashVsrRuntime#precisions}. */
     public static Set<Precision> precisionsOffered(boolean calibrated) {
-        Set<Precision> available = new LinkedHashSet<>(List.of(Precision.FP32, Precision.FP16));
-        if (calibrated) {
-            available.add(Precision.INT8);
-        }
-        return Collections.unmodifiableSet(available);
+        return OrtFlashVsrRuntime.offered(calibrated);
     }
 
     @Override
@@ -99,10 +98,8 @@ public final class FlashVsrModel implements Model {
         DiffusionOptions diffusion = options.diffusion();
         FramePreparation frames = new FramePreparation(spec.width(), spec.height(), spec.scale(),
                 diffusion.upstreamReference());
-        FlashVsrMemory.of(pkg, frames.modelWidth(), frames.modelHeight(), precision).check(memory.get(),
-                Runtime.getRuntime().maxMemory(), "FlashVSR at "
-                + frames.modelWidth() + "x" + frames.modelHeight() + " (" + spec.width() + "x" + spec.height() + " x"
-                + spec.scale() + ", " + precision.nick() + ")");
+        String stream = "FlashVSR at " + frames.modelWidth() + "x" + frames.modelHeight() + " (" + spec.width() + "x"
+                + spec.height() + " x" + spec.scale() + ", " + precision.nick() + ")";
         int latentChannels = pkg.config().dit().inDim();
         int latentH = frames.modelHeight() / 8;
         int latentW = frames.modelWidth() / 8;
@@ -114,11 +111,10 @@ public final class FlashVsrModel implements Model {
             case WAVELET -> new ColorFix(ColorFix.Method.WAVELET, frames.modelWidth(), frames.modelHeight());
             case NONE -> null;
         };
-        FlashVsrGraphs graphs;
+        ChunkGraphs graphs;
         try {
-            graphs = FlashVsrGraphs.open(pkg, frames.modelWidth(), frames.modelHeight(), pkg.attention(),
-                    GraphPrecision.of(precision, pkg), Runtime.getRuntime().availableProcessors(),
-                    cache(pkg, progress::warning), progress);
+            graphs = runtime.open(pkg, frames.modelWidth(), frames.modelHeight(), precision, stream, options,
+                    progress);
         } catch (IllegalArgumentException e) {
             noise.close();
             // Settings the package accepted that this frame size cannot use (an LCSA ratio that
@@ -171,6 +167,10 @@ public final class FlashVsrModel implements Model {
 
     @Override
     public void close() {
-        pkg.close();
+        try {
+            runtime.close();
+        } finally {
+            pkg.close();
+        }
     }
 }

@@ -22,7 +22,7 @@ final class FlashVsrSession implements StreamingSession {
     static final int LATENCY_FRAMES = ChunkSchedule.FIRST_CHUNK_INPUTS - 1;
 
     private final StreamSpec spec;
-    private final FlashVsrGraphs graphs;
+    private final ChunkGraphs graphs;
     private final FlashVsrStream stream;
     private final FramePreparation frames;
     private final ColorConverter converter;
@@ -32,7 +32,7 @@ final class FlashVsrSession implements StreamingSession {
     private FramePreparation.Upscaled lastKept;
     private int emitted;
 
-    FlashVsrSession(StreamSpec spec, FlashVsrGraphs graphs, FlashVsrStream stream, FramePreparation frames) {
+    FlashVsrSession(StreamSpec spec, ChunkGraphs graphs, FlashVsrStream stream, FramePreparation frames) {
         this.spec = spec;
         this.graphs = graphs;
         this.stream = stream;

@@ -1,7 +1,6 @@
 package dev.flashvsr.engine.flashvsr;
 
 import dev.flashvsr.engine.EngineException;
-import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
 import dev.flashvsr.engine.flashvsr.pixels.ColorFix;
 import java.util.ArrayList;
@@ -25,10 +24,11 @@ final class FlashVsrStream {
     record Chunk(int firstFrame, List<float[]> frames, String warning) {
     }
 
-    private final FlashVsrGraphs graphs;
+    private final ChunkGraphs graphs;
+    private final FlashVsrLayout layout;
     private final LatentNoise noise;
     private final ColorFix colorFix;
-    private final StreamState state = new StreamState();
+    private final StateStore state;
     private final TreeMap<Integer, float[]> inputs = new TreeMap<>();
     private int received;
     private boolean warnedAboutNoise;
@@ -36,11 +36,13 @@ final class FlashVsrStream {
     private int rebaseLimit;
     private Consumer<Map<String, float[]>> ditOutputs = outputs -> { };
 
-    FlashVsrStream(FlashVsrGraphs graphs, LatentNoise noise, ColorFix colorFix) {
+    FlashVsrStream(ChunkGraphs graphs, LatentNoise noise, ColorFix colorFix) {
         this.graphs = graphs;
+        this.layout = graphs.layout();
+        this.state = graphs.state();
         this.noise = noise;
         this.colorFix = colorFix;
-        this.rebaseLimit = graphs.ropePositions();
+        this.rebaseLimit = layout.ropePositions();
     }
 
     /** Frames received since the start or the last reset. */
@@ -60,31 +62,30 @@ final class FlashVsrStream {
 
     /** Feeds frame number {@link #received()}; returns the chunk it completes, if any. */
     Chunk push(float[] frame) throws EngineException {
-        if (frame.length != 3 * graphs.height() * graphs.width()) {
-            throw new IllegalArgumentException("frame has " + frame.length + " values, expected 3x" + graphs.height()
-                    + "x" + graphs.width());
+        if (frame.length != 3 * layout.height() * layout.width()) {
+            throw new IllegalArgumentException("frame has " + frame.length + " values, expected 3x" + layout.height()
+                    + "x" + layout.width());
         }
         inputs.put(received++, frame);
         int chunk = ChunkSchedule.chunkCompletedBy(received);
         return chunk < 0 ? null : runChunk(chunk);
     }
 
-    /** Releases the noise file and the state. */
+    /** Releases the noise file (the graphs, which hold the state, are closed by their owner). */
     void close() {
         noise.close();
-        state.close();
     }
 
     /** Back to the start of a stream. */
     void reset() {
-        state.clear();
+        graphs.reset();
         inputs.clear();
         received = 0;
         positionOffset = 0;
     }
 
     private Chunk runChunk(int k) throws EngineException {
-        float[] tokens = projectorTokens(k);
+        project(k);
         int latents = ChunkSchedule.latentCount(k);
         int first = ChunkSchedule.firstLatent(k);
         float[] x = noiseLatents(first, latents);
@@ -93,12 +94,7 @@ final class FlashVsrStream {
         for (int i = 0; i < latents; i++) {
             positions[i] = first + i - positionOffset;
         }
-        GraphStep dit = k == 0 ? graphs.ditFirst() : graphs.ditLater();
-        Map<String, float[]> outputs = dit.run(Map.of(
-                "x", GraphStep.Input.of(x, 1, graphs.latentChannels(), latents, graphs.latentHeight(),
-                        graphs.latentWidth()),
-                "lq_tokens", GraphStep.Input.of(tokens, 1, tokens.length / graphs.tokenDim(), graphs.tokenDim()),
-                "t_positions", GraphStep.Input.ofLongs(positions, latents)), state);
+        Map<String, float[]> outputs = graphs.dit(k == 0, x, positions);
         ditOutputs.accept(outputs);
         float[] prediction = outputs.get("noise_pred");
         for (int i = 0; i < x.length; i++) {
@@ -123,30 +119,24 @@ final class FlashVsrStream {
         return new Chunk(firstFrame, frames, noiseWarning(first + latents, firstFrame));
     }
 
-    /** The LQ projector's tokens for chunk k: [latents x tokens per latent x dim], frame-major. */
-    private float[] projectorTokens(int k) throws EngineException {
-        List<float[]> parts = new ArrayList<>();
+    /** Runs the LQ projector over chunk k's frames; its tokens are the chunk's DiT input. */
+    private void project(int k) throws EngineException {
         int start;
         if (k == 0) {
-            List<float[]> first = graphs.lqProjector().firstCallInputs(inputs.get(0));
-            Map<String, GraphStep.Input> feeds = new TreeMap<>();
-            feeds.put(LqProjectorGraph.VIDEO, GraphStep.Input.of(first.get(0), graphs.lqProjector().videoShape()));
-            for (int s = 0; s < graphs.lqProjector().states().size(); s++) {
-                var st = graphs.lqProjector().states().get(s);
+            List<float[]> first = layout.lqProjector().firstCallInputs(inputs.get(0));
+            for (int s = 0; s < layout.lqProjector().states().size(); s++) {
+                var st = layout.lqProjector().states().get(s);
                 state.put(st.input(), first.get(s + 1), st.shape());
             }
-            graphs.lq().run(feeds, state); // fills the caches; upstream returns no tokens
+            graphs.project(first.get(0), -1); // fills the caches; upstream returns no tokens
             start = 1;
         } else {
             start = ChunkSchedule.inputsFor(k) - ChunkSchedule.CHUNK_INPUTS;
         }
         int end = ChunkSchedule.inputsFor(k);
-        for (int f = start; f < end; f += ChunkSchedule.FRAMES_PER_LATENT) {
-            float[] video = stack(f, ChunkSchedule.FRAMES_PER_LATENT);
-            parts.add(graphs.lq().run(Map.of(LqProjectorGraph.VIDEO,
-                    GraphStep.Input.of(video, graphs.lqProjector().videoShape())), state).get(LqProjectorGraph.TOKENS));
+        for (int f = start, slot = 0; f < end; f += ChunkSchedule.FRAMES_PER_LATENT, slot++) {
+            graphs.project(stack(f, ChunkSchedule.FRAMES_PER_LATENT), slot);
         }
-        return concat(parts);
     }
 
     /**
@@ -164,8 +154,8 @@ final class FlashVsrStream {
 
     /** Noise latents [1, C, T, h, w] for latent frames first..first+count-1. */
     private float[] noiseLatents(int first, int count) {
-        int plane = graphs.latentHeight() * graphs.latentWidth();
-        int channels = graphs.latentChannels();
+        int plane = layout.latentHeight() * layout.latentWidth();
+        int channels = layout.latentChannels();
         float[] frame = new float[channels * plane];
         float[] x = new float[channels * count * plane];
         for (int t = 0; t < count; t++) {
@@ -185,17 +175,17 @@ final class FlashVsrStream {
         if (lastLatent - positionOffset < rebaseLimit) {
             return;
         }
-        int cached = 2 * graphs.kvLen(); // latent frames in the cache
+        int cached = 2 * layout.kvLen(); // latent frames in the cache
         int shift = lastLatent - positionOffset - ChunkSchedule.CHUNK_LATENTS + 1 - cached;
-        KeyCacheRebase rebase = new KeyCacheRebase(graphs.headDim(), graphs.ropeTimeDims(), graphs.ropeTheta(), shift);
+        KeyCacheRebase rebase = new KeyCacheRebase(layout.headDim(), layout.ropeTimeDims(), layout.ropeTheta(), shift);
         state.rewriteStartingWith("k_cache_", rebase::apply);
         positionOffset += shift;
     }
 
     /** Decodes denoised latents x [1, C, T, h, w] of chunk k into frames [3, H, W] in [0, 1]. */
     private List<float[]> decode(int k, float[] x, int latents) throws EngineException {
-        int plane = graphs.latentHeight() * graphs.latentWidth();
-        int channels = graphs.latentChannels();
+        int plane = layout.latentHeight() * layout.latentWidth();
+        int channels = layout.latentChannels();
         float[] ntchw = new float[x.length];
         for (int c = 0; c < channels; c++) {
             for (int t = 0; t < latents; t++) {
@@ -205,19 +195,17 @@ final class FlashVsrStream {
         int condStart = ChunkSchedule.conditionStart(k);
         int condFrames = ChunkSchedule.outputEnd(k) - condStart;
         float[] cond = stack(condStart, condFrames);
-        TcDecoderGraph decoder = k == 0 ? graphs.decoderFirst() : graphs.decoderLater();
+        TcDecoderGraph decoder = layout.decoder(k == 0);
         if (k == 0) {
-            cond = TcDecoderGraph.padCond(cond, condFrames, graphs.height(), graphs.width(), decoder.params());
+            cond = TcDecoderGraph.padCond(cond, condFrames, layout.height(), layout.width(), decoder.params());
             for (var memory : decoder.states()) { // the memory before the first frame is zero
                 state.put(memory.input(), new float[memory.size()], memory.shape());
             }
         }
-        float[] out = (k == 0 ? graphs.decFirst() : graphs.decLater()).run(Map.of(
-                TcDecoderGraph.LATENTS, GraphStep.Input.of(ntchw, decoder.latentsShape()),
-                TcDecoderGraph.COND, GraphStep.Input.of(cond, decoder.condShape())), state).get(TcDecoderGraph.FRAMES);
-        int frameSize = 3 * graphs.height() * graphs.width();
+        float[] out = graphs.decode(k == 0, ntchw, cond);
+        int frameSize = 3 * layout.height() * layout.width();
         int total = out.length / frameSize;
-        int skip = k == 0 ? graphs.framesToTrim() : 0;
+        int skip = k == 0 ? layout.framesToTrim() : 0;
         List<float[]> frames = new ArrayList<>(total - skip);
         for (int f = skip; f < total; f++) {
             float[] frame = new float[frameSize];
@@ -229,7 +217,7 @@ final class FlashVsrStream {
 
     /** Frames start..start+count-1 as one video [3, count, H, W] (channel-major, NCTHW without N). */
     private float[] stack(int start, int count) {
-        int plane = graphs.height() * graphs.width();
+        int plane = layout.height() * layout.width();
         float[] video = new float[3 * count * plane];
         for (int t = 0; t < count; t++) {
             float[] frame = inputs.get(start + t);
@@ -238,16 +226,5 @@ final class FlashVsrStream {
             }
         }
         return video;
-    }
-
-    private static float[] concat(List<float[]> parts) {
-        int total = parts.stream().mapToInt(p -> p.length).sum();
-        float[] all = new float[total];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
     }
 }

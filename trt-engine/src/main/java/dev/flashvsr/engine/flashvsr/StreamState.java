@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * DiT's key/value cache, hundreds of MB at 256x256, is never copied into the heap and back), and
  * the run's result that holds it is closed once none of its values is state any more.
  */
-final class StreamState implements AutoCloseable {
+final class StreamState implements StateStore, AutoCloseable {
 
     /** A run's result, closed when the last of its state values is replaced. */
     static final class Owner {
@@ -75,8 +75,8 @@ final class StreamState implements AutoCloseable {
         replace(input, new Value(tensor, owner));
     }
 
-    /** Stores a value made from Java values (a first call's caches, zero memories). */
-    void put(String input, float[] data, long[] shape) {
+    @Override
+    public void put(String input, float[] data, long[] shape) {
         FloatBuffer buffer = ByteBuffer.allocateDirect(Float.BYTES * data.length).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         buffer.put(data).rewind();
@@ -90,11 +90,9 @@ final class StreamState implements AutoCloseable {
         }
     }
 
-    /**
-     * Rewrites every value whose name starts with {@code prefix} through {@code change}, which
-     * gets a copy of its floats (rare: RoPE rebasing of the key cache).
-     */
-    void rewriteStartingWith(String prefix, Consumer<FloatBuffer> change) {
+    /** Each value is given as a copy of its floats, then replaced by that copy. */
+    @Override
+    public void rewriteStartingWith(String prefix, Consumer<FloatBuffer> change) {
         List<String> names = new ArrayList<>();
         values.keySet().forEach(name -> {
             if (name.startsWith(prefix)) {

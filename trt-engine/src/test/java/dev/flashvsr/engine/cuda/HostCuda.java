@@ -35,6 +35,11 @@ public final class HostCuda {
         return driver.liveSummary();
     }
 
+    /** Bytes copied from the GPU to the host so far (so tests can tell what left the GPU). */
+    public long downloadedBytes() {
+        return driver.downloadedBytes();
+    }
+
     /** Kernel launches so far. */
     public int launches() {
         return driver.launches();

@@ -39,6 +39,7 @@ final class HostCudaDriver implements CudaDriver {
     private long deviceBytes;
     private int memAllocCalls;
     private int launches;
+    private long downloadedBytes;
 
     /** One GPU, CUDA 13.0, 1 GiB. */
     HostCudaDriver() {
@@ -166,6 +167,7 @@ final class HostCudaDriver implements CudaDriver {
             throws CudaException {
         checkCopy("cuMemcpyDtoHAsync", stream, pinnedAllocations, dstHost, deviceAllocations, srcDevice, bytes);
         copy(dstHost, srcDevice, bytes);
+        downloadedBytes += bytes;
     }
 
     @Override
@@ -347,6 +349,11 @@ final class HostCudaDriver implements CudaDriver {
 
     synchronized int launches() {
         return launches;
+    }
+
+    /** Bytes copied from device to host so far. */
+    synchronized long downloadedBytes() {
+        return downloadedBytes;
     }
 
     /** Everything still live, for a failure message; empty when nothing is. */

@@ -9,6 +9,8 @@ import dev.flashvsr.engine.backend.Capabilities;
 import dev.flashvsr.engine.backend.ModelDefinition;
 import dev.flashvsr.engine.cuda.CudaDevice;
 import dev.flashvsr.engine.cuda.CudaRuntime;
+import dev.flashvsr.engine.flashvsr.FlashVsrModel;
+import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
@@ -17,11 +19,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The {@code tensorrt} backend: recurrent model packages as TensorRT engines on an NVIDIA GPU,
- * built from the package's ONNX graphs (strongly typed: the precision is the graph variant's) and
- * kept in the engine cache. Usable where CUDA ({@link CudaRuntime#probe()}) and TensorRT
- * ({@link TrtRuntimes#probe()}) both are; otherwise it says which is missing. FlashVSR packages
- * are not run on it yet.
+ * The {@code tensorrt} backend: recurrent model packages and FlashVSR packages as TensorRT
+ * engines on an NVIDIA GPU, built from the package's ONNX graphs (strongly typed: the precision is
+ * the graph variant's; FlashVSR's are exported per frame size) and kept in the engine cache.
+ * Usable where CUDA ({@link CudaRuntime#probe()}) and TensorRT ({@link TrtRuntimes#probe()}) both
+ * are; otherwise it says which is missing.
  */
 public final class TensorRtProvider implements BackendProvider {
     /** fp16 first: on GPUs it is TensorRT's fast path; int8 where the package is calibrated; fp32 last. */
@@ -59,7 +61,7 @@ public final class TensorRtProvider implements BackendProvider {
     public String description() {
         TrtRuntimes.Availability trt = tensorRt.get();
         return "NVIDIA TensorRT" + (trt.usable() ? " " + trt.runtime().version() : "")
-                + " (recurrent models; engines cached in " + cache.get().folder() + ")";
+                + " (recurrent models and FlashVSR; engines cached in " + cache.get().folder() + ")";
     }
 
     @Override
@@ -85,12 +87,12 @@ public final class TensorRtProvider implements BackendProvider {
 
     @Override
     public boolean canRun(ModelDefinition definition) {
-        return definition instanceof ModelDefinition.Recurrent;
+        return definition instanceof ModelDefinition.Recurrent || definition instanceof ModelDefinition.FlashVsr;
     }
 
     @Override
     public Model load(ModelDefinition definition, Precision precision, int deviceId) throws EngineException {
-        if (!(definition instanceof ModelDefinition.Recurrent recurrent)) {
+        if (!canRun(definition)) {
             throw new IllegalArgumentException("the tensorrt backend cannot run " + definition);
         }
         String reason = unusableReason().orElse("");
@@ -98,9 +100,26 @@ public final class TensorRtProvider implements BackendProvider {
             throw new EngineException("the tensorrt backend cannot run here: " + reason, "Set backend=auto or cpu");
         }
         CudaDevice device = CudaDevice.open(cuda.get().driver(), deviceId);
+        if (definition instanceof ModelDefinition.FlashVsr flashVsr) {
+            return flashVsr(flashVsr, device);
+        }
+        ModelDefinition.Recurrent recurrent = (ModelDefinition.Recurrent) definition;
         RecurrentEngines engines = new RecurrentEngines(recurrent.modelPackage(), tensorRt.get().runtime(),
                 device.info(), log);
         return new TrtRecurrentModel(recurrent.manifest(), recurrent.graphsFor(CAPABILITIES, precision), device,
                 engines, cache);
+    }
+
+    /** A FlashVSR package on {@code device}; the device is closed if the package cannot be opened. */
+    private Model flashVsr(ModelDefinition.FlashVsr definition, CudaDevice device) throws EngineException {
+        FlashVsrPackage pkg;
+        try {
+            pkg = definition.open();
+        } catch (EngineException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        return new FlashVsrModel(pkg, new TrtFlashVsrRuntime(device, new FlashVsrEngines(tensorRt.get().runtime(),
+                device.info(), log), cache));
     }
 }

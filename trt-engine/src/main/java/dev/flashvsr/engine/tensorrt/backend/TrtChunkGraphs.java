@@ -1,0 +1,307 @@
+package dev.flashvsr.engine.tensorrt.backend;
+
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.cuda.CudaDevice;
+import dev.flashvsr.engine.cuda.CudaException;
+import dev.flashvsr.engine.cuda.CudaStream;
+import dev.flashvsr.engine.cuda.DeviceBuffer;
+import dev.flashvsr.engine.cuda.PinnedBuffer;
+import dev.flashvsr.engine.flashvsr.ChunkGraphs;
+import dev.flashvsr.engine.flashvsr.ExportedGraph;
+import dev.flashvsr.engine.flashvsr.FlashVsrLayout;
+import dev.flashvsr.engine.flashvsr.StateStore;
+import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
+import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
+import dev.flashvsr.engine.tensorrt.runtime.TensorInfo;
+import dev.flashvsr.engine.tensorrt.runtime.TrtContext;
+import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
+import dev.flashvsr.engine.weights.HalfFloats;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One FlashVSR stream's five graphs as TensorRT execution contexts on one CUDA stream. The state
+ * ({@link DeviceState}) stays on the GPU, swapped by address between runs; the projector writes
+ * its tokens straight into the DiT's {@code lq_tokens} buffer (one slot per projector step). Per
+ * chunk only the chunk's own inputs are uploaded (projector frames, noise latents, positions,
+ * decoder latents and conditioning frames) and its outputs downloaded ({@code noise_pred},
+ * frames).
+ */
+final class TrtChunkGraphs implements ChunkGraphs {
+    private static final String STATE_SUFFIX = "_out";
+    private static final String DIT_TOKENS = "lq_tokens";
+
+    /** One graph's context and tensors. */
+    private record GraphRun(ExportedGraph which, TrtContext context, Map<String, TensorInfo> tensors) {
+        TensorInfo tensor(String name) throws EngineException {
+            TensorInfo tensor = tensors.get(name);
+            if (tensor == null) {
+                throw new EngineException("the TensorRT engine of the FlashVSR " + which.what() + " has no tensor '"
+                        + name + "' (it has " + tensors.keySet() + ")", "Export the graphs again (delete the engine "
+                        + "cache's flashvsr-graphs folder)");
+            }
+            return tensor;
+        }
+    }
+
+    private final CudaDevice device;
+    private final FlashVsrLayout layout;
+    private final CudaStream stream;
+    private final Staging staging;
+    private final DeviceState state;
+    private final Map<ExportedGraph, GraphRun> runs = new EnumMap<>(ExportedGraph.class);
+    /** Device buffers of per-call inputs and outputs, by graph and tensor. */
+    private final Map<String, DeviceBuffer> buffers = new HashMap<>();
+    private final DeviceBuffer tokens;
+    private final long tokenSlotBytes;
+    private int projectedSlots;
+
+    TrtChunkGraphs(CudaDevice device, FlashVsrLayout layout, Map<ExportedGraph, TrtEngine> engines)
+            throws EngineException {
+        this.device = device;
+        this.layout = layout;
+        CudaStream opened = null;
+        Staging staged = null;
+        DeviceState held = null;
+        DeviceBuffer tokenBuffer = null;
+        try {
+            opened = device.newStream();
+            staged = new Staging(device, opened);
+            held = new DeviceState(device, opened, staged);
+            for (ExportedGraph which : ExportedGraph.values()) {
+                runs.put(which, context(which, engines.get(which)));
+            }
+            TensorInfo projected = runs.get(ExportedGraph.LQ_PROJECTOR).tensor(LqProjectorGraph.TOKENS);
+            tokenSlotBytes = bytes(projected);
+            long tokenBytes = 0;
+            for (boolean first : new boolean[] {true, false}) {
+                TensorInfo ditTokens = runs.get(ExportedGraph.dit(first)).tensor(DIT_TOKENS);
+                if (ditTokens.dataType() != projected.dataType() || bytes(ditTokens) % tokenSlotBytes != 0) {
+                    throw new EngineException("the FlashVSR projector writes " + projected + " but the "
+                            + ExportedGraph.dit(first).what() + " reads " + ditTokens, "Export the graphs again "
+                            + "(delete the engine cache's flashvsr-graphs folder) and report a bug if it persists");
+                }
+                tokenBytes = Math.max(tokenBytes, bytes(ditTokens));
+            }
+            tokenBuffer = device.allocate(tokenBytes);
+        } catch (EngineException | RuntimeException e) {
+            runs.values().forEach(run -> run.context().close());
+            closeQuietly(opened, staged, held, tokenBuffer);
+            throw e;
+        }
+        this.stream = opened;
+        this.staging = staged;
+        this.state = held;
+        this.tokens = tokenBuffer;
+    }
+
+    private GraphRun context(ExportedGraph which, TrtEngine engine) throws EngineException {
+        Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+        engine.tensors().forEach(tensor -> tensors.put(tensor.name(), tensor));
+        TrtContext context = engine.createContext();
+        GraphRun run = new GraphRun(which, context, tensors);
+        try {
+            for (TensorInfo tensor : tensors.values()) {
+                if (Arrays.stream(tensor.shape()).anyMatch(d -> d < 0)) {
+                    throw new EngineException("the TensorRT engine of the FlashVSR " + which.what() + " has a dynamic "
+                            + tensor, "Export the graphs again (delete the engine cache's flashvsr-graphs folder)");
+                }
+                if (tensor.input()) {
+                    context.setInputShape(tensor.name(), tensor.shape());
+                }
+            }
+        } catch (EngineException | RuntimeException e) {
+            context.close();
+            throw e;
+        }
+        return run;
+    }
+
+    @Override
+    public FlashVsrLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public StateStore state() {
+        return state;
+    }
+
+    @Override
+    public void project(float[] video, int tokenSlot) throws EngineException {
+        GraphRun lq = runs.get(ExportedGraph.LQ_PROJECTOR);
+        long tokensAddress;
+        if (tokenSlot < 0) {
+            tokensAddress = buffer(lq, LqProjectorGraph.TOKENS).address();
+        } else {
+            if ((tokenSlot + 1) * tokenSlotBytes > tokens.bytes()) {
+                throw new EngineException("FlashVSR projector step " + tokenSlot + " is past the DiT's tokens ("
+                        + tokens.bytes() / tokenSlotBytes + " steps)", "Report a bug");
+            }
+            tokensAddress = tokens.address() + tokenSlot * tokenSlotBytes;
+            projectedSlots = Math.max(projectedSlots, tokenSlot + 1);
+        }
+        run(lq, Map.of(LqProjectorGraph.VIDEO, upload(lq, LqProjectorGraph.VIDEO, video),
+                LqProjectorGraph.TOKENS, tokensAddress));
+    }
+
+    @Override
+    public Map<String, float[]> dit(boolean firstChunk, float[] x, long[] positions) throws EngineException {
+        GraphRun dit = runs.get(ExportedGraph.dit(firstChunk));
+        long expected = bytes(dit.tensor(DIT_TOKENS));
+        if (projectedSlots * tokenSlotBytes != expected) {
+            throw new EngineException("the FlashVSR " + dit.which().what() + " takes " + expected / tokenSlotBytes
+                    + " projector steps of tokens but " + projectedSlots + " ran", "Report a bug");
+        }
+        projectedSlots = 0;
+        DeviceBuffer prediction = buffer(dit, "noise_pred");
+        run(dit, Map.of("x", upload(dit, "x", x), DIT_TOKENS, tokens.address(),
+                "t_positions", upload(dit, "t_positions", positions), "noise_pred", prediction.address()));
+        return Map.of("noise_pred", download(dit, "noise_pred", prediction));
+    }
+
+    @Override
+    public float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException {
+        GraphRun decoder = runs.get(ExportedGraph.decoder(firstChunk));
+        DeviceBuffer frames = buffer(decoder, TcDecoderGraph.FRAMES);
+        run(decoder, Map.of(TcDecoderGraph.LATENTS, upload(decoder, TcDecoderGraph.LATENTS, latents),
+                TcDecoderGraph.COND, upload(decoder, TcDecoderGraph.COND, cond), TcDecoderGraph.FRAMES,
+                frames.address()));
+        return download(decoder, TcDecoderGraph.FRAMES, frames);
+    }
+
+    /**
+     * Binds {@code bound} and the state (inputs {@code X} to their values, outputs {@code X_out} to
+     * spares), enqueues the graph, and makes the spares the state's values.
+     */
+    private void run(GraphRun run, Map<String, Long> bound) throws EngineException {
+        List<TensorInfo> written = new ArrayList<>();
+        for (TensorInfo tensor : run.tensors().values()) {
+            Long address = bound.get(tensor.name());
+            if (address == null) {
+                if (tensor.input()) {
+                    address = state.input(tensor.name(), tensor.dataType(), bytes(tensor), run.which().what());
+                } else if (tensor.name().endsWith(STATE_SUFFIX)) {
+                    address = state.output(stateInput(tensor), bytes(tensor));
+                    written.add(tensor);
+                } else {
+                    address = buffer(run, tensor.name()).address(); // an output no step reads
+                }
+            }
+            run.context().setTensorAddress(tensor.name(), address);
+        }
+        run.context().enqueue(stream.handle());
+        for (TensorInfo tensor : written) {
+            state.commit(stateInput(tensor), tensor.dataType(), bytes(tensor));
+        }
+    }
+
+    private static String stateInput(TensorInfo output) {
+        return output.name().substring(0, output.name().length() - STATE_SUFFIX.length());
+    }
+
+    /** Queues the upload of a float32 input; returns its device address. */
+    private long upload(GraphRun run, String name, float[] values) throws EngineException {
+        return upload(run, name, TensorInfo.DataType.FLOAT, values.length, bytes -> bytes.asFloatBuffer().put(values));
+    }
+
+    /** Queues the upload of an int64 input; returns its device address. */
+    private long upload(GraphRun run, String name, long[] values) throws EngineException {
+        return upload(run, name, TensorInfo.DataType.INT64, values.length, bytes -> bytes.asLongBuffer().put(values));
+    }
+
+    private long upload(GraphRun run, String name, TensorInfo.DataType type, int count, Consumer<ByteBuffer> write)
+            throws EngineException {
+        TensorInfo tensor = run.tensor(name);
+        long bytes = bytes(tensor);
+        if (tensor.dataType() != type || bytes != (long) count * type.bytes()) {
+            throw new EngineException("the FlashVSR " + run.which().what() + " takes " + tensor + ", not " + count
+                    + " values of " + type, "Export the graphs again (delete the engine cache's flashvsr-graphs "
+                    + "folder) and report a bug if it persists");
+        }
+        DeviceBuffer buffer = buffer(run, name);
+        PinnedBuffer pinned = staging.buffer("upload " + run.which() + "/" + name, bytes);
+        write.accept(pinned.buffer());
+        stream.upload(pinned, buffer, bytes);
+        return buffer.address();
+    }
+
+    /** Downloads an output (FLOAT or HALF) as float32, waiting for the stream. */
+    private float[] download(GraphRun run, String name, DeviceBuffer buffer) throws EngineException {
+        TensorInfo tensor = run.tensor(name);
+        long bytes = bytes(tensor);
+        boolean half = tensor.dataType() == TensorInfo.DataType.HALF;
+        if (!half && tensor.dataType() != TensorInfo.DataType.FLOAT) {
+            throw new EngineException("the FlashVSR " + run.which().what() + " gives " + tensor
+                    + "; this backend reads FLOAT or HALF", "Export the graphs again");
+        }
+        PinnedBuffer pinned = staging.buffer("download " + run.which() + "/" + name, bytes);
+        stream.download(buffer, pinned, bytes);
+        staging.synchronize();
+        ByteBuffer values = pinned.buffer();
+        float[] out = new float[Math.toIntExact(bytes / tensor.dataType().bytes())];
+        if (half) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = HalfFloats.float16ToFloat(values.getShort(2 * i));
+            }
+        } else {
+            values.asFloatBuffer().get(out);
+        }
+        return out;
+    }
+
+    /** The device buffer of a per-call tensor, allocated on first use. */
+    private DeviceBuffer buffer(GraphRun run, String name) throws EngineException {
+        String key = run.which() + "/" + name;
+        DeviceBuffer buffer = buffers.get(key);
+        if (buffer == null) {
+            buffer = device.allocate(bytes(run.tensor(name)));
+            buffers.put(key, buffer);
+        }
+        return buffer;
+    }
+
+    private static long bytes(TensorInfo tensor) {
+        return Arrays.stream(tensor.shape()).reduce(1, Math::multiplyExact) * tensor.dataType().bytes();
+    }
+
+    @Override
+    public void reset() {
+        state.clear();
+        projectedSlots = 0;
+    }
+
+    /** Waits for the stream, then releases the contexts and every buffer. */
+    @Override
+    public void close() {
+        try {
+            staging.synchronize();
+        } catch (CudaException e) {
+            // closing anyway: the device releases what is left when it closes
+        }
+        runs.values().forEach(run -> run.context().close());
+        runs.clear();
+        buffers.values().forEach(DeviceBuffer::close);
+        buffers.clear();
+        closeQuietly(stream, staging, state, tokens);
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    // the device releases what is left when it closes
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.flashvsr.engine.tensorrt.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.DiffusionOptions;
+import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.OpenProgress;
+import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.PixelFormat;
+import dev.flashvsr.engine.Precision;
+import dev.flashvsr.engine.SessionOptions;
+import dev.flashvsr.engine.StreamSpec;
+import dev.flashvsr.engine.StreamingSession;
+import dev.flashvsr.engine.VideoFrame;
+import dev.flashvsr.engine.backend.ModelDefinition;
+import dev.flashvsr.engine.cpu.CpuProvider;
+import dev.flashvsr.engine.cuda.HostCuda;
+import dev.flashvsr.engine.flashvsr.ChunkSchedule;
+import dev.flashvsr.engine.flashvsr.FlashVsrCalibration;
+import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
+import dev.flashvsr.engine.flashvsr.GoldenPipeline;
+import dev.flashvsr.engine.gpu.CpuFramePath;
+import dev.flashvsr.engine.gpu.StreamChecks;
+import dev.flashvsr.engine.tensorrt.cache.EngineCache;
+import dev.flashvsr.engine.tensorrt.runtime.OrtTrtRuntime;
+import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
+import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * FlashVSR on the TensorRT backend with TensorRT's part run on ONNX Runtime ({@link OrtTrtRuntime})
+ * and CUDA's on the host ({@link HostCuda}), on the tiny golden package: the CPU backend's output
+ * over streams of several chunks and a drain, the state kept on the GPU, reset, engines built once.
+ */
+class TrtFlashVsrTest {
+    /** Chunks 0 to 3: 25 frames, then 8 at a time, the last chunk completed by the drain. */
+    private static final int FRAMES = 45;
+
+    @TempDir
+    static Path dir;
+    static GoldenPipeline golden;
+    static ModelDefinition.FlashVsr tiny;
+
+    @TempDir
+    Path engines;
+
+    @BeforeAll
+    static void importTinyPackage() throws Exception {
+        golden = GoldenPipeline.load();
+        Path pkg = dir.resolve("tiny");
+        golden.importPackage(pkg);
+        tiny = new ModelDefinition.FlashVsr(pkg);
+    }
+
+    private TensorRtProvider provider(HostCuda cuda, OrtTrtRuntime runtime) {
+        return new TensorRtProvider(cuda::availability, () -> new TrtRuntimes.Availability(runtime, null),
+                () -> new EngineCache(engines), TrtLog.NONE);
+    }
+
+    private static StreamSpec spec() {
+        return new StreamSpec(PixelFormat.RGB, golden.width(), golden.height(), golden.run().scale());
+    }
+
+    /** Upstream-reference mode with the golden noise (generated noise after its end). */
+    private static SessionOptions options(Backend backend, Precision precision) {
+        return new SessionOptions(backend, 0, precision, 0, 0, new DiffusionOptions(DiffusionOptions.ColorFix.ADAIN,
+                true, 0, Optional.of(golden.noiseFile())));
+    }
+
+    /** Golden input frame {@code index}, its last frame repeated past its end. */
+    private static VideoFrame frame(int index) {
+        VideoFrame frame = VideoFrame.allocate(PixelFormat.RGB, golden.width(), golden.height());
+        byte[] rgb = golden.lowResFrame(Math.min(index, golden.frames() - 1), frame.stride(0));
+        frame.plane(0).put(0, rgb, 0, Math.min(rgb.length, frame.plane(0).capacity()));
+        return frame;
+    }
+
+    private static List<VideoFrame> run(StreamingSession session, int frames) throws EngineException {
+        List<VideoFrame> outputs = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            session.push(frame(i), renderer -> StreamChecks.collect(renderer, session.spec(), outputs));
+        }
+        session.drain(renderer -> StreamChecks.collect(renderer, session.spec(), outputs));
+        return outputs;
+    }
+
+    private static List<VideoFrame> cpu(Precision precision, int frames) throws EngineException {
+        try (Model model = new CpuProvider().load(tiny, precision, 0);
+                StreamingSession session = model.open(spec(), options(Backend.CPU, precision))) {
+            return run(session, frames);
+        }
+    }
+
+    private static int worst(List<VideoFrame> expected, List<VideoFrame> actual) {
+        assertEquals(expected.size(), actual.size(), "frames out");
+        int worst = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            worst = Math.max(worst, CpuFramePath.maxDifference(expected.get(i), actual.get(i)));
+        }
+        return worst;
+    }
+
+    @Test
+    void fp32MatchesTheCpuBackendOverFourChunksAndADrain() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        List<VideoFrame> expected = cpu(Precision.FP32, FRAMES);
+        List<VideoFrame> actual;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
+                StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+            assertEquals(Backend.TENSORRT, model.backend());
+            actual = run(session, FRAMES);
+            assertEquals(0, session.heldFrames());
+        }
+        assertEquals(FRAMES, actual.size(), "frames in = frames out");
+        int worst = worst(expected, actual);
+        System.out.println("FlashVSR tensorrt fp32 vs cpu fp32: max difference " + worst + " levels over " + FRAMES
+                + " frames");
+        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend");
+        assertEquals("", cuda.live(), "everything on the GPU released");
+    }
+
+    /**
+     * A later chunk downloads its noise prediction and its 8 frames, as float32, and nothing else:
+     * the DiT's caches and the projector's and decoder's memories stay on the GPU.
+     */
+    @Test
+    void onlyEachChunksPredictionAndFramesLeaveTheGpu() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        int latentChannels;
+        try (FlashVsrPackage pkg = tiny.open()) {
+            latentChannels = pkg.config().dit().inDim();
+        }
+        int width = golden.outputWidth();
+        int height = golden.outputHeight();
+        long prediction = 4L * latentChannels * ChunkSchedule.CHUNK_LATENTS * (height / 8) * (width / 8);
+        long frames = 4L * ChunkSchedule.CHUNK_INPUTS * 3 * height * width;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
+                StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+            List<Long> perChunk = new ArrayList<>();
+            for (int i = 0; i < FRAMES; i++) {
+                long before = cuda.downloadedBytes();
+                session.push(frame(i), renderer -> true);
+                if (i + 1 > ChunkSchedule.FIRST_CHUNK_INPUTS && (i + 1 - ChunkSchedule.FIRST_CHUNK_INPUTS)
+                        % ChunkSchedule.CHUNK_INPUTS == 0) {
+                    perChunk.add(cuda.downloadedBytes() - before);
+                }
+            }
+            assertEquals(List.of(prediction + frames, prediction + frames), perChunk,
+                    "bytes downloaded by chunks 1 and 2");
+        }
+    }
+
+    @Test
+    void fp16RunsCloseToTheCpuBackendsFp16() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        int frames = 33;
+        List<VideoFrame> actual;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.AUTO, 0)) {
+            assertEquals(Precision.FP16, model.resolvePrecision(Precision.AUTO, 4), "auto is fp16 on TensorRT");
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.AUTO))) {
+                actual = run(session, frames);
+            }
+        }
+        int fromFp16 = worst(cpu(Precision.FP16, frames), actual);
+        int fromFp32 = worst(cpu(Precision.FP32, frames), actual);
+        System.out.println("FlashVSR tensorrt fp16: max difference " + fromFp16 + " levels from cpu fp16, " + fromFp32
+                + " from cpu fp32");
+        assertTrue(fromFp16 <= 1, "max difference " + fromFp16 + " levels from the CPU backend's fp16");
+        assertTrue(fromFp32 <= FP16_TOLERANCE, "max difference " + fromFp32 + " levels from the CPU backend's fp32");
+        try (Stream<Path> exported = Files.list(engines.resolve(FlashVsrGraphFiles.FOLDER))) {
+            assertTrue(exported.anyMatch(entry -> entry.getFileName().toString().startsWith(golden.outputWidth() + "x"
+                    + golden.outputHeight() + "-fp16-")), "the fp16 graphs were exported and run");
+        }
+    }
+
+    /**
+     * fp16 against fp32 on the tiny golden model: measured 1 level (as the CPU backend's fp16,
+     * FlashVsrPrecisionTest), with 1 level of margin.
+     */
+    private static final int FP16_TOLERANCE = 2;
+
+    /** int8 once the package is calibrated: the same W8A8 graphs as the CPU backend's int8. */
+    @Test
+    void aCalibratedPackageRunsInInt8() throws Exception {
+        Path calibrated = dir.resolve("calibrated");
+        golden.importPackage(calibrated);
+        List<VideoFrame> stream = new ArrayList<>();
+        for (int i = 0; i < FlashVsrCalibration.MIN_FRAMES; i++) {
+            stream.add(frame(i));
+        }
+        FlashVsrCalibration.run(calibrated, golden.run().scale(), stream, FlashVsrCalibration.Method.MAX,
+                OpenProgress.NONE);
+        ModelDefinition.FlashVsr definition = new ModelDefinition.FlashVsr(calibrated);
+        HostCuda cuda = HostCuda.oneGpu();
+        int frames = 33;
+        List<VideoFrame> actual;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(definition, Precision.INT8, 0)) {
+            assertEquals(List.of(Precision.FP16, Precision.INT8, Precision.FP32),
+                    List.copyOf(model.precisions(golden.run().scale())));
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.INT8))) {
+                actual = run(session, frames);
+            }
+        }
+        List<VideoFrame> expected;
+        try (Model model = new CpuProvider().load(definition, Precision.INT8, 0);
+                StreamingSession session = model.open(spec(), options(Backend.CPU, Precision.INT8))) {
+            expected = run(session, frames);
+        }
+        int worst = worst(expected, actual);
+        System.out.println("FlashVSR tensorrt int8: max difference " + worst + " levels from cpu int8");
+        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend's int8");
+    }
+
+    @Test
+    void aResetMidStreamGivesWhatAFreshSessionGives() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        int frames = 33;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
+            List<VideoFrame> fresh;
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+                fresh = run(session, frames);
+            }
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+                for (int i = 0; i < 30; i++) { // past chunk 0: state and held frames to forget
+                    session.push(frame(28 - i % 29), renderer -> true);
+                }
+                session.reset();
+                assertEquals(0, session.heldFrames());
+                assertEquals(0, worst(fresh, run(session, frames)), "bit-equal to a fresh session");
+                assertEquals(3, run(session, 3).size(), "3 frames in, 3 out");
+            }
+        }
+    }
+
+    @Test
+    void theGraphsAreExportedAndTheEnginesBuiltOnceThenReadFromTheCache() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        FileTime exported = null;
+        Path graphs = null;
+        for (int start = 0; start < 2; start++) {
+            try (Model model = provider(cuda, runtime).load(tiny, Precision.FP32, 0);
+                    StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+                assertEquals(1, run(session, 1).size());
+            }
+            try (Stream<Path> entries = Files.list(engines.resolve(FlashVsrGraphFiles.FOLDER))) {
+                graphs = entries.filter(Files::isDirectory).findFirst().orElseThrow();
+            }
+            FileTime index = Files.getLastModifiedTime(graphs.resolve(FlashVsrGraphFiles.INDEX));
+            if (exported != null) {
+                assertEquals(exported, index, "the second start exports nothing");
+            }
+            exported = index;
+        }
+        assertEquals(5, runtime.builds(), "five engines built by the first start only");
+        assertEquals(10, runtime.loads(), "each start deserializes the five");
+        try (Stream<Path> files = Files.list(engines)) {
+            assertEquals(5, files.filter(f -> f.toString().endsWith(".engine")).count());
+        }
+        // a damaged export is exported again (same digests, so the cached engines still serve)
+        Files.delete(graphs.resolve(FlashVsrGraphFiles.INDEX));
+        List<String> warnings = new ArrayList<>();
+        OpenProgress progress = new OpenProgress() {
+            @Override
+            public void report(String step, double fraction) {
+            }
+
+            @Override
+            public void warning(String message) {
+                warnings.add(message);
+            }
+        };
+        try (Model model = provider(cuda, runtime).load(tiny, Precision.FP32, 0);
+                StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32), progress)) {
+            assertEquals(1, run(session, 1).size());
+        }
+        assertTrue(Files.isRegularFile(graphs.resolve(FlashVsrGraphFiles.INDEX)), "exported again");
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(5, runtime.builds(), "the engines are still the cached ones");
+    }
+}
