@@ -8,7 +8,11 @@
 # precision on the tensorrt backend against the CPU backend's fp32 output, its frames per second at
 # 1280x720 and 1920x1080 output against the cuda backend's bicubic in the same run, and device
 # memory over 10,000 frames (engines go to the engine cache: the first run builds them).
-#   scripts/gpu-check.sh [--device N] [--memory-frames N] [--engine-cache DIR] [--no-tensorrt]
+# With the tiny golden FlashVSR's data (--flashvsr-golden DIR, the folder holding release-layout/ and
+# pipeline/; taken from ../shared/golden/flashvsr beside the checkout when there), also FlashVSR on
+# the tensorrt backend in fp32 against upstream's output, within 1 level.
+#   scripts/gpu-check.sh [--device N] [--memory-frames N] [--engine-cache DIR] [--flashvsr-golden DIR]
+#                        [--no-tensorrt]
 #   scripts/gpu-check.sh --bundle DIR
 # Needs only the built jars (tools/target/lib, or lib/ beside this script in a bundle), Java 17+
 # (java on PATH, JAVA=..., or jre/ beside this script in a bundle), the NVIDIA driver (libcuda.so.1,
@@ -83,4 +87,9 @@ command -v "$java" >/dev/null 2>&1 || { echo "gpu-check: no Java found; install 
 for cudalib in "$here/native" /usr/local/cuda/lib64 /usr/local/cuda/targets/*/lib; do
     [ -d "$cudalib" ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$cudalib"
 done
-exec timeout 600 "$java" -Xmx2g -cp "$classpath" dev.flashvsr.engine.gpu.GpuCheck "$@"
+golden=()
+shared_golden="$here/../../shared/golden/flashvsr"
+if [[ " $* " != *" --flashvsr-golden "* ]] && [ -d "$shared_golden/release-layout" ]; then
+    golden=(--flashvsr-golden "$(cd "$shared_golden" && pwd)")
+fi
+exec timeout 600 "$java" -Xmx2g -cp "$classpath" dev.flashvsr.engine.gpu.GpuCheck "$@" "${golden[@]}"

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.flashvsr.FlashVsrCalibration;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class CalibrateFlashVsrTest {
 
     private Path importTiny() {
         Path pkg = dir.resolve("tiny");
-        CliTestSupport.Result imported = CliTestSupport.run("import", GoldenPipeline.release().toString(),
+        CliTestSupport.Result imported = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(),
                 pkg.toString());
         assertEquals(0, imported.code(), imported::toString);
         return pkg;

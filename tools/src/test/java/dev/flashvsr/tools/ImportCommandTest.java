@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import dev.flashvsr.engine.flashvsr.link.Sha256;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
@@ -35,16 +36,16 @@ class ImportCommandTest {
 
     @BeforeAll
     static void readRunParameters() throws Exception {
-        run = GoldenPipeline.load().run();
+        run = GoldenPipeline.load(GoldenData.root()).run();
     }
 
     @Test
     void importsTheReleaseReportingEachStep() throws IOException {
         Path out = dir.resolve("tiny");
-        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(), out.toString(),
                 "--topk-ratio", Double.toString(run.topkRatio()), "--local-range", Integer.toString(run.localRange()));
         assertEquals(0, r.code(), r::toString);
-        assertTrue(r.out().contains("validating " + GoldenPipeline.release()), r::toString);
+        assertTrue(r.out().contains("validating " + GoldenPipeline.release(GoldenData.root())), r::toString);
         for (String file : RELEASE_FILES) {
             assertTrue(r.out().contains("copied " + file), () -> file + " not reported: " + r);
             assertTrue(Files.isRegularFile(out.resolve(file)), file);
@@ -61,7 +62,7 @@ class ImportCommandTest {
         for (String file : RELEASE_FILES) {
             JsonNode record = manifest.path("files").path(file);
             assertEquals(Files.size(out.resolve(file)), record.path("size").asLong(), file);
-            assertEquals(Sha256.of(GoldenPipeline.release().resolve(file), line -> { }),
+            assertEquals(Sha256.of(GoldenPipeline.release(GoldenData.root()).resolve(file), line -> { }),
                     record.path("sha256").asText(), file);
         }
         assertEquals(List.of("tiny"), StagedOutputTest.entries(dir), "the temporary folder is gone");
@@ -72,7 +73,7 @@ class ImportCommandTest {
     void linkImportHardLinksTheReleaseFiles() throws IOException {
         Path release = Files.createDirectories(dir.resolve("release"));
         for (String file : RELEASE_FILES) {
-            Files.copy(GoldenPipeline.release().resolve(file), release.resolve(file));
+            Files.copy(GoldenPipeline.release(GoldenData.root()).resolve(file), release.resolve(file));
             // The golden files are read-only; Linux lets non-owners link only files they may write.
             Files.setPosixFilePermissions(release.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
         }
@@ -93,7 +94,7 @@ class ImportCommandTest {
     @Test
     void prepareBuildsTheGraphCacheOfEachSizeAheadOfTime() throws IOException {
         Path out = dir.resolve("prepared");
-        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(), out.toString(),
                 "--prepare", "100x60,200x100");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("prepared 128x128 model frames") && r.out().contains("prepared 256x128 model frames"),
@@ -103,7 +104,7 @@ class ImportCommandTest {
             assertEquals(2, entries.filter(p -> Files.isRegularFile(p.resolve("entry.json"))).count(),
                     "one cache entry per size");
         }
-        CliTestSupport.Result bad = CliTestSupport.run("import", GoldenPipeline.release().toString(),
+        CliTestSupport.Result bad = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(),
                 dir.resolve("bad").toString(), "--prepare", "100x0");
         assertEquals(FlashVsrCli.EXIT_USAGE, bad.code(), bad::toString);
         assertTrue(bad.err().contains("--prepare size '100x0'"), bad::toString);
@@ -122,7 +123,7 @@ class ImportCommandTest {
     @Test
     void existingOutputFolderIsRefused() throws IOException {
         Path out = Files.createDirectories(dir.resolve("taken"));
-        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString());
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(), out.toString());
         assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
         assertTrue(r.err().contains("OUT '" + out + "' already exists"), r::toString);
         try (Stream<Path> left = Files.list(out)) {
@@ -134,7 +135,7 @@ class ImportCommandTest {
     @Test
     void missingParentFolderIsAUsageError() {
         Path out = dir.resolve("no-such-folder").resolve("tiny");
-        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString());
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(), out.toString());
         assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
         assertTrue(r.err().contains("no-such-folder"), r::toString);
         assertFalse(Files.exists(out.getParent()));
@@ -147,7 +148,7 @@ class ImportCommandTest {
             "--local-range, 0", "--local-range, -1", "--local-range, 256"})
     void outOfRangeOptionsAreUsageErrors(String option, String value) throws IOException {
         Path out = dir.resolve("tiny");
-        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(), out.toString(),
                 option, value);
         assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
         assertTrue(r.err().startsWith("flashvsr: error: " + option + " must be"), r::toString);
@@ -159,7 +160,7 @@ class ImportCommandTest {
     @ValueSource(strings = {"0x0", "100x100", "1x128", "-128x128", "99999999x128", "128x9216", "128", "128x128x128"})
     void badExportSizesAreUsageErrorsBeforeAnythingIsWritten(String size) throws IOException {
         Path out = dir.resolve("tiny");
-        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(), out.toString(),
                 "--export-onnx=" + size);
         assertEquals(FlashVsrCli.EXIT_USAGE, r.code(), r::toString);
         assertTrue(r.err().contains("--export-onnx size '" + size + "'"), r::toString);
@@ -171,7 +172,7 @@ class ImportCommandTest {
     @Test
     void aFailedExportLeavesNoPackage() throws IOException {
         Path out = dir.resolve("tiny");
-        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(), out.toString(),
                 "--topk-ratio", "1e-9", "--export-onnx", "128x128");
         assertEquals(FlashVsrCli.EXIT_FAILURE, r.code(), r::toString);
         assertEquals(1, r.err().strip().lines().count(), r::toString);
@@ -182,7 +183,7 @@ class ImportCommandTest {
     @Test
     void exportsGraphsIntoThePackage() throws IOException {
         Path out = dir.resolve("tiny");
-        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release().toString(), out.toString(),
+        CliTestSupport.Result r = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(), out.toString(),
                 "--export-onnx", "128x128,128x128");
         assertEquals(0, r.code(), r::toString);
         assertTrue(Files.isRegularFile(out.resolve("onnx/128x128/dit_chunk0.onnx")), r::toString);
@@ -196,7 +197,7 @@ class ImportCommandTest {
         Path release = Files.createDirectories(dir.resolve("incomplete"));
         for (String file : RELEASE_FILES) {
             if (!file.equals(FlashVsrRelease.LQ_PROJ_FILE)) {
-                Files.copy(GoldenPipeline.release().resolve(file), release.resolve(file));
+                Files.copy(GoldenPipeline.release(GoldenData.root()).resolve(file), release.resolve(file));
             }
         }
         Path out = dir.resolve("out");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.DiffusionOptions;
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class UpscaleFlashVsrTest {
     @BeforeAll
     static void importPackageAndMakeClip() throws IOException {
         pkg = shared.resolve("tiny");
-        CliTestSupport.Result imported = CliTestSupport.run("import", GoldenPipeline.release().toString(),
+        CliTestSupport.Result imported = CliTestSupport.run("import", GoldenPipeline.release(GoldenData.root()).toString(),
                 pkg.toString());
         assertEquals(0, imported.code(), imported::toString);
         clip = CliTestSupport.makeClip(shared, "clip.mp4", WIDTH, HEIGHT, FRAMES);
@@ -54,7 +55,7 @@ class UpscaleFlashVsrTest {
         Path out = dir.resolve("up.mp4");
         GoldenPipeline golden;
         try {
-            golden = GoldenPipeline.load();
+            golden = GoldenPipeline.load(GoldenData.root());
         } catch (dev.flashvsr.engine.EngineException e) {
             throw new IllegalStateException(e);
         }

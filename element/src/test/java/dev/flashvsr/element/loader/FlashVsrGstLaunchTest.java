@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.element.loader.LoaderProcesses.Result;
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ class FlashVsrGstLaunchTest {
     @Test
     void reproducesUpstreamFromRawFileToRawFile() throws Exception {
         Path dir = requirePluginDir();
-        GoldenPipeline golden = GoldenPipeline.load();
+        GoldenPipeline golden = GoldenPipeline.load(GoldenData.root());
         Path pkg = tmp.resolve("tiny-golden");
         golden.importPackage(pkg);
         Path lowRes = tmp.resolve("lr.rgb");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import dev.flashvsr.engine.flashvsr.load.FlashVsrRelease;
 import java.nio.ByteBuffer;
@@ -57,7 +58,7 @@ class FlashVsrModelPipelineTest {
 
     @BeforeAll
     static void importGoldenRelease() throws Exception {
-        golden = GoldenPipeline.load();
+        golden = GoldenPipeline.load(GoldenData.root());
         pkg = shared.resolve("tiny-golden");
         golden.importPackage(pkg);
     }

@@ -5,11 +5,16 @@ import dev.flashvsr.engine.cuda.CudaRuntime;
 import dev.flashvsr.engine.cuda.DeviceInfo;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The checks that need a GPU, runnable with nothing but the jars, a JRE and the NVIDIA driver
@@ -17,7 +22,8 @@ import java.util.Locale;
  * the same frames, the cuda backend's sessions, NV12 to FP16 throughput at 1080p and 4K against a
  * device-to-device copy, and device memory over a long stream; then, where TensorRT loads, the
  * TensorRT backend ({@link TrtChecks}: each model and precision against the CPU, frames per second
- * at 720p and 1080p output, memory over a long stream). One summary line per check; the exit status
+ * at 720p and 1080p output, memory over a long stream, and the tiny golden FlashVSR against
+ * upstream when its data is given). One summary line per check; the exit status
  * is 0 when all pass (TensorRT missing is a skip, with its reason), 1 when one fails, 2 when there is
  * no usable GPU.
  */
@@ -37,11 +43,20 @@ public final class GpuCheck {
      * frames, and the engine cache used.
      */
     record TrtSettings(int width, int height, int frames, List<int[]> outputSizes, int fpsFrames,
-            Path engineCache) {
+            Path engineCache, Optional<Path> flashVsrGolden) {
         static TrtSettings defaults() {
             // 640x360 x2 is 1280x720: the accuracy check's engines are the 720p throughput engines
             return new TrtSettings(640, 360, 8, List.of(new int[] {1280, 720}, new int[] {1920, 1080}), 300,
-                    EngineCache.defaultFolder());
+                    EngineCache.defaultFolder(), Optional.empty());
+        }
+
+        TrtSettings withEngineCache(Path folder) {
+            return new TrtSettings(width, height, frames, outputSizes, fpsFrames, folder, flashVsrGolden);
+        }
+
+        TrtSettings withFlashVsrGolden(Path goldenRoot) {
+            return new TrtSettings(width, height, frames, outputSizes, fpsFrames, engineCache,
+                    Optional.of(goldenRoot));
         }
     }
 
@@ -66,8 +81,8 @@ public final class GpuCheck {
         boolean withTensorRt = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--engine-cache" -> trt = new TrtSettings(trt.width(), trt.height(), trt.frames(),
-                        trt.outputSizes(), trt.fpsFrames(), Path.of(args[++i]));
+                case "--engine-cache" -> trt = trt.withEngineCache(Path.of(args[++i]));
+                case "--flashvsr-golden" -> trt = trt.withFlashVsrGolden(Path.of(args[++i]));
                 case "--no-tensorrt" -> withTensorRt = false;
                 case "--device" -> settings = new Settings(Integer.parseInt(args[++i]), settings.memoryFrames(),
                         settings.timings(), settings.sessionWidth(), settings.sessionHeight());
@@ -75,7 +90,7 @@ public final class GpuCheck {
                         settings.timings(), settings.sessionWidth(), settings.sessionHeight());
                 default -> {
                     System.err.println("usage: GpuCheck [--device N] [--memory-frames N] [--engine-cache DIR]"
-                            + " [--no-tensorrt]");
+                            + " [--flashvsr-golden DIR] [--no-tensorrt]");
                     System.exit(2);
                 }
             }
@@ -146,6 +161,28 @@ public final class GpuCheck {
         }
         results.add(print(attempt("tensorrt-memory-" + settings.memoryFrames() + "-frames",
                 () -> trt.memory(streams, trtSettings.width(), trtSettings.height(), settings.memoryFrames()))));
+        if (trtSettings.flashVsrGolden().isEmpty()) {
+            print(new CheckResult("flashvsr-golden", CheckResult.Outcome.SKIP,
+                    "no golden data given (--flashvsr-golden DIR: the folder holding release-layout/ and pipeline/)"));
+            return;
+        }
+        results.add(print(attempt("flashvsr-golden", () -> {
+            Path work = Files.createTempDirectory("flashvsr-gpu-check");
+            try {
+                return trt.flashVsrGolden(trtSettings.flashVsrGolden().get(), work);
+            } finally {
+                deleteTree(work);
+            }
+        })));
+    }
+
+    /** Removes the golden package imported for the check; what cannot be removed stays in the temporary folder. */
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     @FunctionalInterface

@@ -1,6 +1,7 @@
 package dev.flashvsr.engine.gpu;
 
 import dev.flashvsr.engine.Backend;
+import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.FrameSink;
 import dev.flashvsr.engine.Model;
@@ -15,20 +16,25 @@ import dev.flashvsr.engine.backend.ModelDefinition;
 import dev.flashvsr.engine.cpu.CpuProvider;
 import dev.flashvsr.engine.cuda.CudaDevice;
 import dev.flashvsr.engine.cuda.CudaRuntime;
+import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import dev.flashvsr.engine.tensorrt.backend.TensorRtProvider;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The TensorRT backend on a GPU: each recurrent model and precision against the CPU backend's
  * fp32 output on the same frames, its frames per second at 720p and 1080p output against the
- * cuda backend's bicubic measured in the same run, and device memory over a long stream.
+ * cuda backend's bicubic measured in the same run, device memory over a long stream, and the tiny
+ * golden FlashVSR against upstream's output.
  * Engines come from (and go to) the engine cache, so a second run skips the builds.
  */
 final class TrtChecks {
@@ -144,6 +150,43 @@ final class TrtChecks {
                         options())) {
             return streams.memoryOverLongStream("tensorrt-memory-" + frames + "-frames", session, frames, null);
         }
+    }
+
+    /**
+     * The tiny golden FlashVSR (the golden data in {@code goldenRoot}, imported into {@code work}) on
+     * the tensorrt backend in fp32, replaying upstream's noise: every output frame within 1 level of
+     * upstream's PyTorch output, one output per input.
+     */
+    CheckResult flashVsrGolden(Path goldenRoot, Path work) throws EngineException, IOException {
+        GoldenPipeline golden = GoldenPipeline.load(goldenRoot);
+        Path pkg = work.resolve("tiny-golden");
+        golden.importPackage(pkg);
+        StreamSpec spec = new StreamSpec(PixelFormat.RGB, golden.width(), golden.height(), golden.run().scale());
+        SessionOptions replay = new SessionOptions(Backend.TENSORRT, deviceId, Precision.FP32, 0, 0,
+                new DiffusionOptions(DiffusionOptions.DEFAULT.colorFix(), true, 0, Optional.of(golden.noiseFile())));
+        List<VideoFrame> outputs = new ArrayList<>();
+        try (Model model = provider.load(Models.definition(pkg.toString()), Precision.FP32, deviceId);
+                StreamingSession session = model.open(spec, replay)) {
+            for (int i = 0; i < golden.frames(); i++) {
+                VideoFrame input = VideoFrame.allocate(PixelFormat.RGB, golden.width(), golden.height());
+                byte[] rows = golden.lowResFrame(i, input.stride(0));
+                input.plane(0).put(0, rows, 0, Math.min(rows.length, input.plane(0).capacity()));
+                session.push(input, renderer -> StreamChecks.collect(renderer, spec, outputs));
+            }
+            session.drain(renderer -> StreamChecks.collect(renderer, spec, outputs));
+        }
+        int compared = Math.min(outputs.size(), golden.outputFrames());
+        List<byte[]> rows = new ArrayList<>();
+        for (VideoFrame frame : outputs.subList(0, compared)) {
+            byte[] data = new byte[frame.plane(0).capacity()];
+            frame.plane(0).get(0, data);
+            rows.add(data);
+        }
+        GoldenPipeline.Comparison comparison = golden.compare(rows, outputs.isEmpty() ? 0 : outputs.get(0).stride(0));
+        boolean passed = outputs.size() == golden.frames() && comparison.maxDifference() <= 1;
+        return CheckResult.of("flashvsr-golden", passed, String.format(Locale.ROOT,
+                "tiny golden FlashVSR, tensorrt fp32, %d frames in, %d out; against upstream's output: %s (limit 1)",
+                golden.frames(), outputs.size(), comparison));
     }
 
     private SessionOptions options() {

@@ -37,7 +37,7 @@ class FlashVsrCalibrationTest {
 
     @BeforeAll
     static void load() throws Exception {
-        golden = GoldenPipeline.load();
+        golden = GoldenPipeline.load(GoldenData.root());
     }
 
     private Path importPackage(String name) throws EngineException {

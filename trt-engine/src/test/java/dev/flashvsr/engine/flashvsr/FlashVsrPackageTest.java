@@ -27,7 +27,7 @@ class FlashVsrPackageTest {
     @BeforeAll
     static void importGolden() throws Exception {
         imported = dir.resolve("golden-pkg");
-        FlashVsrImport.run(GoldenPipeline.release(), imported, new FlashVsrImport.Settings("tiny", false, null, null, null),
+        FlashVsrImport.run(GoldenPipeline.release(GoldenData.root()), imported, new FlashVsrImport.Settings("tiny", false, null, null, null),
                 line -> { });
     }
 
@@ -60,7 +60,7 @@ class FlashVsrPackageTest {
         };
         for (Object[] c : cases) {
             Path out = dir.resolve("refused");
-            EngineException e = assertThrows(EngineException.class, () -> FlashVsrImport.run(GoldenPipeline.release(),
+            EngineException e = assertThrows(EngineException.class, () -> FlashVsrImport.run(GoldenPipeline.release(GoldenData.root()),
                     out, (FlashVsrImport.Settings) c[0], line -> { }));
             assertTrue(e.getMessage().startsWith((String) c[1]), e.getMessage());
             assertFalse(Files.exists(out), "nothing written for " + c[1]);
@@ -98,7 +98,7 @@ class FlashVsrPackageTest {
         Path linked = withAttention("linked", "{\"mode\": \"dense\"}");
         Files.delete(linked.resolve(FlashVsrRelease.TC_DECODER_FILE));
         Files.createSymbolicLink(linked.resolve(FlashVsrRelease.TC_DECODER_FILE),
-                GoldenPipeline.release().resolve(FlashVsrRelease.TC_DECODER_FILE));
+                GoldenPipeline.release(GoldenData.root()).resolve(FlashVsrRelease.TC_DECODER_FILE));
         EngineException outside = assertThrows(EngineException.class, () -> Models.resolve(linked.toString()));
         assertTrue(outside.getMessage().contains("outside the package folder"), outside.getMessage());
     }

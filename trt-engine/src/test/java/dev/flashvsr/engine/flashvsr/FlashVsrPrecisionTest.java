@@ -70,7 +70,7 @@ class FlashVsrPrecisionTest {
 
     @BeforeAll
     static void importAndCalibrate() throws Exception {
-        golden = GoldenPipeline.load();
+        golden = GoldenPipeline.load(GoldenData.root());
         pkg = dir.resolve("tiny");
         golden.importPackage(pkg);
         List<VideoFrame> stream = new ArrayList<>();

@@ -48,12 +48,12 @@ class PackageFilesTest {
     @BeforeAll
     static void importGolden() throws Exception {
         copied = dir.resolve("copied");
-        FlashVsrImport.run(GoldenPipeline.release(), copied, SETTINGS, line -> { });
+        FlashVsrImport.run(GoldenPipeline.release(GoldenData.root()), copied, SETTINGS, line -> { });
     }
 
     /** A writable copy of the golden release (whose files are read-only), for linking and then changing. */
     private static Path releaseCopy(String name) throws IOException {
-        Path release = copyFolder(GoldenPipeline.release(), dir.resolve(name));
+        Path release = copyFolder(GoldenPipeline.release(GoldenData.root()), dir.resolve(name));
         for (String file : PackageFiles.NAMES) {
             Files.setPosixFilePermissions(release.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
         }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.cuda.CudaRuntime;
 import dev.flashvsr.engine.cuda.HostCuda;
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.tensorrt.runtime.OrtTrtRuntime;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +34,8 @@ class GpuCheckTest {
     Path engines;
 
     private GpuCheck.TrtSettings tiny() {
-        return new GpuCheck.TrtSettings(24, 16, 3, List.<int[]>of(new int[] {48, 32}), 4, engines);
+        return new GpuCheck.TrtSettings(24, 16, 3, List.<int[]>of(new int[] {48, 32}), 4, engines,
+                Optional.of(GoldenData.root()));
     }
 
     private String run(CudaRuntime.Availability cuda, GpuCheck.Settings settings, int expectedStatus) {
@@ -75,7 +78,8 @@ class GpuCheckTest {
         String out = run(cuda.availability(), new TrtRuntimes.Availability(new OrtTrtRuntime(), null),
                 new GpuCheck.Settings(0, 40, false, 24, 16), 0);
         List<String> lines = out.lines().toList();
-        List<String> expected = new ArrayList<>(List.of("tensorrt", "fps-bicubic-48x32", "tensorrt-memory-40-frames"));
+        List<String> expected = new ArrayList<>(List.of("tensorrt", "fps-bicubic-48x32", "tensorrt-memory-40-frames",
+                "flashvsr-golden"));
         for (String model : List.of("vsr-small", "vsr-small-fast")) {
             for (String precision : List.of("fp16", "int8", "fp32")) {
                 expected.add("tensorrt-" + model + "-" + precision);
@@ -86,10 +90,11 @@ class GpuCheckTest {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("gpu-check: " + check + ": PASS")), check + " in\n"
                     + out);
         }
-        assertTrue(out.contains("gpu-check: 21 of 21 checks passed"), out);
+        assertTrue(out.contains("gpu-check: 22 of 22 checks passed"), out);
+        assertTrue(out.contains("max |diff| 0") || out.contains("max |diff| 1"), out);
         try (Stream<Path> files = Files.list(engines)) {
-            assertEquals(6, files.filter(f -> f.toString().endsWith(".engine")).count(),
-                    "2 models x 3 precisions at one size (the accuracy, throughput and memory checks share them)\n" + out);
+            assertEquals(6 + 5, files.filter(f -> f.toString().endsWith(".engine")).count(),
+                    "2 models x 3 precisions at one size (the accuracy, throughput and memory checks share them), and FlashVSR's 5\n" + out);
         }
         assertEquals("", cuda.live(), "the check frees what it allocated");
     }

@@ -20,6 +20,7 @@ import dev.flashvsr.engine.cuda.HostCuda;
 import dev.flashvsr.engine.flashvsr.ChunkSchedule;
 import dev.flashvsr.engine.flashvsr.FlashVsrCalibration;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import dev.flashvsr.engine.gpu.CpuFramePath;
 import dev.flashvsr.engine.gpu.StreamChecks;
@@ -57,7 +58,7 @@ class TrtFlashVsrTest {
 
     @BeforeAll
     static void importTinyPackage() throws Exception {
-        golden = GoldenPipeline.load();
+        golden = GoldenPipeline.load(GoldenData.root());
         Path pkg = dir.resolve("tiny");
         golden.importPackage(pkg);
         tiny = new ModelDefinition.FlashVsr(pkg);

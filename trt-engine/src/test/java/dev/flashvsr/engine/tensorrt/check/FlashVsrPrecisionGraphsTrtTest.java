@@ -12,6 +12,7 @@ import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.flashvsr.FlashVsrCalibration;
 import dev.flashvsr.engine.flashvsr.FlashVsrImport;
+import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class FlashVsrPrecisionGraphsTrtTest {
 
     @BeforeAll
     static void importAndCalibrate() throws Exception {
-        golden = GoldenPipeline.load();
+        golden = GoldenPipeline.load(GoldenData.root());
         pkg = dir.resolve("tiny");
         golden.importPackage(pkg);
         List<VideoFrame> frames = new ArrayList<>();

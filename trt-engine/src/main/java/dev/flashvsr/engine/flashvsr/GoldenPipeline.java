@@ -11,16 +11,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The golden end-to-end FlashVSR run (section 4 of the golden data's README) for the tests of
- * every module (shared through trt-engine's test jar): the run parameters from the golden
- * config.json, the low-res input frames, upstream's output frames, and the tiny release imported
- * as a package with that run's attention settings. Sizes come from config.json and the tensor
+ * The golden end-to-end FlashVSR run (section 4 of the golden data's README), for the tests of
+ * every module and the GPU check: the run parameters from the golden config.json, the low-res
+ * input frames, upstream's output frames, and the tiny release imported as a package with that
+ * run's attention settings. Sizes come from config.json and the tensor
  * shapes, never from constants. Frames are RGB rows of {@code stride} bytes (at least 3 x width).
  */
 public final class GoldenPipeline {
     private static final String INPUT_FRAMES = "lr_frames_u8";
     private static final String OUTPUT_FRAMES = "output_frames_u8";
 
+    private final Path root;
     private final ReferenceRuns.PipelineRun run;
     private final Path folder;
     private final FrameStack lowRes;
@@ -55,30 +56,33 @@ public final class GoldenPipeline {
         }
     }
 
-    private GoldenPipeline(ReferenceRuns.PipelineRun run, Path folder, FrameStack lowRes, FrameStack expected) {
+    private GoldenPipeline(Path root, ReferenceRuns.PipelineRun run, Path folder, FrameStack lowRes,
+            FrameStack expected) {
+        this.root = root;
         this.run = run;
         this.folder = folder;
         this.lowRes = lowRes;
         this.expected = expected;
     }
 
-    public static GoldenPipeline load() throws EngineException, IOException {
+    /** The run of the golden data in {@code root} (the folder holding {@code release-layout/}). */
+    public static GoldenPipeline load(Path root) throws EngineException, IOException {
         ReferenceRuns.PipelineRun run;
-        try (FlashVsrRelease release = FlashVsrRelease.open(release())) {
+        try (FlashVsrRelease release = FlashVsrRelease.open(release(root))) {
             run = release.referenceRuns().pipeline().orElseThrow(
-                    () -> new IllegalStateException(release() + "/config.json has no pipeline_test section"));
+                    () -> new IllegalStateException(release(root) + "/config.json has no pipeline_test section"));
         }
-        Path folder = GoldenData.root().resolve(run.folder());
+        Path folder = root.resolve(run.folder());
         try (SafeTensorsFile in = SafeTensors.open(folder.resolve("inputs.safetensors"));
                 SafeTensorsFile out = SafeTensors.open(folder.resolve("outputs.safetensors"))) {
-            return new GoldenPipeline(run, folder, FrameStack.read(in, INPUT_FRAMES),
+            return new GoldenPipeline(root, run, folder, FrameStack.read(in, INPUT_FRAMES),
                     FrameStack.read(out, OUTPUT_FRAMES));
         }
     }
 
-    /** The tiny model in the official release's file layout. */
-    public static Path release() {
-        return GoldenData.root().resolve("release-layout").toAbsolutePath().normalize();
+    /** The tiny model in the official release's file layout, in the golden data of {@code root}. */
+    public static Path release(Path root) {
+        return root.resolve("release-layout").toAbsolutePath().normalize();
     }
 
     public ReferenceRuns.PipelineRun run() {
@@ -129,7 +133,7 @@ public final class GoldenPipeline {
      * and local range (upstream's v1.1 rule would derive another top-k ratio for this frame size).
      */
     public void importPackage(Path out) throws EngineException {
-        FlashVsrImport.run(release(), out, new FlashVsrImport.Settings("tiny-golden", run.fullBlock(),
+        FlashVsrImport.run(release(root), out, new FlashVsrImport.Settings("tiny-golden", run.fullBlock(),
                 run.localRange(), null, run.topkRatio()), line -> { });
     }
 
