@@ -8,8 +8,8 @@ import dev.flashvsr.engine.tensorrt.cache.CacheListener;
 import dev.flashvsr.engine.tensorrt.cache.EngineBuilder;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.cache.EngineKey;
-import dev.flashvsr.engine.tensorrt.cache.ShapeRange;
 import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
+import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
@@ -68,8 +68,8 @@ final class FlashVsrEngines {
             }
         };
         EngineBuilder builder = lines -> {
-            Map<String, BuildSettings.ShapeRange> ranges = new LinkedHashMap<>();
-            graph.inputs().forEach((input, shape) -> ranges.put(input, BuildSettings.ShapeRange.fixed(shape)));
+            Map<String, ShapeRange> ranges = new LinkedHashMap<>();
+            graph.inputs().forEach((input, shape) -> ranges.put(input, ShapeRange.fixed(shape)));
             Path timingCache = cache.folder().resolve("timing-trt" + runtime.version() + "-sm"
                     + gpu.computeCapability().replace(".", "") + ".cache");
             lines.accept("building the TensorRT engine of the FlashVSR " + graph.which().what());

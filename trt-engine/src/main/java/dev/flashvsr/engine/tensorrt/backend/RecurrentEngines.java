@@ -9,7 +9,7 @@ import dev.flashvsr.engine.tensorrt.cache.CacheListener;
 import dev.flashvsr.engine.tensorrt.cache.EngineBuilder;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.cache.EngineKey;
-import dev.flashvsr.engine.tensorrt.cache.ShapeRange;
+import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException;
@@ -58,12 +58,17 @@ final class RecurrentEngines {
         return shapes;
     }
 
+    /** The optimization profile of {@code graph} for this frame size: each input at its one shape. */
+    static Map<String, ShapeRange> profile(ModelManifest.Graph graph, int width, int height) {
+        Map<String, ShapeRange> ranges = new LinkedHashMap<>();
+        inputShapes(graph, width, height).forEach((name, shape) -> ranges.put(name, ShapeRange.fixed(shape)));
+        return ranges;
+    }
+
     EngineKey key(ModelManifest.Graph graph, int width, int height) {
-        TreeMap<String, ShapeRange> shapes = new TreeMap<>();
-        inputShapes(graph, width, height).forEach((name, shape) -> shapes.put(name, ShapeRange.fixed(shape)));
         return new EngineKey(modelPackage.manifest().name() + "-x" + graph.scale() + "-" + graph.precision().nick()
                 + "-" + width + "x" + height, graph.sha256(), runtime.version(), gpu.name(), gpu.computeCapability(),
-                graph.precision(), shapes, WORKSPACE_BYTES, new TreeMap<>());
+                graph.precision(), new TreeMap<>(profile(graph, width, height)), WORKSPACE_BYTES, new TreeMap<>());
     }
 
     /** The engine of {@code graph} for this frame size, from {@code cache} or built now (progress reported). */
@@ -101,15 +106,13 @@ final class RecurrentEngines {
 
     private byte[] build(ModelManifest.Graph graph, int width, int height, EngineCache cache, Consumer<String> lines)
             throws EngineException {
-        Map<String, BuildSettings.ShapeRange> ranges = new LinkedHashMap<>();
-        inputShapes(graph, width, height).forEach((name, shape) -> ranges.put(name, BuildSettings.ShapeRange.fixed(shape)));
         Path onnx = null;
         try {
             // TensorRT's parser reads a file; the built-in packages live in the jar
             onnx = Files.createTempFile("flashvsr-" + graph.file().replace('/', '_'), ".onnx");
             Files.write(onnx, modelPackage.graph(graph));
             lines.accept("building the TensorRT engine of " + graph.file() + " for " + width + "x" + height);
-            BuildSettings settings = new BuildSettings(ranges, WORKSPACE_BYTES, Optional.of(timingCache(cache)));
+            BuildSettings settings = new BuildSettings(profile(graph, width, height), WORKSPACE_BYTES, Optional.of(timingCache(cache)));
             return runtime.buildEngine(onnx, settings, (severity, message) -> {
                 log.log(severity, message);
                 if (severity == TrtLog.Severity.INFO) {

@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.tensorrt.cache;
 
+import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.Precision;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;

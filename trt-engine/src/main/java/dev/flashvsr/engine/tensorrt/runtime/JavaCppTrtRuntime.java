@@ -104,9 +104,9 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
     private static IOptimizationProfile profile(IBuilder builder, BuildSettings settings, TrtMessages messages)
             throws TrtException {
         IOptimizationProfile profile = builder.createOptimizationProfile();
-        for (Map.Entry<String, BuildSettings.ShapeRange> input : settings.shapes().entrySet()) {
+        for (Map.Entry<String, ShapeRange> input : settings.shapes().entrySet()) {
             String name = input.getKey();
-            BuildSettings.ShapeRange range = input.getValue();
+            ShapeRange range = input.getValue();
             boolean set = profile.setDimensions(name, nvinfer.OptProfileSelector.kMIN, Shapes.dims(range.min()))
                     && profile.setDimensions(name, nvinfer.OptProfileSelector.kOPT, Shapes.dims(range.opt()))
                     && profile.setDimensions(name, nvinfer.OptProfileSelector.kMAX, Shapes.dims(range.max()));

@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.tensorrt.cache;
 
+import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,11 +79,11 @@ class EngineKeyTest {
                 f -> { f.gpu = "NVIDIA GeForce RTX 4080"; return f; },
                 f -> { f.cc = "8.6"; return f; },
                 f -> { f.precision = Precision.INT8; return f; },
-                f -> { f.shapes.put("lr", ShapeRange.of(new long[] {1, 3, 32, 64}, new long[] {1, 3, 360, 640},
+                f -> { f.shapes.put("lr", new ShapeRange(new long[] {1, 3, 32, 64}, new long[] {1, 3, 360, 640},
                         new long[] {1, 3, 720, 1280})); return f; },
-                f -> { f.shapes.put("lr", ShapeRange.of(new long[] {1, 3, 64, 64}, new long[] {1, 3, 360, 648},
+                f -> { f.shapes.put("lr", new ShapeRange(new long[] {1, 3, 64, 64}, new long[] {1, 3, 360, 648},
                         new long[] {1, 3, 720, 1280})); return f; },
-                f -> { f.shapes.put("lr", ShapeRange.of(new long[] {1, 3, 64, 64}, new long[] {1, 3, 360, 640},
+                f -> { f.shapes.put("lr", new ShapeRange(new long[] {1, 3, 64, 64}, new long[] {1, 3, 360, 640},
                         new long[] {1, 3, 1080, 1920})); return f; },
                 f -> { f.shapes.put("state", ShapeRange.fixed(1, 16, 360, 640)); return f; },
                 f -> { f.workspace = 2L << 30; return f; },
@@ -137,9 +138,9 @@ class EngineKeyTest {
         assertMessage("gpuName is empty", () -> with(f -> f.gpu = " "));
         assertMessage("workspaceBytes -1", () -> with(f -> f.workspace = -1));
         assertMessage("builder option b has no value", () -> with(f -> f.options.put("b", null)));
-        assertMessage("axis 2 needs 1 <= min <= opt <= max", () -> ShapeRange.of(new long[] {1, 3, 64},
+        assertMessage("axis 2 needs 1 <= min <= opt <= max", () -> new ShapeRange(new long[] {1, 3, 64},
                 new long[] {1, 3, 32}, new long[] {1, 3, 128}));
-        assertMessage("same rank", () -> ShapeRange.of(new long[] {1, 3}, new long[] {1, 3, 32}, new long[] {1, 3, 32}));
+        assertMessage("same rank", () -> new ShapeRange(new long[] {1, 3}, new long[] {1, 3, 32}, new long[] {1, 3, 32}));
     }
 
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {

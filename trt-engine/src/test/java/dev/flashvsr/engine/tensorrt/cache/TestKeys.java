@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.tensorrt.cache;
 
+import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.Precision;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -14,7 +15,7 @@ final class TestKeys {
 
     static EngineKey key() {
         return new EngineKey("vsr-small-x2", GRAPH_SHA, "10.15.1", "NVIDIA GeForce RTX 4090", "8.9", Precision.FP16,
-                new TreeMap<>(Map.of("lr", ShapeRange.of(new long[] {1, 3, 64, 64}, new long[] {1, 3, 360, 640},
+                new TreeMap<>(Map.of("lr", new ShapeRange(new long[] {1, 3, 64, 64}, new long[] {1, 3, 360, 640},
                         new long[] {1, 3, 720, 1280}))),
                 1L << 30, new TreeMap<>(Map.of("timing-cache", "on")));
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flashvsr.engine.tensorrt.runtime.BuildSettings.ShapeRange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,8 @@ class BuildSettingsTest {
         assertFalse(range.contains(new long[] {1, 3, 7, 32}));
         assertFalse(range.contains(new long[] {1, 3, 24, 65}));
         assertFalse(range.contains(new long[] {3, 24, 32}));
-        assertTrue(range.ordered());
-        assertFalse(new ShapeRange(new long[] {2}, new long[] {1}, new long[] {3}).ordered());
-        assertFalse(new ShapeRange(new long[] {1}, new long[] {4}, new long[] {3}).ordered());
+        assertFalse(range.isFixed());
+        assertTrue(ShapeRange.fixed(1, 3, 8, 8).isFixed());
     }
 
     @Test
@@ -38,6 +36,26 @@ class BuildSettingsTest {
         assertEquals(range.hashCode(), copy.hashCode());
         assertArrayEquals(new long[] {1, 3, 8, 8}, copy.min());
         assertEquals(ShapeRange.fixed(1, 2), new ShapeRange(new long[] {1, 2}, new long[] {1, 2}, new long[] {1, 2}));
+    }
+
+    /** The cache key's text of a range: stable, so engines built before stay found. */
+    @Test
+    void textsForLogsAndTheKey() {
+        assertEquals("1x3x8x8..1x3x24x32..1x3x64x64", range.text());
+        assertEquals("1x3x8x8/1x3x24x32/1x3x64x64", range.minOptMax());
+        assertEquals("1x4x24x32", ShapeRange.fixed(1, 4, 24, 32).text());
+    }
+
+    @Test
+    void unorderedOrEmptyRangesAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ShapeRange(new long[] {2}, new long[] {1}, new long[] {3}));
+        assertTrue(e.getMessage().contains("axis 0 needs 1 <= min <= opt <= max"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ShapeRange(new long[] {1}, new long[] {4},
+                new long[] {3}));
+        assertThrows(IllegalArgumentException.class, () -> new ShapeRange(new long[] {0}, new long[] {1},
+                new long[] {3}));
+        assertThrows(IllegalArgumentException.class, () -> ShapeRange.fixed());
     }
 
     @Test

@@ -27,9 +27,9 @@ record OrtPlan(String version, BuildSettings settings, String graphFolder, byte[
             out.writeUTF(graphFolder);
             out.writeLong(settings.workspaceBytes());
             out.writeInt(settings.shapes().size());
-            for (Map.Entry<String, BuildSettings.ShapeRange> input : settings.shapes().entrySet()) {
+            for (Map.Entry<String, ShapeRange> input : settings.shapes().entrySet()) {
                 out.writeUTF(input.getKey());
-                BuildSettings.ShapeRange range = input.getValue();
+                ShapeRange range = input.getValue();
                 out.writeInt(range.rank());
                 for (long[] dims : new long[][] {range.min(), range.opt(), range.max()}) {
                     for (long dim : dims) {
@@ -61,7 +61,7 @@ record OrtPlan(String version, BuildSettings settings, String graphFolder, byte[
             }
             String graphFolder = in.readUTF();
             long workspace = in.readLong();
-            Map<String, BuildSettings.ShapeRange> shapes = new LinkedHashMap<>();
+            Map<String, ShapeRange> shapes = new LinkedHashMap<>();
             int inputs = in.readInt();
             for (int i = 0; i < inputs; i++) {
                 String name = in.readUTF();
@@ -72,7 +72,7 @@ record OrtPlan(String version, BuildSettings settings, String graphFolder, byte[
                         row[d] = in.readLong();
                     }
                 }
-                shapes.put(name, new BuildSettings.ShapeRange(dims[0], dims[1], dims[2]));
+                shapes.put(name, new ShapeRange(dims[0], dims[1], dims[2]));
             }
             byte[] graph = new byte[in.readInt()];
             in.readFully(graph);

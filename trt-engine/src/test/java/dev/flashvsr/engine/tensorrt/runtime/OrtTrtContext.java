@@ -36,7 +36,7 @@ final class OrtTrtContext implements TrtContext {
         if (tensor == null || !tensor.input()) {
             throw runtime("setInputShape: " + name + " is not an input of the engine");
         }
-        BuildSettings.ShapeRange range = engine.settings().shapes().get(name);
+        ShapeRange range = engine.settings().shapes().get(name);
         boolean fits = range == null ? Arrays.equals(shape, tensor.shape()) : range.contains(shape);
         if (!fits) {
             throw runtime("setInputShape: shape " + Arrays.toString(shape) + " of input " + name

@@ -89,7 +89,7 @@ public final class OrtTrtRuntime implements TrtRuntime {
     /** TensorRT's build-time checks of the profile: every dynamic input has a range that fits the graph. */
     private static void checkSettings(Map<String, NodeInfo> inputs, BuildSettings settings, TrtLog log)
             throws TrtException {
-        for (Map.Entry<String, BuildSettings.ShapeRange> entry : settings.shapes().entrySet()) {
+        for (Map.Entry<String, ShapeRange> entry : settings.shapes().entrySet()) {
             NodeInfo input = inputs.get(entry.getKey());
             if (input == null) {
                 throw failure(Kind.BUILD, "the optimization profile names " + entry.getKey()
@@ -97,15 +97,11 @@ public final class OrtTrtRuntime implements TrtRuntime {
                         JavaCppTrtRuntime.BUILD_REMEDY, log);
             }
             long[] dims = OrtTensors.shape(input);
-            BuildSettings.ShapeRange range = entry.getValue();
+            ShapeRange range = entry.getValue();
             if (range.rank() != dims.length) {
                 throw failure(Kind.BUILD, "the shape range of input " + entry.getKey() + " has rank " + range.rank()
                         + " but the input has rank " + dims.length + " " + Arrays.toString(dims),
                         JavaCppTrtRuntime.BUILD_REMEDY, log);
-            }
-            if (!range.ordered()) {
-                throw failure(Kind.BUILD, "the shape range of input " + entry.getKey()
-                        + " is not min <= opt <= max: " + range, JavaCppTrtRuntime.BUILD_REMEDY, log);
             }
             for (int d = 0; d < dims.length; d++) {
                 if (dims[d] >= 0 && (range.min()[d] != dims[d] || range.max()[d] != dims[d])) {
