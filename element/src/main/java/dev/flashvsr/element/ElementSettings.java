@@ -2,6 +2,7 @@ package dev.flashvsr.element;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
+import dev.flashvsr.engine.FrameSizeRange;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
 import java.nio.file.Path;
@@ -15,17 +16,27 @@ import java.util.Optional;
  * @param maxMemoryMib the memory budget of a session in MiB; 0 = automatic
  * @param noiseFile    safetensors file of the diffusion noise; empty = generated noise
  * @param engineCache  folder of built TensorRT engines; empty = the backend's default
+ * @param engineSizes  input sizes each TensorRT engine accepts ({@code 640x360-1920x1080}); empty = the
+ *                     stream's exact size
  */
 public record ElementSettings(int scale, String model, Backend backend, Precision precision, int deviceId,
         int tileSize, int tileOverlap, long maxMemoryMib, DiffusionOptions.ColorFix colorFix,
-        boolean upstreamReference, long seed, String noiseFile, String engineCache) {
+        boolean upstreamReference, long seed, String noiseFile, String engineCache,
+        String engineSizes) {
 
-    /** The session options these settings describe; fails when tile settings contradict each other. */
+    /**
+     * The session options these settings describe; fails when tile settings contradict each other
+     * or engine-sizes is not a size range.
+     */
     public SessionOptions sessionOptions() {
         Optional<Path> noise = noiseFile.isBlank() ? Optional.empty() : Optional.of(Path.of(noiseFile));
         SessionOptions options = new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap,
                 new DiffusionOptions(colorFix, upstreamReference, seed, noise));
-        return engineCache.isBlank() ? options : options.withEngineCache(Path.of(engineCache));
+        if (!engineCache.isBlank()) {
+            options = options.withEngineCache(Path.of(engineCache));
+        }
+        return engineSizes.isBlank() ? options : options.withEngineSizes(FrameSizeRange.parse("engine-sizes",
+                engineSizes));
     }
 
     /** {@code max-memory} as the log shows it. */

@@ -32,6 +32,7 @@ public final class FilterSettings {
     private long seed;
     private String noiseFile = "";
     private String engineCache = "";
+    private String engineSizes = "";
     /** Read for every frame and not part of the snapshot: volatile instead of the lock. */
     private volatile boolean qos = true;
 
@@ -150,6 +151,15 @@ public final class FilterSettings {
         this.engineCache = engineCache == null ? "" : engineCache;
     }
 
+    public synchronized String engineSizes() {
+        return engineSizes;
+    }
+
+    /** A null or empty range means engines for each stream's exact size; checked at start. */
+    public synchronized void setEngineSizes(String engineSizes) {
+        this.engineSizes = engineSizes == null ? "" : engineSizes;
+    }
+
     public boolean qos() {
         return qos;
     }
@@ -161,6 +171,6 @@ public final class FilterSettings {
     /** The start-time settings as they are now. */
     public synchronized ElementSettings snapshot() {
         return new ElementSettings(scale, model, backend, precision, deviceId, tileSize, tileOverlap, maxMemoryMib,
-                colorFix, upstreamReference, seed, noiseFile, engineCache);
+                colorFix, upstreamReference, seed, noiseFile, engineCache, engineSizes);
     }
 }

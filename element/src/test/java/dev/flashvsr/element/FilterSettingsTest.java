@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
+import dev.flashvsr.engine.FrameSizeRange;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.Precision;
 import java.nio.file.Path;
@@ -20,9 +21,10 @@ class FilterSettingsTest {
     void defaultsAreAutomatic() {
         ElementSettings snapshot = new FilterSettings().snapshot();
         assertEquals(new ElementSettings(4, Models.DEFAULT, Backend.AUTO, Precision.AUTO, 0, 0, 0, 0,
-                DiffusionOptions.DEFAULT.colorFix(), false, 0, "", ""), snapshot);
+                DiffusionOptions.DEFAULT.colorFix(), false, 0, "", "", ""), snapshot);
         assertEquals("automatic", snapshot.describeMaxMemory());
         assertTrue(snapshot.sessionOptions().engineCache().isEmpty(), "the tensorrt backend's default folder");
+        assertTrue(snapshot.sessionOptions().engineSizes().isEmpty(), "engines for each stream's exact size");
     }
 
     @Test
@@ -33,6 +35,23 @@ class FilterSettingsTest {
                 settings.snapshot().sessionOptions().engineCache());
         settings.setEngineCache(null);
         assertEquals("", settings.engineCache());
+    }
+
+    @Test
+    void theEngineSizesReachTheSessionOptionsAndAWrongOneFailsTheStart() {
+        FilterSettings settings = new FilterSettings();
+        settings.setEngineSizes("640x360-1920x1080");
+        assertEquals(Optional.of(new FrameSizeRange(640, 360, 1920, 1080)),
+                settings.snapshot().sessionOptions().engineSizes());
+        settings.setEngineSizes("1920x1080");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> settings.snapshot().sessionOptions());
+        assertEquals("engine-sizes '1920x1080' is not a size range: write MINWxMINH-MAXWxMAXH, e.g."
+                + " 640x360-1920x1080", e.getMessage());
+        settings.setEngineSizes("1920x1080-640x360");
+        e = assertThrows(IllegalArgumentException.class, () -> settings.snapshot().sessionOptions());
+        assertTrue(e.getMessage().startsWith("engine-sizes: frame size range 1920x1080-640x360 is empty: give the"
+                + " smallest size first"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.flashvsr.tools;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.FrameSizeRange;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.Models;
 import dev.flashvsr.engine.OpenProgress;
@@ -49,6 +50,12 @@ final class BuildEngineCommand implements Callable<Integer> {
             description = "The engine cache folder (default: $XDG_CACHE_HOME/flashvsr/engines, else ~/.cache/flashvsr/engines).")
     Path engineCache;
 
+    @Option(names = "--engine-sizes", paramLabel = "MINWxMINH-MAXWxMAXH",
+            description = {"Input sizes each engine accepts (e.g. 640x360-1920x1080; it must contain --size, which it"
+                    + " is tuned for).", "Start flashvsrfilter with the same engine-sizes to use these engines."
+                    + " Default: --size only."})
+    String engineSizes;
+
     @Option(names = "--device-id", paramLabel = "N", defaultValue = "0", description = "The GPU (default: 0).")
     int deviceId;
 
@@ -60,6 +67,9 @@ final class BuildEngineCommand implements Callable<Integer> {
         SessionOptions options = new SessionOptions(Backend.TENSORRT, deviceId, 0, 0).withPrecision(chosen);
         if (engineCache != null) {
             options = options.withEngineCache(engineCache.toAbsolutePath());
+        }
+        if (engineSizes != null) {
+            options = options.withEngineSizes(sizesContaining(wh));
         }
         try (Model resolved = Models.resolve(model, Backend.TENSORRT, chosen, deviceId)) {
             for (int scale : scales == null ? List.copyOf(resolved.scales()) : scales) {
@@ -82,5 +92,20 @@ final class BuildEngineCommand implements Callable<Integer> {
         }
         out.flush();
         return FlashVsrCli.EXIT_OK;
+    }
+
+    /** {@code --engine-sizes}; a usage error when it is no size range or leaves out {@code --size}. */
+    private FrameSizeRange sizesContaining(int[] wh) {
+        FrameSizeRange sizes;
+        try {
+            sizes = FrameSizeRange.parse("--engine-sizes", engineSizes);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        if (!sizes.contains(wh[0], wh[1])) {
+            throw CliException.usage("--engine-sizes " + sizes + " does not contain --size " + size
+                    + ": give a range around the size to tune for");
+        }
+        return sizes;
     }
 }

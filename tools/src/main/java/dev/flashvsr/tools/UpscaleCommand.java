@@ -97,6 +97,10 @@ final class UpscaleCommand implements Callable<Integer> {
             description = "Where backend tensorrt keeps the engines it builds (default: $XDG_CACHE_HOME/flashvsr/engines).")
     Path engineCache;
 
+    @Option(names = "--engine-sizes", paramLabel = "MINWxMINH-MAXWxMAXH",
+            description = "Input sizes each tensorrt engine accepts, e.g. 640x360-1920x1080 (default: the input's size).")
+    String engineSizes;
+
     @Option(names = "--noise-file", paramLabel = "FILE",
             description = "Diffusion models: safetensors file whose 'noise' tensor replaces the generated noise.")
     Path noiseFile;
@@ -382,6 +386,9 @@ final class UpscaleCommand implements Callable<Integer> {
         }
         if (engineCache != null) {
             vsr.set("engine-cache", engineCache.toAbsolutePath().toString());
+        }
+        if (engineSizes != null) {
+            vsr.set("engine-sizes", engineSizes);
         }
         if (noiseFile != null) {
             vsr.set("noise-file", noiseFile.toAbsolutePath().toString());

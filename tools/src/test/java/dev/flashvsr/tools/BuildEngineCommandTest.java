@@ -33,4 +33,18 @@ class BuildEngineCommandTest {
         assertEquals(FlashVsrCli.EXIT_USAGE, missing.code(), missing::toString);
         assertTrue(missing.err().contains("--size"), missing::toString);
     }
+
+    @Test
+    void engineSizesMustBeARangeAroundTheSize() {
+        CliTestSupport.Result notARange = CliTestSupport.run("build-engine", "vsr-small", "--size", "64x48",
+                "--engine-sizes", "64x48");
+        assertEquals(FlashVsrCli.EXIT_USAGE, notARange.code(), notARange::toString);
+        assertTrue(notARange.err().contains("--engine-sizes '64x48' is not a size range: write MINWxMINH-MAXWxMAXH"),
+                notARange::toString);
+        CliTestSupport.Result outside = CliTestSupport.run("build-engine", "vsr-small", "--size", "64x48",
+                "--engine-sizes", "128x96-256x192");
+        assertEquals(FlashVsrCli.EXIT_USAGE, outside.code(), outside::toString);
+        assertTrue(outside.err().contains("--engine-sizes 128x96-256x192 does not contain --size 64x48"),
+                outside::toString);
+    }
 }

@@ -11,9 +11,11 @@ import java.util.Optional;
  * @param tileOverlap input pixels shared by neighbouring tiles
  * @param diffusion   settings that only diffusion models (FlashVSR) use
  * @param engineCache where backends that build engines (TensorRT) keep them; empty = their default
+ * @param engineSizes the input sizes each built engine accepts, so a renegotiation inside them
+ *                    needs no rebuild; empty = each stream's exact size
  */
 public record SessionOptions(Backend backend, int deviceId, Precision precision, int tileSize, int tileOverlap,
-        DiffusionOptions diffusion, Optional<Path> engineCache) {
+        DiffusionOptions diffusion, Optional<Path> engineCache, Optional<FrameSizeRange> engineSizes) {
 
     public static final SessionOptions DEFAULT = new SessionOptions(Backend.AUTO, 0, 0, 0);
 
@@ -30,9 +32,16 @@ public record SessionOptions(Backend backend, int deviceId, Precision precision,
         this(backend, deviceId, precision, tileSize, tileOverlap, diffusion, Optional.empty());
     }
 
+    public SessionOptions(Backend backend, int deviceId, Precision precision, int tileSize, int tileOverlap,
+            DiffusionOptions diffusion, Optional<Path> engineCache) {
+        this(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache, Optional.empty());
+    }
+
     public SessionOptions {
-        if (diffusion == null || precision == null || backend == null || engineCache == null) {
-            throw new IllegalArgumentException("backend, precision, diffusion and engine cache options must not be null");
+        if (diffusion == null || precision == null || backend == null || engineCache == null
+                || engineSizes == null) {
+            throw new IllegalArgumentException(
+                    "backend, precision, diffusion, engine cache and engine sizes options must not be null");
         }
         if (deviceId < 0 || tileSize < 0 || tileOverlap < 0) {
             throw new IllegalArgumentException("device id, tile size and overlap must not be negative");
@@ -45,16 +54,25 @@ public record SessionOptions(Backend backend, int deviceId, Precision precision,
 
     /** The same options with other tile settings (for example tiles chosen to fit a memory budget). */
     public SessionOptions withTiles(int tileSize, int tileOverlap) {
-        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache);
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache,
+                engineSizes);
     }
 
     /** The same options with another precision (for example the one {@code AUTO} resolved to). */
     public SessionOptions withPrecision(Precision precision) {
-        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache);
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache,
+                engineSizes);
     }
 
     /** The same options keeping built engines in {@code folder}. */
     public SessionOptions withEngineCache(Path folder) {
-        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, Optional.of(folder));
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, Optional.of(folder),
+                engineSizes);
+    }
+
+    /** The same options building engines that accept every input size in {@code sizes}. */
+    public SessionOptions withEngineSizes(FrameSizeRange sizes) {
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache,
+                Optional.of(sizes));
     }
 }

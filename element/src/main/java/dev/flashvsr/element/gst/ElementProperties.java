@@ -39,6 +39,10 @@ enum ElementProperties {
     ENGINE_CACHE("engine-cache", "Engine cache folder",
             "Where the tensorrt backend keeps the engines it builds (empty = $XDG_CACHE_HOME/flashvsr/engines,"
                     + " else ~/.cache/flashvsr/engines); an unwritable folder means building in memory each start"),
+    ENGINE_SIZES("engine-sizes", "Engine input sizes",
+            "tensorrt backend: the input frame sizes each engine accepts, MINWxMINH-MAXWxMAXH (e.g."
+                    + " 640x360-1920x1080), so caps renegotiated to a size inside need no new engine; empty = an engine"
+                    + " for each stream's exact size"),
     QOS("qos", "QoS", "Skip frames that would reach a synchronised sink too late and post QoS messages"
             + " (applies at once, also while PLAYING)"),
     LATENCY_FRAMES("latency-frames", "Latency in frames", "Input frames the model holds before its first output"),
@@ -124,7 +128,7 @@ enum ElementProperties {
                     DiffusionOptions.DEFAULT.colorFix().ordinal(), WRITABLE);
             case UPSTREAM_REFERENCE -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 0, WRITABLE);
             case SEED -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0, Long.MAX_VALUE, 0, WRITABLE);
-            case NOISE_FILE, ENGINE_CACHE -> GOBJECT.g_param_spec_string(propertyName, nick, blurb, "", WRITABLE);
+            case NOISE_FILE, ENGINE_CACHE, ENGINE_SIZES -> GOBJECT.g_param_spec_string(propertyName, nick, blurb, "", WRITABLE);
             case QOS -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 1,
                     NativeLayout.PARAM_READWRITE | NativeLayout.PARAM_MUTABLE_PLAYING);
             case LATENCY_FRAMES -> GOBJECT.g_param_spec_int(propertyName, nick, blurb, 0, Integer.MAX_VALUE, 0,
@@ -150,6 +154,7 @@ enum ElementProperties {
             case SEED -> settings.setSeed(GOBJECT.g_value_get_uint64(value));
             case NOISE_FILE -> settings.setNoiseFile(GOBJECT.g_value_get_string(value));
             case ENGINE_CACHE -> settings.setEngineCache(GOBJECT.g_value_get_string(value));
+            case ENGINE_SIZES -> settings.setEngineSizes(GOBJECT.g_value_get_string(value));
             case QOS -> settings.setQos(GOBJECT.g_value_get_boolean(value) != 0);
             default -> throw new IllegalArgumentException("property '" + propertyName + "' is read-only");
         }
@@ -175,6 +180,7 @@ enum ElementProperties {
             case SEED -> GOBJECT.g_value_set_uint64(value, settings.seed());
             case NOISE_FILE -> GOBJECT.g_value_set_string(value, settings.noiseFile());
             case ENGINE_CACHE -> GOBJECT.g_value_set_string(value, settings.engineCache());
+            case ENGINE_SIZES -> GOBJECT.g_value_set_string(value, settings.engineSizes());
             case QOS -> GOBJECT.g_value_set_boolean(value, settings.qos() ? 1 : 0);
             case LATENCY_FRAMES -> GOBJECT.g_value_set_int(value, filter.latencyFrames());
             case PROCESSING_LATENCY -> GOBJECT.g_value_set_uint64(value, filter.processingLatencyNanos());

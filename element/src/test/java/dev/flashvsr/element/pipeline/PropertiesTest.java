@@ -43,6 +43,9 @@ class PropertiesTest {
             assertEquals(2048L, ((Number) filter.get("max-memory")).longValue());
             filter.set("model", "");
             assertEquals(Models.DEFAULT, filter.get("model"), "empty selects the default");
+            assertEquals("", filter.get("engine-sizes"), "engines for each stream's exact size");
+            filter.set("engine-sizes", "640x360-1920x1080");
+            assertEquals("640x360-1920x1080", filter.get("engine-sizes"));
         } finally {
             filter.dispose();
         }

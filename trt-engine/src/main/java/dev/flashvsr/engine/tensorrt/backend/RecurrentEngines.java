@@ -1,6 +1,7 @@
 package dev.flashvsr.engine.tensorrt.backend;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.FrameSizeRange;
 import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.cuda.DeviceInfo;
 import dev.flashvsr.engine.pkg.ModelManifest;
@@ -9,8 +10,8 @@ import dev.flashvsr.engine.tensorrt.cache.CacheListener;
 import dev.flashvsr.engine.tensorrt.cache.EngineBuilder;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.cache.EngineKey;
-import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
+import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
 
 /**
  * The TensorRT engines of one recurrent package on one GPU: each graph is built for the stream's
- * frame size (one fixed-shape profile: [1, 3, H, W] frames and [1, C, H, W] states), through the
+ * frame size or for a range of sizes around it (one optimization profile: [1, 3, H, W] frames and
+ * [1, C, H, W] states), through the
  * {@link EngineCache}, and deserialized. An engine the runtime rejects as incompatible (another
  * TensorRT, another GPU) is dropped from the cache and built again, once.
  */
@@ -58,25 +60,40 @@ final class RecurrentEngines {
         return shapes;
     }
 
-    /** The optimization profile of {@code graph} for this frame size: each input at its one shape. */
-    static Map<String, ShapeRange> profile(ModelManifest.Graph graph, int width, int height) {
-        Map<String, ShapeRange> ranges = new LinkedHashMap<>();
-        inputShapes(graph, width, height).forEach((name, shape) -> ranges.put(name, ShapeRange.fixed(shape)));
-        return ranges;
+    /**
+     * The optimization profile of {@code graph}: every input from the smallest to the largest size
+     * of {@code sizes}, tuned for {@code width x height} (which {@code sizes} must contain), or at
+     * that one size when {@code sizes} is empty.
+     */
+    static Map<String, ShapeRange> profile(ModelManifest.Graph graph, int width, int height,
+            Optional<FrameSizeRange> sizes) {
+        Map<String, long[]> opt = inputShapes(graph, width, height);
+        FrameSizeRange range = sizes.orElse(new FrameSizeRange(width, height, width, height));
+        Map<String, long[]> min = inputShapes(graph, range.minWidth(), range.minHeight());
+        Map<String, long[]> max = inputShapes(graph, range.maxWidth(), range.maxHeight());
+        Map<String, ShapeRange> profile = new LinkedHashMap<>();
+        opt.forEach((name, shape) -> profile.put(name, new ShapeRange(min.get(name), shape, max.get(name))));
+        return profile;
     }
 
-    EngineKey key(ModelManifest.Graph graph, int width, int height) {
+    EngineKey key(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes) {
+        String size = sizes.map(FrameSizeRange::text).orElse(width + "x" + height);
         return new EngineKey(modelPackage.manifest().name() + "-x" + graph.scale() + "-" + graph.precision().nick()
-                + "-" + width + "x" + height, graph.sha256(), runtime.version(), gpu.name(), gpu.computeCapability(),
-                graph.precision(), new TreeMap<>(profile(graph, width, height)), WORKSPACE_BYTES, new TreeMap<>());
+                + "-" + size, graph.sha256(), runtime.version(), gpu.name(), gpu.computeCapability(),
+                graph.precision(), new TreeMap<>(profile(graph, width, height, sizes)), WORKSPACE_BYTES,
+                new TreeMap<>());
     }
 
-    /** The engine of {@code graph} for this frame size, from {@code cache} or built now (progress reported). */
-    TrtEngine engine(ModelManifest.Graph graph, int width, int height, EngineCache cache, OpenProgress progress)
-            throws EngineException {
-        EngineKey key = key(graph, width, height);
+    /**
+     * The engine of {@code graph} for frames of {@code width x height}, accepting every size of
+     * {@code sizes} when given (which must contain this one), from {@code cache} or built now
+     * (progress reported).
+     */
+    TrtEngine engine(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes,
+            EngineCache cache, OpenProgress progress) throws EngineException {
+        EngineKey key = key(graph, width, height, sizes);
         CacheListener listener = new ProgressListener(progress);
-        EngineBuilder builder = lines -> build(graph, width, height, cache, lines);
+        EngineBuilder builder = lines -> build(graph, width, height, sizes, cache, lines);
         try {
             byte[] plan = cache.load(key, builder, listener);
             try {
@@ -104,15 +121,16 @@ final class RecurrentEngines {
                 + ".cache");
     }
 
-    private byte[] build(ModelManifest.Graph graph, int width, int height, EngineCache cache, Consumer<String> lines)
-            throws EngineException {
+    private byte[] build(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes,
+            EngineCache cache, Consumer<String> lines) throws EngineException {
         Path onnx = null;
         try {
             // TensorRT's parser reads a file; the built-in packages live in the jar
             onnx = Files.createTempFile("flashvsr-" + graph.file().replace('/', '_'), ".onnx");
             Files.write(onnx, modelPackage.graph(graph));
-            lines.accept("building the TensorRT engine of " + graph.file() + " for " + width + "x" + height);
-            BuildSettings settings = new BuildSettings(profile(graph, width, height), WORKSPACE_BYTES, Optional.of(timingCache(cache)));
+            lines.accept("building the TensorRT engine of " + graph.file() + " for " + sizes.map(range -> "input sizes "
+                    + range.text() + ", tuned for ").orElse("") + width + "x" + height);
+            BuildSettings settings = new BuildSettings(profile(graph, width, height, sizes), WORKSPACE_BYTES, Optional.of(timingCache(cache)));
             return runtime.buildEngine(onnx, settings, (severity, message) -> {
                 log.log(severity, message);
                 if (severity == TrtLog.Severity.INFO) {

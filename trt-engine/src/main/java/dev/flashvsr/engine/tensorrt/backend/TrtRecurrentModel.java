@@ -2,6 +2,7 @@ package dev.flashvsr.engine.tensorrt.backend;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.FrameSizeRange;
 import dev.flashvsr.engine.Model;
 import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.Precision;
@@ -14,27 +15,35 @@ import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * A recurrent model package on TensorRT on one GPU: one graph per scale (the precision chosen at
- * load), an engine per graph and frame size (built or read from the cache when a session of that
- * size first opens, then kept until the model closes), and sessions that keep everything on the GPU.
+ * load), an engine per graph and frame size, or per graph and range of sizes when the session
+ * options give {@code engineSizes} (built or read from the cache when a session of a size no loaded
+ * engine accepts opens, then kept until the model closes, so a renegotiation inside a range needs
+ * no new engine), and sessions that keep everything on the GPU.
  */
 final class TrtRecurrentModel implements Model {
+    private static final System.Logger LOG = System.getLogger(TrtRecurrentModel.class.getName());
+
     private final String name;
     private final boolean neural;
     private final CudaDevice device;
     private final RecurrentEngines engines;
     private final Supplier<EngineCache> defaultCache;
     private final Map<Integer, ModelManifest.Graph> graphs = new LinkedHashMap<>();
-    private final Map<String, TrtEngine> opened = new HashMap<>();
-    private final List<TrtEngine> toClose = new ArrayList<>();
+    /** Every engine loaded so far, kept until the model closes: a renegotiation back to a size reuses it. */
+    private final List<LoadedEngine> loaded = new ArrayList<>();
+
+    /** An engine of graph {@code file} that accepts input frames of every size in {@code sizes}. */
+    private record LoadedEngine(String file, FrameSizeRange sizes, TrtEngine engine) {
+    }
 
     /** @param defaultCache the engine cache of sessions whose options name none */
     TrtRecurrentModel(ModelManifest manifest, List<ModelManifest.Graph> graphs, CudaDevice device,
@@ -93,23 +102,41 @@ final class TrtRecurrentModel implements Model {
             throw new EngineException("model '" + name + "' has no x" + spec.scale() + " graph",
                     "Set scale to one of " + scales());
         }
-        String size = graph.file() + "@" + spec.width() + "x" + spec.height();
-        TrtEngine engine = opened.get(size);
-        if (engine == null) {
-            EngineCache cache = options.engineCache().map(EngineCache::new).orElseGet(defaultCache);
-            engine = engines.engine(graph, spec.width(), spec.height(), cache, progress);
-            opened.put(size, engine);
-            toClose.add(engine);
+        return new TrtRecurrentSession(device, spec, engine(graph, spec, options, progress), graph);
+    }
+
+    /** A loaded engine of {@code graph} that accepts the stream's size, else one from the cache or built now. */
+    private TrtEngine engine(ModelManifest.Graph graph, StreamSpec spec, SessionOptions options, OpenProgress progress)
+            throws EngineException {
+        int width = spec.width();
+        int height = spec.height();
+        for (LoadedEngine engine : loaded) {
+            if (engine.file().equals(graph.file()) && engine.sizes().contains(width, height)) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}x{1}: reusing the TensorRT engine of {2} for input sizes {3}",
+                        width, height, graph.file(), engine.sizes());
+                return engine.engine();
+            }
         }
-        return new TrtRecurrentSession(device, spec, engine, graph);
+        Optional<FrameSizeRange> sizes = options.engineSizes();
+        if (sizes.isPresent() && !sizes.get().contains(width, height)) {
+            String outside = width + "x" + height + " lies outside engine-sizes " + sizes.get()
+                    + ": building a TensorRT engine for exactly " + width + "x" + height;
+            LOG.log(System.Logger.Level.WARNING, outside);
+            progress.report(outside, Double.NaN);
+            sizes = Optional.empty();
+        }
+        EngineCache cache = options.engineCache().map(EngineCache::new).orElseGet(defaultCache);
+        TrtEngine engine = engines.engine(graph, width, height, sizes, cache, progress);
+        loaded.add(new LoadedEngine(graph.file(), sizes.orElse(new FrameSizeRange(width, height, width, height)),
+                engine));
+        return engine;
     }
 
     /** Closes the engines, then the GPU (its sessions must be closed first). */
     @Override
     public synchronized void close() {
-        toClose.forEach(TrtEngine::close);
-        toClose.clear();
-        opened.clear();
+        loaded.forEach(engine -> engine.engine().close());
+        loaded.clear();
         try {
             device.close();
         } catch (CudaException e) {

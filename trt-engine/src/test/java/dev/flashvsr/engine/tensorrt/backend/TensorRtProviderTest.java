@@ -52,7 +52,7 @@ class TensorRtProviderTest {
     Path cacheFolder;
 
     /** A runtime that counts builds, and can reject the first plan it is given as incompatible. */
-    private static final class CountingRuntime implements TrtRuntime {
+    static final class CountingRuntime implements TrtRuntime {
         final OrtTrtRuntime ort = new OrtTrtRuntime();
         final AtomicInteger builds = new AtomicInteger();
         boolean rejectFirstPlan;
@@ -80,14 +80,24 @@ class TensorRtProviderTest {
     }
 
     private TensorRtProvider provider(HostCuda cuda, TrtRuntime runtime) {
+        return provider(cuda, runtime, cacheFolder);
+    }
+
+    /** The provider over host-emulated CUDA and {@code runtime}, its engine cache in {@code cacheFolder}. */
+    static TensorRtProvider provider(HostCuda cuda, TrtRuntime runtime, Path cacheFolder) {
         return new TensorRtProvider(cuda::availability, () -> new TrtRuntimes.Availability(runtime, null),
                 () -> new EngineCache(cacheFolder), TrtLog.NONE);
     }
 
     private static List<VideoFrame> frames(PixelFormat format) {
+        return frames(format, WIDTH, HEIGHT);
+    }
+
+    /** {@link #FRAMES} frames of smooth content with a little noise, a little brighter each frame. */
+    static List<VideoFrame> frames(PixelFormat format, int width, int height) {
         List<VideoFrame> frames = new ArrayList<>();
         for (int i = 0; i < FRAMES; i++) {
-            VideoFrame frame = VideoFrame.allocate(format, WIDTH, HEIGHT);
+            VideoFrame frame = VideoFrame.allocate(format, width, height);
             SplittableRandom random = new SplittableRandom(i);
             for (int p = 0; p < format.planeCount(); p++) {
                 for (int b = 0; b < frame.plane(p).capacity(); b++) {
@@ -101,14 +111,30 @@ class TensorRtProviderTest {
     }
 
     private static List<VideoFrame> run(Model model, StreamSpec spec, List<VideoFrame> inputs) throws EngineException {
+        return run(model, spec, new SessionOptions(model.backend(), 0, 0, 0), inputs);
+    }
+
+    /** Every output of one session of {@code model} over {@code inputs}, drained. */
+    static List<VideoFrame> run(Model model, StreamSpec spec, SessionOptions options, List<VideoFrame> inputs)
+            throws EngineException {
         List<VideoFrame> outputs = new ArrayList<>();
-        try (StreamingSession session = model.open(spec, new SessionOptions(model.backend(), 0, 0, 0))) {
+        try (StreamingSession session = model.open(spec, options)) {
             for (VideoFrame input : inputs) {
                 session.push(input, renderer -> StreamChecks.collect(renderer, spec, outputs));
             }
             session.drain(renderer -> StreamChecks.collect(renderer, spec, outputs));
         }
         return outputs;
+    }
+
+    /** As many outputs as the CPU backend's, each within 1 level of it. */
+    static void assertWithinOneLevel(List<VideoFrame> cpu, List<VideoFrame> gpu, String what) {
+        assertEquals(cpu.size(), gpu.size(), what + ": frames in = frames out");
+        for (int i = 0; i < cpu.size(); i++) {
+            int difference = CpuFramePath.maxDifference(cpu.get(i), gpu.get(i));
+            assertTrue(difference <= 1, what + " frame " + i + ": max difference " + difference
+                    + " levels from the CPU backend");
+        }
     }
 
     /** Every output of vsr-small x2 within 1 level of the CPU backend's, in NV12 and RGBA. */
@@ -128,12 +154,7 @@ class TensorRtProviderTest {
                 assertEquals(Backend.TENSORRT, model.backend());
                 gpu = run(model, spec, inputs);
             }
-            assertEquals(FRAMES, gpu.size(), "frames in = frames out");
-            for (int i = 0; i < FRAMES; i++) {
-                int difference = CpuFramePath.maxDifference(cpu.get(i), gpu.get(i));
-                assertTrue(difference <= 1, format + " frame " + i + ": max difference " + difference
-                        + " levels from the CPU backend");
-            }
+            assertWithinOneLevel(cpu, gpu, format.toString());
         }
         assertEquals("", cuda.live(), "everything on the GPU released");
     }
