@@ -12,6 +12,7 @@ import dev.flashvsr.engine.cuda.CudaRuntime;
 import dev.flashvsr.engine.flashvsr.FlashVsrModel;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
+import dev.flashvsr.engine.tensorrt.runtime.LoggingTrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class TensorRtProvider implements BackendProvider {
 
     public TensorRtProvider() {
         this(CudaRuntime::probe, TrtRuntimes::probe, () -> new EngineCache(EngineCache.defaultFolder()),
-                TrtLog.NONE);
+                new LoggingTrtLog());
     }
 
     /** With other runtimes, cache and log (tests run TensorRT's part on ONNX Runtime and CUDA's on the host). */
