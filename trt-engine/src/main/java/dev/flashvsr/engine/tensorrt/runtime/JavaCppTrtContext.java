@@ -63,10 +63,11 @@ final class JavaCppTrtContext implements TrtContext {
         }
     }
 
-    /** Drops the Java reference; see {@link JavaCppTrtEngine#close()} on releasing native objects. */
+    /** Frees the native context (again: nothing). */
     @Override
     public void close() {
-        context.setNull();
+        TrtObjects.delete(context);
+        engine.closed(this);
     }
 
     /** A JavaCPP view of an address owned elsewhere (CUDA's allocator, the session's stream). */

@@ -16,6 +16,8 @@ final class JavaCppTrtEngine implements TrtEngine {
     private final JavaCppTrtRuntime.ForwardingLogger logger;
     private final TrtMessages messages;
     private final List<TensorInfo> tensors;
+    /** Contexts not closed yet: TensorRT needs them deleted before their engine. */
+    private final List<JavaCppTrtContext> contexts = new ArrayList<>();
 
     JavaCppTrtEngine(IRuntime runtime, ICudaEngine engine, JavaCppTrtRuntime.ForwardingLogger logger,
             TrtMessages messages) {
@@ -70,17 +72,31 @@ final class JavaCppTrtEngine implements TrtEngine {
             }
             throw new TrtException(Kind.RUNTIME, messages.describe(what), "see TensorRT's messages");
         }
-        return new JavaCppTrtContext(this, context, messages);
+        JavaCppTrtContext created = new JavaCppTrtContext(this, context, messages);
+        synchronized (contexts) {
+            contexts.add(created);
+        }
+        return created;
+    }
+
+    void closed(JavaCppTrtContext context) {
+        synchronized (contexts) {
+            contexts.remove(context);
+        }
     }
 
     /**
-     * Drops the Java references. The presets give no owning handle for objects TensorRT's factories
-     * return (no deallocator), so the native engine is released with the process, not here.
+     * Frees the contexts still open, the engine and its runtime, in that order (TensorRT's rule).
+     * The logger is left to JavaCPP, which frees it once this engine is unreachable.
      */
     @Override
     public void close() {
-        runtime.setNull();
-        engine.setNull();
-        logger.setNull();
+        List<JavaCppTrtContext> open;
+        synchronized (contexts) {
+            open = List.copyOf(contexts);
+        }
+        open.forEach(JavaCppTrtContext::close);
+        TrtObjects.delete(engine);
+        TrtObjects.delete(runtime);
     }
 }

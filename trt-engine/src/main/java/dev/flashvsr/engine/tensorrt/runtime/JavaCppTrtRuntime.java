@@ -3,12 +3,16 @@ package dev.flashvsr.engine.tensorrt.runtime;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog.Severity;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvonnxparser;
 import org.bytedeco.tensorrt.nvinfer.IBuilder;
@@ -69,14 +73,28 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
     public byte[] buildEngine(Path onnxGraph, BuildSettings settings, TrtLog log) throws TrtException {
         TrtMessages messages = new TrtMessages(log);
         ForwardingLogger logger = new ForwardingLogger(messages);
-        IBuilder builder = nvinfer.createInferBuilder(logger);
+        // this build's TensorRT objects, newest first: freed in that order whatever happens
+        Deque<Pointer> made = new ArrayDeque<>();
+        try {
+            return build(onnxGraph, settings, log, messages, logger, made);
+        } finally {
+            made.forEach(TrtObjects::delete);
+            // TensorRT calls the logger until the builder is deleted; JavaCPP frees it once unreachable
+            Reference.reachabilityFence(logger);
+        }
+    }
+
+    private static byte[] build(Path onnxGraph, BuildSettings settings, TrtLog log, TrtMessages messages,
+            ForwardingLogger logger, Deque<Pointer> made) throws TrtException {
+        IBuilder builder = own(made, nvinfer.createInferBuilder(logger));
         if (builder == null || builder.isNull()) {
             throw new TrtException(Kind.BUILD, messages.describe("TensorRT could not create a builder"),
                     "check that the NVIDIA driver and GPU work (nvidia-smi)");
         }
         // strongly typed: every layer's precision comes from the graph (the fp16/int8 variants)
-        INetworkDefinition network =
-                builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value);
+        INetworkDefinition network = own(made,
+                builder.createNetworkV2(1 << nvinfer.NetworkDefinitionCreationFlag.kSTRONGLY_TYPED.value));
+        // not freed: IParser is no INoCopy, so TrtObjects cannot find its destructor (one per build)
         IParser parser = nvonnxparser.createParser(network, logger);
         if (!parser.parseFromFile(onnxGraph.toString(), ILogger.Severity.kWARNING.value)) {
             for (int i = 0; i < parser.getNbErrors(); i++) {
@@ -85,11 +103,11 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
             throw new TrtException(Kind.PARSE,
                     messages.describe("TensorRT cannot parse the graph " + onnxGraph.getFileName()), GRAPH_REMEDY);
         }
-        IBuilderConfig config = builder.createBuilderConfig();
+        IBuilderConfig config = own(made, builder.createBuilderConfig());
         config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, settings.workspaceBytes());
         config.addOptimizationProfile(profile(builder, settings, messages));
-        ITimingCache timingCache = loadTimingCache(config, settings, log);
-        IHostMemory plan = builder.buildSerializedNetwork(network, config);
+        ITimingCache timingCache = own(made, loadTimingCache(config, settings, log));
+        IHostMemory plan = own(made, builder.buildSerializedNetwork(network, config));
         if (plan == null || plan.isNull()) {
             String what = "TensorRT could not build an engine from " + onnxGraph.getFileName();
             if (messages.outOfMemory()) {
@@ -99,6 +117,14 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
         }
         settings.timingCache().ifPresent(file -> saveTimingCache(timingCache, file, log));
         return bytes(plan);
+    }
+
+    /** Records {@code object} (when TensorRT made one) for freeing at the end of the build. */
+    private static <P extends Pointer> P own(Deque<Pointer> made, P object) {
+        if (object != null && !object.isNull()) {
+            made.push(object);
+        }
+        return object;
     }
 
     private static IOptimizationProfile profile(IBuilder builder, BuildSettings settings, TrtMessages messages)
@@ -131,10 +157,14 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
             }
         }
         if (saved.length > 0) {
-            ITimingCache cache = config.createTimingCache(new BytePointer(saved), saved.length);
+            ITimingCache cache;
+            try (BytePointer bytes = new BytePointer(saved)) {
+                cache = config.createTimingCache(bytes, saved.length);
+            }
             if (cache != null && !cache.isNull() && config.setTimingCache(cache, false)) {
                 return cache;
             }
+            TrtObjects.delete(cache);
             // from another TensorRT version or GPU, or corrupt: time from scratch; the save replaces it
             log.log(Severity.WARNING, "the timing cache " + file + " does not fit this TensorRT and GPU; timing"
                     + " from scratch");
@@ -189,8 +219,13 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
             throw new TrtException(Kind.RUNTIME, messages.describe("TensorRT could not create a runtime"),
                     "check that the NVIDIA driver and GPU work (nvidia-smi)");
         }
-        ICudaEngine engine = runtime.deserializeCudaEngine(new BytePointer(plan), plan.length);
+        ICudaEngine engine;
+        // TensorRT copies what it needs: the plan's native copy can go at once
+        try (BytePointer bytes = new BytePointer(plan)) {
+            engine = runtime.deserializeCudaEngine(bytes, plan.length);
+        }
         if (engine == null || engine.isNull()) {
+            TrtObjects.delete(runtime);
             String what = "TensorRT " + version + " cannot load this engine (built by another TensorRT version or for"
                     + " another GPU, or corrupt)";
             if (messages.outOfMemory()) {
