@@ -18,11 +18,12 @@ import java.util.Optional;
  * @param engineCache  folder of built TensorRT engines; empty = the backend's default
  * @param engineSizes  input sizes each TensorRT engine accepts ({@code 640x360-1920x1080}); empty = the
  *                     stream's exact size
+ * @param cudaGraphs   whether the tensorrt backend replays each frame's work as CUDA graphs
  */
 public record ElementSettings(int scale, String model, Backend backend, Precision precision, int deviceId,
         int tileSize, int tileOverlap, long maxMemoryMib, DiffusionOptions.ColorFix colorFix,
         boolean upstreamReference, long seed, String noiseFile, String engineCache,
-        String engineSizes) {
+        String engineSizes, boolean cudaGraphs) {
 
     /**
      * The session options these settings describe; fails when tile settings contradict each other
@@ -31,7 +32,7 @@ public record ElementSettings(int scale, String model, Backend backend, Precisio
     public SessionOptions sessionOptions() {
         Optional<Path> noise = noiseFile.isBlank() ? Optional.empty() : Optional.of(Path.of(noiseFile));
         SessionOptions options = new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap,
-                new DiffusionOptions(colorFix, upstreamReference, seed, noise));
+                new DiffusionOptions(colorFix, upstreamReference, seed, noise)).withCudaGraphs(cudaGraphs);
         if (!engineCache.isBlank()) {
             options = options.withEngineCache(Path.of(engineCache));
         }

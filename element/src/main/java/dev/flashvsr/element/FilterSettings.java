@@ -33,6 +33,7 @@ public final class FilterSettings {
     private String noiseFile = "";
     private String engineCache = "";
     private String engineSizes = "";
+    private boolean cudaGraphs = true;
     /** Read for every frame and not part of the snapshot: volatile instead of the lock. */
     private volatile boolean qos = true;
 
@@ -160,6 +161,14 @@ public final class FilterSettings {
         this.engineSizes = engineSizes == null ? "" : engineSizes;
     }
 
+    public synchronized boolean cudaGraphs() {
+        return cudaGraphs;
+    }
+
+    public synchronized void setCudaGraphs(boolean cudaGraphs) {
+        this.cudaGraphs = cudaGraphs;
+    }
+
     public boolean qos() {
         return qos;
     }
@@ -171,6 +180,7 @@ public final class FilterSettings {
     /** The start-time settings as they are now. */
     public synchronized ElementSettings snapshot() {
         return new ElementSettings(scale, model, backend, precision, deviceId, tileSize, tileOverlap, maxMemoryMib,
-                colorFix, upstreamReference, seed, noiseFile, engineCache, engineSizes);
+                colorFix, upstreamReference, seed, noiseFile, engineCache, engineSizes,
+                cudaGraphs);
     }
 }

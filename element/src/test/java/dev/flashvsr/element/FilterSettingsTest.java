@@ -1,6 +1,7 @@
 package dev.flashvsr.element;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -21,10 +22,11 @@ class FilterSettingsTest {
     void defaultsAreAutomatic() {
         ElementSettings snapshot = new FilterSettings().snapshot();
         assertEquals(new ElementSettings(4, Models.DEFAULT, Backend.AUTO, Precision.AUTO, 0, 0, 0, 0,
-                DiffusionOptions.DEFAULT.colorFix(), false, 0, "", "", ""), snapshot);
+                DiffusionOptions.DEFAULT.colorFix(), false, 0, "", "", "", true), snapshot);
         assertEquals("automatic", snapshot.describeMaxMemory());
         assertTrue(snapshot.sessionOptions().engineCache().isEmpty(), "the tensorrt backend's default folder");
         assertTrue(snapshot.sessionOptions().engineSizes().isEmpty(), "engines for each stream's exact size");
+        assertTrue(snapshot.sessionOptions().cudaGraphs(), "CUDA graphs on");
     }
 
     @Test
@@ -43,6 +45,8 @@ class FilterSettingsTest {
         settings.setEngineSizes("640x360-1920x1080");
         assertEquals(Optional.of(new FrameSizeRange(640, 360, 1920, 1080)),
                 settings.snapshot().sessionOptions().engineSizes());
+        settings.setCudaGraphs(false);
+        assertFalse(settings.snapshot().sessionOptions().cudaGraphs());
         settings.setEngineSizes("1920x1080");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> settings.snapshot().sessionOptions());

@@ -13,9 +13,12 @@ import java.util.Optional;
  * @param engineCache where backends that build engines (TensorRT) keep them; empty = their default
  * @param engineSizes the input sizes each built engine accepts, so a renegotiation inside them
  *                    needs no rebuild; empty = each stream's exact size
+ * @param cudaGraphs  whether GPU backends may capture each frame's work into CUDA graphs and replay
+ *                    them (TensorRT), falling back to plain launches where capture fails
  */
 public record SessionOptions(Backend backend, int deviceId, Precision precision, int tileSize, int tileOverlap,
-        DiffusionOptions diffusion, Optional<Path> engineCache, Optional<FrameSizeRange> engineSizes) {
+        DiffusionOptions diffusion, Optional<Path> engineCache, Optional<FrameSizeRange> engineSizes,
+        boolean cudaGraphs) {
 
     public static final SessionOptions DEFAULT = new SessionOptions(Backend.AUTO, 0, 0, 0);
 
@@ -34,7 +37,7 @@ public record SessionOptions(Backend backend, int deviceId, Precision precision,
 
     public SessionOptions(Backend backend, int deviceId, Precision precision, int tileSize, int tileOverlap,
             DiffusionOptions diffusion, Optional<Path> engineCache) {
-        this(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache, Optional.empty());
+        this(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache, Optional.empty(), true);
     }
 
     public SessionOptions {
@@ -55,24 +58,30 @@ public record SessionOptions(Backend backend, int deviceId, Precision precision,
     /** The same options with other tile settings (for example tiles chosen to fit a memory budget). */
     public SessionOptions withTiles(int tileSize, int tileOverlap) {
         return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache,
-                engineSizes);
+                engineSizes, cudaGraphs);
     }
 
     /** The same options with another precision (for example the one {@code AUTO} resolved to). */
     public SessionOptions withPrecision(Precision precision) {
         return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache,
-                engineSizes);
+                engineSizes, cudaGraphs);
     }
 
     /** The same options keeping built engines in {@code folder}. */
     public SessionOptions withEngineCache(Path folder) {
         return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, Optional.of(folder),
-                engineSizes);
+                engineSizes, cudaGraphs);
     }
 
     /** The same options building engines that accept every input size in {@code sizes}. */
     public SessionOptions withEngineSizes(FrameSizeRange sizes) {
         return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache,
-                Optional.of(sizes));
+                Optional.of(sizes), cudaGraphs);
+    }
+
+    /** The same options with CUDA graph capture allowed ({@code true}, the default) or not. */
+    public SessionOptions withCudaGraphs(boolean cudaGraphs) {
+        return new SessionOptions(backend, deviceId, precision, tileSize, tileOverlap, diffusion, engineCache,
+                engineSizes, cudaGraphs);
     }
 }

@@ -43,6 +43,9 @@ enum ElementProperties {
             "tensorrt backend: the input frame sizes each engine accepts, MINWxMINH-MAXWxMAXH (e.g."
                     + " 640x360-1920x1080), so caps renegotiated to a size inside need no new engine; empty = an engine"
                     + " for each stream's exact size"),
+    CUDA_GRAPHS("cuda-graphs", "CUDA graphs",
+            "tensorrt backend: capture each frame's GPU work into CUDA graphs and replay them (less CPU per frame);"
+                    + " where capture fails it runs without them and logs a warning"),
     QOS("qos", "QoS", "Skip frames that would reach a synchronised sink too late and post QoS messages"
             + " (applies at once, also while PLAYING)"),
     LATENCY_FRAMES("latency-frames", "Latency in frames", "Input frames the model holds before its first output"),
@@ -127,6 +130,7 @@ enum ElementProperties {
             case COLOR_FIX -> GOBJECT.g_param_spec_enum(propertyName, nick, blurb, colorFixType,
                     DiffusionOptions.DEFAULT.colorFix().ordinal(), WRITABLE);
             case UPSTREAM_REFERENCE -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 0, WRITABLE);
+            case CUDA_GRAPHS -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 1, WRITABLE);
             case SEED -> GOBJECT.g_param_spec_uint64(propertyName, nick, blurb, 0, Long.MAX_VALUE, 0, WRITABLE);
             case NOISE_FILE, ENGINE_CACHE, ENGINE_SIZES -> GOBJECT.g_param_spec_string(propertyName, nick, blurb, "", WRITABLE);
             case QOS -> GOBJECT.g_param_spec_boolean(propertyName, nick, blurb, 1,
@@ -155,6 +159,7 @@ enum ElementProperties {
             case NOISE_FILE -> settings.setNoiseFile(GOBJECT.g_value_get_string(value));
             case ENGINE_CACHE -> settings.setEngineCache(GOBJECT.g_value_get_string(value));
             case ENGINE_SIZES -> settings.setEngineSizes(GOBJECT.g_value_get_string(value));
+            case CUDA_GRAPHS -> settings.setCudaGraphs(GOBJECT.g_value_get_boolean(value) != 0);
             case QOS -> settings.setQos(GOBJECT.g_value_get_boolean(value) != 0);
             default -> throw new IllegalArgumentException("property '" + propertyName + "' is read-only");
         }
@@ -181,6 +186,7 @@ enum ElementProperties {
             case NOISE_FILE -> GOBJECT.g_value_set_string(value, settings.noiseFile());
             case ENGINE_CACHE -> GOBJECT.g_value_set_string(value, settings.engineCache());
             case ENGINE_SIZES -> GOBJECT.g_value_set_string(value, settings.engineSizes());
+            case CUDA_GRAPHS -> GOBJECT.g_value_set_boolean(value, settings.cudaGraphs() ? 1 : 0);
             case QOS -> GOBJECT.g_value_set_boolean(value, settings.qos() ? 1 : 0);
             case LATENCY_FRAMES -> GOBJECT.g_value_set_int(value, filter.latencyFrames());
             case PROCESSING_LATENCY -> GOBJECT.g_value_set_uint64(value, filter.processingLatencyNanos());

@@ -46,6 +46,9 @@ class PropertiesTest {
             assertEquals("", filter.get("engine-sizes"), "engines for each stream's exact size");
             filter.set("engine-sizes", "640x360-1920x1080");
             assertEquals("640x360-1920x1080", filter.get("engine-sizes"));
+            assertEquals(true, filter.get("cuda-graphs"));
+            filter.set("cuda-graphs", false);
+            assertEquals(false, filter.get("cuda-graphs"));
         } finally {
             filter.dispose();
         }

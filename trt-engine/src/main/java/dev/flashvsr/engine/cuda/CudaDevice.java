@@ -23,6 +23,7 @@ public final class CudaDevice implements AutoCloseable {
     private final Set<CudaStream> streams = new LinkedHashSet<>();
     private final Set<CudaEvent> events = new LinkedHashSet<>();
     private final Set<PinnedBuffer> pinned = new LinkedHashSet<>();
+    private final Set<CudaGraph> graphs = new LinkedHashSet<>();
     private volatile boolean closed;
 
     private CudaDevice(CudaDriver driver, DeviceInfo info, long context) {
@@ -122,11 +123,14 @@ public final class CudaDevice implements AutoCloseable {
         List<CudaStream> openStreams;
         List<CudaEvent> openEvents;
         List<PinnedBuffer> openPinned;
+        List<CudaGraph> openGraphs;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            openGraphs = new ArrayList<>(graphs);
+            graphs.clear();
             openStreams = new ArrayList<>(streams);
             openEvents = new ArrayList<>(events);
             openPinned = new ArrayList<>(pinned);
@@ -136,6 +140,11 @@ public final class CudaDevice implements AutoCloseable {
         }
         Failures failures = new Failures();
         failures.run(() -> driver.setCurrentContext(context));
+        for (CudaGraph graph : openGraphs) {
+            if (graph.markClosed()) {
+                failures.run(() -> graph.destroy(driver));
+            }
+        }
         for (CudaStream stream : openStreams) {
             if (stream.markClosed()) {
                 failures.run(() -> driver.streamSynchronize(stream.rawHandle()));
@@ -189,6 +198,34 @@ public final class CudaDevice implements AutoCloseable {
             events.remove(event);
         }
         boundDriver().eventDestroy(event.rawHandle());
+    }
+
+    /** An executable graph of {@code graph} (destroyed again when that fails). */
+    CudaGraph instantiate(long graph) throws CudaException {
+        CudaDriver bound = boundDriver();
+        long exec;
+        try {
+            exec = bound.graphInstantiate(graph);
+        } catch (CudaException e) {
+            try {
+                bound.graphDestroy(graph);
+            } catch (CudaException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        CudaGraph created = new CudaGraph(this, graph, exec);
+        synchronized (this) {
+            graphs.add(created);
+        }
+        return created;
+    }
+
+    void destroyGraph(CudaGraph graph) throws CudaException {
+        synchronized (this) {
+            graphs.remove(graph);
+        }
+        graph.destroy(boundDriver());
     }
 
     void destroyStream(CudaStream stream) throws CudaException {

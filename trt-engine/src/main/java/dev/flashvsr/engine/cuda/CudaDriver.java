@@ -98,4 +98,26 @@ public interface CudaDriver {
      */
     void launchKernel(long function, int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ, long stream,
             Object... args) throws CudaException;
+
+    /**
+     * Starts capturing {@code stream}: the work queued on it from now on is recorded into a graph
+     * instead of run (thread-local mode: other threads' CUDA calls are unaffected), until
+     * {@link #streamEndCapture}.
+     */
+    void streamBeginCapture(long stream) throws CudaException;
+
+    /** Ends the capture of {@code stream}; returns the CUgraph of the work queued since it began. */
+    long streamEndCapture(long stream) throws CudaException;
+
+    /** An executable instance (CUgraphExec) of {@code graph}. */
+    long graphInstantiate(long graph) throws CudaException;
+
+    /** Queues the executable graph's work on {@code stream}, as one unit. */
+    void graphLaunch(long graphExec, long stream) throws CudaException;
+
+    /** Destroys an executable graph from {@link #graphInstantiate}. */
+    void graphExecDestroy(long graphExec) throws CudaException;
+
+    /** Destroys a graph from {@link #streamEndCapture}. */
+    void graphDestroy(long graph) throws CudaException;
 }

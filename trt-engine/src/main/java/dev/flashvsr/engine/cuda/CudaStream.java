@@ -1,5 +1,7 @@
 package dev.flashvsr.engine.cuda;
 
+import dev.flashvsr.engine.EngineException;
+
 /**
  * A queue of GPU work (copies, fills, kernel launches) that runs in order, asynchronously to the
  * CPU. Owned by its {@link CudaDevice}, which synchronises and destroys it on close if the caller
@@ -93,6 +95,37 @@ public final class CudaStream extends DeviceResource {
             throw e;
         }
         return event;
+    }
+
+    /** Work queued on a stream, for {@link #capture}. */
+    @FunctionalInterface
+    public interface Work {
+        void queue() throws EngineException;
+    }
+
+    /**
+     * Records the work {@code work} queues on this stream into a CUDA graph instead of running it;
+     * the graph then replays exactly that work (the same kernels, copies and addresses) at each
+     * {@link CudaGraph#launch}. When the work or the capture fails, the capture is ended, nothing
+     * of it has run, and the failure is thrown.
+     */
+    public CudaGraph capture(Work work) throws EngineException {
+        CudaDriver driver = device.boundDriver();
+        driver.streamBeginCapture(handle());
+        try {
+            work.queue();
+        } catch (EngineException | RuntimeException e) {
+            try {
+                long partial = driver.streamEndCapture(handle());
+                if (partial != 0) {
+                    driver.graphDestroy(partial);
+                }
+            } catch (CudaException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        return device.instantiate(driver.streamEndCapture(handle()));
     }
 
     /** Waits until everything queued has finished. */

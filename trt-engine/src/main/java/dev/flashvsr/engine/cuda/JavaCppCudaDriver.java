@@ -5,6 +5,7 @@ import static org.bytedeco.cuda.global.cudart.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABI
 import static org.bytedeco.cuda.global.cudart.CU_EVENT_DEFAULT;
 import static org.bytedeco.cuda.global.cudart.CU_JIT_ERROR_LOG_BUFFER;
 import static org.bytedeco.cuda.global.cudart.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES;
+import static org.bytedeco.cuda.global.cudart.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL;
 import static org.bytedeco.cuda.global.cudart.CU_STREAM_NON_BLOCKING;
 
 import java.nio.ByteBuffer;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import org.bytedeco.cuda.cudart.CUctx_st;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.cuda.cudart.CUgraphExec_st;
+import org.bytedeco.cuda.cudart.CUgraph_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
@@ -278,6 +281,41 @@ public final class JavaCppCudaDriver implements CudaDriver {
         int[] device = new int[1];
         check("cuDeviceGet", cudart.cuDeviceGet(device, ordinal));
         return device[0];
+    }
+
+    @Override
+    public void streamBeginCapture(long stream) throws CudaException {
+        check("cuStreamBeginCapture",
+                cudart.cuStreamBeginCapture(stream(stream), CU_STREAM_CAPTURE_MODE_THREAD_LOCAL));
+    }
+
+    @Override
+    public long streamEndCapture(long stream) throws CudaException {
+        CUgraph_st graph = new CUgraph_st();
+        check("cuStreamEndCapture", cudart.cuStreamEndCapture(stream(stream), graph));
+        return graph.address();
+    }
+
+    @Override
+    public long graphInstantiate(long graph) throws CudaException {
+        CUgraphExec_st exec = new CUgraphExec_st();
+        check("cuGraphInstantiate", cudart.cuGraphInstantiate(exec, new CUgraph_st(at(graph)), 0));
+        return exec.address();
+    }
+
+    @Override
+    public void graphLaunch(long graphExec, long stream) throws CudaException {
+        check("cuGraphLaunch", cudart.cuGraphLaunch(new CUgraphExec_st(at(graphExec)), stream(stream)));
+    }
+
+    @Override
+    public void graphExecDestroy(long graphExec) throws CudaException {
+        check("cuGraphExecDestroy", cudart.cuGraphExecDestroy(new CUgraphExec_st(at(graphExec))));
+    }
+
+    @Override
+    public void graphDestroy(long graph) throws CudaException {
+        check("cuGraphDestroy", cudart.cuGraphDestroy(new CUgraph_st(at(graph))));
     }
 
     private static CUstream_st stream(long handle) {

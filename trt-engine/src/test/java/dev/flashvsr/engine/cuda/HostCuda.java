@@ -8,6 +8,7 @@ import java.util.List;
  * package that run GPU code paths (the cuda backend, the GPU check) without a GPU.
  */
 public final class HostCuda {
+    private static final int LAUNCH_FAILED = 719;
     private final HostCudaDriver driver;
     private final CudaRuntime.Availability availability;
 
@@ -43,5 +44,48 @@ public final class HostCuda {
     /** Kernel launches so far. */
     public int launches() {
         return driver.launches();
+    }
+
+    /** Graph launches so far. */
+    public int graphLaunches() {
+        return driver.graphLaunches();
+    }
+
+    /** Stream captures that made a graph so far. */
+    public int graphsCaptured() {
+        return driver.graphsCaptured();
+    }
+
+    /** Makes every stream capture from now on fail, as when the captured work is not capturable. */
+    public void failCaptures() {
+        driver.failCaptures();
+    }
+
+    /** Host work a stream runs in order with its GPU work. */
+    @FunctionalInterface
+    public interface HostWork<E extends Exception> {
+        void run() throws E;
+    }
+
+    /**
+     * Runs {@code work} "on" {@code stream} as CUDA's cuLaunchHostFunc would: now, or, while an
+     * emulated stream is being captured, as a node of the graph run at each launch (a failure
+     * there is a CUDA_ERROR_LAUNCH_FAILED). Test runtimes that stand in for GPU libraries (TensorRT
+     * on ONNX Runtime) queue their work this way, so it can be captured like a real library's kernels.
+     */
+    public static <E extends Exception> void onStream(long stream, HostWork<E> work) throws E, CudaException {
+        HostCudaDriver owner = HostCudaDriver.ownerOf(stream);
+        if (owner == null || !owner.capturing(stream)) {
+            work.run();
+            return;
+        }
+        owner.onStream(stream, () -> {
+            try {
+                work.run();
+            } catch (Exception e) {
+                throw new CudaException("host work on the stream failed: " + e.getMessage(), LAUNCH_FAILED,
+                        "CUDA_ERROR_LAUNCH_FAILED", "see the cause");
+            }
+        });
     }
 }

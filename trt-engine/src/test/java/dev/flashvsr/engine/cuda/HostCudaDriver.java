@@ -4,12 +4,15 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,8 +23,17 @@ import java.util.regex.Pattern;
  * recorded. It checks what a real driver would reject (no current context, unknown handles,
  * copies outside an allocation, a kernel the module lacks) and counts what is live for leak checks.
  * The device count, driver version and device memory are configurable for the error paths.
+ *
+ * <p>Stream capture: while a stream captures, its copies, fills, kernels and host work
+ * ({@link HostCuda#onStream}) are checked and recorded instead of run; a launch of the
+ * instantiated graph runs them in order. Synchronizing or recording an event on a capturing stream
+ * fails, as synchronizing does in CUDA (this emulation is stricter about events).
+ * {@link #failCaptures} makes every capture end invalidated, as when captured work is not capturable.
  */
 final class HostCudaDriver implements CudaDriver {
+    private static final int CUDA_ERROR_ILLEGAL_STATE = 401;
+    private static final int CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900;
+    private static final int CUDA_ERROR_STREAM_CAPTURE_INVALIDATED = 901;
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(");
 
     private final int deviceCount;
@@ -35,7 +47,16 @@ final class HostCudaDriver implements CudaDriver {
     private final Map<Long, Long> eventTimes = new HashMap<>();
     private final Map<Long, Set<String>> moduleEntries = new HashMap<>();
     private final Map<Long, LoadedFunction> functions = new HashMap<>();
-    private long nextHandle = 0x1000;
+    /** Handles are unique over every emulated driver, so a stream handle names its driver ({@link #ownerOf}). */
+    private static final AtomicLong NEXT_HANDLE = new AtomicLong(0x1000);
+    private static final Map<Long, HostCudaDriver> STREAM_OWNERS = new ConcurrentHashMap<>();
+    /** Per capturing stream, the work recorded so far. */
+    private final Map<Long, List<HostOperation>> captures = new HashMap<>();
+    private final Map<Long, List<HostOperation>> graphs = new HashMap<>();
+    private final Map<Long, List<HostOperation>> graphExecs = new HashMap<>();
+    private boolean failCaptures;
+    private int graphLaunches;
+    private int captured;
     private long deviceBytes;
     private int memAllocCalls;
     private int launches;
@@ -159,22 +180,24 @@ final class HostCudaDriver implements CudaDriver {
     public synchronized void memcpyHtoDAsync(long dstDevice, long srcHost, long bytes, long stream)
             throws CudaException {
         checkCopy("cuMemcpyHtoDAsync", stream, deviceAllocations, dstDevice, pinnedAllocations, srcHost, bytes);
-        copy(dstDevice, srcHost, bytes);
+        onStream(stream, () -> copy(dstDevice, srcHost, bytes));
     }
 
     @Override
     public synchronized void memcpyDtoHAsync(long dstHost, long srcDevice, long bytes, long stream)
             throws CudaException {
         checkCopy("cuMemcpyDtoHAsync", stream, pinnedAllocations, dstHost, deviceAllocations, srcDevice, bytes);
-        copy(dstHost, srcDevice, bytes);
-        downloadedBytes += bytes;
+        onStream(stream, () -> {
+            copy(dstHost, srcDevice, bytes);
+            downloadedBytes += bytes;
+        });
     }
 
     @Override
     public synchronized void memcpyDtoDAsync(long dstDevice, long srcDevice, long bytes, long stream)
             throws CudaException {
         checkCopy("cuMemcpyDtoDAsync", stream, deviceAllocations, dstDevice, deviceAllocations, srcDevice, bytes);
-        copy(dstDevice, srcDevice, bytes);
+        onStream(stream, () -> copy(dstDevice, srcDevice, bytes));
     }
 
     @Override
@@ -182,20 +205,22 @@ final class HostCudaDriver implements CudaDriver {
         requireContext("cuMemsetD8Async");
         checkStream("cuMemsetD8Async", stream);
         checkInside("cuMemsetD8Async", deviceAllocations, dstDevice, bytes);
-        new Pointer(dstDevice).setMemory(0, bytes, (byte) value);
+        onStream(stream, () -> new Pointer(dstDevice).setMemory(0, bytes, (byte) value));
     }
 
     @Override
     public synchronized long streamCreate() throws CudaException {
         requireContext("cuStreamCreate");
-        long stream = nextHandle++;
+        long stream = NEXT_HANDLE.getAndIncrement();
         streams.add(stream);
+        STREAM_OWNERS.put(stream, this);
         return stream;
     }
 
     @Override
     public synchronized void streamSynchronize(long stream) throws CudaException {
         checkStream("cuStreamSynchronize", stream);
+        checkNotCapturing("cuStreamSynchronize", stream);
     }
 
     @Override
@@ -203,12 +228,14 @@ final class HostCudaDriver implements CudaDriver {
         if (!streams.remove(stream)) {
             throw invalidHandle("cuStreamDestroy", "stream");
         }
+        STREAM_OWNERS.remove(stream);
+        captures.remove(stream);
     }
 
     @Override
     public synchronized long eventCreate() throws CudaException {
         requireContext("cuEventCreate");
-        long event = nextHandle++;
+        long event = NEXT_HANDLE.getAndIncrement();
         eventTimes.put(event, -1L);
         return event;
     }
@@ -217,6 +244,7 @@ final class HostCudaDriver implements CudaDriver {
     public synchronized void eventRecord(long event, long stream) throws CudaException {
         checkStream("cuEventRecord", stream);
         checkEvent("cuEventRecord", event);
+        checkNotCapturing("cuEventRecord", stream);
         eventTimes.put(event, System.nanoTime());
     }
 
@@ -254,7 +282,7 @@ final class HostCudaDriver implements CudaDriver {
             throw failure("cuModuleLoadData", CudaException.CUDA_ERROR_INVALID_PTX, "CUDA_ERROR_INVALID_PTX",
                     "no .entry in the PTX");
         }
-        long module = nextHandle++;
+        long module = NEXT_HANDLE.getAndIncrement();
         moduleEntries.put(module, entries);
         return module;
     }
@@ -279,7 +307,7 @@ final class HostCudaDriver implements CudaDriver {
         }
         CudaKernels.Kernel kernel = CudaKernels.ALL.stream().filter(k -> k.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalStateException(name + " is in the PTX but not in CudaKernels.ALL"));
-        long function = nextHandle++;
+        long function = NEXT_HANDLE.getAndIncrement();
         functions.put(function, new LoadedFunction(module, kernel));
         return function;
     }
@@ -308,8 +336,123 @@ final class HostCudaDriver implements CudaDriver {
             }
             call[6 + i] = args[i];
         }
-        GeneratedHostKernels.launcher(kernel).invoke(Void.class, call);
-        launches++;
+        onStream(stream, () -> {
+            GeneratedHostKernels.launcher(kernel).invoke(Void.class, call);
+            launches++;
+        });
+    }
+
+    @Override
+    public synchronized void streamBeginCapture(long stream) throws CudaException {
+        requireContext("cuStreamBeginCapture");
+        checkStream("cuStreamBeginCapture", stream);
+        if (stream == 0) {
+            throw failure("cuStreamBeginCapture", CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED,
+                    "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED", "the legacy default stream cannot be captured");
+        }
+        if (captures.containsKey(stream)) {
+            throw failure("cuStreamBeginCapture", CUDA_ERROR_ILLEGAL_STATE, "CUDA_ERROR_ILLEGAL_STATE",
+                    "the stream is already capturing");
+        }
+        captures.put(stream, new ArrayList<>());
+    }
+
+    @Override
+    public synchronized long streamEndCapture(long stream) throws CudaException {
+        checkStream("cuStreamEndCapture", stream);
+        List<HostOperation> recorded = captures.remove(stream);
+        if (recorded == null) {
+            throw failure("cuStreamEndCapture", CUDA_ERROR_ILLEGAL_STATE, "CUDA_ERROR_ILLEGAL_STATE",
+                    "the stream is not capturing");
+        }
+        if (failCaptures) {
+            throw failure("cuStreamEndCapture", CUDA_ERROR_STREAM_CAPTURE_INVALIDATED,
+                    "CUDA_ERROR_STREAM_CAPTURE_INVALIDATED", "the capture was invalidated by an unsupported operation");
+        }
+        long graph = NEXT_HANDLE.getAndIncrement();
+        graphs.put(graph, recorded);
+        captured++;
+        return graph;
+    }
+
+    @Override
+    public synchronized long graphInstantiate(long graph) throws CudaException {
+        requireContext("cuGraphInstantiate");
+        List<HostOperation> operations = graphs.get(graph);
+        if (operations == null) {
+            throw invalidHandle("cuGraphInstantiate", "graph");
+        }
+        long exec = NEXT_HANDLE.getAndIncrement();
+        graphExecs.put(exec, List.copyOf(operations));
+        return exec;
+    }
+
+    @Override
+    public synchronized void graphLaunch(long graphExec, long stream) throws CudaException {
+        requireContext("cuGraphLaunch");
+        checkStream("cuGraphLaunch", stream);
+        checkNotCapturing("cuGraphLaunch", stream);
+        List<HostOperation> operations = graphExecs.get(graphExec);
+        if (operations == null) {
+            throw invalidHandle("cuGraphLaunch", "graph exec");
+        }
+        for (HostOperation operation : operations) {
+            operation.run();
+        }
+        graphLaunches++;
+    }
+
+    @Override
+    public synchronized void graphExecDestroy(long graphExec) throws CudaException {
+        if (graphExecs.remove(graphExec) == null) {
+            throw invalidHandle("cuGraphExecDestroy", "graph exec");
+        }
+    }
+
+    @Override
+    public synchronized void graphDestroy(long graph) throws CudaException {
+        if (graphs.remove(graph) == null) {
+            throw invalidHandle("cuGraphDestroy", "graph");
+        }
+    }
+
+    /** Work a stream runs: now, or at each launch of the graph it is captured into. */
+    @FunctionalInterface
+    interface HostOperation {
+        void run() throws CudaException;
+    }
+
+    /** The emulated driver that made {@code stream}, or null (0, or not an emulated stream). */
+    static HostCudaDriver ownerOf(long stream) {
+        return STREAM_OWNERS.get(stream);
+    }
+
+    synchronized boolean capturing(long stream) {
+        return captures.containsKey(stream);
+    }
+
+    /** Runs {@code operation} on {@code stream} now, or records it while the stream captures. */
+    synchronized void onStream(long stream, HostOperation operation) throws CudaException {
+        List<HostOperation> capture = captures.get(stream);
+        if (capture != null) {
+            capture.add(operation);
+        } else {
+            operation.run();
+        }
+    }
+
+    /** Every capture from now on ends invalidated (CUDA_ERROR_STREAM_CAPTURE_INVALIDATED). */
+    synchronized void failCaptures() {
+        failCaptures = true;
+    }
+
+    synchronized int graphLaunches() {
+        return graphLaunches;
+    }
+
+    /** Captures that ended with a graph. */
+    synchronized int graphsCaptured() {
+        return captured;
     }
 
     /** Device allocations not freed. */
@@ -365,6 +508,8 @@ final class HostCudaDriver implements CudaDriver {
         append(live, "streams", streams.size());
         append(live, "events", eventTimes.size());
         append(live, "modules", moduleEntries.size());
+        append(live, "graphs", graphs.size());
+        append(live, "graph execs", graphExecs.size());
         return live.toString();
     }
 
@@ -393,6 +538,13 @@ final class HostCudaDriver implements CudaDriver {
         if (currentContext.get() == 0) {
             throw failure(call, CudaException.CUDA_ERROR_INVALID_CONTEXT, "CUDA_ERROR_INVALID_CONTEXT",
                     "no current context on this thread");
+        }
+    }
+
+    private void checkNotCapturing(String call, long stream) throws CudaException {
+        if (captures.containsKey(stream)) {
+            throw failure(call, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED",
+                    "operation not permitted when stream is capturing");
         }
     }
 

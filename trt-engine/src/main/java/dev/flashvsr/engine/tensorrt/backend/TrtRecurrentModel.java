@@ -102,7 +102,8 @@ final class TrtRecurrentModel implements Model {
             throw new EngineException("model '" + name + "' has no x" + spec.scale() + " graph",
                     "Set scale to one of " + scales());
         }
-        return new TrtRecurrentSession(device, spec, engine(graph, spec, options, progress), graph);
+        return new TrtRecurrentSession(device, spec, engine(graph, spec, options, progress), graph,
+                options.cudaGraphs());
     }
 
     /** A loaded engine of {@code graph} that accepts the stream's size, else one from the cache or built now. */

@@ -1,9 +1,12 @@
 package dev.flashvsr.engine.tensorrt.backend;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.FrameMemory;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.cuda.CudaDevice;
+import dev.flashvsr.engine.cuda.CudaException;
+import dev.flashvsr.engine.cuda.CudaGraph;
 import dev.flashvsr.engine.cuda.CudaStream;
 import dev.flashvsr.engine.cuda.DeviceBuffer;
 import dev.flashvsr.engine.cuda.PinnedBuffer;
@@ -16,6 +19,9 @@ import dev.flashvsr.engine.tensorrt.runtime.TrtContext;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import dev.flashvsr.engine.weights.HalfFloats;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -25,8 +31,14 @@ import java.util.stream.Collectors;
  * the engine runs with the stream's state, and its output is converted back to 8 bits. The state
  * never leaves the GPU: each state tensor has two buffers, and after every frame the input and
  * output addresses swap, as does the current frame's buffer with the previous frame's.
+ *
+ * <p>With CUDA graphs on, each frame's work after the first is captured once per set of addresses
+ * it binds (two sets, alternating) and then replayed with one launch per frame.
  */
 final class TrtRecurrentSession extends PipelinedGpuSession {
+    private static final System.Logger LOG = System.getLogger(TrtRecurrentSession.class.getName());
+    private static final int MAX_GRAPHS = 2;
+
     private final ModelManifest.Graph graph;
     private final TrtContext context;
     private final FrameKernels kernels;
@@ -39,11 +51,20 @@ final class TrtRecurrentSession extends PipelinedGpuSession {
     /** Per state: a pinned buffer holding its initial value in every element, or null when that is 0. */
     private final PinnedBuffer[] initialState;
     private boolean started;
+    /** Whether frames run through CUDA graphs: the session option, off after a failed capture. */
+    private boolean cudaGraphs;
+    /**
+     * Captured frames by their bindings. Two: the pipeline's slot and the state's parity both
+     * alternate every frame, so host frames take turns between two sets of addresses.
+     */
+    private final Map<List<Long>, CudaGraph> graphs = new HashMap<>();
 
-    TrtRecurrentSession(CudaDevice device, StreamSpec spec, TrtEngine engine, ModelManifest.Graph graph)
-            throws EngineException {
+    /** @param cudaGraphs whether to capture each frame's work into CUDA graphs and replay them */
+    TrtRecurrentSession(CudaDevice device, StreamSpec spec, TrtEngine engine, ModelManifest.Graph graph,
+            boolean cudaGraphs) throws EngineException {
         super(device, spec);
         this.graph = graph;
+        this.cudaGraphs = cudaGraphs;
         try {
             Map<String, TensorInfo> tensors = engine.tensors().stream()
                     .collect(Collectors.toMap(TensorInfo::name, t -> t));
@@ -116,11 +137,37 @@ final class TrtRecurrentSession extends PipelinedGpuSession {
         return buffer;
     }
 
+    /**
+     * The frame's work: plainly for the first frame after an open or reset (TensorRT needs one
+     * plain enqueue before a capture, and that frame is also its own previous frame), then through
+     * CUDA graphs where allowed: the first frame of each binding is captured, later ones replay it.
+     */
     @Override
     protected void queueFrame(CudaStream stream, VideoFrame input, VideoFrame out) throws EngineException {
+        CudaGraph graph = started && cudaGraphs ? graph(stream, input, out) : null;
+        if (graph != null) {
+            graph.launch(stream);
+        } else {
+            queueWork(stream, input, out);
+        }
+        for (int i = 0; i < stateIn.length; i++) {
+            DeviceBuffer next = stateOut[i];
+            stateOut[i] = stateIn[i];
+            stateIn[i] = next;
+        }
+        if (previous != null) {
+            PlanarImage last = current;
+            current = previous;
+            previous = last;
+        }
+        started = true;
+    }
+
+    /** Upload conversion, inference with this frame's bindings, conversion back: what a graph holds. */
+    private void queueWork(CudaStream stream, VideoFrame input, VideoFrame out) throws EngineException {
         kernels.toPlanar(stream, input, current);
         if (previous != null && !started) {
-            // the first frame is its own previous frame
+            // the first frame is its own previous frame (never captured: graphs start at the second)
             stream.copy(current.buffer(), 0, previous.buffer(), 0, current.buffer().bytes());
         }
         context.setTensorAddress(graph.frameInput(), current.buffer().address());
@@ -134,17 +181,49 @@ final class TrtRecurrentSession extends PipelinedGpuSession {
         context.setTensorAddress(graph.frameOutput(), output.buffer().address());
         context.enqueue(stream.handle());
         kernels.fromPlanar(stream, output, out);
-        for (int i = 0; i < stateIn.length; i++) {
-            DeviceBuffer next = stateOut[i];
-            stateOut[i] = stateIn[i];
-            stateIn[i] = next;
+    }
+
+    /**
+     * The graph of this frame's bindings: captured now if new, while fewer than {@link #MAX_GRAPHS}
+     * exist; null when there are that many already (device frames at changing addresses run
+     * plainly) or when capture fails, which turns graphs off for this session, logged once.
+     */
+    private CudaGraph graph(CudaStream stream, VideoFrame input, VideoFrame out) {
+        List<Long> bindings = bindings(input, out);
+        CudaGraph graph = graphs.get(bindings);
+        if (graph != null || graphs.size() >= MAX_GRAPHS) {
+            return graph;
         }
+        try {
+            graph = stream.capture(() -> queueWork(stream, input, out));
+        } catch (EngineException | RuntimeException e) {
+            cudaGraphs = false;
+            LOG.log(System.Logger.Level.WARNING, "CUDA graph capture of " + this.graph.file() + " failed ("
+                    + e.getMessage() + "); this stream runs each frame's work without graphs");
+            return null;
+        }
+        graphs.put(bindings, graph);
+        return graph;
+    }
+
+    /** Every address a frame's work reads or writes: one graph per distinct list. */
+    private List<Long> bindings(VideoFrame input, VideoFrame out) {
+        List<Long> bindings = new ArrayList<>();
+        for (VideoFrame frame : List.of(input, out)) {
+            FrameMemory.Device memory = (FrameMemory.Device) frame.memory();
+            for (int p = 0; p < memory.planeCount(); p++) {
+                bindings.add(memory.address(p));
+            }
+        }
+        bindings.add(current.buffer().address());
         if (previous != null) {
-            PlanarImage last = current;
-            current = previous;
-            previous = last;
+            bindings.add(previous.buffer().address());
         }
-        started = true;
+        for (int i = 0; i < stateIn.length; i++) {
+            bindings.add(stateIn[i].address());
+            bindings.add(stateOut[i].address());
+        }
+        return bindings;
     }
 
     /** Initial state in every state buffer the next frame reads; the next frame is its own previous frame. */
@@ -160,5 +239,24 @@ final class TrtRecurrentSession extends PipelinedGpuSession {
         }
         stream.synchronize();
         started = false;
+        // captured again after the next plain frame, as after an open
+        dropGraphs();
+    }
+
+    private void dropGraphs() throws CudaException {
+        for (CudaGraph captured : graphs.values()) {
+            captured.close();
+        }
+        graphs.clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            dropGraphs();
+        } catch (CudaException e) {
+            // a failed GPU: the device's own close reports it; the session's buffers are still released
+        }
+        super.close();
     }
 }

@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.sun.jna.Pointer;
 import dev.flashvsr.engine.cpu.OrtRuntime;
+import dev.flashvsr.engine.cuda.CudaException;
+import dev.flashvsr.engine.cuda.HostCuda;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,7 +17,8 @@ import java.util.Map;
 
 /**
  * Runs the engine's ORT session on tensors at "device" addresses, which under HostCudaDriver are
- * host memory. The stream is ignored: HostCudaDriver runs streams synchronously.
+ * host memory, as host work on the stream ({@link HostCuda#onStream}): emulated streams run at
+ * once, and a captured one records it into its CUDA graph.
  */
 final class OrtTrtContext implements TrtContext {
     static final String REMEDY = "set shapes within the engine's optimization profile and bind every tensor";
@@ -104,6 +107,11 @@ final class OrtTrtContext implements TrtContext {
         addresses.put(name, deviceAddress);
     }
 
+    /**
+     * Checks the bindings now, as enqueueV3 does, and runs the inference on the stream: at once, or,
+     * while the stream is captured into a CUDA graph, at each launch of that graph, with the shapes
+     * and addresses bound now (a graph replays the bindings it was captured with).
+     */
     @Override
     public void enqueue(long cudaStream) throws TrtException {
         requireAllShapes();
@@ -112,17 +120,27 @@ final class OrtTrtContext implements TrtContext {
                 throw runtime("enqueueV3: the address of tensor " + tensor.name() + " is not set");
             }
         }
+        Map<String, long[]> shapes = new HashMap<>(inputShapes);
+        Map<String, Long> bound = new HashMap<>(addresses);
+        try {
+            HostCuda.onStream(cudaStream, () -> infer(shapes, bound));
+        } catch (CudaException e) {
+            throw runtime("enqueueV3: " + e.getMessage());
+        }
+    }
+
+    private void infer(Map<String, long[]> shapes, Map<String, Long> bound) throws TrtException {
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
         try {
             for (TensorInfo input : engine.inputs()) {
-                long[] shape = inputShapes.get(input.name());
+                long[] shape = shapes.get(input.name());
                 inputs.put(input.name(), OnnxTensor.createTensor(OrtRuntime.ENV,
-                        at(input.name(), bytes(input, shape)), shape, OrtTensors.ortType(input.dataType())));
+                        at(bound.get(input.name()), bytes(input, shape)), shape, OrtTensors.ortType(input.dataType())));
             }
             try (OrtSession.Result result = engine.session().run(inputs)) {
                 for (Map.Entry<String, ai.onnxruntime.OnnxValue> output : result) {
                     ByteBuffer values = ((OnnxTensor) output.getValue()).getByteBuffer();
-                    at(output.getKey(), values.remaining()).put(values);
+                    at(bound.get(output.getKey()), values.remaining()).put(values);
                 }
             }
         } catch (OrtException e) {
@@ -151,9 +169,9 @@ final class OrtTrtContext implements TrtContext {
         return key.toString();
     }
 
-    /** The bound memory of tensor {@code name}, as native-order bytes. */
-    private ByteBuffer at(String name, long bytes) {
-        return new Pointer(addresses.get(name)).getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
+    /** {@code bytes} of memory at {@code address}, as native-order bytes. */
+    private static ByteBuffer at(long address, long bytes) {
+        return new Pointer(address).getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
     }
 
     private static long bytes(TensorInfo tensor, long[] shape) {
