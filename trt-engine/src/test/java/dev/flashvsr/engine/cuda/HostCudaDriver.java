@@ -265,9 +265,7 @@ final class HostCudaDriver implements CudaDriver {
 
     @Override
     public synchronized void eventDestroy(long event) throws CudaException {
-        if (eventTimes.remove(event) == null) {
-            throw invalidHandle("cuEventDestroy", "event");
-        }
+        removeHandle(eventTimes, event, "cuEventDestroy", "event");
     }
 
     @Override
@@ -404,16 +402,12 @@ final class HostCudaDriver implements CudaDriver {
 
     @Override
     public synchronized void graphExecDestroy(long graphExec) throws CudaException {
-        if (graphExecs.remove(graphExec) == null) {
-            throw invalidHandle("cuGraphExecDestroy", "graph exec");
-        }
+        removeHandle(graphExecs, graphExec, "cuGraphExecDestroy", "graph exec");
     }
 
     @Override
     public synchronized void graphDestroy(long graph) throws CudaException {
-        if (graphs.remove(graph) == null) {
-            throw invalidHandle("cuGraphDestroy", "graph");
-        }
+        removeHandle(graphs, graph, "cuGraphDestroy", "graph");
     }
 
     /** Work a stream runs: now, or at each launch of the graph it is captured into. */
@@ -538,6 +532,13 @@ final class HostCudaDriver implements CudaDriver {
         if (currentContext.get() == 0) {
             throw failure(call, CudaException.CUDA_ERROR_INVALID_CONTEXT, "CUDA_ERROR_INVALID_CONTEXT",
                     "no current context on this thread");
+        }
+    }
+
+    private static void removeHandle(Map<Long, ?> handles, long handle, String call, String what)
+            throws CudaException {
+        if (handles.remove(handle) == null) {
+            throw invalidHandle(call, what);
         }
     }
 
