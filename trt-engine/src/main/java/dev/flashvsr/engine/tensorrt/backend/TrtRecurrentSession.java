@@ -144,9 +144,9 @@ final class TrtRecurrentSession extends PipelinedGpuSession {
      */
     @Override
     protected void queueFrame(CudaStream stream, VideoFrame input, VideoFrame out) throws EngineException {
-        CudaGraph graph = started && cudaGraphs ? graph(stream, input, out) : null;
-        if (graph != null) {
-            graph.launch(stream);
+        CudaGraph captured = started && cudaGraphs ? captured(stream, input, out) : null;
+        if (captured != null) {
+            captured.launch(stream);
         } else {
             queueWork(stream, input, out);
         }
@@ -184,26 +184,26 @@ final class TrtRecurrentSession extends PipelinedGpuSession {
     }
 
     /**
-     * The graph of this frame's bindings: captured now if new, while fewer than {@link #MAX_GRAPHS}
+     * The CUDA graph of this frame's bindings: captured now if new, while fewer than {@link #MAX_GRAPHS}
      * exist; null when there are that many already (device frames at changing addresses run
      * plainly) or when capture fails, which turns graphs off for this session, logged once.
      */
-    private CudaGraph graph(CudaStream stream, VideoFrame input, VideoFrame out) {
+    private CudaGraph captured(CudaStream stream, VideoFrame input, VideoFrame out) {
         List<Long> bindings = bindings(input, out);
-        CudaGraph graph = graphs.get(bindings);
-        if (graph != null || graphs.size() >= MAX_GRAPHS) {
-            return graph;
+        CudaGraph captured = graphs.get(bindings);
+        if (captured != null || graphs.size() >= MAX_GRAPHS) {
+            return captured;
         }
         try {
-            graph = stream.capture(() -> queueWork(stream, input, out));
+            captured = stream.capture(() -> queueWork(stream, input, out));
         } catch (EngineException | RuntimeException e) {
             cudaGraphs = false;
-            LOG.log(System.Logger.Level.WARNING, "CUDA graph capture of " + this.graph.file() + " failed ("
+            LOG.log(System.Logger.Level.WARNING, "CUDA graph capture of " + graph.file() + " failed ("
                     + e.getMessage() + "); this stream runs each frame's work without graphs");
             return null;
         }
-        graphs.put(bindings, graph);
-        return graph;
+        graphs.put(bindings, captured);
+        return captured;
     }
 
     /** Every address a frame's work reads or writes: one graph per distinct list. */
