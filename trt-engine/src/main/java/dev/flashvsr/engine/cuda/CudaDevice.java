@@ -115,6 +115,19 @@ public final class CudaDevice implements AutoCloseable {
     }
 
     /**
+     * {@link #close()} for owners whose own close cannot throw a checked exception: a failure to
+     * release becomes an {@link IllegalStateException} naming the device.
+     */
+    public void release() {
+        try {
+            close();
+        } catch (CudaException e) {
+            throw new IllegalStateException("CUDA device " + id() + " failed to release its resources: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Releases everything this device holds. Every step runs even when one fails; the first
      * failure is thrown afterwards with the others suppressed.
      */

@@ -7,7 +7,6 @@ import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.bicubic.BicubicBaseline;
 import dev.flashvsr.engine.cuda.CudaDevice;
-import dev.flashvsr.engine.cuda.CudaException;
 
 /**
  * The bicubic baseline on one GPU ({@link CudaBicubicSession}). It holds the opened device, so a
@@ -39,11 +38,6 @@ final class CudaBicubicModel implements BicubicBaseline {
 
     @Override
     public void close() {
-        try {
-            device.close();
-        } catch (CudaException e) {
-            throw new IllegalStateException("CUDA device " + device.id() + " failed to release its resources: "
-                    + e.getMessage(), e);
-        }
+        device.release();
     }
 }

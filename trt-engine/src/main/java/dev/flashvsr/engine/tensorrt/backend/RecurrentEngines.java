@@ -6,14 +6,10 @@ import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.cuda.DeviceInfo;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.pkg.ModelPackage;
-import dev.flashvsr.engine.tensorrt.cache.CacheListener;
-import dev.flashvsr.engine.tensorrt.cache.EngineBuilder;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.cache.EngineKey;
-import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
 import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
-import dev.flashvsr.engine.tensorrt.runtime.TrtException;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntime;
 import java.io.IOException;
@@ -37,15 +33,11 @@ final class RecurrentEngines {
     static final long WORKSPACE_BYTES = 1L << 30;
 
     private final ModelPackage modelPackage;
-    private final TrtRuntime runtime;
-    private final DeviceInfo gpu;
-    private final TrtLog log;
+    private final CachedEngines engines;
 
     RecurrentEngines(ModelPackage modelPackage, TrtRuntime runtime, DeviceInfo gpu, TrtLog log) {
         this.modelPackage = modelPackage;
-        this.runtime = runtime;
-        this.gpu = gpu;
-        this.log = log;
+        this.engines = new CachedEngines(runtime, gpu, log);
     }
 
     /** The profile of {@code graph} for frames of {@code width x height}: every input at its one shape. */
@@ -79,7 +71,8 @@ final class RecurrentEngines {
     EngineKey key(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes) {
         String size = sizes.map(FrameSizeRange::text).orElse(width + "x" + height);
         return new EngineKey(modelPackage.manifest().name() + "-x" + graph.scale() + "-" + graph.precision().nick()
-                + "-" + size, graph.sha256(), runtime.version(), gpu.name(), gpu.computeCapability(),
+                + "-" + size, graph.sha256(), engines.runtime().version(), engines.gpu().name(),
+                engines.gpu().computeCapability(),
                 graph.precision(), new TreeMap<>(profile(graph, width, height, sizes)), WORKSPACE_BYTES,
                 new TreeMap<>());
     }
@@ -91,34 +84,8 @@ final class RecurrentEngines {
      */
     TrtEngine engine(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes,
             EngineCache cache, OpenProgress progress) throws EngineException {
-        EngineKey key = key(graph, width, height, sizes);
-        CacheListener listener = new ProgressListener(progress);
-        EngineBuilder builder = lines -> build(graph, width, height, sizes, cache, lines);
-        try {
-            byte[] plan = cache.load(key, builder, listener);
-            try {
-                return runtime.deserialize(plan, log);
-            } catch (TrtException e) {
-                if (e.kind() != TrtException.Kind.INCOMPATIBLE) {
-                    throw e;
-                }
-                cache.invalidate(key, e.getMessage(), listener);
-                return runtime.deserialize(cache.load(key, builder, listener), log);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException("interrupted while waiting for the TensorRT engine of " + key.describe(),
-                    "Start again", e);
-        }
-    }
-
-    /**
-     * The timing cache kept beside the engines: TensorRT's measured tactic timings, which make the
-     * next build (another size, precision or model) faster on the same GPU and TensorRT.
-     */
-    private Path timingCache(EngineCache cache) {
-        return cache.folder().resolve("timing-trt" + runtime.version() + "-sm" + gpu.computeCapability().replace(".", "")
-                + ".cache");
+        return engines.engine(key(graph, width, height, sizes), cache, progress,
+                lines -> build(graph, width, height, sizes, cache, lines));
     }
 
     private byte[] build(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes,
@@ -130,15 +97,8 @@ final class RecurrentEngines {
             Files.write(onnx, modelPackage.graph(graph));
             lines.accept("building the TensorRT engine of " + graph.file() + " for " + sizes.map(range -> "input sizes "
                     + range.text() + ", tuned for ").orElse("") + width + "x" + height);
-            BuildSettings settings = new BuildSettings(profile(graph, width, height, sizes), WORKSPACE_BYTES, Optional.of(timingCache(cache)));
-            return runtime.buildEngine(onnx, settings, (severity, message) -> {
-                log.log(severity, message);
-                if (severity == TrtLog.Severity.INFO) {
-                    lines.accept(message);
-                }
-            });
-        } catch (TrtException e) {
-            throw ParseFailures.explained(e, graph.file(), onnx);
+            return engines.build(onnx, graph.file(), profile(graph, width, height, sizes), WORKSPACE_BYTES, cache,
+                    lines);
         } catch (IOException e) {
             throw new EngineException("cannot write " + graph.file() + " to a temporary file for TensorRT's parser: "
                     + e.getMessage(), "Free space in the temporary folder (java.io.tmpdir)", e);
@@ -150,24 +110,6 @@ final class RecurrentEngines {
                     // a leftover temporary file is harmless
                 }
             }
-        }
-    }
-
-    /** Cache events as the open's progress steps. */
-    private record ProgressListener(OpenProgress progress) implements CacheListener {
-        @Override
-        public void miss(EngineKey key, Path file) {
-            progress.report("building TensorRT engine " + key.describe() + " (cached in " + file + ")", Double.NaN);
-        }
-
-        @Override
-        public void warning(String message) {
-            progress.warning(message);
-        }
-
-        @Override
-        public void progress(String line) {
-            progress.report(line, Double.NaN);
         }
     }
 }

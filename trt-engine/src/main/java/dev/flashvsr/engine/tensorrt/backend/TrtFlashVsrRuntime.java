@@ -6,7 +6,6 @@ import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.cuda.CudaDevice;
-import dev.flashvsr.engine.cuda.CudaException;
 import dev.flashvsr.engine.flashvsr.ChunkGraphs;
 import dev.flashvsr.engine.flashvsr.ExportedGraph;
 import dev.flashvsr.engine.flashvsr.FlashVsrLayout;
@@ -79,11 +78,6 @@ final class TrtFlashVsrRuntime implements FlashVsrRuntime {
     public synchronized void close() {
         opened.values().forEach(TrtEngine::close);
         opened.clear();
-        try {
-            device.close();
-        } catch (CudaException e) {
-            throw new IllegalStateException("CUDA device " + device.id() + " failed to release its resources: "
-                    + e.getMessage(), e);
-        }
+        device.release();
     }
 }

@@ -10,7 +10,6 @@ import dev.flashvsr.engine.SessionOptions;
 import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.cuda.CudaDevice;
-import dev.flashvsr.engine.cuda.CudaException;
 import dev.flashvsr.engine.pkg.ModelManifest;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
@@ -138,11 +137,6 @@ final class TrtRecurrentModel implements Model {
     public synchronized void close() {
         loaded.forEach(engine -> engine.engine().close());
         loaded.clear();
-        try {
-            device.close();
-        } catch (CudaException e) {
-            throw new IllegalStateException("CUDA device " + device.id() + " failed to release its resources: "
-                    + e.getMessage(), e);
-        }
+        device.release();
     }
 }
