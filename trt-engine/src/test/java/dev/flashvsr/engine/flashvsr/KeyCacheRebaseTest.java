@@ -26,13 +26,18 @@ class KeyCacheRebaseTest {
         Path release = GoldenData.root().resolve("release-layout");
         Path pkgDir = dir.resolve("pkg");
         FlashVsrImport.run(release, pkgDir, new FlashVsrImport.Settings("tiny", false, null, null, null), line -> { });
+        BuildCache cache = new BuildCache(dir.resolve("cache"), warning -> { });
+        // one graph set per stream: the graphs hold their stream's state
         try (FlashVsrPackage pkg = FlashVsrPackage.open(pkgDir);
-                FlashVsrGraphs graphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(),
-                        GraphPrecision.of(Precision.FP32, pkg), 2,
-                        new BuildCache(dir.resolve("cache"), warning -> { }), OpenProgress.NONE)) {
+                FlashVsrGraphs plainGraphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(),
+                        GraphPrecision.of(Precision.FP32, pkg), 2, cache, OpenProgress.NONE);
+                FlashVsrGraphs rebasedGraphs = FlashVsrGraphs.open(pkg, 256, 128, pkg.attention(),
+                        GraphPrecision.of(Precision.FP32, pkg), 2, cache, OpenProgress.NONE)) {
             int latentChannels = pkg.config().dit().inDim();
-            FlashVsrStream plain = new FlashVsrStream(graphs, LatentNoise.generated(3, latentChannels, 16, 32), null);
-            FlashVsrStream rebased = new FlashVsrStream(graphs, LatentNoise.generated(3, latentChannels, 16, 32), null);
+            FlashVsrStream plain = new FlashVsrStream(plainGraphs, LatentNoise.generated(3, latentChannels, 16, 32),
+                    null);
+            FlashVsrStream rebased = new FlashVsrStream(rebasedGraphs,
+                    LatentNoise.generated(3, latentChannels, 16, 32), null);
             rebased.rebaseBelow(10); // positions 10 and up are moved down: chunks 3 and 5 rebase
             Random random = new Random(11);
             int frames = ChunkSchedule.inputsFor(5);
