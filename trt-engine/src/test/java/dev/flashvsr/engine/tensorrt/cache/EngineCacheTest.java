@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static dev.flashvsr.engine.tensorrt.cache.TestKeys.bytes;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.tensorrt.runtime.EnginePlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,6 +82,42 @@ class EngineCacheTest {
         bytes(cache().load(TestKeys.otherKey(), building("b"), listener));
         assertEquals(2, builds.get());
         assertArrayEquals(first, bytes(cache().load(key, MUST_NOT_BUILD, listener)));
+    }
+
+    @Test
+    void aPlanReadsTheEngineWhereItLiesInTheCacheFile() throws Exception {
+        EngineKey key = TestKeys.key();
+        Path file = cache().fileOf(key);
+        try (EnginePlan built = cache().load(key, building("a"), listener);
+                EnginePlan loaded = cache().load(key, MUST_NOT_BUILD, listener)) {
+            for (EnginePlan plan : List.of(built, loaded)) {
+                assertEquals(file, plan.file());
+                assertEquals(SIZE, plan.length());
+                assertEquals(Files.size(file) - SIZE, plan.offset(), "right after the header, not copied");
+            }
+        }
+        assertTrue(Files.exists(file), "closing a plan of the cache keeps its file");
+    }
+
+    @Test
+    void anEngineThatCannotBeWrittenIsBuiltIntoATemporaryFileThatClosingDeletes() throws Exception {
+        EngineKey key = TestKeys.key();
+        AtomicInteger attempts = new AtomicInteger();
+        EngineBuilder diskFullOnce = (plan, progress) -> {
+            if (attempts.getAndIncrement() == 0) {
+                TestKeys.write(plan, new byte[10]);
+                throw new IOException("No space left on device");
+            }
+            TestKeys.write(plan, TestKeys.engine("elsewhere", SIZE));
+        };
+        EnginePlan plan = cache().load(key, diskFullOnce, listener);
+        assertTrue(plan.file().startsWith(Path.of(System.getProperty("java.io.tmpdir"))), plan.toString());
+        String warning = listener.starting("warning").get(0);
+        assertTrue(warning.contains("the engine cache folder " + folder() + " cannot be used: the engine could not be"
+                + " written (java.io.IOException: No space left on device)"), warning);
+        assertEquals(List.of(key.fileName() + ".lock"), names(folder()), "nothing half-written in the cache");
+        assertArrayEquals(TestKeys.engine("elsewhere", SIZE), bytes(plan));
+        assertFalse(Files.exists(plan.file()), "closed, so deleted");
     }
 
     @Test
