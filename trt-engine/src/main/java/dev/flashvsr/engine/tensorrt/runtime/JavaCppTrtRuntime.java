@@ -229,14 +229,24 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
             throw new TrtException(Kind.RUNTIME, messages.describe("TensorRT could not create a runtime"),
                     "check that the NVIDIA driver and GPU work (nvidia-smi)");
         }
+        // plain malloc, not new BytePointer(size): JavaCPP caps its own allocations near the Java heap's maximum,
+        // which a FlashVSR DiT plan (2.6 GB) may pass
+        Pointer bytes = Pointer.malloc(plan.length());
+        if (bytes == null || bytes.isNull()) {
+            TrtObjects.delete(runtime);
+            throw new TrtException(Kind.OUT_OF_MEMORY, "cannot allocate " + plan.length() + " bytes of host memory to"
+                    + " load the " + plan, "free host memory (other pipelines, other processes)");
+        }
         ICudaEngine engine;
-        // TensorRT copies what it needs: the plan's native copy can go at once
-        try (BytePointer bytes = new BytePointer(plan.length())) {
+        try {
             plan.readInto(windows(bytes, plan.length()));
             engine = runtime.deserializeCudaEngine(bytes, plan.length());
         } catch (IOException | RuntimeException | Error e) {
             TrtObjects.delete(runtime);
             throw e;
+        } finally {
+            // TensorRT copies what it needs: the plan's native copy can go at once
+            Pointer.free(bytes);
         }
         if (engine == null || engine.isNull()) {
             TrtObjects.delete(runtime);
