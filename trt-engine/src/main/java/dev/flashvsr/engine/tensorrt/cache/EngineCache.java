@@ -39,6 +39,8 @@ public final class EngineCache {
     /** Files the runtime rejected that could not be deleted: never loaded again by this cache. */
     private final Set<Path> rejected = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean folderWarned = new AtomicBoolean();
+    /** Why an engine could not be written here (a full disk): later builds go elsewhere at once, built once. */
+    private volatile String writeProblem;
 
     public EngineCache(Path folder) {
         this(folder, DEFAULT_WAIT_REPORT);
@@ -129,7 +131,8 @@ public final class EngineCache {
             return built;
         } catch (IOException e) {
             // the plan was lost with the file; TensorRT keeps no copy, so it is built again
-            warnFolder("the engine could not be written (" + e + ")", listener);
+            writeProblem = "the engine could not be written (" + e + ")";
+            warnFolder(writeProblem, listener);
             return buildElsewhere(key, file, builder, listener);
         }
     }
@@ -212,6 +215,9 @@ public final class EngineCache {
 
     /** Why engines cannot be written to the folder, or null when they can. */
     private String folderProblem() {
+        if (writeProblem != null) {
+            return writeProblem;
+        }
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {

@@ -51,7 +51,7 @@ public final class EnginePlan implements AutoCloseable {
         this.temporary = temporary;
     }
 
-    /** The {@code length} bytes at {@code offset} of {@code file}, read through {@code channel}, which the plan closes. */
+    /** The {@code length} bytes at {@code offset} of {@code file}, read through {@code channel} (the plan closes it). */
     public static EnginePlan region(Path file, FileChannel channel, long offset, long length) {
         return new EnginePlan(file, channel, offset, length, false);
     }

@@ -29,7 +29,8 @@ class EngineCacheLargePlanTest {
     /** tmpfs when it has room: the test is about sizes, not about how fast this disk flushes 2 GB. */
     private Path base() throws IOException {
         Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.isWritable(shm) && Files.getFileStore(shm).getUsableSpace() > 2 * PLAN_BYTES) {
+        if (Files.isDirectory(shm) && Files.isWritable(shm)
+                && Files.getFileStore(shm).getUsableSpace() > 2 * PLAN_BYTES) {
             return shm;
         }
         return dir;

@@ -91,7 +91,8 @@ class EngineCacheProcessesTest {
                 warnings.get(0));
         String error = events.get(events.size() - 1);
         assertTrue(error.startsWith("error cannot write the TensorRT engine of " + TestKeys.key().describe()
-                + " to a temporary file " + dir.resolve("tmp")) && error.endsWith("(java.io.IOException: File too large)"),
+                + " to a temporary file " + dir.resolve("tmp"))
+                && error.endsWith("(java.io.IOException: File too large)"),
                 error);
         assertEquals(List.of("child built", "child built"), Files.readAllLines(dir.resolve("marker")),
                 "built for the cache folder, then for the temporary file");

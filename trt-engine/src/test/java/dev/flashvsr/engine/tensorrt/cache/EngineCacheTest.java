@@ -110,7 +110,8 @@ class EngineCacheTest {
             }
             TestKeys.write(plan, TestKeys.engine("elsewhere", SIZE));
         };
-        EnginePlan plan = cache().load(key, diskFullOnce, listener);
+        EngineCache cache = cache();
+        EnginePlan plan = cache.load(key, diskFullOnce, listener);
         assertTrue(plan.file().startsWith(Path.of(System.getProperty("java.io.tmpdir"))), plan.toString());
         String warning = listener.starting("warning").get(0);
         assertTrue(warning.contains("the engine cache folder " + folder() + " cannot be used: the engine could not be"
@@ -118,6 +119,13 @@ class EngineCacheTest {
         assertEquals(List.of(key.fileName() + ".lock"), names(folder()), "nothing half-written in the cache");
         assertArrayEquals(TestKeys.engine("elsewhere", SIZE), bytes(plan));
         assertFalse(Files.exists(plan.file()), "closed, so deleted");
+
+        // the next engine of this cache goes elsewhere at once: built once, not lost with the full disk first
+        assertArrayEquals(TestKeys.engine("int8", SIZE), bytes(cache.load(TestKeys.otherKey(), building("int8"),
+                listener)));
+        assertEquals(1, builds.get());
+        assertEquals(1, listener.starting("warning").size(), listener.events.toString());
+        assertEquals(List.of(key.fileName() + ".lock"), names(folder()));
     }
 
     @Test
@@ -214,7 +222,8 @@ class EngineCacheTest {
                     + System.getProperty("user.name") + ", probably root), so a read-only folder cannot be tested here");
             listener.events.clear();
             assertArrayEquals(TestKeys.engine("stored", SIZE), bytes(cache().load(key, MUST_NOT_BUILD, listener)));
-            assertArrayEquals(TestKeys.engine("int8", SIZE), bytes(cache().load(TestKeys.otherKey(), building("int8"), listener)));
+            assertArrayEquals(TestKeys.engine("int8", SIZE),
+                    bytes(cache().load(TestKeys.otherKey(), building("int8"), listener)));
             String warning = listener.starting("warning").get(0);
             assertTrue(warning.contains(folder() + " cannot be used: it is not writable"), warning);
             assertEquals(List.of(key.fileName(), key.fileName() + ".lock"), names(folder()));
@@ -345,7 +354,8 @@ class EngineCacheTest {
             assertEquals("interrupted", waiter.events.get(waiter.events.size() - 1), waiter.events.toString());
             finish.countDown();
             assertArrayEquals(TestKeys.engine("a", SIZE), first.get(10, TimeUnit.SECONDS));
-            assertArrayEquals(TestKeys.engine("a", SIZE), bytes(cache().load(TestKeys.key(), MUST_NOT_BUILD, listener)));
+            assertArrayEquals(TestKeys.engine("a", SIZE),
+                    bytes(cache().load(TestKeys.key(), MUST_NOT_BUILD, listener)));
         } finally {
             pool.shutdownNow();
         }
