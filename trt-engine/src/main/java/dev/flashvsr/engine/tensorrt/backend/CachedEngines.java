@@ -8,11 +8,14 @@ import dev.flashvsr.engine.tensorrt.cache.EngineBuilder;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.cache.EngineKey;
 import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
+import dev.flashvsr.engine.tensorrt.runtime.EnginePlan;
 import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntime;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -49,13 +52,13 @@ final class CachedEngines {
         CacheListener listener = new ProgressListener(progress);
         try {
             try {
-                return runtime.deserialize(cache.load(key, builder, listener), log);
+                return deserialize(cache.load(key, builder, listener));
             } catch (TrtException e) {
                 if (e.kind() != TrtException.Kind.INCOMPATIBLE) {
                     throw e;
                 }
                 cache.invalidate(key, e.getMessage(), listener);
-                return runtime.deserialize(cache.load(key, builder, listener), log);
+                return deserialize(cache.load(key, builder, listener));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -64,15 +67,25 @@ final class CachedEngines {
         }
     }
 
+    /** Loads {@code plan} and closes it, which deletes it when it was built outside the cache. */
+    private TrtEngine deserialize(EnginePlan plan) throws TrtException {
+        try (plan) {
+            return runtime.deserialize(plan, log);
+        } catch (IOException e) {
+            throw new TrtException(TrtException.Kind.INCOMPATIBLE, "cannot read the TensorRT engine " + plan + " ("
+                    + e.getMessage() + ")", "check the disk; the engine is built again");
+        }
+    }
+
     /**
      * Builds {@code onnx} (named {@code graph} in messages) with one optimization profile and the
-     * timing cache of {@code cache}'s folder; TensorRT's INFO lines go to {@code lines}.
+     * timing cache of {@code cache}'s folder, into {@code plan}; TensorRT's INFO lines go to {@code lines}.
      */
-    byte[] build(Path onnx, String graph, Map<String, ShapeRange> profile, long workspaceBytes, EngineCache cache,
-            Consumer<String> lines) throws EngineException {
+    void build(Path onnx, String graph, Map<String, ShapeRange> profile, long workspaceBytes, EngineCache cache,
+            WritableByteChannel plan, Consumer<String> lines) throws EngineException, IOException {
         try {
-            return runtime.buildEngine(onnx, new BuildSettings(profile, workspaceBytes,
-                    Optional.of(timingCache(cache))), (severity, message) -> {
+            runtime.buildEngine(onnx, new BuildSettings(profile, workspaceBytes,
+                    Optional.of(timingCache(cache))), plan, (severity, message) -> {
                         log.log(severity, message);
                         if (severity == TrtLog.Severity.INFO) {
                             lines.accept(message);

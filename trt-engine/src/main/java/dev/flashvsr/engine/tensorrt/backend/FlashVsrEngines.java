@@ -39,10 +39,10 @@ final class FlashVsrEngines {
     /** The engine of one exported graph, from {@code cache} or built now (progress reported). */
     TrtEngine engine(EngineKey key, FlashVsrGraphFiles files, FlashVsrGraphFiles.Graph graph, EngineCache cache,
             OpenProgress progress) throws EngineException {
-        return engines.engine(key, cache, progress, lines -> {
+        return engines.engine(key, cache, progress, (plan, lines) -> {
             lines.accept("building the TensorRT engine of the FlashVSR " + graph.which().what());
-            return engines.build(files.verifiedFile(graph.which()), graph.which().file(), profile(graph),
-                    WORKSPACE_BYTES, cache, lines);
+            engines.build(files.verifiedFile(graph.which()), graph.which().file(), profile(graph),
+                    WORKSPACE_BYTES, cache, plan, lines);
         });
     }
 

@@ -13,6 +13,7 @@ import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntime;
 import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -85,31 +86,42 @@ final class RecurrentEngines {
     TrtEngine engine(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes,
             EngineCache cache, OpenProgress progress) throws EngineException {
         return engines.engine(key(graph, width, height, sizes), cache, progress,
-                lines -> build(graph, width, height, sizes, cache, lines));
+                (plan, lines) -> build(graph, width, height, sizes, cache, plan, lines));
     }
 
-    private byte[] build(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes,
-            EngineCache cache, Consumer<String> lines) throws EngineException {
-        Path onnx = null;
+    private void build(ModelManifest.Graph graph, int width, int height, Optional<FrameSizeRange> sizes,
+            EngineCache cache, WritableByteChannel plan, Consumer<String> lines) throws EngineException, IOException {
+        Path onnx = graphFile(graph);
         try {
-            // TensorRT's parser reads a file; the built-in packages live in the jar
-            onnx = Files.createTempFile("flashvsr-" + graph.file().replace('/', '_'), ".onnx");
-            Files.write(onnx, modelPackage.graph(graph));
             lines.accept("building the TensorRT engine of " + graph.file() + " for " + sizes.map(range -> "input sizes "
                     + range.text() + ", tuned for ").orElse("") + width + "x" + height);
-            return engines.build(onnx, graph.file(), profile(graph, width, height, sizes), WORKSPACE_BYTES, cache,
+            engines.build(onnx, graph.file(), profile(graph, width, height, sizes), WORKSPACE_BYTES, cache, plan,
                     lines);
+        } finally {
+            try {
+                Files.deleteIfExists(onnx);
+            } catch (IOException e) {
+                // a leftover temporary file is harmless
+            }
+        }
+    }
+
+    /** The graph in a temporary file: TensorRT's parser reads a file, and the built-in packages live in the jar. */
+    private Path graphFile(ModelManifest.Graph graph) throws EngineException {
+        Path onnx = null;
+        try {
+            onnx = Files.createTempFile("flashvsr-" + graph.file().replace('/', '_'), ".onnx");
+            return Files.write(onnx, modelPackage.graph(graph));
         } catch (IOException e) {
+            try {
+                if (onnx != null) {
+                    Files.deleteIfExists(onnx);
+                }
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
             throw new EngineException("cannot write " + graph.file() + " to a temporary file for TensorRT's parser: "
                     + e.getMessage(), "Free space in the temporary folder (java.io.tmpdir)", e);
-        } finally {
-            if (onnx != null) {
-                try {
-                    Files.deleteIfExists(onnx);
-                } catch (IOException e) {
-                    // a leftover temporary file is harmless
-                }
-            }
         }
     }
 }

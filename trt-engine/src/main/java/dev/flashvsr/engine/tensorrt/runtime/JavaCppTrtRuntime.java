@@ -4,6 +4,7 @@ import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog.Severity;
 import java.io.IOException;
 import java.lang.ref.Reference;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -70,13 +71,15 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
     }
 
     @Override
-    public byte[] buildEngine(Path onnxGraph, BuildSettings settings, TrtLog log) throws TrtException {
+    public void buildEngine(Path onnxGraph, BuildSettings settings, WritableByteChannel plan, TrtLog log)
+            throws TrtException, IOException {
         TrtMessages messages = new TrtMessages(log);
         ForwardingLogger logger = new ForwardingLogger(messages);
         // this build's TensorRT objects, newest first: freed in that order whatever happens
         Deque<Pointer> made = new ArrayDeque<>();
         try {
-            return build(onnxGraph, settings, log, messages, logger, made);
+            IHostMemory built = build(onnxGraph, settings, log, messages, logger, made);
+            EnginePlan.write(built.size(), windows(built.data(), built.size()), plan);
         } finally {
             made.forEach(TrtObjects::delete);
             // TensorRT calls the logger until the builder is deleted; JavaCPP frees it once unreachable
@@ -84,7 +87,7 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
         }
     }
 
-    private static byte[] build(Path onnxGraph, BuildSettings settings, TrtLog log, TrtMessages messages,
+    private static IHostMemory build(Path onnxGraph, BuildSettings settings, TrtLog log, TrtMessages messages,
             ForwardingLogger logger, Deque<Pointer> made) throws TrtException {
         IBuilder builder = own(made, nvinfer.createInferBuilder(logger));
         if (builder == null || builder.isNull()) {
@@ -116,7 +119,7 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
             throw new TrtException(Kind.BUILD, messages.describe(what), BUILD_REMEDY);
         }
         settings.timingCache().ifPresent(file -> saveTimingCache(timingCache, file, log));
-        return bytes(plan);
+        return plan;
     }
 
     /** Records {@code object} (when TensorRT made one) for freeing at the end of the build. */
@@ -204,14 +207,21 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
         return "ONNX parser: " + error.desc() + node;
     }
 
+    /** The timing cache is small (kilobytes to a few megabytes), so one array holds it. */
     private static byte[] bytes(IHostMemory memory) {
         byte[] bytes = new byte[Math.toIntExact(memory.size())];
         new BytePointer(memory.data()).capacity(memory.size()).get(bytes);
         return bytes;
     }
 
+    /** Windows onto the {@code size} bytes of native memory at {@code data}, without copying them. */
+    private static EnginePlan.Windows windows(Pointer data, long size) {
+        BytePointer bytes = new BytePointer(data).capacity(size);
+        return (position, count) -> bytes.position(position).limit(position + count).asByteBuffer();
+    }
+
     @Override
-    public TrtEngine deserialize(byte[] plan, TrtLog log) throws TrtException {
+    public TrtEngine deserialize(EnginePlan plan, TrtLog log) throws TrtException, IOException {
         TrtMessages messages = new TrtMessages(log);
         ForwardingLogger logger = new ForwardingLogger(messages);
         IRuntime runtime = nvinfer.createInferRuntime(logger);
@@ -219,10 +229,24 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
             throw new TrtException(Kind.RUNTIME, messages.describe("TensorRT could not create a runtime"),
                     "check that the NVIDIA driver and GPU work (nvidia-smi)");
         }
+        // plain malloc, not new BytePointer(size): JavaCPP caps its own allocations near the Java heap's maximum,
+        // which a FlashVSR DiT plan (2.6 GB) may pass
+        Pointer bytes = Pointer.malloc(plan.length());
+        if (bytes == null || bytes.isNull()) {
+            TrtObjects.delete(runtime);
+            throw new TrtException(Kind.OUT_OF_MEMORY, "cannot allocate " + plan.length() + " bytes of host memory to"
+                    + " load the " + plan, "free host memory (other pipelines, other processes)");
+        }
         ICudaEngine engine;
-        // TensorRT copies what it needs: the plan's native copy can go at once
-        try (BytePointer bytes = new BytePointer(plan)) {
-            engine = runtime.deserializeCudaEngine(bytes, plan.length);
+        try {
+            plan.readInto(windows(bytes, plan.length()));
+            engine = runtime.deserializeCudaEngine(bytes, plan.length());
+        } catch (IOException | RuntimeException | Error e) {
+            TrtObjects.delete(runtime);
+            throw e;
+        } finally {
+            // TensorRT copies what it needs: the plan's native copy can go at once
+            Pointer.free(bytes);
         }
         if (engine == null || engine.isNull()) {
             TrtObjects.delete(runtime);

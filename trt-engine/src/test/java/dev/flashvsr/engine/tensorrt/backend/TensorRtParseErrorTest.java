@@ -14,11 +14,13 @@ import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.cuda.HostCuda;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
+import dev.flashvsr.engine.tensorrt.runtime.EnginePlan;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntime;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -38,13 +40,14 @@ class TensorRtParseErrorTest {
         }
 
         @Override
-        public byte[] buildEngine(Path onnxGraph, BuildSettings settings, TrtLog log) throws TrtException {
+        public void buildEngine(Path onnxGraph, BuildSettings settings, WritableByteChannel plan, TrtLog log)
+                throws TrtException {
             throw new TrtException(TrtException.Kind.PARSE, "TensorRT's ONNX parser rejects "
                     + onnxGraph.getFileName() + ": In node 3 (importConv): UNSUPPORTED_NODE", "Report a bug");
         }
 
         @Override
-        public TrtEngine deserialize(byte[] plan, TrtLog log) {
+        public TrtEngine deserialize(EnginePlan plan, TrtLog log) {
             throw new AssertionError("nothing was built");
         }
     }

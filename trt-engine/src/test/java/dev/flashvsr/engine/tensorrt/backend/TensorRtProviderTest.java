@@ -22,12 +22,15 @@ import dev.flashvsr.engine.gpu.CpuFramePath;
 import dev.flashvsr.engine.gpu.StreamChecks;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.BuildSettings;
+import dev.flashvsr.engine.tensorrt.runtime.EnginePlan;
 import dev.flashvsr.engine.tensorrt.runtime.OrtTrtRuntime;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntime;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,13 +66,14 @@ class TensorRtProviderTest {
         }
 
         @Override
-        public byte[] buildEngine(Path onnxGraph, BuildSettings settings, TrtLog log) throws TrtException {
+        public void buildEngine(Path onnxGraph, BuildSettings settings, WritableByteChannel plan, TrtLog log)
+                throws TrtException, IOException {
             builds.incrementAndGet();
-            return ort.buildEngine(onnxGraph, settings, log);
+            ort.buildEngine(onnxGraph, settings, plan, log);
         }
 
         @Override
-        public TrtEngine deserialize(byte[] plan, TrtLog log) throws TrtException {
+        public TrtEngine deserialize(EnginePlan plan, TrtLog log) throws TrtException, IOException {
             if (rejectFirstPlan) {
                 rejectFirstPlan = false;
                 throw new TrtException(TrtException.Kind.INCOMPATIBLE, "the plan was built by another TensorRT",

@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.tensorrt.cache;
 
+import dev.flashvsr.engine.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -10,7 +11,7 @@ import java.util.HexFormat;
  * The second process of {@link EngineCacheProcessesTest}: loads {@link TestKeys#key()} through a
  * cache with a slow builder that appends a line to a marker file per build, then writes the bytes
  * SHA-256 of the bytes it got (small, so that it can be written under a file size limit) and prints
- * the listener's events, one per line.
+ * the listener's events, one per line; a load that fails prints "error MESSAGE" last.
  *
  * <p>Arguments: CACHE_FOLDER READY_FILE MARKER_FILE SHA256_FILE ENGINE_BYTES BUILD_MILLIS
  */
@@ -25,9 +26,13 @@ public final class CacheLoadMain {
         long buildMillis = Long.parseLong(args[5]);
         RecordingListener listener = new RecordingListener();
         Files.writeString(ready, "ready");
-        byte[] engine = new EngineCache(Path.of(args[0]), Duration.ofMillis(200))
-                .load(TestKeys.key(), slowBuilder(marker, "child", size, buildMillis), listener);
-        Files.writeString(Path.of(args[3]), sha256(engine));
+        try {
+            byte[] engine = TestKeys.bytes(new EngineCache(Path.of(args[0]), Duration.ofMillis(200))
+                    .load(TestKeys.key(), slowBuilder(marker, "child", size, buildMillis), listener));
+            Files.writeString(Path.of(args[3]), sha256(engine));
+        } catch (EngineException e) {
+            listener.events.add("error " + e.getMessage());
+        }
         listener.events.forEach(System.out::println);
     }
 
@@ -37,7 +42,7 @@ public final class CacheLoadMain {
 
     /** Records the build in {@code marker}, then takes {@code millis} as a real build would. */
     static EngineBuilder slowBuilder(Path marker, String who, int size, long millis) {
-        return progress -> {
+        return (plan, progress) -> {
             try {
                 Files.writeString(marker, who + " built\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 progress.accept(who + " building");
@@ -45,7 +50,7 @@ public final class CacheLoadMain {
             } catch (Exception e) {
                 throw new IllegalStateException("test builder failed: " + e, e);
             }
-            return TestKeys.engine("shared engine", size);
+            TestKeys.write(plan, TestKeys.engine("shared engine", size));
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.flashvsr.engine.tensorrt.cache;
 
+import static dev.flashvsr.engine.tensorrt.cache.TestKeys.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,6 +33,7 @@ class EngineCacheProcessesTest {
     private Process child(List<String> prefix, long buildMillis) throws IOException {
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-XX:-UsePerfData", "-Xmx256m",
+                "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
                 "-cp", System.getProperty("java.class.path"), CacheLoadMain.class.getName(),
                 folder().toString(), dir.resolve("ready").toString(), dir.resolve("marker").toString(),
                 dir.resolve("child.sha256").toString(), Integer.toString(SIZE), Long.toString(buildMillis)));
@@ -58,8 +60,8 @@ class EngineCacheProcessesTest {
             Thread.sleep(10);
         }
         RecordingListener parent = new RecordingListener();
-        byte[] engine = new EngineCache(folder(), Duration.ofMillis(200))
-                .load(TestKeys.key(), CacheLoadMain.slowBuilder(dir.resolve("marker"), "parent", SIZE, 3000), parent);
+        byte[] engine = bytes(new EngineCache(folder(), Duration.ofMillis(200))
+                .load(TestKeys.key(), CacheLoadMain.slowBuilder(dir.resolve("marker"), "parent", SIZE, 3000), parent));
         List<String> childEvents = finish(child);
 
         assertArrayEquals(TestKeys.engine("shared engine", SIZE), engine);
@@ -75,20 +77,27 @@ class EngineCacheProcessesTest {
     }
 
     @Test
-    void aFullDiskMeansTheBuiltEngineIsReturnedWithAWarningAndNothingHalfWritten() throws Exception {
-        // a file size limit makes writes fail as a full disk does (EFBIG instead of ENOSPC); the JVM ignores SIGXFSZ
+    void aFullDiskFailsTheLoadWithAClearErrorAndLeavesNothingHalfWritten() throws Exception {
+        // a file size limit makes writes fail as a full disk does (EFBIG instead of ENOSPC); the JVM ignores SIGXFSZ.
+        // It holds for every file, so the build into a temporary file elsewhere fails too: no place holds the engine
         List<String> events = finish(child(List.of("sh", "-c", "ulimit -f 64 && exec \"$@\"", "sh"), 0));
 
-        assertEquals(CacheLoadMain.sha256(TestKeys.engine("shared engine", SIZE)),
-                Files.readString(dir.resolve("child.sha256")));
-        assertTrue(events.contains("built " + SIZE), events.toString());
+        assertFalse(Files.exists(dir.resolve("child.sha256")), events.toString());
+        assertFalse(events.stream().anyMatch(e -> e.startsWith("built")), events.toString());
         List<String> warnings = events.stream().filter(e -> e.startsWith("warning")).toList();
         assertEquals(1, warnings.size(), events.toString());
         assertTrue(warnings.get(0).contains("the engine cache folder " + folder() + " cannot be used: the engine could "
                 + "not be written (java.io.IOException: File too large)") && warnings.get(0).contains("with room"),
                 warnings.get(0));
+        String error = events.get(events.size() - 1);
+        assertTrue(error.startsWith("error cannot write the TensorRT engine of " + TestKeys.key().describe()
+                + " to a temporary file " + dir.resolve("tmp"))
+                && error.endsWith("(java.io.IOException: File too large)"),
+                error);
+        assertEquals(List.of("child built", "child built"), Files.readAllLines(dir.resolve("marker")),
+                "built for the cache folder, then for the temporary file");
         assertEquals(List.of(TestKeys.key().fileName() + ".lock"), names(folder()), "no engine, no temporary file");
-        assertFalse(Files.exists(folder().resolve(TestKeys.key().fileName())));
+        assertEquals(List.of(), names(dir.resolve("tmp")), "no temporary plan left");
     }
 
     private static List<String> names(Path folder) throws IOException {

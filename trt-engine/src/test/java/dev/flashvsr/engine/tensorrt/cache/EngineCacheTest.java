@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static dev.flashvsr.engine.tensorrt.cache.TestKeys.bytes;
 
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.tensorrt.runtime.EnginePlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,14 +47,14 @@ class EngineCacheTest {
     }
 
     private EngineBuilder building(String content) {
-        return progress -> {
+        return (plan, progress) -> {
             builds.incrementAndGet();
             progress.accept("building " + content);
-            return TestKeys.engine(content, SIZE);
+            TestKeys.write(plan, TestKeys.engine(content, SIZE));
         };
     }
 
-    private static final EngineBuilder MUST_NOT_BUILD = progress -> {
+    private static final EngineBuilder MUST_NOT_BUILD = (plan, progress) -> {
         throw new AssertionError("the engine was built although the cache holds it");
     };
 
@@ -65,21 +67,65 @@ class EngineCacheTest {
     @Test
     void aMissBuildsAndStoresAndTheNextLoadReadsTheFile() throws Exception {
         EngineKey key = TestKeys.key();
-        byte[] first = cache().load(key, building("a"), listener);
+        byte[] first = bytes(cache().load(key, building("a"), listener));
         assertArrayEquals(TestKeys.engine("a", SIZE), first);
         String file = key.fileName();
         assertEquals(List.of("miss " + file, "progress building a", "built " + SIZE), listener.events);
         assertEquals(List.of(file, file + ".lock"), names(folder()));
 
         listener.events.clear();
-        assertArrayEquals(first, new EngineCache(folder()).load(key, MUST_NOT_BUILD, listener));
+        assertArrayEquals(first, bytes(new EngineCache(folder()).load(key, MUST_NOT_BUILD, listener)));
         assertEquals(List.of("hit " + file), listener.events);
         assertEquals(1, builds.get());
 
         // another key is another file
-        cache().load(TestKeys.otherKey(), building("b"), listener);
+        bytes(cache().load(TestKeys.otherKey(), building("b"), listener));
         assertEquals(2, builds.get());
-        assertArrayEquals(first, cache().load(key, MUST_NOT_BUILD, listener));
+        assertArrayEquals(first, bytes(cache().load(key, MUST_NOT_BUILD, listener)));
+    }
+
+    @Test
+    void aPlanReadsTheEngineWhereItLiesInTheCacheFile() throws Exception {
+        EngineKey key = TestKeys.key();
+        Path file = cache().fileOf(key);
+        try (EnginePlan built = cache().load(key, building("a"), listener);
+                EnginePlan loaded = cache().load(key, MUST_NOT_BUILD, listener)) {
+            for (EnginePlan plan : List.of(built, loaded)) {
+                assertEquals(file, plan.file());
+                assertEquals(SIZE, plan.length());
+                assertEquals(Files.size(file) - SIZE, plan.offset(), "right after the header, not copied");
+            }
+        }
+        assertTrue(Files.exists(file), "closing a plan of the cache keeps its file");
+    }
+
+    @Test
+    void anEngineThatCannotBeWrittenIsBuiltIntoATemporaryFileThatClosingDeletes() throws Exception {
+        EngineKey key = TestKeys.key();
+        AtomicInteger attempts = new AtomicInteger();
+        EngineBuilder diskFullOnce = (plan, progress) -> {
+            if (attempts.getAndIncrement() == 0) {
+                TestKeys.write(plan, new byte[10]);
+                throw new IOException("No space left on device");
+            }
+            TestKeys.write(plan, TestKeys.engine("elsewhere", SIZE));
+        };
+        EngineCache cache = cache();
+        EnginePlan plan = cache.load(key, diskFullOnce, listener);
+        assertTrue(plan.file().startsWith(Path.of(System.getProperty("java.io.tmpdir"))), plan.toString());
+        String warning = listener.starting("warning").get(0);
+        assertTrue(warning.contains("the engine cache folder " + folder() + " cannot be used: the engine could not be"
+                + " written (java.io.IOException: No space left on device)"), warning);
+        assertEquals(List.of(key.fileName() + ".lock"), names(folder()), "nothing half-written in the cache");
+        assertArrayEquals(TestKeys.engine("elsewhere", SIZE), bytes(plan));
+        assertFalse(Files.exists(plan.file()), "closed, so deleted");
+
+        // the next engine of this cache goes elsewhere at once: built once, not lost with the full disk first
+        assertArrayEquals(TestKeys.engine("int8", SIZE), bytes(cache.load(TestKeys.otherKey(), building("int8"),
+                listener)));
+        assertEquals(1, builds.get());
+        assertEquals(1, listener.starting("warning").size(), listener.events.toString());
+        assertEquals(List.of(key.fileName() + ".lock"), names(folder()));
     }
 
     @Test
@@ -104,16 +150,16 @@ class EngineCacheTest {
         EngineKey key = TestKeys.key();
         Path file = cache().fileOf(key);
         for (Map.Entry<String, UnaryOperator<byte[]>> damage : damages.entrySet()) {
-            cache().load(key, building("good"), listener);
+            bytes(cache().load(key, building("good"), listener));
             Files.write(file, damage.getValue().apply(Files.readAllBytes(file)));
             listener.events.clear();
-            assertArrayEquals(TestKeys.engine("rebuilt", SIZE), cache().load(key, building("rebuilt"), listener),
+            assertArrayEquals(TestKeys.engine("rebuilt", SIZE), bytes(cache().load(key, building("rebuilt"), listener)),
                     damage.getKey());
             List<String> warnings = listener.starting("warning");
             assertEquals(1, warnings.size(), listener.events.toString());
             assertTrue(warnings.get(0).contains(file.toString()) && warnings.get(0).contains(damage.getKey())
                     && warnings.get(0).endsWith("building it again"), warnings.get(0));
-            assertArrayEquals(TestKeys.engine("rebuilt", SIZE), cache().load(key, MUST_NOT_BUILD, listener),
+            assertArrayEquals(TestKeys.engine("rebuilt", SIZE), bytes(cache().load(key, MUST_NOT_BUILD, listener)),
                     "replaced by the rebuilt engine after: " + damage.getKey());
             Files.delete(file);
         }
@@ -123,10 +169,10 @@ class EngineCacheTest {
     void anotherKeysFileUnderThisKeysNameIsNotUsed() throws Exception {
         EngineKey key = TestKeys.key();
         EngineKey other = TestKeys.otherKey();
-        cache().load(other, building("int8"), listener);
+        bytes(cache().load(other, building("int8"), listener));
         Files.move(cache().fileOf(other), cache().fileOf(key));
         listener.events.clear();
-        assertArrayEquals(TestKeys.engine("fp16", SIZE), cache().load(key, building("fp16"), listener));
+        assertArrayEquals(TestKeys.engine("fp16", SIZE), bytes(cache().load(key, building("fp16"), listener)));
         String warning = listener.starting("warning").get(0);
         assertTrue(warning.contains("holds an engine for another key (file has precision=int8, wanted precision=fp16)"),
                 warning);
@@ -135,16 +181,16 @@ class EngineCacheTest {
     @Test
     void anEngineTheRuntimeRejectsIsDeletedAndRebuilt() throws Exception {
         EngineKey key = TestKeys.key();
-        cache().load(key, building("old"), listener);
+        bytes(cache().load(key, building("old"), listener));
         listener.events.clear();
         cache().invalidate(key, "serialized engine version mismatch", listener);
         String warning = listener.starting("warning").get(0);
         assertTrue(warning.contains(cache().fileOf(key).toString()) && warning.contains("serialized engine version mismatch")
                 && warning.contains("built again"), warning);
         assertFalse(Files.exists(cache().fileOf(key)));
-        assertArrayEquals(TestKeys.engine("new", SIZE), cache().load(key, building("new"), listener));
+        assertArrayEquals(TestKeys.engine("new", SIZE), bytes(cache().load(key, building("new"), listener)));
         assertEquals(2, builds.get());
-        assertArrayEquals(TestKeys.engine("new", SIZE), cache().load(key, MUST_NOT_BUILD, listener));
+        assertArrayEquals(TestKeys.engine("new", SIZE), bytes(cache().load(key, MUST_NOT_BUILD, listener)));
     }
 
     @Test
@@ -154,8 +200,8 @@ class EngineCacheTest {
         for (Path folder : List.of(regular, regular.resolve("below"))) {
             RecordingListener events = new RecordingListener();
             EngineCache cache = new EngineCache(folder);
-            assertArrayEquals(TestKeys.engine("a", SIZE), cache.load(TestKeys.key(), building("a"), events));
-            assertArrayEquals(TestKeys.engine("a", SIZE), cache.load(TestKeys.key(), building("a"), events));
+            assertArrayEquals(TestKeys.engine("a", SIZE), bytes(cache.load(TestKeys.key(), building("a"), events)));
+            assertArrayEquals(TestKeys.engine("a", SIZE), bytes(cache.load(TestKeys.key(), building("a"), events)));
             List<String> warnings = events.starting("warning");
             assertEquals(1, warnings.size(), "warned once per cache: " + events.events);
             assertTrue(warnings.get(0).contains("the engine cache folder " + folder + " cannot be used")
@@ -169,14 +215,15 @@ class EngineCacheTest {
     @Test
     void aReadOnlyCacheFolderMeansBuildingInMemoryButItsEnginesAreStillRead() throws Exception {
         EngineKey key = TestKeys.key();
-        cache().load(key, building("stored"), listener);
+        bytes(cache().load(key, building("stored"), listener));
         Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             assumeFalse(Files.isWritable(folder()), "the folder is writable despite its permissions (running as "
                     + System.getProperty("user.name") + ", probably root), so a read-only folder cannot be tested here");
             listener.events.clear();
-            assertArrayEquals(TestKeys.engine("stored", SIZE), cache().load(key, MUST_NOT_BUILD, listener));
-            assertArrayEquals(TestKeys.engine("int8", SIZE), cache().load(TestKeys.otherKey(), building("int8"), listener));
+            assertArrayEquals(TestKeys.engine("stored", SIZE), bytes(cache().load(key, MUST_NOT_BUILD, listener)));
+            assertArrayEquals(TestKeys.engine("int8", SIZE),
+                    bytes(cache().load(TestKeys.otherKey(), building("int8"), listener)));
             String warning = listener.starting("warning").get(0);
             assertTrue(warning.contains(folder() + " cannot be used: it is not writable"), warning);
             assertEquals(List.of(key.fileName(), key.fileName() + ".lock"), names(folder()));
@@ -188,7 +235,7 @@ class EngineCacheTest {
     @Test
     void aRejectedEngineThatCannotBeDeletedIsNotLoadedAgain() throws Exception {
         EngineKey key = TestKeys.key();
-        cache().load(key, building("old"), listener);
+        bytes(cache().load(key, building("old"), listener));
         EngineCache cache = cache();
         Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
@@ -198,8 +245,8 @@ class EngineCacheTest {
             cache.invalidate(key, "incompatible", listener);
             String warning = listener.starting("warning").get(1);
             assertTrue(warning.contains("cannot delete the rejected engine " + cache.fileOf(key)), warning);
-            assertArrayEquals(TestKeys.engine("new", SIZE), cache.load(key, building("new"), listener));
-            assertArrayEquals(TestKeys.engine("newer", SIZE), cache.load(key, building("newer"), listener));
+            assertArrayEquals(TestKeys.engine("new", SIZE), bytes(cache.load(key, building("new"), listener)));
+            assertArrayEquals(TestKeys.engine("newer", SIZE), bytes(cache.load(key, building("newer"), listener)));
         } finally {
             Files.setPosixFilePermissions(folder(), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -209,13 +256,13 @@ class EngineCacheTest {
     void aFailedBuildLeavesNoFileAndReleasesTheLock() throws Exception {
         EngineKey key = TestKeys.key();
         EngineException failure = new EngineException("no memory for tactic 3", "Close other GPU programs");
-        EngineException thrown = assertThrows(EngineException.class, () -> cache().load(key, progress -> {
+        EngineException thrown = assertThrows(EngineException.class, () -> bytes(cache().load(key, (plan, progress) -> {
             progress.accept("tactic 3");
             throw failure;
-        }, listener));
+        }, listener)));
         assertSame(failure, thrown);
         assertEquals(List.of(key.fileName() + ".lock"), names(folder()));
-        assertArrayEquals(TestKeys.engine("a", SIZE), cache().load(key, building("a"), listener));
+        assertArrayEquals(TestKeys.engine("a", SIZE), bytes(cache().load(key, building("a"), listener)));
     }
 
     @Test
@@ -223,7 +270,7 @@ class EngineCacheTest {
         EngineKey key = TestKeys.key();
         Files.createDirectories(folder());
         Files.write(folder().resolve(key.fileName() + ".12345.tmp"), new byte[10]);
-        cache().load(key, building("a"), listener);
+        bytes(cache().load(key, building("a"), listener));
         assertEquals(List.of(key.fileName(), key.fileName() + ".lock"), names(folder()));
     }
 
@@ -232,16 +279,16 @@ class EngineCacheTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch building = new CountDownLatch(1);
-            EngineBuilder slow = progress -> {
+            EngineBuilder slow = (plan, progress) -> {
                 builds.incrementAndGet();
                 building.countDown();
                 sleep(600);
-                return TestKeys.engine("once", SIZE);
+                TestKeys.write(plan, TestKeys.engine("once", SIZE));
             };
-            Future<byte[]> first = pool.submit(() -> cache().load(TestKeys.key(), slow, listener));
+            Future<byte[]> first = pool.submit(() -> bytes(cache().load(TestKeys.key(), slow, listener)));
             assertTrue(building.await(10, TimeUnit.SECONDS));
             RecordingListener waiter = new RecordingListener();
-            Future<byte[]> second = pool.submit(() -> cache().load(TestKeys.key(), slow, waiter));
+            Future<byte[]> second = pool.submit(() -> bytes(cache().load(TestKeys.key(), slow, waiter)));
             assertArrayEquals(first.get(), second.get());
             assertEquals(1, builds.get());
             List<String> waits = waiter.starting("progress waiting for another process building "
@@ -260,15 +307,15 @@ class EngineCacheTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch building = new CountDownLatch(1);
-            EngineBuilder slow = progress -> {
+            EngineBuilder slow = (plan, progress) -> {
                 builds.incrementAndGet();
                 building.countDown();
                 sleep(400);
-                return TestKeys.engine("once", SIZE);
+                TestKeys.write(plan, TestKeys.engine("once", SIZE));
             };
-            Future<byte[]> first = pool.submit(() -> new EngineCache(link).load(TestKeys.key(), slow, listener));
+            Future<byte[]> first = pool.submit(() -> bytes(new EngineCache(link).load(TestKeys.key(), slow, listener)));
             assertTrue(building.await(10, TimeUnit.SECONDS));
-            Future<byte[]> second = pool.submit(() -> cache().load(TestKeys.key(), slow, listener));
+            Future<byte[]> second = pool.submit(() -> bytes(cache().load(TestKeys.key(), slow, listener)));
             assertArrayEquals(first.get(), second.get());
             assertEquals(1, builds.get());
         } finally {
@@ -282,20 +329,20 @@ class EngineCacheTest {
         try {
             CountDownLatch building = new CountDownLatch(1);
             CountDownLatch finish = new CountDownLatch(1);
-            Future<byte[]> first = pool.submit(() -> cache().load(TestKeys.key(), progress -> {
+            Future<byte[]> first = pool.submit(() -> bytes(cache().load(TestKeys.key(), (plan, progress) -> {
                 building.countDown();
                 await(finish);
-                return TestKeys.engine("a", SIZE);
-            }, listener));
+                TestKeys.write(plan, TestKeys.engine("a", SIZE));
+            }, listener)));
             assertTrue(building.await(10, TimeUnit.SECONDS));
             RecordingListener waiter = new RecordingListener();
             Thread waiting = new Thread(() -> {
                 try {
-                    cache().load(TestKeys.key(), MUST_NOT_BUILD, waiter);
+                    bytes(cache().load(TestKeys.key(), MUST_NOT_BUILD, waiter));
                     waiter.events.add("returned");
                 } catch (InterruptedException e) {
                     waiter.events.add("interrupted");
-                } catch (EngineException e) {
+                } catch (EngineException | IOException e) {
                     waiter.events.add("failed " + e);
                 }
             });
@@ -307,7 +354,8 @@ class EngineCacheTest {
             assertEquals("interrupted", waiter.events.get(waiter.events.size() - 1), waiter.events.toString());
             finish.countDown();
             assertArrayEquals(TestKeys.engine("a", SIZE), first.get(10, TimeUnit.SECONDS));
-            assertArrayEquals(TestKeys.engine("a", SIZE), cache().load(TestKeys.key(), MUST_NOT_BUILD, listener));
+            assertArrayEquals(TestKeys.engine("a", SIZE),
+                    bytes(cache().load(TestKeys.key(), MUST_NOT_BUILD, listener)));
         } finally {
             pool.shutdownNow();
         }

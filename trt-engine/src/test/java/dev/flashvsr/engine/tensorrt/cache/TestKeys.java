@@ -2,6 +2,10 @@ package dev.flashvsr.engine.tensorrt.cache;
 
 import dev.flashvsr.engine.tensorrt.runtime.ShapeRange;
 import dev.flashvsr.engine.Precision;
+import dev.flashvsr.engine.tensorrt.runtime.EnginePlan;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,5 +38,22 @@ final class TestKeys {
             bytes[i] = (byte) (seed[i % seed.length] + i / seed.length);
         }
         return bytes;
+    }
+
+    /** What a builder does: writes {@code engine} to {@code plan}. */
+    static void write(WritableByteChannel plan, byte[] engine) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(engine);
+        while (bytes.hasRemaining()) {
+            plan.write(bytes);
+        }
+    }
+
+    /** The bytes of a small plan, which is closed (a temporary one deleted) afterwards. */
+    static byte[] bytes(EnginePlan plan) throws IOException {
+        try (plan) {
+            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(plan.length()));
+            plan.readInto((position, count) -> bytes.slice((int) position, count));
+            return bytes.array();
+        }
     }
 }

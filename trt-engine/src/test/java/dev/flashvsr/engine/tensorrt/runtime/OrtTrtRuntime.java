@@ -7,6 +7,8 @@ import dev.flashvsr.engine.cpu.OrtRuntime;
 import dev.flashvsr.engine.tensorrt.runtime.TrtException.Kind;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog.Severity;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +61,8 @@ public final class OrtTrtRuntime implements TrtRuntime {
     }
 
     @Override
-    public byte[] buildEngine(Path onnxGraph, BuildSettings settings, TrtLog log) throws TrtException {
+    public void buildEngine(Path onnxGraph, BuildSettings settings, WritableByteChannel plan, TrtLog log)
+            throws TrtException, IOException {
         byte[] graph;
         try {
             graph = Files.readAllBytes(onnxGraph);
@@ -82,8 +85,10 @@ public final class OrtTrtRuntime implements TrtRuntime {
         log.log(Severity.INFO, "built an ORT test engine from " + onnxGraph.getFileName() + " with "
                 + settings.shapes());
         settings.timingCache().ifPresent(file -> writeTimingCache(file, log));
+        // like TensorRT's plan in native memory, written out window by window
+        ByteBuffer serialized = ByteBuffer.wrap(new OrtPlan(version, settings, folder, graph).serialize());
+        EnginePlan.write(serialized.remaining(), (position, bytes) -> serialized.slice((int) position, bytes), plan);
         builds.incrementAndGet();
-        return new OrtPlan(version, settings, folder, graph).serialize();
     }
 
     /** TensorRT's build-time checks of the profile: every dynamic input has a range that fits the graph. */
@@ -129,8 +134,15 @@ public final class OrtTrtRuntime implements TrtRuntime {
     }
 
     @Override
-    public TrtEngine deserialize(byte[] plan, TrtLog log) throws TrtException {
-        OrtPlan parsed = OrtPlan.parse(plan, version, log);
+    public TrtEngine deserialize(EnginePlan plan, TrtLog log) throws TrtException, IOException {
+        if (plan.length() > Integer.MAX_VALUE - 8) {
+            throw failure(Kind.INCOMPATIBLE, "the ONNX Runtime test runtime loads plans of up to 2 GiB, not "
+                    + plan.length() + " bytes", "use a smaller graph in tests", log);
+        }
+        // ONNX Runtime takes the graph as one array: the test plans are small
+        ByteBuffer bytes = ByteBuffer.allocate((int) plan.length());
+        plan.readInto((position, count) -> bytes.slice((int) position, count));
+        OrtPlan parsed = OrtPlan.parse(bytes.array(), version, log);
         try {
             OrtTrtEngine engine = new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed.settings());
             loads.incrementAndGet();

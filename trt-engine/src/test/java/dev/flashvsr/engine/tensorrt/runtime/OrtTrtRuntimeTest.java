@@ -17,9 +17,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,7 +56,7 @@ class OrtTrtRuntimeTest {
         Random random = new Random(19);
         float[][] frames = {randomFloats(random, 3 * H * W), randomFloats(random, 3 * H * W),
                 randomFloats(random, 3 * H * W)};
-        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph("x2.onnx"), profile(), log), log);
+        try (TrtEngine engine = load(runtime, graph("x2.onnx"), profile());
                 TrtContext context = engine.createContext();
                 DeviceTensors device = new DeviceTensors()) {
             assertEquals(new TensorInfo("current", true, TensorInfo.DataType.FLOAT, new long[] {-1, 3, -1, -1}),
@@ -108,7 +110,7 @@ class OrtTrtRuntimeTest {
             boolean frame = input.getValue() == 3;
             inputs.put(input.getKey(), randomHalves(random, input.getValue() * H * W, frame));
         }
-        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(halfGraph, profile(), log), log);
+        try (TrtEngine engine = load(runtime, halfGraph, profile());
                 TrtContext context = engine.createContext();
                 DeviceTensors device = new DeviceTensors()) {
             assertTrue(engine.tensors().stream().allMatch(t -> t.dataType() == TensorInfo.DataType.HALF),
@@ -165,7 +167,7 @@ class OrtTrtRuntimeTest {
 
     /** One frame of x2 on device buffers; the output's values. */
     private float[] runOnce(TrtRuntime runtime, Path graph, Map<String, float[]> inputs) throws Exception {
-        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph, profile(), log), log);
+        try (TrtEngine engine = load(runtime, graph, profile());
                 TrtContext context = engine.createContext();
                 DeviceTensors device = new DeviceTensors()) {
             for (Map.Entry<String, float[]> input : inputs.entrySet()) {
@@ -184,7 +186,7 @@ class OrtTrtRuntimeTest {
     @Test
     void aShapeOutsideTheProfileIsRefused() throws Exception {
         OrtTrtRuntime runtime = new OrtTrtRuntime();
-        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph("x2.onnx"), profile(), log), log);
+        try (TrtEngine engine = load(runtime, graph("x2.onnx"), profile());
                 TrtContext context = engine.createContext()) {
             context.setInputShape("current", shape("current", 64, 64));
             TrtException tooBig = assertThrows(TrtException.class,
@@ -204,7 +206,7 @@ class OrtTrtRuntimeTest {
     @Test
     void enqueueNeedsEveryShapeAndAddress() throws Exception {
         OrtTrtRuntime runtime = new OrtTrtRuntime();
-        try (TrtEngine engine = runtime.deserialize(runtime.buildEngine(graph("x2.onnx"), profile(), log), log);
+        try (TrtEngine engine = load(runtime, graph("x2.onnx"), profile());
                 TrtContext context = engine.createContext()) {
             TrtException noShape = assertThrows(TrtException.class, () -> context.enqueue(0));
             assertTrue(noShape.getMessage().contains("is not set (setInputShape)"), noShape.getMessage());
@@ -222,7 +224,7 @@ class OrtTrtRuntimeTest {
         Path broken = temp.resolve("broken.onnx");
         Files.write(broken, "not an onnx graph".getBytes(StandardCharsets.US_ASCII));
         TrtException e = assertThrows(TrtException.class,
-                () -> new OrtTrtRuntime().buildEngine(broken, profile(), log));
+                () -> build(new OrtTrtRuntime(), broken, profile()));
         assertEquals(Kind.PARSE, e.kind());
         assertTrue(e.getMessage().startsWith("TensorRT cannot parse the graph broken.onnx: ONNX parser: "),
                 e.getMessage());
@@ -233,24 +235,28 @@ class OrtTrtRuntimeTest {
 
     @Test
     void anEngineOfAnotherVersionIsIncompatible() throws Exception {
-        byte[] plan = new OrtTrtRuntime("10.14.1", false).buildEngine(graph("x2.onnx"), profile(), log);
-        TrtException e = assertThrows(TrtException.class, () -> new OrtTrtRuntime().deserialize(plan, log));
-        assertEquals(Kind.INCOMPATIBLE, e.kind());
-        assertTrue(e.getMessage().contains("built by 10.14.1, this is 10.15.1"), e.getMessage());
-        OrtTrtRuntime older = new OrtTrtRuntime("10.14.1", false);
-        older.deserialize(plan, log).close();
-        assertEquals(0, older.builds());
-        assertEquals(1, older.loads());
+        try (EnginePlan plan = whole(build(new OrtTrtRuntime("10.14.1", false), graph("x2.onnx"), profile()))) {
+            TrtException e = assertThrows(TrtException.class, () -> new OrtTrtRuntime().deserialize(plan, log));
+            assertEquals(Kind.INCOMPATIBLE, e.kind());
+            assertTrue(e.getMessage().contains("built by 10.14.1, this is 10.15.1"), e.getMessage());
+            OrtTrtRuntime older = new OrtTrtRuntime("10.14.1", false);
+            older.deserialize(plan, log).close();
+            assertEquals(0, older.builds());
+            assertEquals(1, older.loads());
+        }
     }
 
     @Test
     void aCorruptEngineIsIncompatible() throws Exception {
-        byte[] plan = new OrtTrtRuntime().buildEngine(graph("x2.onnx"), profile(), log);
-        byte[] truncated = Arrays.copyOf(plan, plan.length / 2);
-        assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
-                () -> new OrtTrtRuntime().deserialize(truncated, log)).kind());
-        assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
-                () -> new OrtTrtRuntime().deserialize(new byte[] {1, 2, 3}, log)).kind());
+        Path built = build(new OrtTrtRuntime(), graph("x2.onnx"), profile());
+        Path garbage = Files.write(temp.resolve("garbage.engine"), new byte[] {1, 2, 3});
+        try (EnginePlan truncated = EnginePlan.open(built, 0, Files.size(built) / 2);
+                EnginePlan notAPlan = EnginePlan.open(garbage, 0, 3)) {
+            assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
+                    () -> new OrtTrtRuntime().deserialize(truncated, log)).kind());
+            assertEquals(Kind.INCOMPATIBLE, assertThrows(TrtException.class,
+                    () -> new OrtTrtRuntime().deserialize(notAPlan, log)).kind());
+        }
     }
 
     @Test
@@ -276,8 +282,7 @@ class OrtTrtRuntimeTest {
     @Test
     void theOutOfMemoryFaultFailsTheBuild() throws Exception {
         TrtException e = assertThrows(TrtException.class,
-                () -> new OrtTrtRuntime(OrtTrtRuntime.DEFAULT_VERSION, true).buildEngine(graph("x2.onnx"), profile(),
-                        log));
+                () -> build(new OrtTrtRuntime(OrtTrtRuntime.DEFAULT_VERSION, true), graph("x2.onnx"), profile()));
         assertEquals(Kind.OUT_OF_MEMORY, e.kind());
         assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
     }
@@ -286,16 +291,35 @@ class OrtTrtRuntimeTest {
     void theTimingCacheIsWritten() throws Exception {
         Path cache = temp.resolve("timing.cache");
         OrtTrtRuntime runtime = new OrtTrtRuntime();
-        runtime.buildEngine(graph("x2.onnx"), new BuildSettings(ranges(), WORKSPACE, Optional.of(cache)), log);
+        build(runtime, graph("x2.onnx"), new BuildSettings(ranges(), WORKSPACE, Optional.of(cache)));
         assertTrue(Files.size(cache) > 0);
         assertEquals(1, runtime.builds());
         assertEquals(0, runtime.loads());
         assertFalse(runtime.version().isEmpty());
     }
 
+    /** Builds {@code graph} into a plan file, as the engine cache does, and returns the file. */
+    private Path build(TrtRuntime runtime, Path graph, BuildSettings settings) throws Exception {
+        Path file = Files.createTempFile(temp, "plan", ".engine");
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            runtime.buildEngine(graph, settings, out, log);
+        }
+        return file;
+    }
+
+    private static EnginePlan whole(Path file) throws Exception {
+        return EnginePlan.open(file, 0, Files.size(file));
+    }
+
+    private TrtEngine load(TrtRuntime runtime, Path graph, BuildSettings settings) throws Exception {
+        try (EnginePlan plan = whole(build(runtime, graph, settings))) {
+            return runtime.deserialize(plan, log);
+        }
+    }
+
     private void assertBuildError(Map<String, ShapeRange> ranges, String expected) throws Exception {
-        TrtException e = assertThrows(TrtException.class, () -> new OrtTrtRuntime().buildEngine(graph("x2.onnx"),
-                new BuildSettings(ranges, WORKSPACE, Optional.empty()), log));
+        TrtException e = assertThrows(TrtException.class, () -> build(new OrtTrtRuntime(), graph("x2.onnx"),
+                new BuildSettings(ranges, WORKSPACE, Optional.empty())));
         assertEquals(Kind.BUILD, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
