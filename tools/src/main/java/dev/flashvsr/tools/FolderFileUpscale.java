@@ -22,16 +22,20 @@ final class FolderFileUpscale {
 
     private final Supplier<Element> filters;
     private final VideoEncoding encoding;
+    private final StreamSelection streams;
     private final boolean quiet;
     private final PrintWriter err;
 
     /**
      * @param filters  a new configured flashvsrfilter for each file
      * @param encoding the encoder chosen once for all files
+     * @param streams  which other streams of each file to keep
      */
-    FolderFileUpscale(Supplier<Element> filters, VideoEncoding encoding, boolean quiet, PrintWriter err) {
+    FolderFileUpscale(Supplier<Element> filters, VideoEncoding encoding, StreamSelection streams, boolean quiet,
+            PrintWriter err) {
         this.filters = filters;
         this.encoding = encoding;
+        this.streams = streams;
         this.quiet = quiet;
         this.err = err;
     }
@@ -72,7 +76,7 @@ final class FolderFileUpscale {
             long started = System.nanoTime();
             UpscalePipeline pipeline;
             try {
-                pipeline = new UpscalePipeline(in, file, filters.get(), encoding, muxer, staged.path());
+                pipeline = new UpscalePipeline(in, file, filters.get(), encoding, muxer, staged.path(), streams);
             } catch (CliException e) {
                 return FolderResult.failed(file, e.getMessage());
             }

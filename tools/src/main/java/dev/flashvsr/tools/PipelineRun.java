@@ -77,6 +77,16 @@ final class PipelineRun implements AutoCloseable {
         return taken;
     }
 
+    /** A warning of our own, shown with the pipeline's (for example a dropped stream). */
+    void warn(String text) {
+        notices.add("warning: " + text);
+    }
+
+    /** A note of our own, shown with the pipeline's. */
+    void note(String text) {
+        notices.add("note: " + text);
+    }
+
     /** Ends the run with an error of our own (for example "no video stream"). */
     void fail(GstSupport.MessageText text) {
         synchronized (this) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code flashvsr upscale IN OUT}: decodes any file GStreamer can read, upscales its video with
  * flashvsrfilter and writes it with the codec and encoder chosen (H.264 by default) in MP4,
- * QuickTime or Matroska. Audio is not carried over.
+ * QuickTime or Matroska, with the input's audio and subtitle streams (see {@link OtherStreams}).
  */
 @Command(name = "upscale",
         mixinStandardHelpOptions = true,
@@ -29,7 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "With a folder as IN, every video in it goes to the same path under the",
                 "folder OUT (see --recursive and --overwrite); the run goes on past a failed",
                 "file and ends with a table of every file.",
-                "OUT must end in .mp4, .mov or .mkv; audio is dropped. The video is written to a",
+                "OUT must end in .mp4, .mov or .mkv. Audio and subtitle streams are copied as",
+                "they are, or re-encoded (audio) or dropped with a warning where OUT's",
+                "container cannot hold them (see --streams, --no-audio). The video is written to a",
                 "hidden folder beside OUT (.OUT.flashvsr-XXXXXXXX.part/) and renamed to OUT",
                 "when complete, so a failed run leaves an existing OUT as it was. An input",
                 "that ends before the frames it declares (a cut or damaged file) is upscaled",
@@ -133,6 +135,17 @@ final class UpscaleCommand implements Callable<Integer> {
                     + " (default: the element's automatic budget, a quarter of the machine's memory).")
     Long maxMemory;
 
+    @Option(names = "--streams", paramLabel = "LIST",
+            description = "Which other streams of IN to keep: all (default), none, or a comma-separated list of"
+                    + " audio, subtitle, a:N and s:N (the N-th audio or subtitle stream, from 0), e.g. a:0,subtitle.")
+    String streams;
+
+    @Option(names = "--no-audio", description = "Drop every audio stream (whatever --streams says).")
+    boolean noAudio;
+
+    /** --streams and --no-audio, checked. */
+    private StreamSelection streamSelection;
+
     @Option(names = {"-q", "--quiet"}, description = "Do not print the progress line (folders: only the summary).")
     boolean quiet;
 
@@ -170,7 +183,7 @@ final class UpscaleCommand implements Callable<Integer> {
         AtomicReference<UpscalePipeline> running = new AtomicReference<>();
         try (staged; ShutdownGuard guard = new ShutdownGuard(staged, () -> endInput(running), INTERRUPT_GRACE, err)) {
             UpscalePipeline pipeline = new UpscalePipeline(in, input.toString(), createFilter(), encoding, muxer,
-                    staged.path());
+                    staged.path(), streamSelection);
             running.set(pipeline);
             return upscale(pipeline, staged, guard, shown, err);
         }
@@ -181,7 +194,8 @@ final class UpscaleCommand implements Callable<Integer> {
         FolderPaths paths = FolderPaths.check(input, output);
         GstSupport.init();
         PrintWriter err = spec.commandLine().getErr();
-        FolderFileUpscale files = new FolderFileUpscale(this::createFilter, chooseEncoding(err), quiet, err);
+        FolderFileUpscale files = new FolderFileUpscale(this::createFilter, chooseEncoding(err), streamSelection, quiet,
+                err);
         try (FolderInterrupt interrupt = new FolderInterrupt(INTERRUPT_GRACE.plusSeconds(5))) {
             return new FolderUpscale(paths, recursive, overwrite, quiet, files, interrupt, spec.commandLine().getOut(),
                     err).run();
@@ -305,6 +319,7 @@ final class UpscaleCommand implements Callable<Integer> {
         if (model != null && model.isBlank()) {
             throw CliException.usage("--model must not be empty");
         }
+        streamSelection = StreamSelection.parse(streams, noAudio);
     }
 
     /** Sets {@link #codec} and checks --quality and --bit-depth against it. */

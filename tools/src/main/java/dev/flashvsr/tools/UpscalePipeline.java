@@ -18,10 +18,11 @@ import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.event.EOSEvent;
 
 /**
- * The pipeline of {@code flashvsr upscale}: filesrc ! decodebin ! videoconvert ! flashvsrfilter !
- * videoconvert ! the encoding's elements (raw format ! encoder ! parser) ! mux ! filesink, built
- * element by element so paths need no quoting, with counters of the frames decoded and of the
- * frames that reached the muxer.
+ * The pipeline of {@code flashvsr upscale}: filesrc ! parsebin, whose first video stream goes
+ * queue ! decodebin ! videoconvert ! flashvsrfilter ! videoconvert ! the encoding's elements (raw
+ * format ! encoder ! parser) ! mux ! filesink and whose other streams {@link OtherStreams} copies
+ * into the same muxer; built element by element so paths need no quoting, with counters of the
+ * frames decoded and of the frames that reached the muxer.
  */
 final class UpscalePipeline implements AutoCloseable {
     private final Pipeline pipeline = new Pipeline("flashvsr-upscale");
@@ -39,19 +40,22 @@ final class UpscalePipeline implements AutoCloseable {
      * @param filter    the configured flashvsrfilter
      * @param inputName the input as the user named it, for messages
      */
-    UpscalePipeline(Path in, String inputName, Element filter, VideoEncoding encoding, String muxer, Path out) {
+    UpscalePipeline(Path in, String inputName, Element filter, VideoEncoding encoding, String muxer, Path out,
+            StreamSelection streams) {
         try {
-            build(in, inputName, filter, encoding, muxer, out);
+            build(in, inputName, filter, encoding, muxer, out, streams);
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void build(Path in, String inputName, Element filter, VideoEncoding encoding, String muxer, Path out) {
+    private void build(Path in, String inputName, Element filter, VideoEncoding encoding, String muxer, Path out,
+            StreamSelection streams) {
         Element src = GstSupport.make("filesrc", "src");
         src.set("location", in.toString());
-        Element decode = GstSupport.make("decodebin", "decode");
+        // parsebin, not decodebin: the other streams are copied as they are in the file.
+        Element demux = GstSupport.make("parsebin", "demux");
         convertIn = GstSupport.make("videoconvert", "convert-in");
         vsr = filter;
         convertOut = GstSupport.make("videoconvert", "convert-out");
@@ -63,10 +67,10 @@ final class UpscalePipeline implements AutoCloseable {
         List<Element> chain = new ArrayList<>(List.of(convertIn, vsr, convertOut));
         chain.addAll(encode);
         chain.addAll(List.of(mux, sink));
-        pipeline.addMany(src, decode);
+        pipeline.addMany(src, demux);
         pipeline.addMany(chain.toArray(Element[]::new));
-        if (!src.link(decode)) {
-            throw CliException.failure("cannot link filesrc to decodebin");
+        if (!src.link(demux)) {
+            throw CliException.failure("cannot link filesrc to parsebin");
         }
         if (!Element.linkMany(chain.toArray(Element[]::new))) {
             throw CliException.failure("cannot link the upscaling pipeline (flashvsrfilter, "
@@ -85,41 +89,63 @@ final class UpscalePipeline implements AutoCloseable {
         // The muxer's own pad: a buffer it accepted before EOS is in the file, one pushed after is refused.
         framesWritten = GstSupport.countBuffers(encode.get(encode.size() - 1).getStaticPad("src").getPeer());
 
+        OtherStreams others = new OtherStreams(pipeline, mux, muxer, streams, run, () -> inputEnded);
         AtomicBoolean videoLinked = new AtomicBoolean();
-        Pad convertSink = convertIn.getStaticPad("sink");
-        decode.connect((Element.PAD_ADDED) (element, pad) -> {
+        demux.connect((Element.PAD_ADDED) (element, pad) -> {
             Caps caps = pad.getCurrentCaps();
             if (caps == null) {
                 caps = pad.queryCaps(null);
             }
-            String kind = caps == null || caps.size() == 0 ? "" : caps.getStructure(0).getName();
-            if (kind.startsWith("video/") && videoLinked.compareAndSet(false, true)) {
-                try {
-                    pad.link(convertSink);
-                } catch (PadLinkException e) {
-                    run.fail(new GstSupport.MessageText("cannot link the decoded video ("
-                            + describeCaps(caps) + ") to videoconvert: " + e.getLinkResult(), null, null));
-                }
+            SourceStream stream = others.identify(pad, caps);
+            if (stream.kind() == StreamKind.VIDEO && videoLinked.compareAndSet(false, true)) {
+                decodeVideo(pad, caps);
             } else {
-                // Audio, subtitles or a second video stream: consume and drop them.
-                Element drop = GstSupport.make("fakesink", null);
-                drop.set("sync", false);
-                drop.set("async", false);
-                pipeline.add(drop);
-                drop.syncStateWithParent();
-                try {
-                    pad.link(drop.getStaticPad("sink"));
-                } catch (PadLinkException ignored) {
-                    // Not fatal: the stream just stays unlinked.
-                }
+                others.attach(pad, caps, stream);
+            }
+            // parsebin exposes every stream before data flows on any, and may not signal no-more-pads.
+            pad.addProbe(PadProbeType.BUFFER, (p, info) -> {
+                checkVideo(videoLinked.get(), others, inputName);
+                return PadProbeReturn.REMOVE;
+            });
+        });
+        demux.connect((Element.NO_MORE_PADS) element -> checkVideo(videoLinked.get(), others, inputName));
+    }
+
+    /** Once every stream is known: the error of an input without video, else what happens to the others. */
+    private void checkVideo(boolean hasVideo, OtherStreams others, String inputName) {
+        if (hasVideo) {
+            others.announce();
+        } else {
+            run.fail(new GstSupport.MessageText("input file '" + inputName + "' has no video stream", null, null));
+        }
+    }
+
+    /**
+     * The video stream goes through a queue (as the other streams do: see {@link OtherStreams#queue()})
+     * and its own decodebin, whose raw video feeds the upscaling.
+     */
+    private void decodeVideo(Pad pad, Caps caps) {
+        Element queue = OtherStreams.queue();
+        Element decode = GstSupport.make("decodebin", "decode");
+        pipeline.addMany(queue, decode);
+        queue.link(decode);
+        Pad convertSink = convertIn.getStaticPad("sink");
+        decode.connect((Element.PAD_ADDED) (element, decoded) -> {
+            try {
+                decoded.link(convertSink);
+            } catch (PadLinkException e) {
+                run.fail(new GstSupport.MessageText("cannot link the decoded video (" + describeCaps(caps)
+                        + ") to videoconvert: " + e.getLinkResult(), null, null));
             }
         });
-        decode.connect((Element.NO_MORE_PADS) element -> {
-            if (!videoLinked.get()) {
-                run.fail(new GstSupport.MessageText("input file '" + inputName + "' has no video stream", null,
-                        null));
-            }
-        });
+        decode.syncStateWithParent();
+        queue.syncStateWithParent();
+        try {
+            pad.link(queue.getStaticPad("sink"));
+        } catch (PadLinkException e) {
+            run.fail(new GstSupport.MessageText("cannot link the video stream (" + describeCaps(caps)
+                    + ") to decodebin: " + e.getLinkResult(), null, null));
+        }
     }
 
     PipelineRun run() {

@@ -95,8 +95,13 @@ public final class CliTestSupport {
     /** Runs {@code pipeline ! filesink location=file} to its end. */
     static Path encode(Path file, String pipeline) {
         GstSupport.init();
-        PipelineRun run = new PipelineRun((Pipeline) Gst.parseLaunch(pipeline + " ! filesink location=\"" + file
-                + "\""));
+        runToEnd(new PipelineRun((Pipeline) Gst.parseLaunch(pipeline + " ! filesink location=\"" + file + "\"")),
+                file);
+        return file;
+    }
+
+    /** Plays a pipeline that writes or reads {@code file} until EOS; fails naming the file on an error. */
+    static void runToEnd(PipelineRun run, Path file) {
         try {
             run.setState(State.PLAYING);
             while (!run.await(1000)) {
@@ -109,9 +114,8 @@ public final class CliTestSupport {
             run.close();
         }
         if (!run.reachedEndOfStream()) {
-            throw new IllegalStateException("writing " + file + " failed: " + run.failure());
+            throw new IllegalStateException("the pipeline on " + file + " failed: " + run.failure());
         }
-        return file;
     }
 
     /** What a decoded video file contains. */

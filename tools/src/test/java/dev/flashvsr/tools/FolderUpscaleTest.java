@@ -207,7 +207,8 @@ class FolderUpscaleTest {
             PrintWriter err = new PrintWriter(new StringWriter());
             folder = new FolderUpscale(FolderPaths.check(in, out), false, false, true, new FolderFileUpscale(() -> {
                 throw new AssertionError("no file is started after Ctrl-C");
-            }, new VideoEncoding(new EncoderChoice(EncoderCatalog.named("x264enc"), "I420", "software"), 18), true,
+            }, new VideoEncoding(new EncoderChoice(EncoderCatalog.named("x264enc"), "I420", "software"), 18), StreamSelection.ALL,
+                    true,
                     err), interrupt, new PrintWriter(stdout), err);
             hook = new Thread(interrupt::stopAndAwaitSummary);
             hook.start();

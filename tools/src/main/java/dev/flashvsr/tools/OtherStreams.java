@@ -1,0 +1,236 @@
+package dev.flashvsr.tools;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadLinkException;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.PadProbeType;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.Structure;
+import org.freedesktop.gstreamer.event.CapsEvent;
+
+/**
+ * The input's streams besides the upscaled video, as parsebin exposes them: each kept one goes
+ * through its own queue into the muxer, copied or re-encoded as its {@link StreamPlan} says; the
+ * others are consumed by a fakesink. The queue lets the demuxer run ahead of the video, which
+ * flashvsrfilter and the encoder hold back by many frames, without the muxer starving: it is
+ * bounded by bytes only (compressed audio is a few KiB a second).
+ */
+final class OtherStreams {
+    /** Enough for minutes of uncompressed audio, far beyond the video path's latency. */
+    static final long QUEUE_BYTES = 256L * 1024 * 1024;
+
+    private final Pipeline pipeline;
+    private final Element mux;
+    private final String muxer;
+    private final StreamSelection selection;
+    private final PipelineRun run;
+    private final BooleanSupplier inputEnded;
+    private final Map<StreamKind, Integer> perKind = new EnumMap<>(StreamKind.class);
+    /** Notes and warnings held back until the input is known to have video (else only its error is shown). */
+    private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+    private int streams;
+
+    /** @param inputEnded true after Ctrl-C: from then on these streams are cut like the video */
+    OtherStreams(Pipeline pipeline, Element mux, String muxer, StreamSelection selection, PipelineRun run,
+            BooleanSupplier inputEnded) {
+        this.pipeline = pipeline;
+        this.mux = mux;
+        this.muxer = muxer;
+        this.selection = selection;
+        this.run = run;
+        this.inputEnded = inputEnded;
+    }
+
+    /** Numbers a newly exposed pad: in file order, among all streams and among those of its kind. */
+    synchronized SourceStream identify(Pad pad, Caps caps) {
+        StreamKind kind = StreamKind.of(caps);
+        int kindIndex = perKind.merge(kind, 1, Integer::sum) - 1;
+        return SourceStream.of(streams++, kind, kindIndex, pad, caps);
+    }
+
+    /** Shows the notes and warnings about the streams attached so far; call once the video is found. */
+    void announce() {
+        for (Runnable r = pending.poll(); r != null; r = pending.poll()) {
+            r.run();
+        }
+    }
+
+    /**
+     * Copies, re-encodes or drops a stream that is not the upscaled video. Runs on a streaming
+     * thread, where an exception would be lost: a failure ends the run instead.
+     */
+    void attach(Pad pad, Caps caps, SourceStream stream) {
+        try {
+            plan(pad, caps, stream);
+        } catch (RuntimeException e) {
+            run.fail(new GstSupport.MessageText("cannot keep " + stream.describe() + ": " + e.getMessage(), null,
+                    null));
+        }
+    }
+
+    private void plan(Pad pad, Caps caps, SourceStream stream) {
+        if (stream.kind() == StreamKind.VIDEO) {
+            drop(pad, stream, "only the first video stream is upscaled");
+            return;
+        }
+        if (stream.kind() == StreamKind.DATA) {
+            drop(pad, stream, "only video, audio and subtitle streams are kept");
+            return;
+        }
+        if (!selection.keeps(stream.kind(), stream.kindIndex())) {
+            discard(pad);
+            return;
+        }
+        StreamPlan plan = StreamPlan.decide(caps, stream.kind(), muxer, StreamPlan.AUDIO_ENCODERS);
+        switch (plan.action()) {
+            case DROP -> drop(pad, stream, plan.reason());
+            case COPY -> copy(pad, stream, plan);
+            case ENCODE -> {
+                String note = stream.describe() + " is re-encoded with " + plan.encoder() + ": " + plan.reason();
+                pending.add(() -> run.note(note));
+                encode(pad, stream, plan);
+            }
+        }
+    }
+
+    private void drop(Pad pad, SourceStream stream, String reason) {
+        String warning = stream.describe() + " is dropped: " + reason;
+        pending.add(() -> run.warn(warning));
+        discard(pad);
+    }
+
+    /** Consumes a stream nobody writes, so that the demuxer does not stop on an unlinked pad. */
+    private void discard(Pad pad) {
+        Element sink = GstSupport.make("fakesink", null);
+        sink.set("sync", false);
+        sink.set("async", false);
+        pipeline.add(sink);
+        sink.syncStateWithParent();
+        link(pad, sink.getStaticPad("sink"), null);
+    }
+
+    private void copy(Pad pad, SourceStream stream, StreamPlan plan) {
+        Element queue = toMuxer(stream, plan, queue());
+        if (queue == null) {
+            return;
+        }
+        if (plan.relabel() != null) {
+            relabel(pad, Caps.fromString(plan.relabel()));
+        }
+        feed(pad, queue, stream, plan.relabel() != null);
+    }
+
+    /**
+     * Gives the stream other caps for the same bytes, on the demuxer's pad itself so that nothing
+     * downstream ever sees the old ones (capssetter cannot: it asks upstream to accept the new caps).
+     */
+    private static void relabel(Pad pad, Caps caps) {
+        ThreadLocal<Boolean> replacing = ThreadLocal.withInitial(() -> false);
+        pad.addProbe(PadProbeType.EVENT_DOWNSTREAM, (p, info) -> {
+            Structure event = info.getEvent().getStructure();
+            if (replacing.get() || event == null || !event.hasName("GstEventCaps")) {
+                return PadProbeReturn.OK;
+            }
+            replacing.set(true);
+            try {
+                p.pushEvent(new CapsEvent(caps));
+            } finally {
+                replacing.set(false);
+            }
+            return PadProbeReturn.DROP;
+        });
+    }
+
+    /** pad -> queue -> decodebin, whose raw audio goes audioconvert -> audioresample -> encoder -> muxer. */
+    private void encode(Pad pad, SourceStream stream, StreamPlan plan) {
+        Element convert = toMuxer(stream, plan, GstSupport.make("audioconvert", null),
+                GstSupport.make("audioresample", null), GstSupport.make(plan.encoder(), null));
+        if (convert == null) {
+            return;
+        }
+        Element queue = queue();
+        Element decode = GstSupport.make("decodebin", null);
+        pipeline.addMany(queue, decode);
+        queue.link(decode);
+        decode.connect((Element.PAD_ADDED) (element, decoded) -> link(decoded, convert.getStaticPad("sink"), stream));
+        decode.syncStateWithParent();
+        queue.syncStateWithParent();
+        feed(pad, queue, stream, false);
+    }
+
+    /**
+     * Adds the elements, links them in order and the last to a new pad of the muxer, and starts
+     * them; returns the first, or null after failing the run.
+     */
+    private Element toMuxer(SourceStream stream, StreamPlan plan, Element... elements) {
+        pipeline.addMany(elements);
+        if (elements.length > 1 && !Element.linkMany(elements)) {
+            run.fail(new GstSupport.MessageText("cannot build the branch of " + stream.describe(), null, null));
+            return null;
+        }
+        // Requested now, before data flows: mp4mux takes no new pads once it has started.
+        Pad muxPad = mux.getRequestPad(plan.template());
+        if (muxPad == null) {
+            run.fail(new GstSupport.MessageText(muxer + " gave no pad " + plan.template() + " for "
+                    + stream.describe(), null, null));
+            return null;
+        }
+        if (!link(elements[elements.length - 1].getStaticPad("src"), muxPad, stream)) {
+            return null;
+        }
+        for (int i = elements.length - 1; i >= 0; i--) {
+            elements[i].syncStateWithParent();
+        }
+        return elements[0];
+    }
+
+    /**
+     * Links the demuxer's pad to the branch, cut like the video after Ctrl-C.
+     *
+     * @param relabelled whether the pad's caps are replaced on their way: then they are not compared
+     */
+    private void feed(Pad pad, Element first, SourceStream stream, boolean relabelled) {
+        Pad sink = first.getStaticPad("sink");
+        // After Ctrl-C the demuxer still drains; what it sends then would outlast the video.
+        sink.addProbe(PadProbeType.BUFFER, (p, info) -> inputEnded.getAsBoolean() ? PadProbeReturn.DROP
+                : PadProbeReturn.OK);
+        if (!relabelled) {
+            link(pad, sink, stream);
+        } else if (StreamNative.GST.gst_pad_link_full(pad, sink, StreamNative.LINK_CHECK_NOTHING) != 0) {
+            run.fail(new GstSupport.MessageText("cannot link " + stream.describe() + " towards " + muxer, null, null));
+        }
+    }
+
+    /**
+     * A queue after the demuxer, bounded by bytes only, so that the demuxer can run ahead of the
+     * slowest branch to the next buffer of a sparse stream (subtitles) that the muxer waits for.
+     */
+    static Element queue() {
+        Element queue = GstSupport.make("queue", null);
+        queue.set("max-size-buffers", 0);
+        queue.set("max-size-time", 0L);
+        queue.set("max-size-bytes", (int) QUEUE_BYTES);
+        return queue;
+    }
+
+    /** Links two pads; a failure fails the run when it concerns a kept stream. */
+    private boolean link(Pad from, Pad to, SourceStream stream) {
+        try {
+            from.link(to);
+            return true;
+        } catch (PadLinkException e) {
+            if (stream != null) {
+                run.fail(new GstSupport.MessageText("cannot link " + stream.describe() + " towards " + muxer + ": "
+                        + e.getLinkResult(), null, null));
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.flashvsr.tools;
+
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.GstObject;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadProbeReturn;
+import org.freedesktop.gstreamer.PadProbeType;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.Structure;
+import org.freedesktop.gstreamer.glib.Natives;
+import org.freedesktop.gstreamer.lowlevel.GlibAPI;
+import org.freedesktop.gstreamer.lowlevel.GstNative;
+
+/**
+ * Writes test files with several streams and a container title, and reads back what a file holds:
+ * each stream as the demuxer gives it (kind, codec, language, running times of its first and last
+ * buffer) and the global title.
+ */
+final class MediaStreams {
+
+    /** One stream of a file; times are running times in nanoseconds, as playback schedules them. */
+    record Stream(StreamKind kind, String codec, String language, long start, long end, int buffers) {
+        /** Kind, codec and language: what must match between input and output. */
+        String identity() {
+            return kind.word() + " " + codec + " " + language;
+        }
+    }
+
+    /** What a file holds, in the demuxer's order. */
+    record Media(List<Stream> streams, String title) {
+        List<Stream> of(StreamKind kind) {
+            return streams.stream().filter(s -> s.kind() == kind).toList();
+        }
+
+        List<String> identities() {
+            return streams.stream().map(Stream::identity).toList();
+        }
+    }
+
+    private MediaStreams() {
+    }
+
+    /** Runs {@code pipeline}, whose muxer is named mux, into {@code file}, with {@code title} as its global title. */
+    static Path write(Path file, String pipeline, String title) {
+        GstSupport.init();
+        Pipeline p = (Pipeline) Gst.parseLaunch(pipeline + " ! filesink location=\"" + file + "\"");
+        Pointer tags = Calls.GST.gst_tag_list_new_from_string("taglist, title=(string)\"" + title + "\"");
+        Calls.GST.gst_tag_setter_merge_tags(p.getElementByName("mux"), tags, TAG_MERGE_REPLACE);
+        Calls.GST.gst_mini_object_unref(tags);
+        CliTestSupport.runToEnd(new PipelineRun(p), file);
+        return file;
+    }
+
+    /** filesrc ! parsebin, each stream into a fakesink through a probe that notes what passes. */
+    static Media read(Path file) {
+        GstSupport.init();
+        Pipeline pipeline = new Pipeline("test-streams");
+        Element src = GstSupport.make("filesrc", null);
+        src.set("location", file.toString());
+        Element demux = GstSupport.make("parsebin", null);
+        pipeline.addMany(src, demux);
+        src.link(demux);
+        List<Collector> collectors = new ArrayList<>();
+        String[] title = new String[1];
+        demux.connect((Element.PAD_ADDED) (element, pad) -> {
+            Caps caps = pad.getCurrentCaps();
+            Collector c = new Collector(StreamKind.of(caps), SourceStream.of(0, StreamKind.of(caps), 0, pad, caps)
+                    .codec(), title);
+            synchronized (collectors) {
+                collectors.add(c);
+            }
+            pad.addProbe(PadProbeType.EVENT_DOWNSTREAM, c::onEvent);
+            pad.addProbe(PadProbeType.BUFFER, c::onBuffer);
+            Element sink = GstSupport.make("fakesink", null);
+            sink.set("sync", false);
+            // One demuxer thread feeds every sink: a sink waiting to preroll would block the others.
+            sink.set("async", false);
+            pipeline.add(sink);
+            sink.syncStateWithParent();
+            pad.link(sink.getStaticPad("sink"));
+        });
+        CliTestSupport.runToEnd(new PipelineRun(pipeline), file);
+        synchronized (collectors) {
+            return new Media(collectors.stream().map(Collector::stream).toList(), title[0]);
+        }
+    }
+
+    /** GST_TAG_MERGE_REPLACE; GST_TAG_SCOPE_GLOBAL; GST_FORMAT_TIME. */
+    private static final int TAG_MERGE_REPLACE = 2;
+    private static final int TAG_SCOPE_GLOBAL = 1;
+    private static final int FORMAT_TIME = 3;
+    /** sizeof(GstSegment) is 120 bytes on 64-bit; room to spare. */
+    private static final int SEGMENT_BYTES = 256;
+
+    /** Notes one stream's tags, segment and buffers; runs on its streaming thread. */
+    private static final class Collector {
+        private final StreamKind kind;
+        private final String codec;
+        private final String[] title;
+        private final Memory segment = new Memory(SEGMENT_BYTES);
+        private volatile boolean hasSegment;
+        private volatile String language;
+        private volatile long start = -1;
+        private volatile long end = -1;
+        private volatile int buffers;
+
+        Collector(StreamKind kind, String codec, String[] title) {
+            this.kind = kind;
+            this.codec = codec;
+            this.title = title;
+        }
+
+        PadProbeReturn onEvent(Pad pad, org.freedesktop.gstreamer.PadProbeInfo info) {
+            Structure s = info.getEvent().getStructure();
+            Pointer event = Natives.getRawPointer(info.getEvent());
+            if (s != null && s.hasName("GstEventSegment")) {
+                Calls.GST.gst_event_copy_segment(event, segment);
+                hasSegment = true;
+            } else if (s != null && s.getName().startsWith("GstTagList")) {
+                PointerByReference list = new PointerByReference();
+                Calls.GST.gst_event_parse_tag(event, list);
+                String lang = string(list.getValue(), "language-code");
+                if (lang != null) {
+                    language = lang;
+                }
+                String t = string(list.getValue(), "title");
+                if (t != null && Calls.GST.gst_tag_list_get_scope(list.getValue()) == TAG_SCOPE_GLOBAL) {
+                    title[0] = t;
+                }
+            }
+            return PadProbeReturn.OK;
+        }
+
+        PadProbeReturn onBuffer(Pad pad, org.freedesktop.gstreamer.PadProbeInfo info) {
+            long pts = info.getBuffer().getPresentationTimestamp();
+            long duration = info.getBuffer().getDuration();
+            if (hasSegment && pts >= 0) {
+                long running = Calls.GST.gst_segment_to_running_time(segment, FORMAT_TIME, pts);
+                if (start < 0) {
+                    start = running;
+                }
+                end = Math.max(end, running + Math.max(duration, 0));
+            }
+            buffers++;
+            return PadProbeReturn.OK;
+        }
+
+        Stream stream() {
+            return new Stream(kind, codec, language, start, end, buffers);
+        }
+
+        private static String string(Pointer list, String tag) {
+            PointerByReference value = new PointerByReference();
+            if (list == null || !Calls.GST.gst_tag_list_get_string(list, tag, value)) {
+                return null;
+            }
+            String text = value.getValue().getString(0);
+            GlibAPI.GLIB_API.g_free(value.getValue());
+            return text;
+        }
+    }
+
+    interface Calls extends Library {
+        Calls GST = GstNative.load(Calls.class);
+
+        Pointer gst_tag_list_new_from_string(String text);
+
+        /** The muxer (a GstTagSetter) copies the list. */
+        void gst_tag_setter_merge_tags(GstObject setter, Pointer list, int mode);
+
+        void gst_mini_object_unref(Pointer object);
+
+        void gst_event_copy_segment(Pointer event, Pointer segment);
+
+        void gst_event_parse_tag(Pointer event, PointerByReference list);
+
+        int gst_tag_list_get_scope(Pointer list);
+
+        boolean gst_tag_list_get_string(Pointer list, String tag, PointerByReference value);
+
+        long gst_segment_to_running_time(Pointer segment, int format, long position);
+    }
+}
