@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.GstObject;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.lowlevel.GstNative;
 
@@ -22,6 +23,20 @@ interface StreamNative extends Library {
     boolean gst_tag_list_get_string(Pointer tags, String tag, PointerByReference value);
 
     void gst_mini_object_unref(Pointer object);
+
+    int gst_tag_list_get_scope(Pointer tags);
+
+    /** A new reference, to be released with gst_date_time_unref. */
+    boolean gst_tag_list_get_date_time(Pointer tags, String tag, PointerByReference value);
+
+    /** A new GDateTime, or null when the date has no time of day. */
+    Pointer gst_date_time_to_g_date_time(Pointer dateTime);
+
+    void gst_date_time_unref(Pointer dateTime);
+
+    void g_date_time_unref(Pointer dateTime);
+
+    void g_object_set(GstObject object, String property, Object... valueThenNull);
 
     /** GST_PAD_LINK_CHECK_NOTHING: link without comparing caps. */
     int LINK_CHECK_NOTHING = 0;

@@ -102,6 +102,7 @@ final class UpscalePipeline implements AutoCloseable {
             } else {
                 others.attach(pad, caps, stream);
             }
+            CreationTime.copy(pad, mux);
             // parsebin exposes every stream before data flows on any, and may not signal no-more-pads.
             pad.addProbe(PadProbeType.BUFFER, (p, info) -> {
                 checkVideo(videoLinked.get(), others, inputName);

@@ -35,8 +35,8 @@ final class MediaStreams {
         }
     }
 
-    /** What a file holds, in the demuxer's order. */
-    record Media(List<Stream> streams, String title) {
+    /** What a file holds, in the demuxer's order, with its global title and creation time (ISO 8601). */
+    record Media(List<Stream> streams, String title, String datetime) {
         List<Stream> of(StreamKind kind) {
             return streams.stream().filter(s -> s.kind() == kind).toList();
         }
@@ -49,13 +49,25 @@ final class MediaStreams {
     private MediaStreams() {
     }
 
-    /** Runs {@code pipeline}, whose muxer is named mux, into {@code file}, with {@code title} as its global title. */
+    /** The creation time of written Matroska files, far from the time a test runs. */
+    static final String CREATED = "2001-02-03T04:05:06Z";
+
+    /**
+     * Runs {@code pipeline}, whose muxer is named mux, into {@code file}, with {@code title} as its
+     * global title and, where the muxer takes one (matroskamux), {@link #CREATED} as its creation time.
+     */
     static Path write(Path file, String pipeline, String title) {
         GstSupport.init();
         Pipeline p = (Pipeline) Gst.parseLaunch(pipeline + " ! filesink location=\"" + file + "\"");
         Pointer tags = Calls.GST.gst_tag_list_new_from_string("taglist, title=(string)\"" + title + "\"");
         Calls.GST.gst_tag_setter_merge_tags(p.getElementByName("mux"), tags, TAG_MERGE_REPLACE);
         Calls.GST.gst_mini_object_unref(tags);
+        Element mux = p.getElementByName("mux");
+        if (GstSupport.hasProperty(mux, "creation-time")) {
+            Pointer created = Calls.GST.g_date_time_new_utc(2001, 2, 3, 4, 5, 6.0);
+            Calls.GST.g_object_set(mux, "creation-time", created, null);
+            Calls.GST.g_date_time_unref(created);
+        }
         CliTestSupport.runToEnd(new PipelineRun(p), file);
         return file;
     }
@@ -70,11 +82,11 @@ final class MediaStreams {
         pipeline.addMany(src, demux);
         src.link(demux);
         List<Collector> collectors = new ArrayList<>();
-        String[] title = new String[1];
+        String[] global = new String[2];
         demux.connect((Element.PAD_ADDED) (element, pad) -> {
             Caps caps = pad.getCurrentCaps();
             Collector c = new Collector(StreamKind.of(caps), SourceStream.of(0, StreamKind.of(caps), 0, pad, caps)
-                    .codec(), title);
+                    .codec(), global);
             synchronized (collectors) {
                 collectors.add(c);
             }
@@ -90,7 +102,7 @@ final class MediaStreams {
         });
         CliTestSupport.runToEnd(new PipelineRun(pipeline), file);
         synchronized (collectors) {
-            return new Media(collectors.stream().map(Collector::stream).toList(), title[0]);
+            return new Media(collectors.stream().map(Collector::stream).toList(), global[0], global[1]);
         }
     }
 
@@ -105,7 +117,8 @@ final class MediaStreams {
     private static final class Collector {
         private final StreamKind kind;
         private final String codec;
-        private final String[] title;
+        /** The global title and datetime, shared by the collectors of one file. */
+        private final String[] global;
         private final Memory segment = new Memory(SEGMENT_BYTES);
         private volatile boolean hasSegment;
         private volatile String language;
@@ -113,10 +126,10 @@ final class MediaStreams {
         private volatile long end = -1;
         private volatile int buffers;
 
-        Collector(StreamKind kind, String codec, String[] title) {
+        Collector(StreamKind kind, String codec, String[] global) {
             this.kind = kind;
             this.codec = codec;
-            this.title = title;
+            this.global = global;
         }
 
         PadProbeReturn onEvent(Pad pad, org.freedesktop.gstreamer.PadProbeInfo info) {
@@ -132,9 +145,16 @@ final class MediaStreams {
                 if (lang != null) {
                     language = lang;
                 }
-                String t = string(list.getValue(), "title");
-                if (t != null && Calls.GST.gst_tag_list_get_scope(list.getValue()) == TAG_SCOPE_GLOBAL) {
-                    title[0] = t;
+                if (Calls.GST.gst_tag_list_get_scope(list.getValue()) == TAG_SCOPE_GLOBAL) {
+                    String t = string(list.getValue(), "title");
+                    global[0] = t != null ? t : global[0];
+                    PointerByReference when = new PointerByReference();
+                    if (Calls.GST.gst_tag_list_get_date_time(list.getValue(), "datetime", when)) {
+                        Pointer iso = Calls.GST.gst_date_time_to_iso8601_string(when.getValue());
+                        global[1] = iso.getString(0);
+                        GlibAPI.GLIB_API.g_free(iso);
+                        Calls.GST.gst_date_time_unref(when.getValue());
+                    }
                 }
             }
             return PadProbeReturn.OK;
@@ -188,5 +208,17 @@ final class MediaStreams {
         boolean gst_tag_list_get_string(Pointer list, String tag, PointerByReference value);
 
         long gst_segment_to_running_time(Pointer segment, int format, long position);
+
+        boolean gst_tag_list_get_date_time(Pointer list, String tag, PointerByReference value);
+
+        Pointer gst_date_time_to_iso8601_string(Pointer dateTime);
+
+        void gst_date_time_unref(Pointer dateTime);
+
+        Pointer g_date_time_new_utc(int year, int month, int day, int hour, int minute, double seconds);
+
+        void g_date_time_unref(Pointer dateTime);
+
+        void g_object_set(GstObject object, String property, Object... valueThenNull);
     }
 }

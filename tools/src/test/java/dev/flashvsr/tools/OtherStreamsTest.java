@@ -63,7 +63,7 @@ class OtherStreamsTest {
 
     @ParameterizedTest(name = "{0} to {1}")
     @CsvSource({"mkv, mkv", "mp4, mp4", "mkv, mp4", "mp4, mkv"})
-    void copiesAudioAndSubtitlesInSyncWithTheirLanguagesAndTheTitle(String from, String to) {
+    void copiesAudioAndSubtitlesInSyncWithTheirLanguagesTitleAndCreationTime(String from, String to) {
         Path in = from.equals("mkv") ? mkv : mp4;
         Path out = dir.resolve("out." + to);
         CliTestSupport.Result r = upscale(in, out);
@@ -76,6 +76,11 @@ class OtherStreamsTest {
                 after.streams().stream().map(s -> s.kind() == StreamKind.VIDEO ? "video" : s.identity()).toList(),
                 () -> "streams of " + out + " from " + before);
         assertEquals(TITLE, after.title(), () -> "title of " + out);
+        if (to.equals("mkv")) {
+            // Only matroskamux can be given a creation time; mp4mux writes the time of writing.
+            assertEquals(before.datetime(), after.datetime(), () -> "creation time of " + out);
+            assertEquals(from.equals("mkv"), MediaStreams.CREATED.equals(after.datetime()), after::toString);
+        }
         for (StreamKind kind : List.of(StreamKind.AUDIO, StreamKind.SUBTITLE)) {
             for (int i = 0; i < before.of(kind).size(); i++) {
                 MediaStreams.Stream a = before.of(kind).get(i);
