@@ -10,9 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 copy=target/jetpack6-presets
 rm -rf "$copy"
-mkdir -p "$copy/trt-engine"
+mkdir -p "$copy/trt-engine/src"
 cp pom.xml "$copy/"
-cp -r trt-engine/pom.xml trt-engine/src "$copy/trt-engine/"
+cp trt-engine/pom.xml "$copy/trt-engine/"
+cp -r trt-engine/src/main "$copy/trt-engine/src/"
 (cd "$copy" && mvn -B -ntp -q -f trt-engine/pom.xml compile -Dmaven.antrun.skip \
     -Djavacpp.version=1.5.11 -Dcuda-presets.version=12.6-9.5-1.5.11 -Dtensorrt-presets.version=10.6-1.5.11)
 rm -rf "$copy"

@@ -246,7 +246,8 @@ public final class BuildCache {
         }
     }
 
-    static void deleteTree(Path folder) {
+    /** Deletes {@code folder} and everything in it, as far as it can; what cannot be deleted stays. */
+    public static void deleteTree(Path folder) {
         if (folder == null || !Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

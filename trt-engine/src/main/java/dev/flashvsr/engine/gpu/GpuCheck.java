@@ -1,20 +1,18 @@
 package dev.flashvsr.engine.gpu;
 
+import dev.flashvsr.engine.cache.BuildCache;
 import dev.flashvsr.engine.cuda.CudaDevice;
 import dev.flashvsr.engine.cuda.CudaRuntime;
 import dev.flashvsr.engine.cuda.DeviceInfo;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The checks that need a GPU, runnable with nothing but the jars, a JRE and the NVIDIA driver
@@ -171,18 +169,9 @@ public final class GpuCheck {
             try {
                 return trt.flashVsrGolden(trtSettings.flashVsrGolden().get(), work);
             } finally {
-                deleteTree(work);
+                BuildCache.deleteTree(work); // what cannot be removed stays in the temporary folder
             }
         })));
-    }
-
-    /** Removes the golden package imported for the check; what cannot be removed stays in the temporary folder. */
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     @FunctionalInterface

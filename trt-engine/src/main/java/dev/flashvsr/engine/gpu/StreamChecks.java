@@ -43,12 +43,9 @@ public final class StreamChecks {
                 for (int i = 0; i < frames; i++) {
                     inputs.add(KernelChecks.randomFrame(format, width, height, 1000L * streams + i));
                 }
-                List<VideoFrame> outputs = new ArrayList<>();
+                List<VideoFrame> outputs;
                 try (StreamingSession session = new CudaBicubicSession(device, spec)) {
-                    for (VideoFrame input : inputs) {
-                        session.push(input, renderer -> collect(renderer, spec, outputs));
-                    }
-                    session.drain(renderer -> collect(renderer, spec, outputs));
+                    outputs = run(session, inputs);
                 }
                 if (outputs.size() != frames) {
                     return CheckResult.fail("cuda-sessions", frames + " " + format + " frames in, " + outputs.size()
@@ -64,6 +61,17 @@ public final class StreamChecks {
         return CheckResult.of("cuda-sessions", worst <= 1, String.format(Locale.ROOT,
                 "%d streams (8 formats, x2 and x4) of %d frames at %dx%d: frames in = frames out, in order;"
                         + " max |gpu-cpu| %d levels (limit 1)", streams, frames, width, height, worst));
+    }
+
+    /** Every input through {@code session}, then drained: one new host frame per output, in order. */
+    public static List<VideoFrame> run(StreamingSession session, List<VideoFrame> inputs) throws EngineException {
+        StreamSpec spec = session.spec();
+        List<VideoFrame> outputs = new ArrayList<>();
+        for (VideoFrame input : inputs) {
+            session.push(input, renderer -> collect(renderer, spec, outputs));
+        }
+        session.drain(renderer -> collect(renderer, spec, outputs));
+        return outputs;
     }
 
     /** A sink that renders every output into {@code output}, overwriting it, and counts them in {@code count[0]}. */

@@ -164,16 +164,17 @@ final class TrtChecks {
         StreamSpec spec = new StreamSpec(PixelFormat.RGB, golden.width(), golden.height(), golden.run().scale());
         SessionOptions replay = new SessionOptions(Backend.TENSORRT, deviceId, Precision.FP32, 0, 0,
                 new DiffusionOptions(DiffusionOptions.DEFAULT.colorFix(), true, 0, Optional.of(golden.noiseFile())));
-        List<VideoFrame> outputs = new ArrayList<>();
+        List<VideoFrame> inputs = new ArrayList<>();
+        for (int i = 0; i < golden.frames(); i++) {
+            VideoFrame input = VideoFrame.allocate(PixelFormat.RGB, golden.width(), golden.height());
+            byte[] rows = golden.lowResFrame(i, input.stride(0));
+            input.plane(0).put(0, rows, 0, Math.min(rows.length, input.plane(0).capacity()));
+            inputs.add(input);
+        }
+        List<VideoFrame> outputs;
         try (Model model = provider.load(Models.definition(pkg.toString()), Precision.FP32, deviceId);
                 StreamingSession session = model.open(spec, replay)) {
-            for (int i = 0; i < golden.frames(); i++) {
-                VideoFrame input = VideoFrame.allocate(PixelFormat.RGB, golden.width(), golden.height());
-                byte[] rows = golden.lowResFrame(i, input.stride(0));
-                input.plane(0).put(0, rows, 0, Math.min(rows.length, input.plane(0).capacity()));
-                session.push(input, renderer -> StreamChecks.collect(renderer, spec, outputs));
-            }
-            session.drain(renderer -> StreamChecks.collect(renderer, spec, outputs));
+            outputs = StreamChecks.run(session, inputs);
         }
         int compared = Math.min(outputs.size(), golden.outputFrames());
         List<byte[]> rows = new ArrayList<>();
@@ -200,14 +201,9 @@ final class TrtChecks {
     }
 
     private static List<VideoFrame> run(Model model, StreamSpec spec, List<VideoFrame> inputs) throws EngineException {
-        List<VideoFrame> outputs = new ArrayList<>();
         try (StreamingSession session = model.open(spec, new SessionOptions(model.backend(), 0, 0, 0))) {
-            for (VideoFrame input : inputs) {
-                session.push(input, renderer -> StreamChecks.collect(renderer, spec, outputs));
-            }
-            session.drain(renderer -> StreamChecks.collect(renderer, spec, outputs));
+            return StreamChecks.run(session, inputs);
         }
-        return outputs;
     }
 
     /** Wall-clock frames per second over {@code frames} frames, after a warm-up of a tenth as many. */

@@ -121,14 +121,9 @@ class TensorRtProviderTest {
     /** Every output of one session of {@code model} over {@code inputs}, drained. */
     static List<VideoFrame> run(Model model, StreamSpec spec, SessionOptions options, List<VideoFrame> inputs)
             throws EngineException {
-        List<VideoFrame> outputs = new ArrayList<>();
         try (StreamingSession session = model.open(spec, options)) {
-            for (VideoFrame input : inputs) {
-                session.push(input, renderer -> StreamChecks.collect(renderer, spec, outputs));
-            }
-            session.drain(renderer -> StreamChecks.collect(renderer, spec, outputs));
+            return StreamChecks.run(session, inputs);
         }
-        return outputs;
     }
 
     /** As many outputs as the CPU backend's, each within 1 level of it. */

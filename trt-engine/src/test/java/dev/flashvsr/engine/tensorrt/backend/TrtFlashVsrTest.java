@@ -88,12 +88,11 @@ class TrtFlashVsrTest {
     }
 
     private static List<VideoFrame> run(StreamingSession session, int frames) throws EngineException {
-        List<VideoFrame> outputs = new ArrayList<>();
+        List<VideoFrame> inputs = new ArrayList<>();
         for (int i = 0; i < frames; i++) {
-            session.push(frame(i), renderer -> StreamChecks.collect(renderer, session.spec(), outputs));
+            inputs.add(frame(i));
         }
-        session.drain(renderer -> StreamChecks.collect(renderer, session.spec(), outputs));
-        return outputs;
+        return StreamChecks.run(session, inputs);
     }
 
     private static List<VideoFrame> cpu(Precision precision, int frames) throws EngineException {

@@ -279,12 +279,7 @@ class EngineCacheTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch building = new CountDownLatch(1);
-            EngineBuilder slow = (plan, progress) -> {
-                builds.incrementAndGet();
-                building.countDown();
-                sleep(600);
-                TestKeys.write(plan, TestKeys.engine("once", SIZE));
-            };
+            EngineBuilder slow = slowBuilder(building, 600);
             Future<byte[]> first = pool.submit(() -> bytes(cache().load(TestKeys.key(), slow, listener)));
             assertTrue(building.await(10, TimeUnit.SECONDS));
             RecordingListener waiter = new RecordingListener();
@@ -307,12 +302,7 @@ class EngineCacheTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             CountDownLatch building = new CountDownLatch(1);
-            EngineBuilder slow = (plan, progress) -> {
-                builds.incrementAndGet();
-                building.countDown();
-                sleep(400);
-                TestKeys.write(plan, TestKeys.engine("once", SIZE));
-            };
+            EngineBuilder slow = slowBuilder(building, 400);
             Future<byte[]> first = pool.submit(() -> bytes(new EngineCache(link).load(TestKeys.key(), slow, listener)));
             assertTrue(building.await(10, TimeUnit.SECONDS));
             Future<byte[]> second = pool.submit(() -> bytes(cache().load(TestKeys.key(), slow, listener)));
@@ -371,6 +361,16 @@ class EngineCacheTest {
                 EngineCache.defaultFolder(Map.of("XDG_CACHE_HOME", ""), home));
         assertEquals(Path.of("/home/ann/.cache/flashvsr/engines"),
                 EngineCache.defaultFolder(Map.of("XDG_CACHE_HOME", "relative/cache"), home), "relative: ignored");
+    }
+
+    /** A builder that counts its builds, signals {@code started}, then takes {@code millis} to write its engine. */
+    private EngineBuilder slowBuilder(CountDownLatch started, long millis) {
+        return (plan, progress) -> {
+            builds.incrementAndGet();
+            started.countDown();
+            sleep(millis);
+            TestKeys.write(plan, TestKeys.engine("once", SIZE));
+        };
     }
 
     private static void sleep(long millis) {
