@@ -8,9 +8,9 @@ import dev.flashvsr.engine.backend.BackendProvider;
 import dev.flashvsr.engine.backend.Capabilities;
 import dev.flashvsr.engine.backend.ModelDefinition;
 import dev.flashvsr.engine.cuda.CudaDevice;
+import dev.flashvsr.engine.cuda.CudaException;
 import dev.flashvsr.engine.cuda.CudaRuntime;
 import dev.flashvsr.engine.flashvsr.FlashVsrModel;
-import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
 import dev.flashvsr.engine.tensorrt.runtime.LoggingTrtLog;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog;
@@ -101,26 +101,23 @@ public final class TensorRtProvider implements BackendProvider {
             throw new EngineException("the tensorrt backend cannot run here: " + reason, "Set backend=auto or cpu");
         }
         CudaDevice device = CudaDevice.open(cuda.get().driver(), deviceId);
-        if (definition instanceof ModelDefinition.FlashVsr flashVsr) {
-            return flashVsr(flashVsr, device);
-        }
-        ModelDefinition.Recurrent recurrent = (ModelDefinition.Recurrent) definition;
-        RecurrentEngines engines = new RecurrentEngines(recurrent.modelPackage(), tensorRt.get().runtime(),
-                device.info(), log);
-        return new TrtRecurrentModel(recurrent.manifest(), recurrent.graphsFor(CAPABILITIES, precision), device,
-                engines, cache);
-    }
-
-    /** A FlashVSR package on {@code device}; the device is closed if the package cannot be opened. */
-    private Model flashVsr(ModelDefinition.FlashVsr definition, CudaDevice device) throws EngineException {
-        FlashVsrPackage pkg;
         try {
-            pkg = definition.open();
+            if (definition instanceof ModelDefinition.FlashVsr flashVsr) {
+                return new FlashVsrModel(flashVsr.open(), new TrtFlashVsrRuntime(device,
+                        new FlashVsrEngines(tensorRt.get().runtime(), device.info(), log), cache));
+            }
+            ModelDefinition.Recurrent recurrent = (ModelDefinition.Recurrent) definition;
+            RecurrentEngines engines = new RecurrentEngines(recurrent.modelPackage(), tensorRt.get().runtime(),
+                    device.info(), log);
+            return new TrtRecurrentModel(recurrent.manifest(), recurrent.graphsFor(CAPABILITIES, precision), device,
+                    engines, cache);
         } catch (EngineException | RuntimeException e) {
-            device.close();
+            try {
+                device.close(); // nothing else holds it yet
+            } catch (CudaException | RuntimeException closing) {
+                e.addSuppressed(closing); // the model's failure is what the user must see
+            }
             throw e;
         }
-        return new FlashVsrModel(pkg, new TrtFlashVsrRuntime(device, new FlashVsrEngines(tensorRt.get().runtime(),
-                device.info(), log), cache));
     }
 }

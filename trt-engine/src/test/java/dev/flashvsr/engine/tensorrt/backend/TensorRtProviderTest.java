@@ -241,4 +241,14 @@ class TensorRtProviderTest {
         String reason = new TensorRtProvider().unusableReason().orElse("");
         assertTrue(reason.contains("libcuda.so.1") || reason.contains("libnvinfer") || reason.isEmpty(), reason);
     }
+
+    @Test
+    void aModelThatCannotOpenLeavesNothingOnTheGpu(@TempDir Path empty) throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        TensorRtProvider provider = provider(cuda, new CountingRuntime());
+        EngineException flashVsr = assertThrows(EngineException.class,
+                () -> provider.load(new ModelDefinition.FlashVsr(empty), Precision.AUTO, 0));
+        assertTrue(flashVsr.getSuppressed().length == 0, "closing the GPU must not fail: " + cuda.live());
+        assertEquals("", cuda.live(), "a FlashVSR folder without a package: " + flashVsr.getMessage());
+    }
 }
