@@ -1,0 +1,96 @@
+package dev.flashvsr.tools;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.Pad;
+
+/**
+ * The input's container metadata that the muxer does not carry over by itself: the creation
+ * time, the video's rotation and the chapters. The title needs nothing: global tags reach the
+ * muxer with the streams.
+ */
+final class OutputMetadata {
+    private final OutputContainer container;
+    private final Path out;
+    private final PipelineRun run;
+    private final CreationTime creationTime;
+    private final Chapters chapters;
+    private volatile Rotation rotation;
+
+    OutputMetadata(Element mux, OutputContainer container, Path out, PipelineRun run) {
+        this.container = container;
+        this.out = out;
+        this.run = run;
+        this.creationTime = new CreationTime(mux);
+        this.chapters = new Chapters(mux, container.title(), run);
+    }
+
+    /** Watches a pad of the demuxer; {@code upscaled} for the video stream that is upscaled. */
+    void watch(Pad pad, boolean upscaled) {
+        creationTime.watch(pad);
+        chapters.watch(pad);
+        if (upscaled) {
+            TagEvents.watch(pad, tags -> noteRotation(TagEvents.string(tags, "image-orientation")));
+        }
+    }
+
+    /**
+     * For Matroska, which has no rotation field, a videoflip that turns the pixels upright as the
+     * video's image-orientation tag says; null for MP4 and QuickTime, whose track matrix is written.
+     */
+    Element uprightPixels() {
+        if (container != OutputContainer.MKV) {
+            return null;
+        }
+        Element flip = GstSupport.make("videoflip", "upright");
+        GstSupport.setArg(flip, "video-direction", Rotation.AUTOMATIC);
+        return flip;
+    }
+
+    private void noteRotation(String tag) {
+        if (tag == null || rotation != null) {
+            return;
+        }
+        Rotation r = Rotation.ofTag(tag);
+        rotation = r != null ? r : Rotation.NONE;
+        if (container == OutputContainer.MKV && !tag.equals(Rotation.NONE.tag())) {
+            run.note("the video is turned upright (image-orientation " + tag + "): Matroska has no rotation field,"
+                    + " so its pixels are rotated");
+        } else if (r == null) {
+            run.warn("the video's orientation " + tag + " (mirrored) is not kept: " + container.title()
+                    + " output keeps rotations only; write .mkv to keep it");
+        }
+    }
+
+    /**
+     * Writes into the finished MP4 or QuickTime file what its muxer could not: the input's
+     * creation time and the video's rotation. Call once the pipeline is closed.
+     *
+     * @return a warning when that could not be done (the file is then as the muxer wrote it), else null
+     */
+    String finishFile() {
+        Instant created = creationTime.value();
+        Rotation turn = rotation == null || rotation == Rotation.NONE ? null : rotation;
+        if (container == OutputContainer.MKV || created == null && turn == null) {
+            return null;
+        }
+        try (FileChannel file = FileChannel.open(out, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Mp4Movie movie = Mp4Movie.read(file);
+            if (turn != null) {
+                turn.writeTo(movie);
+            }
+            if (created != null) {
+                Mp4Times.set(movie, created);
+            }
+            return null;
+        } catch (IOException e) {
+            return "the input's " + (turn == null ? "creation time is" : created == null ? "rotation is"
+                    : "creation time and rotation are") + " not set in the output: " + ErrorText.describe(e)
+                    + "; it is left as " + container.muxer() + " wrote it";
+        }
+    }
+}

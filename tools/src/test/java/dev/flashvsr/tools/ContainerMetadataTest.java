@@ -1,0 +1,146 @@
+package dev.flashvsr.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code flashvsr upscale} carries chapters, the video's rotation and an MP4's creation time over:
+ * generated inputs, upscaled for real, read back with GStreamer's demuxers.
+ */
+@Timeout(120)
+class ContainerMetadataTest {
+    private static final String VIDEO = "videotestsrc pattern=smpte num-buffers=30"
+            + " ! video/x-raw,format=I420,width=64,height=48,framerate=15/1"
+            + " ! x264enc speed-preset=ultrafast key-int-max=15 ! h264parse";
+    /** Far from the time a test runs, in the past (qtdemux ignores creation times in the future). */
+    private static final Instant CREATED = Instant.parse(MediaStreams.CREATED);
+    private static final List<ChapterFiles.Chapter> CHAPTERS = List.of(
+            new ChapterFiles.Chapter("Opening", 0, 500_000_000L),
+            new ChapterFiles.Chapter("Middle part", 500_000_000L, 1_200_000_000L),
+            new ChapterFiles.Chapter("End", 1_200_000_000L, 2_000_000_000L));
+
+    @TempDir
+    static Path shared;
+    /** Turned 90° clockwise (its track matrix), made at {@link #CREATED}. */
+    static Path rotatedMp4;
+    static Path chaptersMkv;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void writeInputs() throws IOException {
+        rotatedMp4 = CliTestSupport.encode(shared.resolve("rotated.mp4"), VIDEO + " ! mp4mux");
+        // mp4mux 1.22 writes neither a rotation nor a chosen creation time: both are set afterwards.
+        try (FileChannel file = FileChannel.open(rotatedMp4, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Mp4Movie movie = Mp4Movie.read(file);
+            Rotation.CLOCKWISE_90.writeTo(movie);
+            Mp4Times.set(movie, CREATED);
+        }
+        chaptersMkv = ChapterFiles.write(shared.resolve("chapters.mkv"), VIDEO + " ! mux. audiotestsrc num-buffers=20"
+                + " samplesperbuffer=1600 ! audio/x-raw,rate=16000 ! avenc_aac ! aacparse ! mux. matroskamux name=mux",
+                CHAPTERS);
+    }
+
+    @Test
+    void theTestInputsSayWhatTheTestsExpect() {
+        assertEquals("rotate-90", ChapterFiles.read(rotatedMp4).orientation());
+        assertEquals(CREATED.toString(), MediaStreams.read(rotatedMp4).datetime());
+        assertEquals(CHAPTERS, ChapterFiles.read(chaptersMkv).chapters());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mp4", "mov"})
+    void anMp4KeepsItsCreationTimeAndRotationInItsHeaders(String to) throws IOException {
+        Path out = dir.resolve("out." + to);
+        CliTestSupport.Result r = upscale(rotatedMp4, out);
+        assertEquals(0, r.code(), r::toString);
+        assertFalse(r.err().contains("warning"), r::toString);
+        assertEquals(CREATED.toString(), MediaStreams.read(out).datetime(), "qtdemux's datetime");
+        assertEquals("rotate-90", ChapterFiles.read(out).orientation(), "qtdemux's image-orientation");
+        CliTestSupport.VideoInfo video = CliTestSupport.decode(out);
+        assertEquals(List.of(128, 96), List.of(video.width(), video.height()), "pixels as stored, turned by players");
+    }
+
+    @Test
+    void matroskaGetsTheVideoTurnedUprightAndTheCreationTime() {
+        Path out = dir.resolve("out.mkv");
+        CliTestSupport.Result r = upscale(rotatedMp4, out);
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.err().contains("note: the video is turned upright (image-orientation rotate-90): Matroska has no"
+                + " rotation field, so its pixels are rotated"), r::toString);
+        assertEquals(CREATED.toString(), MediaStreams.read(out).datetime());
+        BufferedImage frame = firstFrame(out);
+        assertEquals(List.of(96, 128), List.of(frame.getWidth(), frame.getHeight()));
+        // SMPTE bars run grey to blue from left to right: turned clockwise, from top to bottom.
+        int top = frame.getRGB(72, 3);
+        int bottom = frame.getRGB(72, 124);
+        assertTrue(red(top) > 140 && green(top) > 140 && blue(top) > 140, () -> "grey at the top: " + hex(top));
+        assertTrue(blue(bottom) > 140 && red(bottom) < 90 && green(bottom) < 90, () -> "blue at the bottom: "
+                + hex(bottom));
+    }
+
+    @Test
+    void matroskaChaptersCarryOverWithTheirTitlesAndTimes() {
+        Path out = dir.resolve("out.mkv");
+        CliTestSupport.Result r = upscale(chaptersMkv, out);
+        assertEquals(0, r.code(), r::toString);
+        assertFalse(r.err().contains("warning"), r::toString);
+        assertEquals(CHAPTERS, ChapterFiles.read(out).chapters());
+    }
+
+    @Test
+    void chaptersAreDroppedFromAnMp4WithAWarning() {
+        Path out = dir.resolve("out.mp4");
+        CliTestSupport.Result r = upscale(chaptersMkv, out);
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.err().contains("warning: chapters are dropped: MP4 output cannot hold them here; write .mkv to"
+                + " keep them"), r::toString);
+        assertEquals(List.of(), ChapterFiles.read(out).chapters());
+    }
+
+    private static CliTestSupport.Result upscale(Path in, Path out) {
+        return CliTestSupport.run("upscale", in.toString(), out.toString(), "--quiet", "--scale=2", "--model=bicubic",
+                "--backend=cpu");
+    }
+
+    private static BufferedImage firstFrame(Path file) {
+        try (FrameReader reader = new FrameReader(file, file.toString())) {
+            return reader.next();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int red(int rgb) {
+        return rgb >> 16 & 0xff;
+    }
+
+    private static int green(int rgb) {
+        return rgb >> 8 & 0xff;
+    }
+
+    private static int blue(int rgb) {
+        return rgb & 0xff;
+    }
+
+    private static String hex(int rgb) {
+        return String.format("#%06x", rgb & 0xffffff);
+    }
+}
