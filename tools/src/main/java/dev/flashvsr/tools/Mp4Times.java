@@ -38,22 +38,36 @@ final class Mp4Times {
         return set(movie, when.getEpochSecond() + EPOCH_1904);
     }
 
+    /** Throws {@link Mp4Movie.Unreadable} when a time field of the movie cannot hold {@code when}. */
+    static void check(Mp4Movie movie, Instant when) throws Mp4Movie.Unreadable {
+        check(headers(movie), when.getEpochSecond() + EPOCH_1904);
+    }
+
     private static int set(Mp4Movie movie, long since1904) throws IOException {
-        List<Mp4Movie.Header> headers = new ArrayList<>(List.of(movie.mvhd()));
-        for (Mp4Movie.Track track : movie.tracks()) {
-            headers.add(track.tkhd());
-            headers.add(track.mdhd());
-        }
-        // Every box is checked before any is written: the file is changed entirely or not at all.
-        if (since1904 < 0 || since1904 > 0xffff_ffffL && headers.stream().anyMatch(h -> h.version() == 0)) {
-            throw new Mp4Movie.Unreadable("the time " + Instant.ofEpochSecond(since1904 - EPOCH_1904)
-                    + " does not fit the file's 32-bit time fields (1904 to 2040)");
-        }
+        List<Mp4Movie.Header> headers = headers(movie);
+        // Every box is checked before any is written: the times are changed in all or in none.
+        check(headers, since1904);
         for (Mp4Movie.Header header : headers) {
             ByteBuffer times = header.version() == 1 ? ByteBuffer.allocate(16).putLong(since1904).putLong(since1904)
                     : ByteBuffer.allocate(8).putInt((int) since1904).putInt((int) since1904);
             movie.write(header.times(), times.flip());
         }
         return headers.size();
+    }
+
+    private static void check(List<Mp4Movie.Header> headers, long since1904) throws Mp4Movie.Unreadable {
+        if (since1904 < 0 || since1904 > 0xffff_ffffL && headers.stream().anyMatch(h -> h.version() == 0)) {
+            throw new Mp4Movie.Unreadable("the time " + Instant.ofEpochSecond(since1904 - EPOCH_1904)
+                    + " does not fit the file's 32-bit time fields (1904 to 2040)");
+        }
+    }
+
+    private static List<Mp4Movie.Header> headers(Mp4Movie movie) {
+        List<Mp4Movie.Header> headers = new ArrayList<>(List.of(movie.mvhd()));
+        for (Mp4Movie.Track track : movie.tracks()) {
+            headers.add(track.tkhd());
+            headers.add(track.mdhd());
+        }
+        return headers;
     }
 }

@@ -73,13 +73,23 @@ final class OutputMetadata {
      * @return a warning when that could not be done (the file is then as the muxer wrote it), else null
      */
     String finishFile() {
-        Instant created = creationTime.value();
-        Rotation turn = rotation == null || rotation == Rotation.NONE ? null : rotation;
-        if (container == OutputContainer.MKV || created == null && turn == null) {
+        Rotation turn = rotation == Rotation.NONE ? null : rotation;
+        return container == OutputContainer.MKV ? null : finishMovie(out, creationTime.value(), turn, container.muxer());
+    }
+
+    /**
+     * Writes the creation time and the rotation (each when not null) into an MP4 or QuickTime
+     * file; returns a warning when that cannot be done, and then leaves the file as it was.
+     */
+    static String finishMovie(Path file, Instant created, Rotation turn, String muxer) {
+        if (created == null && turn == null) {
             return null;
         }
-        try (FileChannel file = FileChannel.open(out, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            Mp4Movie movie = Mp4Movie.read(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Mp4Movie movie = Mp4Movie.read(channel);
+            if (created != null) {
+                Mp4Times.check(movie, created);
+            }
             if (turn != null) {
                 turn.writeTo(movie);
             }
@@ -90,7 +100,7 @@ final class OutputMetadata {
         } catch (IOException e) {
             return "the input's " + (turn == null ? "creation time is" : created == null ? "rotation is"
                     : "creation time and rotation are") + " not set in the output: " + ErrorText.describe(e)
-                    + "; it is left as " + container.muxer() + " wrote it";
+                    + "; it is left as " + muxer + " wrote it";
         }
     }
 }
