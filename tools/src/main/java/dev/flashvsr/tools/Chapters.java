@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadProbeReturn;
@@ -14,55 +15,54 @@ import org.freedesktop.gstreamer.glib.Natives;
 import org.freedesktop.gstreamer.lowlevel.GstNative;
 
 /**
- * Carries the input's chapters, the table of contents (GstToc) a demuxer sends down its pads
- * (matroskademux does; qtdemux 1.22 reads no chapters), to a muxer that writes one: matroskamux,
- * a GstTocSetter. mp4mux and qtmux 1.22 write no chapters: for them a warning says so.
+ * Warns when the input's chapters cannot be kept. They are the table of contents (GstToc) that a
+ * demuxer sends down its pads as an event (matroskademux does; qtdemux 1.22 reads no chapters);
+ * the event passes the decoder, flashvsrfilter and the encoder, and a muxer that is a GstTocSetter
+ * (matroskamux) writes what it receives. mp4mux and qtmux 1.22 are not: they drop it.
  */
 final class Chapters {
-    private final Element mux;
     private final String container;
     private final PipelineRun run;
     private final boolean muxerTakesThem;
-    private final AtomicBoolean handled = new AtomicBoolean();
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     /** @param container the output's container, for the warning ("MP4") */
     Chapters(Element mux, String container, PipelineRun run) {
-        this.mux = mux;
         this.container = container;
         this.run = run;
         this.muxerTakesThem = Toc.GST.g_type_check_instance_is_a(Natives.getRawPointer(mux),
                 Toc.GST.gst_toc_setter_get_type());
     }
 
-    /**
-     * Watches a demuxer pad for the input's table of contents, which precedes the pad's first
-     * buffer and so reaches the muxer before it writes its header. The demuxer sends it on every
-     * pad: the first one is used.
-     */
+    /** Watches a demuxer pad for the input's table of contents; the demuxer sends it on every pad. */
     void watch(Pad pad) {
+        if (muxerTakesThem) {
+            return;
+        }
+        onToc(pad, toc -> {
+            if (Toc.GST.gst_toc_get_entries(toc) != null && warned.compareAndSet(false, true)) {
+                run.warn("chapters are dropped: " + container + " output cannot hold them here; write .mkv to keep"
+                        + " them");
+            }
+        });
+    }
+
+    /** Calls {@code onToc} with each table of contents passing a pad (do not keep it), on the streaming thread. */
+    static void onToc(Pad pad, Consumer<Pointer> onToc) {
         pad.addProbe(PadProbeType.EVENT_DOWNSTREAM, (p, info) -> {
             Structure s = info.getEvent().getStructure();
+            // GstEventTocGlobal or GstEventTocCurrent, after the table's scope.
             if (s != null && s.getName().startsWith("GstEventToc")) {
                 PointerByReference toc = new PointerByReference();
                 Toc.GST.gst_event_parse_toc(Natives.getRawPointer(info.getEvent()), toc, new IntByReference());
                 try {
-                    if (Toc.GST.gst_toc_get_entries(toc.getValue()) != null && handled.compareAndSet(false, true)) {
-                        keep(toc.getValue());
-                    }
+                    onToc.accept(toc.getValue());
                 } finally {
                     StreamNative.GST.gst_mini_object_unref(toc.getValue());
                 }
             }
             return PadProbeReturn.OK;
         });
-    }
-
-    private void keep(Pointer toc) {
-        if (muxerTakesThem) {
-            Toc.GST.gst_toc_setter_set_toc(Natives.getRawPointer(mux), toc);
-        } else {
-            run.warn("chapters are dropped: " + container + " output cannot hold them here; write .mkv to keep them");
-        }
     }
 
     /** The GstToc calls gst1-java-core lacks. */
@@ -74,9 +74,6 @@ final class Chapters {
 
         /** The table's top-level entries (a GList it keeps), null when it has none. */
         Pointer gst_toc_get_entries(Pointer toc);
-
-        /** The setter takes its own reference. */
-        void gst_toc_setter_set_toc(Pointer setter, Pointer toc);
 
         long gst_toc_setter_get_type();
 

@@ -3,25 +3,20 @@ package dev.flashvsr.tools;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
-import com.sun.jna.ptr.PointerByReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.GstObject;
-import org.freedesktop.gstreamer.PadProbeReturn;
-import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
-import org.freedesktop.gstreamer.Structure;
-import org.freedesktop.gstreamer.glib.Natives;
 import org.freedesktop.gstreamer.lowlevel.GstNative;
 
 /**
  * Writes Matroska files with chapters (matroskamux as a GstTocSetter) and reads back the chapters
  * of a file (the table of contents its demuxer sends down its pads) and its video's orientation tag.
+ * Matroska nests chapters in an edition; they are read back at any depth.
  */
 final class ChapterFiles {
     /** A chapter as written and read: its title, start and end in nanoseconds. */
@@ -73,19 +68,12 @@ final class ChapterFiles {
         List<Chapter> chapters = new ArrayList<>();
         String[] orientation = new String[1];
         demux.connect((Element.PAD_ADDED) (element, pad) -> {
-            pad.addProbe(PadProbeType.EVENT_DOWNSTREAM, (p, info) -> {
-                Structure s = info.getEvent().getStructure();
-                if (s != null && s.getName().startsWith("GstEventToc")) {
-                    PointerByReference toc = new PointerByReference();
-                    Toc.GST.gst_event_parse_toc(Natives.getRawPointer(info.getEvent()), toc, new IntByReference());
-                    synchronized (chapters) {
-                        if (chapters.isEmpty()) {
-                            collect(Toc.GST.gst_toc_get_entries(toc.getValue()), chapters);
-                        }
+            Chapters.onToc(pad, toc -> {
+                synchronized (chapters) {
+                    if (chapters.isEmpty()) {
+                        collect(Chapters.Toc.GST.gst_toc_get_entries(toc), chapters);
                     }
-                    Toc.GST.gst_mini_object_unref(toc.getValue());
                 }
-                return PadProbeReturn.OK;
             });
             TagEvents.watch(pad, tags -> {
                 String o = TagEvents.string(tags, "image-orientation");
@@ -141,10 +129,6 @@ final class ChapterFiles {
         void gst_toc_append_entry(Pointer toc, Pointer entry);
 
         void gst_toc_setter_set_toc(GstObject setter, Pointer toc);
-
-        void gst_event_parse_toc(Pointer event, PointerByReference toc, IntByReference updated);
-
-        Pointer gst_toc_get_entries(Pointer toc);
 
         Pointer gst_toc_entry_get_sub_entries(Pointer entry);
 
