@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -75,6 +76,17 @@ class ContainerMetadataTest {
         assertEquals("rotate-90", ChapterFiles.read(out).orientation(), "qtdemux's image-orientation");
         CliTestSupport.VideoInfo video = CliTestSupport.decode(out);
         assertEquals(List.of(128, 96), List.of(video.width(), video.height()), "pixels as stored, turned by players");
+    }
+
+    @Test
+    void aFolderUpscaleFinishesEachMp4Too() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.copy(rotatedMp4, in.resolve("a.mp4"));
+        Path out = dir.resolve("out");
+        CliTestSupport.Result r = upscale(in, out);
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(CREATED.toString(), MediaStreams.read(out.resolve("a.mp4")).datetime());
+        assertEquals("rotate-90", ChapterFiles.read(out.resolve("a.mp4")).orientation());
     }
 
     @Test
