@@ -7,7 +7,6 @@ import com.sun.jna.ptr.LongByReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.GstObject;
 import org.freedesktop.gstreamer.Pipeline;
@@ -56,18 +55,11 @@ final class ChapterFiles {
         return file;
     }
 
-    /** filesrc ! parsebin, each stream into a fakesink, noting the first table of contents and orientation tag. */
+    /** The first table of contents and video orientation tag that the demuxer sends (see {@link MediaStreams#play}). */
     static Metadata read(Path file) {
-        GstSupport.init();
-        Pipeline pipeline = new Pipeline("test-chapters");
-        Element src = GstSupport.make("filesrc", null);
-        src.set("location", file.toString());
-        Element demux = GstSupport.make("parsebin", null);
-        pipeline.addMany(src, demux);
-        src.link(demux);
         List<Chapter> chapters = new ArrayList<>();
         String[] orientation = new String[1];
-        demux.connect((Element.PAD_ADDED) (element, pad) -> {
+        MediaStreams.play(file, pad -> {
             Chapters.onToc(pad, toc -> {
                 synchronized (chapters) {
                     if (chapters.isEmpty()) {
@@ -81,14 +73,7 @@ final class ChapterFiles {
                     orientation[0] = o;
                 }
             });
-            Element sink = GstSupport.make("fakesink", null);
-            sink.set("sync", false);
-            sink.set("async", false);
-            pipeline.add(sink);
-            sink.syncStateWithParent();
-            pad.link(sink.getStaticPad("sink"));
         });
-        CliTestSupport.runToEnd(new PipelineRun(pipeline), file);
         synchronized (chapters) {
             return new Metadata(List.copyOf(chapters), orientation[0]);
         }
