@@ -19,7 +19,7 @@ final class OutputMetadata {
     private final PipelineRun run;
     private final CreationTime creationTime;
     private final Chapters chapters;
-    private volatile Rotation rotation;
+    private volatile Orientation rotation;
 
     OutputMetadata(Element mux, OutputContainer container, Path out, PipelineRun run) {
         this.container = container;
@@ -47,7 +47,7 @@ final class OutputMetadata {
             return null;
         }
         Element flip = GstSupport.make("videoflip", "upright");
-        GstSupport.setArg(flip, "video-direction", Rotation.AUTOMATIC);
+        GstSupport.setArg(flip, "video-direction", Orientation.AUTOMATIC);
         return flip;
     }
 
@@ -55,14 +55,13 @@ final class OutputMetadata {
         if (tag == null || rotation != null) {
             return;
         }
-        Rotation r = Rotation.ofTag(tag);
-        rotation = r != null ? r : Rotation.NONE;
-        if (container == OutputContainer.MKV && !tag.equals(Rotation.NONE.tag())) {
+        Orientation o = Orientation.ofTag(tag);
+        rotation = o != null ? o : Orientation.ROTATE_0;
+        if (o == null) {
+            run.warn("the video's orientation '" + tag + "' is not one GStreamer defines: it is not kept");
+        } else if (container == OutputContainer.MKV && o != Orientation.ROTATE_0) {
             run.note("the video is turned upright (image-orientation " + tag + "): Matroska has no rotation field,"
-                    + " so its pixels are rotated");
-        } else if (r == null) {
-            run.warn("the video's orientation " + tag + " (mirrored) is not kept: " + container.title()
-                    + " output keeps rotations only; write .mkv to keep it");
+                    + " so its pixels are turned");
         }
     }
 
@@ -73,7 +72,7 @@ final class OutputMetadata {
      * @return a warning when that could not be done (the file is then as the muxer wrote it), else null
      */
     String finishFile() {
-        Rotation turn = rotation == Rotation.NONE ? null : rotation;
+        Orientation turn = rotation == Orientation.ROTATE_0 ? null : rotation;
         return container == OutputContainer.MKV ? null : finishMovie(out, creationTime.value(), turn, container.muxer());
     }
 
@@ -81,7 +80,7 @@ final class OutputMetadata {
      * Writes the creation time and the rotation (each when not null) into an MP4 or QuickTime
      * file; returns a warning when that cannot be done, and then leaves the file as it was.
      */
-    static String finishMovie(Path file, Instant created, Rotation turn, String muxer) {
+    static String finishMovie(Path file, Instant created, Orientation turn, String muxer) {
         if (created == null && turn == null) {
             return null;
         }

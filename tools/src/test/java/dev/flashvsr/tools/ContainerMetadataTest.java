@@ -39,6 +39,8 @@ class ContainerMetadataTest {
     static Path shared;
     /** Turned 90° clockwise (its track matrix), made at {@link #CREATED}. */
     static Path rotatedMp4;
+    /** Mirrored left to right (image-orientation flip-rotate-0). */
+    static Path mirroredMp4;
     /** Video only, with {@link #CHAPTERS}. */
     static Path chaptersMkv;
 
@@ -51,8 +53,12 @@ class ContainerMetadataTest {
         // mp4mux 1.22 writes neither a rotation nor a chosen creation time: both are set afterwards.
         try (FileChannel file = FileChannel.open(rotatedMp4, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             Mp4Movie movie = Mp4Movie.read(file);
-            Rotation.CLOCKWISE_90.writeTo(movie);
+            Orientation.ROTATE_90.writeTo(movie);
             Mp4Times.set(movie, CREATED);
+        }
+        mirroredMp4 = CliTestSupport.encode(shared.resolve("mirrored.mp4"), VIDEO + " ! mp4mux");
+        try (FileChannel file = FileChannel.open(mirroredMp4, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            Orientation.FLIP_ROTATE_0.writeTo(Mp4Movie.read(file));
         }
         // Video only: the chapters reach the muxer through the decoder, flashvsrfilter and the encoder.
         chaptersMkv = ChapterFiles.write(shared.resolve("chapters.mkv"), VIDEO + " ! matroskamux name=mux", CHAPTERS);
@@ -95,16 +101,33 @@ class ContainerMetadataTest {
         CliTestSupport.Result r = upscale(rotatedMp4, out);
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.err().contains("note: the video is turned upright (image-orientation rotate-90): Matroska has no"
-                + " rotation field, so its pixels are rotated"), r::toString);
+                + " rotation field, so its pixels are turned"), r::toString);
         assertEquals(CREATED.toString(), MediaStreams.read(out).datetime());
         BufferedImage frame = firstFrame(out);
         assertEquals(List.of(96, 128), List.of(frame.getWidth(), frame.getHeight()));
         // SMPTE bars run grey to blue from left to right: turned clockwise, from top to bottom.
         int top = frame.getRGB(72, 3);
         int bottom = frame.getRGB(72, 124);
-        assertTrue(red(top) > 140 && green(top) > 140 && blue(top) > 140, () -> "grey at the top: " + hex(top));
-        assertTrue(blue(bottom) > 140 && red(bottom) < 90 && green(bottom) < 90, () -> "blue at the bottom: "
-                + hex(bottom));
+        assertTrue(isGrey(top), () -> "grey at the top: " + hex(top));
+        assertTrue(isBlue(bottom), () -> "blue at the bottom: " + hex(bottom));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mp4", "mkv"})
+    void aMirroredVideoStaysMirrored(String to) {
+        Path out = dir.resolve("out." + to);
+        CliTestSupport.Result r = upscale(mirroredMp4, out);
+        assertEquals(0, r.code(), r::toString);
+        assertFalse(r.err().contains("warning"), r::toString);
+        BufferedImage frame = firstFrame(out);
+        int left = frame.getRGB(3, 20);
+        if (to.equals("mp4")) {
+            assertEquals("flip-rotate-0", ChapterFiles.read(out).orientation());
+            assertTrue(isGrey(left), () -> "stored as decoded, grey at the left: " + hex(left));
+        } else {
+            assertEquals(List.of(128, 96), List.of(frame.getWidth(), frame.getHeight()));
+            assertTrue(isBlue(left), () -> "mirrored, blue at the left: " + hex(left));
+        }
     }
 
     @Test
@@ -138,6 +161,16 @@ class ContainerMetadataTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SMPTE's first bar, 75 % white. */
+    private static boolean isGrey(int rgb) {
+        return red(rgb) > 140 && green(rgb) > 140 && blue(rgb) > 140;
+    }
+
+    /** SMPTE's last bar of the top row. */
+    private static boolean isBlue(int rgb) {
+        return blue(rgb) > 140 && red(rgb) < 90 && green(rgb) < 90;
     }
 
     private static int red(int rgb) {

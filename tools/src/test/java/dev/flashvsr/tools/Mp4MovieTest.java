@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@link Mp4Movie}, {@link Mp4Times} and {@link Rotation#writeTo} on files from mp4mux (movie at
+ * {@link Mp4Movie}, {@link Mp4Times} and {@link Orientation#writeTo} on files from mp4mux (movie at
  * the end or, with faststart, at the start), on hand-made version-1 boxes and on damaged files,
  * which must be left byte for byte as they were.
  */
@@ -45,7 +46,7 @@ class Mp4MovieTest {
         Path file = CliTestSupport.encode(dir.resolve("a.mp4"), "videotestsrc num-buffers=5"
                 + " ! video/x-raw,width=64,height=48 ! x264enc ! h264parse ! mux. audiotestsrc num-buffers=5"
                 + " ! avenc_aac ! mux. mp4mux name=mux faststart=" + faststart);
-        assertNull(OutputMetadata.finishMovie(file, WHEN, Rotation.HALF_TURN, "mp4mux"));
+        assertNull(OutputMetadata.finishMovie(file, WHEN, Orientation.ROTATE_180, "mp4mux"));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Mp4Movie movie = Mp4Movie.read(channel);
             assertEquals(List.of("vide", "soun"), movie.tracks().stream().map(Mp4Movie.Track::handler).toList());
@@ -53,6 +54,20 @@ class Mp4MovieTest {
         }
         assertEquals(WHEN.toString(), MediaStreams.read(file).datetime(), "qtdemux's datetime");
         assertEquals("rotate-180", ChapterFiles.read(file).orientation(), "qtdemux's image-orientation");
+    }
+
+    /** qtdemux 1.22 reads every matrix but flip-rotate-90's (0 -1 / -1 0), which it logs as unhandled. */
+    @ParameterizedTest
+    @EnumSource(value = Orientation.class, mode = EnumSource.Mode.EXCLUDE, names = "FLIP_ROTATE_90")
+    void qtdemuxReadsEachWrittenOrientationAsItsTag(Orientation orientation) throws IOException {
+        Path file = CliTestSupport.encode(dir.resolve("o.mp4"), "videotestsrc num-buffers=2"
+                + " ! video/x-raw,width=64,height=48 ! x264enc ! h264parse ! mp4mux");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            orientation.writeTo(Mp4Movie.read(channel));
+        }
+        String read = ChapterFiles.read(file).orientation();
+        // qtdemux leaves the tag out for an identity matrix.
+        assertEquals(orientation == Orientation.ROTATE_0 ? null : orientation.tag(), read);
     }
 
     @Test
@@ -69,7 +84,7 @@ class Mp4MovieTest {
     void aTimeVersionZeroBoxesCannotHoldLeavesTheFileAlone() throws IOException {
         byte[] before = movie(0);
         Path file = Files.write(dir.resolve("v0.mp4"), before);
-        String warning = OutputMetadata.finishMovie(file, LATE, Rotation.CLOCKWISE_90, "mp4mux");
+        String warning = OutputMetadata.finishMovie(file, LATE, Orientation.ROTATE_90, "mp4mux");
         assertEquals("the input's creation time and rotation are not set in the output: the time 2100-01-01T00:00:00Z"
                 + " does not fit the file's 32-bit time fields (1904 to 2040); it is left as mp4mux wrote it", warning);
         assertArrayEquals(before, Files.readAllBytes(file));
