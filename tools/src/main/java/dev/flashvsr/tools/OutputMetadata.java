@@ -10,7 +10,7 @@ import org.freedesktop.gstreamer.Pad;
 
 /**
  * The input's container metadata that the muxer does not carry over by itself: the creation
- * time, the video's rotation and the chapters. The title needs nothing: global tags reach the
+ * time, the video's orientation (rotation) and the chapters. The title needs nothing: global tags reach the
  * muxer with the streams.
  */
 final class OutputMetadata {
@@ -19,7 +19,7 @@ final class OutputMetadata {
     private final PipelineRun run;
     private final CreationTime creationTime;
     private final Chapters chapters;
-    private volatile Orientation rotation;
+    private volatile Orientation orientation;
 
     OutputMetadata(Element mux, OutputContainer container, Path out, PipelineRun run) {
         this.container = container;
@@ -34,7 +34,7 @@ final class OutputMetadata {
         creationTime.watch(pad);
         chapters.watch(pad);
         if (upscaled) {
-            TagEvents.watch(pad, tags -> noteRotation(TagEvents.string(tags, "image-orientation")));
+            TagEvents.watch(pad, tags -> noteOrientation(TagEvents.string(tags, "image-orientation")));
         }
     }
 
@@ -51,12 +51,12 @@ final class OutputMetadata {
         return flip;
     }
 
-    private void noteRotation(String tag) {
-        if (tag == null || rotation != null) {
+    private void noteOrientation(String tag) {
+        if (tag == null || orientation != null) {
             return;
         }
         Orientation o = Orientation.ofTag(tag);
-        rotation = o != null ? o : Orientation.ROTATE_0;
+        orientation = o != null ? o : Orientation.ROTATE_0;
         if (o == null) {
             run.warn("the video's orientation '" + tag + "' is not one GStreamer defines: it is not kept");
         } else if (container == OutputContainer.MKV && o != Orientation.ROTATE_0) {
@@ -67,17 +67,17 @@ final class OutputMetadata {
 
     /**
      * Writes into the finished MP4 or QuickTime file what its muxer could not: the input's
-     * creation time and the video's rotation. Call once the pipeline is closed.
+     * creation time and the video's orientation. Call once the pipeline is closed.
      *
      * @return a warning when that could not be done (the file is then as the muxer wrote it), else null
      */
     String finishFile() {
-        Orientation turn = rotation == Orientation.ROTATE_0 ? null : rotation;
+        Orientation turn = orientation == Orientation.ROTATE_0 ? null : orientation;
         return container == OutputContainer.MKV ? null : finishMovie(out, creationTime.value(), turn, container.muxer());
     }
 
     /**
-     * Writes the creation time and the rotation (each when not null) into an MP4 or QuickTime
+     * Writes the creation time and the orientation (each when not null) into an MP4 or QuickTime
      * file; returns a warning when that cannot be done, and then leaves the file as it was.
      */
     static String finishMovie(Path file, Instant created, Orientation turn, String muxer) {
@@ -97,8 +97,8 @@ final class OutputMetadata {
             }
             return null;
         } catch (IOException e) {
-            return "the input's " + (turn == null ? "creation time is" : created == null ? "rotation is"
-                    : "creation time and rotation are") + " not set in the output: " + ErrorText.describe(e)
+            return "the input's " + (turn == null ? "creation time is" : created == null ? "orientation is"
+                    : "creation time and orientation are") + " not set in the output: " + ErrorText.describe(e)
                     + "; it is left as " + muxer + " wrote it";
         }
     }

@@ -19,8 +19,8 @@ import org.freedesktop.gstreamer.event.EOSEvent;
 
 /**
  * The pipeline of {@code flashvsr upscale}: filesrc ! parsebin, whose first video stream goes
- * queue ! decodebin ! videoconvert ! flashvsrfilter ! videoconvert ! the encoding's elements (raw
- * format ! encoder ! parser) ! mux ! filesink and whose other streams {@link OtherStreams} copies
+ * queue ! decodebin ! videoconvert ! flashvsrfilter ! [videoflip, for Matroska: see {@link OutputMetadata}]
+ * videoconvert ! the encoding's elements (raw format ! encoder ! parser) ! mux ! filesink and whose other streams {@link OtherStreams} copies
  * into the same muxer; built element by element so paths need no quoting, with counters of the
  * frames decoded and of the frames that reached the muxer.
  */

@@ -85,7 +85,7 @@ class Mp4MovieTest {
         byte[] before = movie(0);
         Path file = Files.write(dir.resolve("v0.mp4"), before);
         String warning = OutputMetadata.finishMovie(file, LATE, Orientation.ROTATE_90, "mp4mux");
-        assertEquals("the input's creation time and rotation are not set in the output: the time 2100-01-01T00:00:00Z"
+        assertEquals("the input's creation time and orientation are not set in the output: the time 2100-01-01T00:00:00Z"
                 + " does not fit the file's 32-bit time fields (1904 to 2040); it is left as mp4mux wrote it", warning);
         assertArrayEquals(before, Files.readAllBytes(file));
     }
