@@ -76,7 +76,6 @@ class ContainerMetadataTest {
     void anMp4KeepsItsCreationTimeAndRotationInItsHeaders(String to) throws IOException {
         Path out = dir.resolve("out." + to);
         CliTestSupport.Result r = upscale(rotatedMp4, out);
-        assertEquals(0, r.code(), r::toString);
         assertFalse(r.err().contains("warning"), r::toString);
         assertEquals(CREATED.toString(), MediaStreams.read(out).datetime(), "qtdemux's datetime");
         assertEquals("rotate-90", ChapterFiles.read(out).orientation(), "qtdemux's image-orientation");
@@ -89,8 +88,7 @@ class ContainerMetadataTest {
         Path in = Files.createDirectories(dir.resolve("in"));
         Files.copy(rotatedMp4, in.resolve("a.mp4"));
         Path out = dir.resolve("out");
-        CliTestSupport.Result r = upscale(in, out);
-        assertEquals(0, r.code(), r::toString);
+        upscale(in, out);
         assertEquals(CREATED.toString(), MediaStreams.read(out.resolve("a.mp4")).datetime());
         assertEquals("rotate-90", ChapterFiles.read(out.resolve("a.mp4")).orientation());
     }
@@ -99,7 +97,6 @@ class ContainerMetadataTest {
     void matroskaGetsTheVideoTurnedUprightAndTheCreationTime() {
         Path out = dir.resolve("out.mkv");
         CliTestSupport.Result r = upscale(rotatedMp4, out);
-        assertEquals(0, r.code(), r::toString);
         assertTrue(r.err().contains("note: the video is turned upright (image-orientation rotate-90): Matroska has no"
                 + " rotation field, so its pixels are turned"), r::toString);
         assertEquals(CREATED.toString(), MediaStreams.read(out).datetime());
@@ -117,7 +114,6 @@ class ContainerMetadataTest {
     void aMirroredVideoStaysMirrored(String to) {
         Path out = dir.resolve("out." + to);
         CliTestSupport.Result r = upscale(mirroredMp4, out);
-        assertEquals(0, r.code(), r::toString);
         assertFalse(r.err().contains("warning"), r::toString);
         BufferedImage frame = firstFrame(out);
         int left = frame.getRGB(3, 20);
@@ -134,7 +130,6 @@ class ContainerMetadataTest {
     void matroskaChaptersCarryOverWithTheirTitlesAndTimes() {
         Path out = dir.resolve("out.mkv");
         CliTestSupport.Result r = upscale(chaptersMkv, out);
-        assertEquals(0, r.code(), r::toString);
         assertFalse(r.err().contains("warning"), r::toString);
         assertEquals(CHAPTERS, ChapterFiles.read(out).chapters());
     }
@@ -143,15 +138,17 @@ class ContainerMetadataTest {
     void chaptersAreDroppedFromAnMp4WithAWarning() {
         Path out = dir.resolve("out.mp4");
         CliTestSupport.Result r = upscale(chaptersMkv, out);
-        assertEquals(0, r.code(), r::toString);
         assertTrue(r.err().contains("warning: chapters are dropped: MP4 output cannot hold them here; write .mkv to"
                 + " keep them"), r::toString);
         assertEquals(List.of(), ChapterFiles.read(out).chapters());
     }
 
+    /** Runs {@code flashvsr upscale}, which must succeed. */
     private static CliTestSupport.Result upscale(Path in, Path out) {
-        return CliTestSupport.run("upscale", in.toString(), out.toString(), "--quiet", "--scale=2", "--model=bicubic",
-                "--backend=cpu");
+        CliTestSupport.Result r = CliTestSupport.run("upscale", in.toString(), out.toString(), "--quiet", "--scale=2",
+                "--model=bicubic", "--backend=cpu");
+        assertEquals(0, r.code(), r::toString);
+        return r;
     }
 
     private static BufferedImage firstFrame(Path file) {
