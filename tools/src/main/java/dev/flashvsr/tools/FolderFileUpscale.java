@@ -87,6 +87,10 @@ final class FolderFileUpscale {
                 return result;
             }
             if (result.outcome() == FolderResult.Outcome.DONE) {
+                String unfinished = pipeline.finishFile();
+                if (unfinished != null) {
+                    err.println("flashvsr: " + label + ": warning: " + unfinished);
+                }
                 try {
                     staged.commit();
                 } catch (IOException e) {

@@ -2,77 +2,72 @@ package dev.flashvsr.tools;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.Set;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Zeroes the creation and modification times that mp4mux stamps into the movie, track and media
- * headers (mvhd, tkhd, mdhd), so that encoding the same frames twice gives the same bytes. Zero is
- * the format's "not set" value.
+ * Sets the creation and modification times that mp4mux stamps into the movie, track and media
+ * headers (mvhd, tkhd, mdhd): GStreamer 1.22's muxer always writes the time of writing. The
+ * fields count seconds since 1904-01-01 UTC, 32-bit in version-0 boxes and 64-bit in version 1.
  */
 final class Mp4Times {
-    private static final Set<String> CONTAINERS = Set.of("moov", "trak", "mdia");
-    private static final Set<String> HEADERS = Set.of("mvhd", "tkhd", "mdhd");
+    /** Seconds from 1904-01-01 to 1970-01-01 (UTC). */
+    private static final long EPOCH_1904 = 2_082_844_800L;
 
     private Mp4Times() {
     }
 
-    /** Rewrites the file in place; returns how many header boxes were changed. */
+    /**
+     * Zeroes the times (the format's "not set"), so that encoding the same frames twice gives the
+     * same bytes; a damaged file is left alone. Returns how many header boxes were changed.
+     */
     static int clear(Path file) throws IOException {
-        byte[] data = Files.readAllBytes(file);
-        ByteBuffer buf = ByteBuffer.wrap(data);
-        int changed = walk(buf, 0, data.length);
-        if (changed > 0) {
-            Files.write(file, data);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return set(Mp4Movie.read(channel), 0);
+        } catch (Mp4Movie.Unreadable damaged) {
+            return 0;
         }
-        return changed;
     }
 
-    private static int walk(ByteBuffer buf, long from, long to) {
-        int changed = 0;
-        long pos = from;
-        while (pos + 8 <= to) {
-            long size = Integer.toUnsignedLong(buf.getInt((int) pos));
-            String type = fourcc(buf, (int) pos + 4);
-            int header = 8;
-            if (size == 1) {
-                if (pos + 16 > to) {
-                    break;
-                }
-                size = buf.getLong((int) pos + 8);
-                header = 16;
-            } else if (size == 0) {
-                size = to - pos;
-            }
-            if (size < header || pos + size > to) {
-                break; // damaged or truncated: leave the rest alone
-            }
-            long body = pos + header;
-            if (CONTAINERS.contains(type)) {
-                changed += walk(buf, body, pos + size);
-            } else if (HEADERS.contains(type) && size >= header + 4 + 16) {
-                int version = buf.get((int) body) & 0xff;
-                int times = (int) body + 4; // after version and flags
-                if (version == 1) {
-                    buf.putLong(times, 0);
-                    buf.putLong(times + 8, 0);
-                } else {
-                    buf.putInt(times, 0);
-                    buf.putInt(times + 4, 0);
-                }
-                changed++;
-            }
-            pos += size;
-        }
-        return changed;
+    /** Writes {@code when} into every header; throws {@link Mp4Movie.Unreadable} when a field cannot hold it. */
+    static int set(Mp4Movie movie, Instant when) throws IOException {
+        return set(movie, when.getEpochSecond() + EPOCH_1904);
     }
 
-    private static String fourcc(ByteBuffer buf, int at) {
-        char[] c = new char[4];
-        for (int i = 0; i < 4; i++) {
-            c[i] = (char) (buf.get(at + i) & 0xff);
+    /** Throws {@link Mp4Movie.Unreadable} when a time field of the movie cannot hold {@code when}. */
+    static void check(Mp4Movie movie, Instant when) throws Mp4Movie.Unreadable {
+        check(headers(movie), when.getEpochSecond() + EPOCH_1904);
+    }
+
+    private static int set(Mp4Movie movie, long since1904) throws IOException {
+        List<Mp4Movie.Header> headers = headers(movie);
+        // Every box is checked before any is written: the times are changed in all or in none.
+        check(headers, since1904);
+        for (Mp4Movie.Header header : headers) {
+            ByteBuffer times = header.version() == 1 ? ByteBuffer.allocate(16).putLong(since1904).putLong(since1904)
+                    : ByteBuffer.allocate(8).putInt((int) since1904).putInt((int) since1904);
+            movie.write(header.times(), times.flip());
         }
-        return new String(c);
+        return headers.size();
+    }
+
+    private static void check(List<Mp4Movie.Header> headers, long since1904) throws Mp4Movie.Unreadable {
+        if (since1904 < 0 || since1904 > 0xffff_ffffL && headers.stream().anyMatch(h -> h.version() == 0)) {
+            throw new Mp4Movie.Unreadable("the time " + Instant.ofEpochSecond(since1904 - EPOCH_1904)
+                    + " does not fit the file's 32-bit time fields (1904 to 2040)");
+        }
+    }
+
+    private static List<Mp4Movie.Header> headers(Mp4Movie movie) {
+        List<Mp4Movie.Header> headers = new ArrayList<>(List.of(movie.mvhd()));
+        for (Mp4Movie.Track track : movie.tracks()) {
+            headers.add(track.tkhd());
+            headers.add(track.mdhd());
+        }
+        return headers;
     }
 }

@@ -8,19 +8,27 @@ import java.util.stream.Collectors;
 
 /** The containers {@code flashvsr upscale} writes, chosen by OUT's extension, and the codecs each holds. */
 enum OutputContainer {
-    MP4(".mp4", "mp4mux", EnumSet.of(VideoCodec.H264, VideoCodec.H265, VideoCodec.AV1)),
+    MP4(".mp4", "mp4mux", "MP4", EnumSet.of(VideoCodec.H264, VideoCodec.H265, VideoCodec.AV1)),
     /** QuickTime: ProRes's own container. */
-    MOV(".mov", "qtmux", EnumSet.of(VideoCodec.H264, VideoCodec.H265, VideoCodec.AV1, VideoCodec.PRORES)),
-    MKV(".mkv", "matroskamux", EnumSet.allOf(VideoCodec.class));
+    MOV(".mov", "qtmux", "QuickTime", EnumSet.of(VideoCodec.H264, VideoCodec.H265, VideoCodec.AV1, VideoCodec.PRORES)),
+    MKV(".mkv", "matroskamux", "Matroska", EnumSet.allOf(VideoCodec.class));
 
     private final String extension;
     private final String muxer;
+    private final String title;
     private final Set<VideoCodec> codecs;
 
-    OutputContainer(String extension, String muxer, Set<VideoCodec> codecs) {
+    OutputContainer(String extension, String muxer, String title, Set<VideoCodec> codecs) {
         this.extension = extension;
         this.muxer = muxer;
+        this.title = title;
         this.codecs = codecs;
+    }
+
+    /** The container written by {@code muxer} (one of {@link #muxer()}'s values). */
+    static OutputContainer ofMuxer(String muxer) {
+        return Arrays.stream(values()).filter(c -> c.muxer.equals(muxer)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("no output container is written by " + muxer));
     }
 
     /** The container a file of this name is written as, or null when its extension is none of them. */
@@ -62,6 +70,11 @@ enum OutputContainer {
 
     boolean holds(VideoCodec codec) {
         return codecs.contains(codec);
+    }
+
+    /** The name users know it by: "MP4". */
+    String title() {
+        return title;
     }
 
     /** The GStreamer element that writes it. */

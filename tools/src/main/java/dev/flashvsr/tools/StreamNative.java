@@ -36,6 +36,9 @@ interface StreamNative extends Library {
 
     void g_date_time_unref(Pointer dateTime);
 
+    /** Seconds since 1970-01-01 UTC. */
+    long g_date_time_to_unix(Pointer dateTime);
+
     void g_object_set(GstObject object, String property, Object... valueThenNull);
 
     /** GST_PAD_LINK_CHECK_NOTHING: link without comparing caps. */

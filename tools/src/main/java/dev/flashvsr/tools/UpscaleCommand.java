@@ -266,6 +266,10 @@ final class UpscaleCommand implements Callable<Integer> {
             throw CliException.failure("no video frame of '" + input + "' could be decoded: the file is damaged"
                     + " or cut before its first frame");
         }
+        String unfinished = pipeline.finishFile();
+        if (unfinished != null) {
+            err.println("flashvsr: warning: " + unfinished);
+        }
         try {
             staged.commit();
         } catch (IOException e) {

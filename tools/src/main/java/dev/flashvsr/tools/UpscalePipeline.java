@@ -19,8 +19,8 @@ import org.freedesktop.gstreamer.event.EOSEvent;
 
 /**
  * The pipeline of {@code flashvsr upscale}: filesrc ! parsebin, whose first video stream goes
- * queue ! decodebin ! videoconvert ! flashvsrfilter ! videoconvert ! the encoding's elements (raw
- * format ! encoder ! parser) ! mux ! filesink and whose other streams {@link OtherStreams} copies
+ * queue ! decodebin ! videoconvert ! flashvsrfilter ! [videoflip, for Matroska: see {@link OutputMetadata}]
+ * videoconvert ! the encoding's elements (raw format ! encoder ! parser) ! mux ! filesink and whose other streams {@link OtherStreams} copies
  * into the same muxer; built element by element so paths need no quoting, with counters of the
  * frames decoded and of the frames that reached the muxer.
  */
@@ -35,6 +35,7 @@ final class UpscalePipeline implements AutoCloseable {
     private final AtomicLong framesDecoded = new AtomicLong();
     private volatile boolean inputEnded;
     private AtomicLong framesWritten;
+    private OutputMetadata metadata;
 
     /**
      * @param filter    the configured flashvsrfilter
@@ -64,7 +65,13 @@ final class UpscalePipeline implements AutoCloseable {
         Element sink = GstSupport.make("filesink", "sink");
         sink.set("location", out.toString());
 
-        List<Element> chain = new ArrayList<>(List.of(convertIn, vsr, convertOut));
+        metadata = new OutputMetadata(mux, OutputContainer.ofMuxer(muxer), out, run);
+        List<Element> chain = new ArrayList<>(List.of(convertIn, vsr));
+        Element upright = metadata.uprightPixels();
+        if (upright != null) {
+            chain.add(upright);
+        }
+        chain.add(convertOut);
         chain.addAll(encode);
         chain.addAll(List.of(mux, sink));
         pipeline.addMany(src, demux);
@@ -97,12 +104,13 @@ final class UpscalePipeline implements AutoCloseable {
                 caps = pad.queryCaps(null);
             }
             SourceStream stream = others.identify(pad, caps);
-            if (stream.kind() == StreamKind.VIDEO && videoLinked.compareAndSet(false, true)) {
+            boolean upscaled = stream.kind() == StreamKind.VIDEO && videoLinked.compareAndSet(false, true);
+            if (upscaled) {
                 decodeVideo(pad, caps);
             } else {
                 others.attach(pad, caps, stream);
             }
-            CreationTime.copy(pad, mux);
+            metadata.watch(pad, upscaled);
             // parsebin exposes every stream before data flows on any, and may not signal no-more-pads.
             pad.addProbe(PadProbeType.BUFFER, (p, info) -> {
                 checkVideo(videoLinked.get(), others, inputName);
@@ -147,6 +155,14 @@ final class UpscalePipeline implements AutoCloseable {
             run.fail(new GstSupport.MessageText("cannot link the video stream (" + describeCaps(caps)
                     + ") to decodebin: " + e.getLinkResult(), null, null));
         }
+    }
+
+    /**
+     * Writes into a finished MP4 or QuickTime file the input's metadata its muxer could not write
+     * ({@link OutputMetadata#finishFile()}); call after EOS, once closed. Returns a warning, or null.
+     */
+    String finishFile() {
+        return metadata.finishFile();
     }
 
     PipelineRun run() {

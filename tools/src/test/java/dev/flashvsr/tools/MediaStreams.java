@@ -7,6 +7,7 @@ import com.sun.jna.ptr.PointerByReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Gst;
@@ -72,18 +73,11 @@ final class MediaStreams {
         return file;
     }
 
-    /** filesrc ! parsebin, each stream into a fakesink through a probe that notes what passes. */
+    /** Reads {@code file} with {@link #play}, noting what passes each stream's pad. */
     static Media read(Path file) {
-        GstSupport.init();
-        Pipeline pipeline = new Pipeline("test-streams");
-        Element src = GstSupport.make("filesrc", null);
-        src.set("location", file.toString());
-        Element demux = GstSupport.make("parsebin", null);
-        pipeline.addMany(src, demux);
-        src.link(demux);
         List<Collector> collectors = new ArrayList<>();
         String[] global = new String[2];
-        demux.connect((Element.PAD_ADDED) (element, pad) -> {
+        play(file, pad -> {
             Caps caps = pad.getCurrentCaps();
             Collector c = new Collector(StreamKind.of(caps), SourceStream.of(0, StreamKind.of(caps), 0, pad, caps)
                     .codec(), global);
@@ -92,6 +86,23 @@ final class MediaStreams {
             }
             pad.addProbe(PadProbeType.EVENT_DOWNSTREAM, c::onEvent);
             pad.addProbe(PadProbeType.BUFFER, c::onBuffer);
+        });
+        synchronized (collectors) {
+            return new Media(collectors.stream().map(Collector::stream).toList(), global[0], global[1]);
+        }
+    }
+
+    /** Plays filesrc ! parsebin to its end, each stream into a fakesink; {@code watch} gets each stream's pad first. */
+    static void play(Path file, Consumer<Pad> watch) {
+        GstSupport.init();
+        Pipeline pipeline = new Pipeline("test-streams");
+        Element src = GstSupport.make("filesrc", null);
+        src.set("location", file.toString());
+        Element demux = GstSupport.make("parsebin", null);
+        pipeline.addMany(src, demux);
+        src.link(demux);
+        demux.connect((Element.PAD_ADDED) (element, pad) -> {
+            watch.accept(pad);
             Element sink = GstSupport.make("fakesink", null);
             sink.set("sync", false);
             // One demuxer thread feeds every sink: a sink waiting to preroll would block the others.
@@ -101,9 +112,6 @@ final class MediaStreams {
             pad.link(sink.getStaticPad("sink"));
         });
         CliTestSupport.runToEnd(new PipelineRun(pipeline), file);
-        synchronized (collectors) {
-            return new Media(collectors.stream().map(Collector::stream).toList(), global[0], global[1]);
-        }
     }
 
     /** GST_TAG_MERGE_REPLACE; GST_TAG_SCOPE_GLOBAL; GST_FORMAT_TIME. */
