@@ -68,6 +68,19 @@ public final class HostCuda {
     }
 
     /**
+     * Checks, for a test runtime standing in for a GPU library, that {@code bytes} at
+     * {@code address} lie inside one device allocation of the driver that owns {@code stream}.
+     */
+    public static void requireDeviceMemory(long stream, long address, long bytes, String what) throws CudaException {
+        HostCudaDriver owner = HostCudaDriver.ownerOf(stream);
+        if (owner == null) {
+            throw new IllegalStateException(what + ": stream 0x" + Long.toHexString(stream)
+                    + " belongs to no emulated GPU");
+        }
+        owner.requireDeviceMemory(what, address, bytes);
+    }
+
+    /**
      * Runs {@code work} "on" {@code stream} as CUDA's cuLaunchHostFunc would: now, or, while an
      * emulated stream is being captured, as a node of the graph run at each launch (a failure
      * there is a CUDA_ERROR_LAUNCH_FAILED). Test runtimes that stand in for GPU libraries (TensorRT

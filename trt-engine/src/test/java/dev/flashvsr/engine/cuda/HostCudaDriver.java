@@ -421,6 +421,11 @@ final class HostCudaDriver implements CudaDriver {
         return STREAM_OWNERS.get(stream);
     }
 
+    /** Fails as the GPU would fault when {@code bytes} at {@code address} are not inside one device allocation. */
+    synchronized void requireDeviceMemory(String what, long address, long bytes) throws CudaException {
+        checkInside(what, deviceAllocations, address, bytes);
+    }
+
     synchronized boolean capturing(long stream) {
         return captures.containsKey(stream);
     }

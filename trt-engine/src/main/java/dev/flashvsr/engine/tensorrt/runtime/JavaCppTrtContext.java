@@ -51,6 +51,11 @@ final class JavaCppTrtContext implements TrtContext {
         }
     }
 
+    /** Gives a context created with user-managed memory its scratch (before its first enqueue). */
+    void useScratch(long address, long bytes) {
+        context.setDeviceMemoryV2(new RawAddress(address), bytes);
+    }
+
     @Override
     public void enqueue(long cudaStream) throws TrtException {
         messages.clear();

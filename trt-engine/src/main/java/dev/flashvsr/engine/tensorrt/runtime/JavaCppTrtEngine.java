@@ -64,7 +64,29 @@ final class JavaCppTrtEngine implements TrtEngine {
     @Override
     public TrtContext createContext() throws TrtException {
         messages.clear();
-        IExecutionContext context = engine.createExecutionContext();
+        return created(engine.createExecutionContext());
+    }
+
+    @Override
+    public long scratchBytes() {
+        return engine.getDeviceMemorySizeV2();
+    }
+
+    @Override
+    public TrtContext createContext(long scratchAddress, long scratchBytes) throws TrtException {
+        long needed = scratchBytes();
+        if (scratchBytes < needed) {
+            throw new IllegalArgumentException("a context of this engine needs " + needed + " bytes of scratch, not "
+                    + scratchBytes);
+        }
+        messages.clear();
+        JavaCppTrtContext context = created(engine.createExecutionContext(
+                nvinfer.ExecutionContextAllocationStrategy.kUSER_MANAGED));
+        context.useScratch(scratchAddress, scratchBytes);
+        return context;
+    }
+
+    private JavaCppTrtContext created(IExecutionContext context) throws TrtException {
         if (context == null || context.isNull()) {
             String what = "TensorRT could not create an execution context";
             if (messages.outOfMemory()) {

@@ -23,14 +23,21 @@ import java.util.Map;
 final class OrtTrtContext implements TrtContext {
     static final String REMEDY = "set shapes within the engine's optimization profile and bind every tensor";
 
+    /** Caller-owned activation memory, which TensorRT would use as it likes during each inference. */
+    record Scratch(long address, long bytes) {
+    }
+
     private final OrtTrtEngine engine;
+    private final Scratch scratch;
     private final Map<String, long[]> inputShapes = new HashMap<>();
     private final Map<String, Long> addresses = new HashMap<>();
     private final Map<String, long[]> resolvedOutputs = new HashMap<>();
     private String resolvedFor = "";
 
-    OrtTrtContext(OrtTrtEngine engine) {
+    /** @param scratch the caller's scratch memory, or null when the context has its own */
+    OrtTrtContext(OrtTrtEngine engine, Scratch scratch) {
         this.engine = engine;
+        this.scratch = scratch;
     }
 
     @Override
@@ -123,7 +130,10 @@ final class OrtTrtContext implements TrtContext {
         Map<String, long[]> shapes = new HashMap<>(inputShapes);
         Map<String, Long> bound = new HashMap<>(addresses);
         try {
-            HostCuda.onStream(cudaStream, () -> infer(shapes, bound));
+            HostCuda.onStream(cudaStream, () -> {
+                clobberScratch(cudaStream);
+                infer(shapes, bound);
+            });
         } catch (CudaException e) {
             throw runtime("enqueueV3: " + e.getMessage());
         }
@@ -147,6 +157,26 @@ final class OrtTrtContext implements TrtContext {
             throw runtime("enqueueV3: the inference failed: " + e.getMessage());
         } finally {
             inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Overwrites the caller's scratch memory as TensorRT's activations would (so two contexts that
+     * share it while running at the same time would corrupt each other's work), after checking it is
+     * device memory.
+     */
+    private void clobberScratch(long cudaStream) throws TrtException {
+        if (scratch == null) {
+            return;
+        }
+        try {
+            HostCuda.requireDeviceMemory(cudaStream, scratch.address(), scratch.bytes(), "enqueueV3 scratch");
+        } catch (CudaException e) {
+            throw runtime("enqueueV3: the context's scratch memory is not the GPU's: " + e.getMessage());
+        }
+        ByteBuffer memory = at(scratch.address(), scratch.bytes());
+        while (memory.hasRemaining()) {
+            memory.put((byte) 0xA5);
         }
     }
 

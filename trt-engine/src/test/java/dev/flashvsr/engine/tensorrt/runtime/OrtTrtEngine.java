@@ -4,6 +4,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ final class OrtTrtEngine implements TrtEngine {
     private final OrtSession session;
     private final BuildSettings settings;
     private final Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+    private int scratchContexts;
 
     OrtTrtEngine(OrtSession session, BuildSettings settings) throws OrtException {
         this.session = session;
@@ -48,7 +50,37 @@ final class OrtTrtEngine implements TrtEngine {
 
     @Override
     public TrtContext createContext() {
-        return new OrtTrtContext(this);
+        return new OrtTrtContext(this, null);
+    }
+
+    /**
+     * A stand-in for TensorRT's activation memory: the bytes of the engine's outputs at their
+     * static shapes (at least 256), which the test contexts overwrite at each enqueue.
+     */
+    @Override
+    public long scratchBytes() {
+        long bytes = 0;
+        for (TensorInfo tensor : tensors.values()) {
+            if (!tensor.input() && Arrays.stream(tensor.shape()).allMatch(d -> d >= 0)) {
+                bytes += Arrays.stream(tensor.shape()).reduce(1, Math::multiplyExact) * tensor.dataType().bytes();
+            }
+        }
+        return Math.max(256, bytes);
+    }
+
+    @Override
+    public TrtContext createContext(long scratchAddress, long scratchBytes) {
+        if (scratchBytes < scratchBytes()) {
+            throw new IllegalArgumentException("a context of this engine needs " + scratchBytes() + " bytes of scratch, "
+                    + "not " + scratchBytes);
+        }
+        scratchContexts++;
+        return new OrtTrtContext(this, new OrtTrtContext.Scratch(scratchAddress, scratchBytes()));
+    }
+
+    /** How many contexts were created on caller-owned scratch memory. */
+    int scratchContexts() {
+        return scratchContexts;
     }
 
     @Override

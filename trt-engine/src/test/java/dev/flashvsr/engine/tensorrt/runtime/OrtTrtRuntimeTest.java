@@ -204,6 +204,57 @@ class OrtTrtRuntimeTest {
     }
 
     @Test
+    void contextsRunOnScratchTheCallerOwnsAndShares() throws Exception {
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        Random random = new Random(23);
+        float[] current = randomFloats(random, 3 * H * W);
+        float[] previous = randomFloats(random, 3 * H * W);
+        try (TrtEngine engine = load(runtime, graph("x2.onnx"), profile());
+                DeviceTensors device = new DeviceTensors()) {
+            long needed = engine.scratchBytes();
+            DeviceBuffer scratch = device.allocate(needed);
+            assertThrows(IllegalArgumentException.class, () -> engine.createContext(scratch.address(), needed - 1));
+            float[] expected;
+            try (PlainRun plain = new PlainRun(graph("x2.onnx"))) {
+                expected = plain.run(current, previous).get("output");
+            }
+            // two contexts on one scratch, run one after the other on one stream as FlashVSR's engines are
+            for (int run = 0; run < 2; run++) {
+                try (TrtContext context = engine.createContext(scratch.address(), needed)) {
+                    DeviceBuffer output = bindX2(context, device, current, previous);
+                    context.enqueue(device.stream());
+                    assertArrayEquals(expected, toFloats(device.download(output)), "run " + run);
+                }
+            }
+            ByteBuffer used = device.download(scratch);
+            assertEquals((byte) 0xA5, used.get(0), "the inference used the scratch");
+            try (TrtContext stray = engine.createContext(0x1000, needed)) {
+                bindX2(stray, device, current, previous);
+                TrtException outside = assertThrows(TrtException.class, () -> stray.enqueue(device.stream()));
+                assertTrue(outside.getMessage().contains("scratch memory is not the GPU's"), outside.getMessage());
+            }
+        }
+    }
+
+    /** Binds x2.onnx's inputs (zero state) and a new output buffer, which it returns. */
+    private static DeviceBuffer bindX2(TrtContext context, DeviceTensors device, float[] current, float[] previous)
+            throws Exception {
+        for (String input : CHANNELS.keySet()) {
+            context.setInputShape(input, shape(input, H, W));
+        }
+        context.setTensorAddress("current", device.upload(floats(current)).address());
+        context.setTensorAddress("previous", device.upload(floats(previous)).address());
+        for (Map.Entry<String, String> s : STATE.entrySet()) {
+            long bytes = 4L * CHANNELS.get(s.getValue()) * H * W;
+            context.setTensorAddress(s.getValue(), device.allocate(bytes).address());
+            context.setTensorAddress(s.getKey(), device.allocate(bytes).address());
+        }
+        DeviceBuffer output = device.allocate(4L * 3 * 4 * H * W);
+        context.setTensorAddress("output", output.address());
+        return output;
+    }
+
+    @Test
     void enqueueNeedsEveryShapeAndAddress() throws Exception {
         OrtTrtRuntime runtime = new OrtTrtRuntime();
         try (TrtEngine engine = load(runtime, graph("x2.onnx"), profile());
