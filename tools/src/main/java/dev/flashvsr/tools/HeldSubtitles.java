@@ -11,11 +11,7 @@ import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Pad;
-import org.freedesktop.gstreamer.PadProbeInfo;
-import org.freedesktop.gstreamer.PadProbeReturn;
-import org.freedesktop.gstreamer.Structure;
 import org.freedesktop.gstreamer.elements.AppSrc;
-import org.freedesktop.gstreamer.glib.Natives;
 import org.freedesktop.gstreamer.lowlevel.GstNative;
 
 /**
@@ -32,42 +28,44 @@ final class HeldSubtitles {
     private static final int SEGMENT_BYTES = 256;
     private static final int FORMAT_TIME = 3;
     private static final int TAG_SCOPE_STREAM = 0;
+    /** GST_EVENT_SEGMENT: number 70, flags downstream | serialized | sticky. */
+    private static final int SEGMENT_EVENT_TYPE = (70 << 8) | 2 | 4 | 8;
+    /** GST_EVENT_TAG: number 80, flags downstream | serialized | sticky | sticky-multi. */
+    private static final int TAG_EVENT_TYPE = (80 << 8) | 2 | 4 | 8 | 16;
+    /** A demuxer sends one tag event per scope (stream, global): a handful at most. */
+    private static final int MAX_TAG_EVENTS = 4;
 
     private final Caps caps;
     private final Memory segment = new Memory(SEGMENT_BYTES);
-    private boolean hasSegment;
     private final List<Subtitle> subtitles = new ArrayList<>();
-    /** The stream's own tag events (language), each a reference of ours until sent on. */
-    private final List<Pointer> tags = new ArrayList<>();
+    /** The stream's own tag events (language), references of ours until sent on; null before its first buffer. */
+    private List<Pointer> tags;
 
     HeldSubtitles(Caps caps) {
         this.caps = caps;
     }
 
-    /** Notes the segment (to turn times into running times) and the stream-scoped tags. */
-    synchronized PadProbeReturn onEvent(Pad pad, PadProbeInfo info) {
-        Structure s = info.getEvent().getStructure();
-        Pointer event = Natives.getRawPointer(info.getEvent());
-        if (s != null && s.hasName("GstEventSegment")) {
-            Calls.GST.gst_event_copy_segment(event, segment);
-            hasSegment = true;
-        } else if (s != null && s.getName().startsWith("GstTagList")) {
-            PointerByReference list = new PointerByReference();
-            Calls.GST.gst_event_parse_tag(event, list);
-            if (Calls.GST.gst_tag_list_get_scope(list.getValue()) == TAG_SCOPE_STREAM) {
-                tags.add(Calls.GST.gst_event_ref(event));
-            }
-        }
-        return PadProbeReturn.OK;
-    }
-
     /**
-     * Keeps a copy of the buffer at its running time; one outside the segment is left out, as a
-     * muxer would clip it. Returns the bytes kept.
+     * Keeps a copy of the buffer leaving {@code pad} at its running time; one outside the segment is
+     * left out, as a muxer would clip it. Returns the bytes kept. Reads the segment and tags from the
+     * pad's sticky events rather than probing events: a demuxer sends a subtitle stream thousands of
+     * GAP events, each a costly call into Java.
      */
-    synchronized int add(Buffer buffer) {
+    synchronized int add(Pad pad, Buffer buffer) {
+        if (tags == null) {
+            tags = streamTags(pad);
+        }
+        Pointer segmentEvent = StreamNative.GST.gst_pad_get_sticky_event(pad, SEGMENT_EVENT_TYPE, 0);
+        if (segmentEvent == null) {
+            return 0;
+        }
+        try {
+            Calls.GST.gst_event_copy_segment(segmentEvent, segment);
+        } finally {
+            StreamNative.GST.gst_mini_object_unref(segmentEvent);
+        }
         long pts = buffer.getPresentationTimestamp();
-        long time = hasSegment && pts >= 0 ? Calls.GST.gst_segment_to_running_time(segment, FORMAT_TIME, pts) : -1;
+        long time = pts >= 0 ? Calls.GST.gst_segment_to_running_time(segment, FORMAT_TIME, pts) : -1;
         if (time < 0) {
             return 0;
         }
@@ -77,6 +75,25 @@ final class HeldSubtitles {
         buffer.unmap();
         subtitles.add(new Subtitle(time, buffer.getDuration(), text));
         return text.length;
+    }
+
+    /** The stream-scoped tag events on the pad (the language), as references of ours. */
+    private static List<Pointer> streamTags(Pad pad) {
+        List<Pointer> found = new ArrayList<>();
+        for (int i = 0; i < MAX_TAG_EVENTS; i++) {
+            Pointer event = StreamNative.GST.gst_pad_get_sticky_event(pad, TAG_EVENT_TYPE, i);
+            if (event == null) {
+                break;
+            }
+            PointerByReference list = new PointerByReference();
+            StreamNative.GST.gst_event_parse_tag(event, list);
+            if (StreamNative.GST.gst_tag_list_get_scope(list.getValue()) == TAG_SCOPE_STREAM) {
+                found.add(event);
+            } else {
+                StreamNative.GST.gst_mini_object_unref(event);
+            }
+        }
+        return found;
     }
 
     /**
@@ -99,10 +116,10 @@ final class HeldSubtitles {
 
     /** Queues the stream's tags, every subtitle and its end in {@code src}, which must have started. */
     synchronized void play(AppSrc src) {
-        for (Pointer tag : tags) {
-            Calls.GST.gst_element_send_event(src, tag);
+        if (tags != null) {
+            tags.forEach(tag -> Calls.GST.gst_element_send_event(src, tag));
+            tags = List.of();
         }
-        tags.clear();
         for (Subtitle s : subtitles) {
             Buffer buffer = new Buffer(s.text().length);
             if (s.text().length > 0) {
@@ -122,12 +139,6 @@ final class HeldSubtitles {
         void gst_event_copy_segment(Pointer event, Pointer segment);
 
         long gst_segment_to_running_time(Pointer segment, int format, long position);
-
-        void gst_event_parse_tag(Pointer event, PointerByReference list);
-
-        int gst_tag_list_get_scope(Pointer list);
-
-        Pointer gst_event_ref(Pointer event);
 
         /** Takes the reference to the event. */
         boolean gst_element_send_event(Element element, Pointer event);

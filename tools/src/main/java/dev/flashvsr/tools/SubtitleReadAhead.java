@@ -23,23 +23,28 @@ import org.freedesktop.gstreamer.State;
  * into the muxer from memory, its end included, so the muxer never waits for it.
  */
 final class SubtitleReadAhead {
-    /** Subtitles take a few KiB an hour; a stream of more is not text worth holding in memory. */
+    /** Subtitles take a few KiB an hour; streams of more are not text worth holding in memory. */
     static final long LIMIT_BYTES = 64L * 1024 * 1024;
 
     private final Path in;
     private final String muxer;
     private final StreamSelection selection;
     private final BooleanSupplier stopped;
+    private final long limitBytes;
     /** By position among the input's subtitle streams; null until read. */
     private Map<Integer, HeldSubtitles> held;
     private RuntimeException failure;
 
-    /** @param stopped true after Ctrl-C: the read stops there, as the video does */
-    SubtitleReadAhead(Path in, String muxer, StreamSelection selection, BooleanSupplier stopped) {
+    /**
+     * @param stopped    true after Ctrl-C: the read stops there, as the video does
+     * @param limitBytes how much subtitle text all streams together may hold ({@link #LIMIT_BYTES})
+     */
+    SubtitleReadAhead(Path in, String muxer, StreamSelection selection, BooleanSupplier stopped, long limitBytes) {
         this.in = in;
         this.muxer = muxer;
         this.selection = selection;
         this.stopped = stopped;
+        this.limitBytes = limitBytes;
     }
 
     /** Whether the muxer waits for subtitles; Matroska's does not, and takes them as they come. */
@@ -66,9 +71,9 @@ final class SubtitleReadAhead {
             failure = e;
             throw e;
         }
-        return String.format(Locale.ROOT, "subtitles read ahead in %.2f s (%d stream%s, %.1f KiB): %s waits for"
+        return String.format(Locale.ROOT, "subtitles read ahead in %.2f s (%d stream%s, %,d bytes): %s waits for"
                 + " each subtitle before it writes the video after it", (System.nanoTime() - started) / 1e9,
-                held.size(), held.size() == 1 ? "" : "s", bytes.get() / 1024.0, muxer);
+                held.size(), held.size() == 1 ? "" : "s", bytes.get(), muxer);
     }
 
     /** The {@code subtitleIndex}-th subtitle stream of the input (from 0) as read, or null when not read. */
@@ -93,9 +98,8 @@ final class SubtitleReadAhead {
                 if (keeps(caps, index)) {
                     HeldSubtitles stream = new HeldSubtitles(caps);
                     found.put(index, stream);
-                    pad.addProbe(PadProbeType.EVENT_DOWNSTREAM, stream::onEvent);
                     pad.addProbe(PadProbeType.BUFFER, (p, info) -> {
-                        if (bytes.addAndGet(stream.add(info.getBuffer())) > LIMIT_BYTES) {
+                        if (bytes.addAndGet(stream.add(p, info.getBuffer())) > limitBytes) {
                             run.fail(new GstSupport.MessageText(tooLarge(), null, null));
                         }
                         return PadProbeReturn.OK;
@@ -127,8 +131,9 @@ final class SubtitleReadAhead {
                 StreamPlan.AUDIO_ENCODERS).action() == StreamPlan.Action.COPY;
     }
 
-    private static String tooLarge() {
-        return "the input's subtitle streams hold more than " + LIMIT_BYTES / (1024 * 1024) + " MiB, too much to read"
+    private String tooLarge() {
+        String limit = limitBytes % (1024 * 1024) == 0 ? limitBytes / (1024 * 1024) + " MiB" : limitBytes + " bytes";
+        return "the input's subtitle streams hold more than " + limit + ", too much to read"
                 + " ahead of the video as MP4 and QuickTime need: write .mkv instead, or leave the subtitles out with"
                 + " --streams audio";
     }

@@ -100,7 +100,7 @@ final class UpscalePipeline implements AutoCloseable {
         framesWritten = GstSupport.countBuffers(encode.get(encode.size() - 1).getStaticPad("src").getPeer());
 
         OtherStreams others = new OtherStreams(pipeline, mux, muxer, streams, run, () -> inputEnded,
-                new SubtitleReadAhead(in, muxer, streams, () -> inputEnded));
+                new SubtitleReadAhead(in, muxer, streams, () -> inputEnded, SubtitleReadAhead.LIMIT_BYTES));
         AtomicBoolean videoLinked = new AtomicBoolean();
         demux.connect((Element.PAD_ADDED) (element, pad) -> {
             Caps caps = pad.getCurrentCaps();

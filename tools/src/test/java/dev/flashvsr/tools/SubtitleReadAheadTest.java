@@ -2,6 +2,10 @@ package dev.flashvsr.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -40,6 +44,9 @@ class SubtitleReadAheadTest {
             + " ! video/x-raw,format=I420,width=64,height=48,framerate=15/1"
             + " ! x264enc speed-preset=ultrafast key-int-max=15 ! h264parse ! mux.";
 
+    private static final String FIRST = "First";
+    private static final String SECOND = "Second, 6.5 s later";
+
     @TempDir
     static Path shared;
     static Path withSubtitles;
@@ -55,8 +62,8 @@ class SubtitleReadAheadTest {
 
     @BeforeAll
     static void writeInput() throws IOException {
-        Path srt = Files.writeString(shared.resolve("gap.srt"), "1\n00:00:00,500 --> 00:00:01,500\nFirst\n\n"
-                + "2\n00:00:08,000 --> 00:00:09,250\nSecond, 6.5 s later\n");
+        Path srt = Files.writeString(shared.resolve("gap.srt"), "1\n00:00:00,500 --> 00:00:01,500\n" + FIRST
+                + "\n\n2\n00:00:08,000 --> 00:00:09,250\n" + SECOND + "\n");
         withSubtitles = MediaStreams.write(shared.resolve("gap.mkv"), VIDEO + " filesrc location=\"" + srt
                 + "\" ! subparse ! taginject tags=\"language-code=deu\" ! mux. matroskamux name=mux", "gap");
     }
@@ -101,6 +108,42 @@ class SubtitleReadAheadTest {
         assertFalse(r.err().contains("read ahead"), r::toString);
         assertEquals(List.of(StreamKind.VIDEO, StreamKind.AUDIO), MediaStreams.read(out).streams().stream()
                 .map(MediaStreams.Stream::kind).toList());
+    }
+
+    @Test
+    void readsTheKeptSubtitlesOnceForMp4AndQuickTimeOnly() {
+        assertTrue(readAhead("mp4mux", StreamSelection.ALL, SubtitleReadAhead.LIMIT_BYTES).applies());
+        assertTrue(readAhead("qtmux", StreamSelection.ALL, SubtitleReadAhead.LIMIT_BYTES).applies());
+        assertFalse(readAhead("matroskamux", StreamSelection.ALL, SubtitleReadAhead.LIMIT_BYTES).applies());
+
+        SubtitleReadAhead all = readAhead("mp4mux", StreamSelection.ALL, SubtitleReadAhead.LIMIT_BYTES);
+        assertNull(all.stream(0), "nothing before the read");
+        String note = all.readOnce();
+        String held = "(1 stream, " + (FIRST.length() + SECOND.length()) + " bytes)";
+        assertTrue(note.matches("subtitles read ahead in \\d+\\.\\d\\d s \\Q" + held + "\\E: mp4mux waits .*"), note);
+        assertNotNull(all.stream(0));
+        assertNull(all.stream(1), "the input has one subtitle stream");
+        assertNull(all.readOnce(), "read once");
+
+        SubtitleReadAhead audioOnly = readAhead("mp4mux", StreamSelection.parse("audio", false),
+                SubtitleReadAhead.LIMIT_BYTES);
+        assertTrue(audioOnly.readOnce().contains("(0 streams, 0 bytes)"));
+        assertNull(audioOnly.stream(0), "a subtitle stream not kept is not held");
+    }
+
+    @Test
+    void subtitlesBeyondTheLimitFailTheReadNamingWhatToDoInstead() {
+        SubtitleReadAhead small = readAhead("qtmux", StreamSelection.ALL, 10);
+        IllegalStateException e = assertThrows(IllegalStateException.class, small::readOnce);
+        assertEquals("reading the subtitles ahead of the video failed: the input's subtitle streams hold more than"
+                + " 10 bytes, too much to read ahead of the video as MP4 and QuickTime need: write .mkv instead, or"
+                + " leave the subtitles out with --streams audio", e.getMessage());
+        assertSame(e, assertThrows(IllegalStateException.class, small::readOnce), "a failed read is not repeated");
+    }
+
+    private static SubtitleReadAhead readAhead(String muxer, StreamSelection selection, long limit) {
+        GstSupport.init();
+        return new SubtitleReadAhead(withSubtitles, muxer, selection, () -> false, limit);
     }
 
     /** Upscales in another thread and fails, stopping it, when it has not finished in time. */
