@@ -21,7 +21,8 @@ import org.freedesktop.gstreamer.event.CapsEvent;
  * through its own queue into the muxer, copied or re-encoded as its {@link StreamPlan} says; the
  * others are consumed by a fakesink. The queue lets the demuxer run ahead of the video, which
  * flashvsrfilter and the encoder hold back by many frames, without the muxer starving: it is
- * bounded by bytes only (compressed audio is a few KiB a second).
+ * bounded by bytes only (compressed audio is a few KiB a second). Subtitles into MP4 and QuickTime
+ * come from memory instead ({@link SubtitleReadAhead}): those muxers wait for each next subtitle.
  */
 final class OtherStreams {
     /** Enough for minutes of uncompressed audio, far beyond the video path's latency. */

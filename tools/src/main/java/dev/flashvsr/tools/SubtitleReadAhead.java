@@ -83,11 +83,7 @@ final class SubtitleReadAhead {
 
     private Map<Integer, HeldSubtitles> read(AtomicLong bytes) {
         Pipeline pipeline = new Pipeline("flashvsr-subtitles");
-        Element src = GstSupport.make("filesrc", null);
-        src.set("location", in.toString());
-        Element demux = GstSupport.make("parsebin", null);
-        pipeline.addMany(src, demux);
-        src.link(demux);
+        Element demux = demuxer(pipeline, in);
         PipelineRun run = new PipelineRun(pipeline);
         Map<Integer, HeldSubtitles> found = new ConcurrentHashMap<>();
         AtomicInteger subtitles = new AtomicInteger();
@@ -123,6 +119,16 @@ final class SubtitleReadAhead {
                     + run.failure().message());
         }
         return found;
+    }
+
+    /** Adds filesrc ! parsebin reading {@code file} to the pipeline; returns the parsebin, a pad per stream. */
+    static Element demuxer(Pipeline pipeline, Path file) {
+        Element src = GstSupport.make("filesrc", null);
+        src.set("location", file.toString());
+        Element demux = GstSupport.make("parsebin", null);
+        pipeline.addMany(src, demux);
+        src.link(demux);
+        return demux;
     }
 
     /** Whether the upscale keeps the {@code index}-th subtitle stream, and copies it into this muxer. */
