@@ -13,6 +13,7 @@ import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Pipeline;
 import org.freedesktop.gstreamer.Structure;
+import org.freedesktop.gstreamer.elements.AppSrc;
 import org.freedesktop.gstreamer.event.CapsEvent;
 
 /**
@@ -20,7 +21,8 @@ import org.freedesktop.gstreamer.event.CapsEvent;
  * through its own queue into the muxer, copied or re-encoded as its {@link StreamPlan} says; the
  * others are consumed by a fakesink. The queue lets the demuxer run ahead of the video, which
  * flashvsrfilter and the encoder hold back by many frames, without the muxer starving: it is
- * bounded by bytes only (compressed audio is a few KiB a second).
+ * bounded by bytes only (compressed audio is a few KiB a second). Subtitles into MP4 and QuickTime
+ * come from memory instead ({@link SubtitleReadAhead}): those muxers wait for each next subtitle.
  */
 final class OtherStreams {
     /** Enough for minutes of uncompressed audio, far beyond the video path's latency. */
@@ -32,20 +34,25 @@ final class OtherStreams {
     private final StreamSelection selection;
     private final PipelineRun run;
     private final BooleanSupplier inputEnded;
+    private final SubtitleReadAhead readAhead;
     private final Map<StreamKind, Integer> perKind = new EnumMap<>(StreamKind.class);
     /** Notes and warnings held back until the input is known to have video (else only its error is shown). */
     private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
     private int streams;
 
-    /** @param inputEnded true after Ctrl-C: from then on these streams are cut like the video */
+    /**
+     * @param inputEnded true after Ctrl-C: from then on these streams are cut like the video
+     * @param readAhead  the subtitles, for a muxer that waits for them
+     */
     OtherStreams(Pipeline pipeline, Element mux, String muxer, StreamSelection selection, PipelineRun run,
-            BooleanSupplier inputEnded) {
+            BooleanSupplier inputEnded, SubtitleReadAhead readAhead) {
         this.pipeline = pipeline;
         this.mux = mux;
         this.muxer = muxer;
         this.selection = selection;
         this.run = run;
         this.inputEnded = inputEnded;
+        this.readAhead = readAhead;
     }
 
     /** Numbers a newly exposed pad: in file order, among all streams and among those of its kind. */
@@ -85,13 +92,19 @@ final class OtherStreams {
             return;
         }
         if (!selection.keeps(stream.kind(), stream.kindIndex())) {
-            discard(pad);
+            discard(pipeline, pad);
             return;
         }
         StreamPlan plan = StreamPlan.decide(caps, stream.kind(), muxer, StreamPlan.AUDIO_ENCODERS);
         switch (plan.action()) {
             case DROP -> drop(pad, stream, plan.reason());
-            case COPY -> copy(pad, stream, plan);
+            case COPY -> {
+                if (stream.kind() == StreamKind.SUBTITLE && readAhead.applies()) {
+                    replay(pad, stream, plan);
+                } else {
+                    copy(pad, stream, plan);
+                }
+            }
             case ENCODE -> {
                 String note = stream.describe() + " is re-encoded with " + plan.encoder() + ": " + plan.reason();
                 pending.add(() -> run.note(note));
@@ -103,21 +116,25 @@ final class OtherStreams {
     private void drop(Pad pad, SourceStream stream, String reason) {
         String warning = stream.describe() + " is dropped: " + reason;
         pending.add(() -> run.warn(warning));
-        discard(pad);
+        discard(pipeline, pad);
     }
 
     /** Consumes a stream nobody writes, so that the demuxer does not stop on an unlinked pad. */
-    private void discard(Pad pad) {
+    static void discard(Pipeline pipeline, Pad pad) {
         Element sink = GstSupport.make("fakesink", null);
         sink.set("sync", false);
         sink.set("async", false);
         pipeline.add(sink);
         sink.syncStateWithParent();
-        link(pad, sink.getStaticPad("sink"), null);
+        try {
+            pad.link(sink.getStaticPad("sink"));
+        } catch (PadLinkException e) {
+            // Nothing is lost: the stream was not to be written.
+        }
     }
 
     private void copy(Pad pad, SourceStream stream, StreamPlan plan) {
-        Element queue = toMuxer(stream, plan, queue());
+        Element queue = toMuxer(stream, plan, queue(QUEUE_BYTES));
         if (queue == null) {
             return;
         }
@@ -125,6 +142,29 @@ final class OtherStreams {
             relabel(pad, Caps.fromString(plan.relabel()));
         }
         feed(pad, queue, stream, plan.relabel() != null);
+    }
+
+    /**
+     * A subtitle stream the muxer would wait for: played from memory by an appsrc that holds all of
+     * it (see {@link SubtitleReadAhead}), the demuxer's copy consumed. Reads the subtitles the first time.
+     */
+    private void replay(Pad pad, SourceStream stream, StreamPlan plan) {
+        String note = readAhead.readOnce();
+        if (note != null) {
+            pending.add(() -> run.note(note));
+        }
+        HeldSubtitles held = readAhead.stream(stream.kindIndex());
+        if (held == null) {
+            throw new IllegalStateException("the subtitles read ahead of the video have no stream "
+                    + stream.kindIndex() + "; write .mkv, or leave the subtitles out with --streams audio");
+        }
+        discard(pipeline, pad);
+        AppSrc src = held.source(plan.relabel());
+        if (toMuxer(stream, plan, src) == null) {
+            return;
+        }
+        cutAfterInterrupt(src.getStaticPad("src"));
+        held.play(src);
     }
 
     /**
@@ -155,7 +195,7 @@ final class OtherStreams {
         if (convert == null) {
             return;
         }
-        Element queue = queue();
+        Element queue = queue(QUEUE_BYTES);
         Element decode = GstSupport.make("decodebin", null);
         pipeline.addMany(queue, decode);
         queue.link(decode);
@@ -198,9 +238,7 @@ final class OtherStreams {
      */
     private void feed(Pad pad, Element first, SourceStream stream, boolean relabelled) {
         Pad sink = first.getStaticPad("sink");
-        // After Ctrl-C the demuxer still drains; what it sends then would outlast the video.
-        sink.addProbe(PadProbeType.BUFFER, (p, info) -> inputEnded.getAsBoolean() ? PadProbeReturn.DROP
-                : PadProbeReturn.OK);
+        cutAfterInterrupt(sink);
         if (!relabelled) {
             link(pad, sink, stream);
         } else if (StreamNative.GST.gst_pad_link_full(pad, sink, StreamNative.LINK_CHECK_NOTHING) != 0) {
@@ -208,15 +246,21 @@ final class OtherStreams {
         }
     }
 
+    /** After Ctrl-C the demuxer still drains; what it sends then would outlast the video. */
+    private void cutAfterInterrupt(Pad pad) {
+        pad.addProbe(PadProbeType.BUFFER, (p, info) -> inputEnded.getAsBoolean() ? PadProbeReturn.DROP
+                : PadProbeReturn.OK);
+    }
+
     /**
      * A queue after the demuxer, bounded by bytes only, so that the demuxer can run ahead of the
      * slowest branch to the next buffer of a sparse stream (subtitles) that the muxer waits for.
      */
-    static Element queue() {
+    static Element queue(long bytes) {
         Element queue = GstSupport.make("queue", null);
         queue.set("max-size-buffers", 0);
         queue.set("max-size-time", 0L);
-        queue.set("max-size-bytes", (int) QUEUE_BYTES);
+        queue.set("max-size-bytes", (int) bytes);
         return queue;
     }
 

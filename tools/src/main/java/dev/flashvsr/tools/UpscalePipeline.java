@@ -25,6 +25,9 @@ import org.freedesktop.gstreamer.event.EOSEvent;
  * frames decoded and of the frames that reached the muxer.
  */
 final class UpscalePipeline implements AutoCloseable {
+    /** The video queue's bound; tests shrink it to fill the queue as a long input with a slow model would. */
+    static volatile long videoQueueBytes = OtherStreams.QUEUE_BYTES;
+
     private final Pipeline pipeline = new Pipeline("flashvsr-upscale");
     private final PipelineRun run = new PipelineRun(pipeline);
     private final Object lifecycle = new Object();
@@ -96,7 +99,8 @@ final class UpscalePipeline implements AutoCloseable {
         // The muxer's own pad: a buffer it accepted before EOS is in the file, one pushed after is refused.
         framesWritten = GstSupport.countBuffers(encode.get(encode.size() - 1).getStaticPad("src").getPeer());
 
-        OtherStreams others = new OtherStreams(pipeline, mux, muxer, streams, run, () -> inputEnded);
+        OtherStreams others = new OtherStreams(pipeline, mux, muxer, streams, run, () -> inputEnded,
+                new SubtitleReadAhead(in, muxer, streams, () -> inputEnded, SubtitleReadAhead.LIMIT_BYTES));
         AtomicBoolean videoLinked = new AtomicBoolean();
         demux.connect((Element.PAD_ADDED) (element, pad) -> {
             Caps caps = pad.getCurrentCaps();
@@ -130,11 +134,11 @@ final class UpscalePipeline implements AutoCloseable {
     }
 
     /**
-     * The video stream goes through a queue (as the other streams do: see {@link OtherStreams#queue()})
+     * The video stream goes through a queue (as the other streams do: see {@link OtherStreams#queue(long)})
      * and its own decodebin, whose raw video feeds the upscaling.
      */
     private void decodeVideo(Pad pad, Caps caps) {
-        Element queue = OtherStreams.queue();
+        Element queue = OtherStreams.queue(videoQueueBytes);
         Element decode = GstSupport.make("decodebin", "decode");
         pipeline.addMany(queue, decode);
         queue.link(decode);

@@ -96,20 +96,10 @@ final class MediaStreams {
     static void play(Path file, Consumer<Pad> watch) {
         GstSupport.init();
         Pipeline pipeline = new Pipeline("test-streams");
-        Element src = GstSupport.make("filesrc", null);
-        src.set("location", file.toString());
-        Element demux = GstSupport.make("parsebin", null);
-        pipeline.addMany(src, demux);
-        src.link(demux);
+        Element demux = SubtitleReadAhead.demuxer(pipeline, file);
         demux.connect((Element.PAD_ADDED) (element, pad) -> {
             watch.accept(pad);
-            Element sink = GstSupport.make("fakesink", null);
-            sink.set("sync", false);
-            // One demuxer thread feeds every sink: a sink waiting to preroll would block the others.
-            sink.set("async", false);
-            pipeline.add(sink);
-            sink.syncStateWithParent();
-            pad.link(sink.getStaticPad("sink"));
+            OtherStreams.discard(pipeline, pad);
         });
         CliTestSupport.runToEnd(new PipelineRun(pipeline), file);
     }
