@@ -30,10 +30,6 @@ final class HeldSubtitles {
     private static final int TAG_SCOPE_STREAM = 0;
     /** GST_EVENT_SEGMENT: number 70, flags downstream | serialized | sticky. */
     private static final int SEGMENT_EVENT_TYPE = (70 << 8) | 2 | 4 | 8;
-    /** GST_EVENT_TAG: number 80, flags downstream | serialized | sticky | sticky-multi. */
-    private static final int TAG_EVENT_TYPE = (80 << 8) | 2 | 4 | 8 | 16;
-    /** A demuxer sends one tag event per scope (stream, global): a handful at most. */
-    private static final int MAX_TAG_EVENTS = 4;
 
     private final Caps caps;
     private final Memory segment = new Memory(SEGMENT_BYTES);
@@ -80,11 +76,7 @@ final class HeldSubtitles {
     /** The stream-scoped tag events on the pad (the language), as references of ours. */
     private static List<Pointer> streamTags(Pad pad) {
         List<Pointer> found = new ArrayList<>();
-        for (int i = 0; i < MAX_TAG_EVENTS; i++) {
-            Pointer event = StreamNative.GST.gst_pad_get_sticky_event(pad, TAG_EVENT_TYPE, i);
-            if (event == null) {
-                break;
-            }
+        for (Pointer event : StickyTags.events(pad)) {
             PointerByReference list = new PointerByReference();
             StreamNative.GST.gst_event_parse_tag(event, list);
             if (StreamNative.GST.gst_tag_list_get_scope(list.getValue()) == TAG_SCOPE_STREAM) {

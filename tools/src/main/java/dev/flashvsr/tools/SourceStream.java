@@ -17,11 +17,6 @@ import org.freedesktop.gstreamer.lowlevel.GlibAPI;
  */
 record SourceStream(int index, StreamKind kind, int kindIndex, String codec, String language) {
 
-    /** GST_EVENT_TAG: number 80, flags downstream | serialized | sticky | sticky-multi. */
-    private static final int TAG_EVENT_TYPE = (80 << 8) | 2 | 4 | 8 | 16;
-    /** A demuxer sends one tag event per scope (stream, global): a handful at most. */
-    private static final int MAX_TAG_EVENTS = 4;
-
     static SourceStream of(int index, StreamKind kind, int kindIndex, Pad pad, Caps caps) {
         return new SourceStream(index, kind, kindIndex, codecOf(caps), languageOf(pad));
     }
@@ -51,25 +46,21 @@ record SourceStream(int index, StreamKind kind, int kindIndex, String codec, Str
      * first buffer, which parsebin lets through before it exposes the pad.
      */
     private static String languageOf(Pad pad) {
-        for (int i = 0; i < MAX_TAG_EVENTS; i++) {
-            Pointer event = StreamNative.GST.gst_pad_get_sticky_event(pad, TAG_EVENT_TYPE, i);
-            if (event == null) {
-                return null;
-            }
+        String language = null;
+        for (Pointer event : StickyTags.events(pad)) {
             try {
                 PointerByReference tags = new PointerByReference();
                 StreamNative.GST.gst_event_parse_tag(event, tags);
                 PointerByReference value = new PointerByReference();
-                if (tags.getValue() != null && StreamNative.GST.gst_tag_list_get_string(tags.getValue(), "language-code",
-                        value)) {
-                    String language = value.getValue().getString(0);
+                if (language == null && tags.getValue() != null
+                        && StreamNative.GST.gst_tag_list_get_string(tags.getValue(), "language-code", value)) {
+                    language = value.getValue().getString(0);
                     GlibAPI.GLIB_API.g_free(value.getValue());
-                    return language;
                 }
             } finally {
                 StreamNative.GST.gst_mini_object_unref(event);
             }
         }
-        return null;
+        return language;
     }
 }

@@ -39,7 +39,7 @@ record StreamPlan(Action action, String template, String encoder, String relabel
         if (template != null) {
             return new StreamPlan(Action.COPY, template, null, null, null);
         }
-        String container = containerName(muxer);
+        String container = OutputContainer.ofMuxer(muxer).title();
         String mediaType = caps.getStructure(0).getName();
         if (kind == StreamKind.SUBTITLE && mediaType.equals("text/x-raw")) {
             String plain = templateFor(mux, Caps.fromString(PLAIN_TEXT));
@@ -71,16 +71,6 @@ record StreamPlan(Action action, String template, String encoder, String relabel
         } catch (IllegalArgumentException notInstalled) {
             return null;
         }
-    }
-
-    /** The name users know the muxer's container by. */
-    private static String containerName(String muxer) {
-        return switch (muxer) {
-            case "mp4mux" -> "MP4";
-            case "qtmux" -> "QuickTime";
-            case "matroskamux" -> "Matroska";
-            default -> muxer;
-        };
     }
 
     /** The name of the muxer's request sink template whose caps meet these, or null. */
