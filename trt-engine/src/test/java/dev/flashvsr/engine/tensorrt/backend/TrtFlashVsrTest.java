@@ -34,10 +34,13 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * FlashVSR on the TensorRT backend with TensorRT's part run on ONNX Runtime ({@link OrtTrtRuntime})
@@ -77,6 +80,37 @@ class TrtFlashVsrTest {
     private static SessionOptions options(Backend backend, Precision precision) {
         return new SessionOptions(backend, 0, precision, 0, 0, new DiffusionOptions(DiffusionOptions.ColorFix.ADAIN,
                 true, 0, Optional.of(golden.noiseFile())));
+    }
+
+    /** Our frame preparation (frames on the GPU on TensorRT) with generated noise and {@code colorFix}. */
+    private static SessionOptions ours(Backend backend, DiffusionOptions.ColorFix colorFix) {
+        return new SessionOptions(backend, 0, Precision.FP32, 0, 0, new DiffusionOptions(colorFix, false, 7,
+                Optional.empty()));
+    }
+
+    /** A frame of {@code format} at the golden input size, each plane a moving ramp with a little noise. */
+    private static VideoFrame synthetic(PixelFormat format, int index) {
+        VideoFrame frame = VideoFrame.allocate(format, golden.width(), golden.height());
+        Random random = new Random(index);
+        for (int p = 0; p < format.planeCount(); p++) {
+            int rowBytes = format.planeWidth(p, frame.width()) * format.pixelStride(p);
+            for (int y = 0; y < format.planeHeight(p, frame.height()); y++) {
+                for (int x = 0; x < rowBytes; x++) {
+                    int value = 40 + (x * 5 + y * 3 + index * 4 + p * 60) % 170 + random.nextInt(12);
+                    frame.plane(p).put(y * frame.stride(p) + x, (byte) value);
+                }
+            }
+        }
+        return frame;
+    }
+
+    private static List<VideoFrame> runSynthetic(StreamingSession session, PixelFormat format, int frames)
+            throws EngineException {
+        List<VideoFrame> inputs = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            inputs.add(synthetic(format, i));
+        }
+        return StreamChecks.run(session, inputs);
     }
 
     /** Golden input frame {@code index}, its last frame repeated past its end. */
@@ -288,5 +322,75 @@ class TrtFlashVsrTest {
         assertTrue(Files.isRegularFile(graphs.resolve(FlashVsrGraphFiles.INDEX)), "exported again");
         assertEquals(1, warnings.size(), warnings.toString());
         assertEquals(5, runtime.builds(), "the engines are still the cached ones");
+    }
+
+    /**
+     * Our frame preparation keeps the frames on the GPU (FrameKernels, the colour-fix kernels): the
+     * CPU backend's output within a level, for a YUV 4:2:0 pair and an RGB format, each colour fix.
+     */
+    @ParameterizedTest
+    @CsvSource({"RGB, ADAIN", "NV12, WAVELET", "I420, NONE"})
+    void framesOnTheGpuMatchTheCpuBackend(PixelFormat format, DiffusionOptions.ColorFix colorFix) throws Exception {
+        int frames = 34;
+        StreamSpec spec = new StreamSpec(format, golden.width(), golden.height(), golden.run().scale());
+        List<VideoFrame> expected;
+        try (Model model = new CpuProvider().load(tiny, Precision.FP32, 0);
+                StreamingSession session = model.open(spec, ours(Backend.CPU, colorFix))) {
+            expected = runSynthetic(session, format, frames);
+        }
+        HostCuda cuda = HostCuda.oneGpu();
+        List<VideoFrame> actual;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
+                StreamingSession session = model.open(spec, ours(Backend.TENSORRT, colorFix))) {
+            actual = runSynthetic(session, format, frames);
+        }
+        int worst = worst(expected, actual);
+        System.out.println("FlashVSR tensorrt, frames on the GPU, " + format + " " + colorFix + ": max difference "
+                + worst + " levels from cpu");
+        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend");
+        assertEquals("", cuda.live(), "everything on the GPU released");
+    }
+
+    /**
+     * With the frames on the GPU each input frame crosses once as 8 bits, and a later chunk adds
+     * only its latents and positions up and its noise prediction and 8-bit frames down.
+     */
+    @Test
+    void eachFrameCrossesOnceAsEightBitsEachWay() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        int latentChannels;
+        try (FlashVsrPackage pkg = tiny.open()) {
+            latentChannels = pkg.config().dit().inDim();
+        }
+        StreamSpec spec = spec();
+        long inputFrame = 3L * spec.width() * spec.height();
+        long outputFrame = 3L * spec.outputWidth() * spec.outputHeight();
+        long latents = 4L * latentChannels * ChunkSchedule.CHUNK_LATENTS * (golden.outputHeight() / 8)
+                * (golden.outputWidth() / 8);
+        long positions = 8L * ChunkSchedule.CHUNK_LATENTS;
+        List<long[]> perPush = new ArrayList<>();
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
+                StreamingSession session = model.open(spec, ours(Backend.TENSORRT, DiffusionOptions.ColorFix.ADAIN))) {
+            for (int i = 0; i < FRAMES; i++) {
+                long up = cuda.uploadedBytes();
+                long down = cuda.downloadedBytes();
+                session.push(frame(i), renderer -> true);
+                perPush.add(new long[] {cuda.uploadedBytes() - up, cuda.downloadedBytes() - down});
+            }
+        }
+        for (int i = ChunkSchedule.FIRST_CHUNK_INPUTS; i < FRAMES; i++) {
+            boolean completesChunk = ChunkSchedule.chunkCompletedBy(i + 1) > 0;
+            long up = inputFrame + (completesChunk ? 2 * latents + positions : 0);
+            long down = completesChunk ? latents + ChunkSchedule.CHUNK_INPUTS * outputFrame : 0;
+            assertEquals(up, perPush.get(i)[0], "bytes uploaded by push " + i);
+            assertEquals(down, perPush.get(i)[1], "bytes downloaded by push " + i);
+        }
+        for (int i = 0; i < ChunkSchedule.FIRST_CHUNK_INPUTS - 1; i++) {
+            assertEquals(inputFrame, perPush.get(i)[0], "bytes uploaded by push " + i);
+            assertEquals(0, perPush.get(i)[1], "bytes downloaded by push " + i);
+        }
+        System.out.println("FlashVSR tensorrt, frames on the GPU: later chunk uploads "
+                + (ChunkSchedule.CHUNK_INPUTS * inputFrame + 2 * latents + positions) + " bytes, downloads "
+                + (latents + ChunkSchedule.CHUNK_INPUTS * outputFrame) + " bytes");
     }
 }
