@@ -136,6 +136,20 @@ class TrtFlashVsrTest {
         }
     }
 
+    private static void assertWithinALevelAndReleased(String what, List<VideoFrame> expected, List<VideoFrame> actual,
+            HostCuda cuda) {
+        int worst = worst(expected, actual);
+        System.out.println("FlashVSR tensorrt " + what + ": max difference " + worst + " levels");
+        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend");
+        assertEquals("", cuda.live(), "everything on the GPU released");
+    }
+
+    private static int latentChannels() throws Exception {
+        try (FlashVsrPackage pkg = tiny.open()) {
+            return pkg.config().dit().inDim();
+        }
+    }
+
     private static int worst(List<VideoFrame> expected, List<VideoFrame> actual) {
         assertEquals(expected.size(), actual.size(), "frames out");
         int worst = 0;
@@ -157,11 +171,7 @@ class TrtFlashVsrTest {
             assertEquals(0, session.heldFrames());
         }
         assertEquals(FRAMES, actual.size(), "frames in = frames out");
-        int worst = worst(expected, actual);
-        System.out.println("FlashVSR tensorrt fp32 vs cpu fp32: max difference " + worst + " levels over " + FRAMES
-                + " frames");
-        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend");
-        assertEquals("", cuda.live(), "everything on the GPU released");
+        assertWithinALevelAndReleased("fp32 vs cpu fp32 over " + FRAMES + " frames", expected, actual, cuda);
     }
 
     /**
@@ -171,10 +181,7 @@ class TrtFlashVsrTest {
     @Test
     void onlyEachChunksPredictionAndFramesLeaveTheGpu() throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
-        int latentChannels;
-        try (FlashVsrPackage pkg = tiny.open()) {
-            latentChannels = pkg.config().dit().inDim();
-        }
+        int latentChannels = latentChannels();
         int width = golden.outputWidth();
         int height = golden.outputHeight();
         long prediction = 4L * latentChannels * ChunkSchedule.CHUNK_LATENTS * (height / 8) * (width / 8);
@@ -344,11 +351,8 @@ class TrtFlashVsrTest {
                 StreamingSession session = model.open(spec, ours(Backend.TENSORRT, colorFix))) {
             actual = runSynthetic(session, format, frames);
         }
-        int worst = worst(expected, actual);
-        System.out.println("FlashVSR tensorrt, frames on the GPU, " + format + " " + colorFix + ": max difference "
-                + worst + " levels from cpu");
-        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend");
-        assertEquals("", cuda.live(), "everything on the GPU released");
+        assertWithinALevelAndReleased("frames on the GPU, " + format + " " + colorFix + ", vs cpu", expected, actual,
+                cuda);
     }
 
     /**
@@ -358,10 +362,7 @@ class TrtFlashVsrTest {
     @Test
     void eachFrameCrossesOnceAsEightBitsEachWay() throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
-        int latentChannels;
-        try (FlashVsrPackage pkg = tiny.open()) {
-            latentChannels = pkg.config().dit().inDim();
-        }
+        int latentChannels = latentChannels();
         StreamSpec spec = spec();
         long inputFrame = 3L * spec.width() * spec.height();
         long outputFrame = 3L * spec.outputWidth() * spec.outputHeight();
