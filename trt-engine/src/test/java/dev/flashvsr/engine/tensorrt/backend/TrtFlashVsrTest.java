@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * FlashVSR on the TensorRT backend with TensorRT's part run on ONNX Runtime ({@link OrtTrtRuntime})
@@ -78,13 +79,18 @@ class TrtFlashVsrTest {
 
     /** Upstream-reference mode with the golden noise (generated noise after its end). */
     private static SessionOptions options(Backend backend, Precision precision) {
+        return options(backend, precision, true);
+    }
+
+    /** The golden noise, upstream-reference mode or ours (frames on the GPU on TensorRT). */
+    private static SessionOptions options(Backend backend, Precision precision, boolean upstream) {
         return new SessionOptions(backend, 0, precision, 0, 0, new DiffusionOptions(DiffusionOptions.ColorFix.ADAIN,
-                true, 0, Optional.of(golden.noiseFile())));
+                upstream, 0, Optional.of(golden.noiseFile())));
     }
 
     /** Our frame preparation (frames on the GPU on TensorRT) with generated noise and {@code colorFix}. */
-    private static SessionOptions ours(Backend backend, DiffusionOptions.ColorFix colorFix) {
-        return new SessionOptions(backend, 0, Precision.FP32, 0, 0, new DiffusionOptions(colorFix, false, 7,
+    private static SessionOptions ours(Backend backend, DiffusionOptions.ColorFix colorFix, Precision precision) {
+        return new SessionOptions(backend, 0, precision, 0, 0, new DiffusionOptions(colorFix, false, 7,
                 Optional.empty()));
     }
 
@@ -263,16 +269,18 @@ class TrtFlashVsrTest {
         assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend's int8");
     }
 
-    @Test
-    void aResetMidStreamGivesWhatAFreshSessionGives() throws Exception {
+    /** Upstream-reference mode (frames on the host) and ours (frames on the GPU). */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aResetMidStreamGivesWhatAFreshSessionGives(boolean upstream) throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
         int frames = 33;
         try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
             List<VideoFrame> fresh;
-            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32, upstream))) {
                 fresh = run(session, frames);
             }
-            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32, upstream))) {
                 for (int i = 0; i < 30; i++) { // past chunk 0: state and held frames to forget
                     session.push(frame(28 - i % 29), renderer -> true);
                 }
@@ -336,23 +344,24 @@ class TrtFlashVsrTest {
      * CPU backend's output within a level, for a YUV 4:2:0 pair and an RGB format, each colour fix.
      */
     @ParameterizedTest
-    @CsvSource({"RGB, ADAIN", "NV12, WAVELET", "I420, NONE"})
-    void framesOnTheGpuMatchTheCpuBackend(PixelFormat format, DiffusionOptions.ColorFix colorFix) throws Exception {
+    @CsvSource({"RGB, ADAIN, FP32", "NV12, WAVELET, FP16", "I420, NONE, FP32"})
+    void framesOnTheGpuMatchTheCpuBackend(PixelFormat format, DiffusionOptions.ColorFix colorFix, Precision precision)
+            throws Exception {
         int frames = 34;
         StreamSpec spec = new StreamSpec(format, golden.width(), golden.height(), golden.run().scale());
         List<VideoFrame> expected;
-        try (Model model = new CpuProvider().load(tiny, Precision.FP32, 0);
-                StreamingSession session = model.open(spec, ours(Backend.CPU, colorFix))) {
+        try (Model model = new CpuProvider().load(tiny, precision, 0);
+                StreamingSession session = model.open(spec, ours(Backend.CPU, colorFix, precision))) {
             expected = runSynthetic(session, format, frames);
         }
         HostCuda cuda = HostCuda.oneGpu();
         List<VideoFrame> actual;
-        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
-                StreamingSession session = model.open(spec, ours(Backend.TENSORRT, colorFix))) {
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, precision, 0);
+                StreamingSession session = model.open(spec, ours(Backend.TENSORRT, colorFix, precision))) {
             actual = runSynthetic(session, format, frames);
         }
-        assertWithinALevelAndReleased("frames on the GPU, " + format + " " + colorFix + ", vs cpu", expected, actual,
-                cuda);
+        assertWithinALevelAndReleased("frames on the GPU, " + format + " " + colorFix + " " + precision.nick()
+                + ", vs cpu", expected, actual, cuda);
     }
 
     /**
@@ -371,7 +380,8 @@ class TrtFlashVsrTest {
         long positions = 8L * ChunkSchedule.CHUNK_LATENTS;
         List<long[]> perPush = new ArrayList<>();
         try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
-                StreamingSession session = model.open(spec, ours(Backend.TENSORRT, DiffusionOptions.ColorFix.ADAIN))) {
+                StreamingSession session = model.open(spec, ours(Backend.TENSORRT, DiffusionOptions.ColorFix.ADAIN,
+                        Precision.FP32))) {
             for (int i = 0; i < FRAMES; i++) {
                 long up = cuda.uploadedBytes();
                 long down = cuda.downloadedBytes();
