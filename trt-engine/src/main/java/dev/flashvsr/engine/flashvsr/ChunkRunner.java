@@ -73,6 +73,8 @@ final class ChunkRunner {
     }
 
     private Chunk runChunk(int k) throws EngineException {
+        // the last chunk's inputs are held until now: a store may colour-fix its outputs as they are emitted
+        frames.releaseBelow(ChunkSchedule.firstOutput(k));
         project(k);
         int latents = ChunkSchedule.latentCount(k);
         int first = ChunkSchedule.firstLatent(k);
@@ -90,7 +92,6 @@ final class ChunkRunner {
         }
         int firstFrame = ChunkSchedule.firstOutput(k);
         int count = frames.finish(decode(k, x, latents), k == 0 ? layout.framesToTrim() : 0, firstFrame);
-        frames.releaseBelow(ChunkSchedule.firstOutput(k + 1));
         return new Chunk(firstFrame, count, noiseWarning(first + latents, firstFrame));
     }
 

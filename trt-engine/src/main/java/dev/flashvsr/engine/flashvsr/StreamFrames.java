@@ -17,7 +17,9 @@ public interface StreamFrames {
     /**
      * Takes a chunk's decoded frames [T, 3, H, W] in [0, 1] from frame {@code skip} on as its
      * outputs: mapped to [-1, 1], colour-fixed against the held inputs from {@code firstInput} on
-     * (output i against input firstInput + i) and clamped. They replace the previous chunk's.
+     * (output i against input firstInput + i) and clamped, now or as each is emitted (the decoded
+     * frames stay valid, and those inputs held, until the next chunk runs). They replace the
+     * previous chunk's.
      *
      * @return how many output frames the chunk has
      */

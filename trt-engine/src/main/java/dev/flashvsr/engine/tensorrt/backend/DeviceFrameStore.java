@@ -31,9 +31,9 @@ import java.util.TreeMap;
  * download per output frame, on the graphs' CUDA stream: the input is converted to planar float
  * ({@link FrameKernels#toPlanar}), upscaled ({@link FrameKernels#bicubic}) and padded to the model
  * size mapped to [-1, 1] ({@link FrameKernels#pad}), and held as a device frame; the projector's
- * videos and the decoder's conditioning are stacked from held frames by device copies; the
- * decoder's frames are mapped to [-1, 1], colour-fixed ({@link ColorFixKernels}), cropped back to
- * [0, 1] and converted to the session's 8-bit format. The kernels compute in FP32 what the CPU
+ * videos and the decoder's conditioning are stacked from held frames by device copies; each of the
+ * decoder's frames is, as it is emitted, mapped to [-1, 1], colour-fixed ({@link ColorFixKernels}),
+ * cropped back to [0, 1] and converted to the session's 8-bit format. The kernels compute in FP32 what the CPU
  * path computes, so the output stays within a level of the CPU backend's.
  */
 final class DeviceFrameStore implements FrameStore {
@@ -58,7 +58,12 @@ final class DeviceFrameStore implements FrameStore {
     private final TreeMap<Integer, DeviceBuffer> held = new TreeMap<>();
     /** Model-sized frame buffers no frame holds; reused in stream order, so never freed while queued work reads them. */
     private final Deque<DeviceBuffer> free = new ArrayDeque<>();
-    private final List<DeviceBuffer> finished = new ArrayList<>();
+    /** One output frame at a time: the decoded frame mapped to [-1, 1] and colour-fixed. */
+    private final PlanarImage work;
+    /** The last chunk's decoded frames (the decoder's output buffer), its first output and first input. */
+    private FrameTensor.Device decoded;
+    private int skip;
+    private int firstInput;
     /** Stacked videos by frame count (the projector's 4, the decoder's 8 and chunk 0's). */
     private final Map<Integer, DeviceBuffer> stacks = new HashMap<>();
 
@@ -81,6 +86,7 @@ final class DeviceFrameStore implements FrameStore {
             output = allocate(outputLayout.bytes());
             lowRes = planar(spec.width(), spec.height());
             scaled = planar(spec.outputWidth(), spec.outputHeight());
+            work = planar(modelWidth, modelHeight);
         } catch (EngineException | RuntimeException e) {
             close();
             throw e;
@@ -158,34 +164,38 @@ final class DeviceFrameStore implements FrameStore {
         return new FrameTensor.Device(video.address(), bytes, false);
     }
 
+    /** Only checks and remembers the decoded frames: each is finished on the GPU as it is emitted. */
     @Override
-    public int finish(FrameTensor decoded, int skip, int firstInput) throws EngineException {
+    public int finish(FrameTensor decoded, int skip, int firstInput) {
         if (!(decoded instanceof FrameTensor.Device frames)) {
             throw new IllegalArgumentException("the decoder gave its frames on the host, but this stream keeps them "
                     + "on the GPU (a bug: report it)");
         }
-        long decodedFrameBytes = frameBytes / Float.BYTES * (frames.half() ? 2 : 4);
-        int count = Math.toIntExact(frames.bytes() / decodedFrameBytes) - skip;
-        for (int i = 0; i < count; i++) {
-            if (finished.size() <= i) {
-                finished.add(allocate(frameBytes));
-            }
-            DeviceBuffer out = finished.get(i);
-            long from = frames.address() + (skip + i) * decodedFrameBytes;
-            kernels.pad(stream, from, frames.half(), modelWidth, modelHeight, model(out), 2f, -1f); // [0,1] to [-1,1]
-            colorFix.apply(stream, out.address(), held(firstInput + i).address(), out.address());
-        }
-        return count;
+        this.decoded = frames;
+        this.skip = skip;
+        this.firstInput = firstInput;
+        return Math.toIntExact(frames.bytes() / decodedFrameBytes()) - skip;
     }
 
+    /**
+     * Decoded frame i mapped to [-1, 1] and colour-fixed against its input, cropped back to the
+     * output size in [0, 1], converted to 8 bits and downloaded into the sink's frame.
+     */
     @Override
     public boolean emit(int i, int index, FrameSink sink) throws EngineException {
-        kernels.crop(stream, model(finished.get(i)), scaled, 1f, 0.5f);
+        long from = decoded.address() + (skip + i) * decodedFrameBytes();
+        kernels.pad(stream, from, decoded.half(), modelWidth, modelHeight, work, 2f, -1f);
+        colorFix.apply(stream, work.buffer().address(), held(firstInput + i).address(), work.buffer().address());
+        kernels.crop(stream, work, scaled, 1f, 0.5f);
         kernels.fromPlanar(stream, scaled, outputLayout.onDevice(output));
         PinnedBuffer pinned = staging.buffer("output frame download", outputLayout.bytes());
         stream.download(output, pinned, outputLayout.bytes());
         staging.synchronize();
         return sink.frameReady(destination -> outputLayout.unpack(pinned.buffer(), destination));
+    }
+
+    private long decodedFrameBytes() {
+        return frameBytes / Float.BYTES * (decoded.half() ? 2 : 4);
     }
 
     @Override
@@ -199,6 +209,7 @@ final class DeviceFrameStore implements FrameStore {
     public void clear() {
         free.addAll(held.values());
         held.clear();
+        decoded = null;
     }
 
     private DeviceBuffer held(int index) {
@@ -233,7 +244,6 @@ final class DeviceFrameStore implements FrameStore {
         owned.clear();
         held.clear();
         free.clear();
-        finished.clear();
         stacks.clear();
     }
 }
