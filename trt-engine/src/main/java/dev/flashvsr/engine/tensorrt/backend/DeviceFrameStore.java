@@ -21,9 +21,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -64,8 +62,11 @@ final class DeviceFrameStore implements FrameStore {
     private FrameTensor.Device decoded;
     private int skip;
     private int firstInput;
-    /** Stacked videos by frame count (the projector's 4, the decoder's 8 and chunk 0's). */
-    private final Map<Integer, DeviceBuffer> stacks = new HashMap<>();
+    /**
+     * The last stacked video. One buffer serves every stack: each graph run that reads it is queued
+     * before the next stack's copies overwrite it, on the same stream.
+     */
+    private DeviceBuffer stacked;
 
     DeviceFrameStore(CudaDevice device, CudaStream stream, Staging staging, StreamSpec spec, int modelWidth,
             int modelHeight, DiffusionOptions.ColorFix method) throws EngineException {
@@ -150,11 +151,15 @@ final class DeviceFrameStore implements FrameStore {
     public FrameTensor stack(int[] indices) throws EngineException {
         int count = indices.length;
         long bytes = count * frameBytes;
-        DeviceBuffer video = stacks.get(count);
-        if (video == null) {
-            video = allocate(bytes);
-            stacks.put(count, video);
+        if (stacked == null || stacked.bytes() < bytes) {
+            if (stacked != null) {
+                staging.synchronize(); // queued runs may still read it
+                owned.remove(stacked);
+                stacked.close();
+            }
+            stacked = allocate(bytes);
         }
+        DeviceBuffer video = stacked;
         for (int t = 0; t < count; t++) {
             DeviceBuffer frame = held(indices[t]);
             for (int c = 0; c < PlanarImage.CHANNELS; c++) {
@@ -244,6 +249,6 @@ final class DeviceFrameStore implements FrameStore {
         owned.clear();
         held.clear();
         free.clear();
-        stacks.clear();
+        stacked = null;
     }
 }
