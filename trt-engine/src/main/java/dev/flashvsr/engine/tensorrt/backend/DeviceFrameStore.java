@@ -115,7 +115,7 @@ final class DeviceFrameStore implements FrameStore {
     public void put(int index, VideoFrame frame) throws EngineException {
         if (!(frame.memory() instanceof FrameMemory.Host)) {
             throw new EngineException("FlashVSR on TensorRT takes input frames in host memory, not in GPU memory",
-                    "Copy the frames to system memory before the element (for example with a download element)");
+                    "Feed the element frames in system memory");
         }
         PinnedBuffer pinned = staging.buffer("frame upload", inputLayout.bytes());
         inputLayout.pack(frame, pinned.buffer());
