@@ -46,7 +46,7 @@ final class HostFrameStore implements FrameStore {
         if (upscaled != null) {
             kept.put(index, upscaled);
         }
-        frames.hold(index, frames.held(from).clone());
+        frames.hold(index, frames.hostFrame(from).clone());
     }
 
     @Override

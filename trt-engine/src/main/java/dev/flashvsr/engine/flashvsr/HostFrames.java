@@ -32,16 +32,12 @@ final class HostFrames implements StreamFrames {
         inputs.put(index, frame);
     }
 
-    /** Held input {@code index} itself. */
-    float[] held(int index) {
-        return inputs.get(index);
-    }
-
     /** The last chunk's output frames [3, H, W] in [-1, 1]. */
     List<float[]> finished() {
         return finished;
     }
 
+    /** Held input {@code index} itself (not a copy). */
     @Override
     public float[] hostFrame(int index) {
         return inputs.get(index);
