@@ -40,6 +40,7 @@ import java.util.function.Consumer;
  * decoder's output buffer for the store. Per chunk only latent-sized inputs are uploaded (noise
  * latents, positions, decoder latents) and {@code noise_pred} downloaded. Frames given as host
  * floats (upstream-reference mode) are uploaded and the decoded frames downloaded as float32.
+ * Runs that repeat their bindings (a later chunk's) go through CUDA graphs ({@link RunGraphs}).
  */
 final class TrtChunkGraphs implements ChunkGraphs {
     private static final String STATE_SUFFIX = "_out";
@@ -67,11 +68,13 @@ final class TrtChunkGraphs implements ChunkGraphs {
     /** Device buffers of per-call inputs and outputs, by graph and tensor. */
     private final Map<String, DeviceBuffer> buffers = new HashMap<>();
     private final DeviceBuffer tokens;
+    private final RunGraphs captured;
     private final long tokenSlotBytes;
     private int projectedSlots;
 
-    TrtChunkGraphs(CudaDevice device, FlashVsrLayout layout, Map<ExportedGraph, TrtEngine> engines)
-            throws EngineException {
+    /** @param cudaGraphs whether repeated runs go through CUDA graphs ({@link RunGraphs}) */
+    TrtChunkGraphs(CudaDevice device, FlashVsrLayout layout, Map<ExportedGraph, TrtEngine> engines,
+            boolean cudaGraphs) throws EngineException {
         this.device = device;
         this.layout = layout;
         CudaStream opened = null;
@@ -107,6 +110,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         this.staging = staged;
         this.state = held;
         this.tokens = tokenBuffer;
+        this.captured = new RunGraphs(opened, cudaGraphs);
     }
 
     private GraphRun context(ExportedGraph which, TrtEngine engine) throws EngineException {
@@ -241,6 +245,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
      */
     private void run(GraphRun run, Map<String, Long> bound) throws EngineException {
         List<TensorInfo> written = new ArrayList<>();
+        List<Long> bindings = new ArrayList<>();
         for (TensorInfo tensor : run.tensors().values()) {
             Long address = bound.get(tensor.name());
             if (address == null) {
@@ -254,8 +259,9 @@ final class TrtChunkGraphs implements ChunkGraphs {
                 }
             }
             run.context().setTensorAddress(tensor.name(), address);
+            bindings.add(address);
         }
-        run.context().enqueue(stream.handle());
+        captured.enqueue(run.which(), run.context(), bindings);
         for (TensorInfo tensor : written) {
             state.commit(stateInput(tensor), tensor.dataType(), bytes(tensor));
         }
@@ -344,6 +350,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         } catch (CudaException e) {
             // closing anyway: the device releases what is left when it closes
         }
+        captured.close();
         runs.values().forEach(run -> run.context().close());
         runs.clear();
         buffers.values().forEach(DeviceBuffer::close);

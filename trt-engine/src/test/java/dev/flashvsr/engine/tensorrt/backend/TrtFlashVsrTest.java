@@ -35,6 +35,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -403,5 +407,81 @@ class TrtFlashVsrTest {
         System.out.println("FlashVSR tensorrt, frames on the GPU: later chunk uploads "
                 + (ChunkSchedule.CHUNK_INPUTS * inputFrame + 2 * latents + positions) + " bytes, downloads "
                 + (latents + ChunkSchedule.CHUNK_INPUTS * outputFrame) + " bytes");
+    }
+
+    /**
+     * A later chunk's projector steps, DiT and decoder repeat their bindings every other chunk, so
+     * they are captured into CUDA graphs once and replayed: bit-equal to plain launches. Over 53
+     * frames (later chunks 1 to 4): the projector's two steps captured in chunk 2 and replayed in
+     * chunks 3 and 4, the DiT and the decoder captured in chunks 3 and 4 (one per state parity).
+     */
+    @Test
+    void laterChunksReplayCudaGraphsBitEqualToPlainLaunches() throws Exception {
+        int frames = 53;
+        HostCuda cuda = HostCuda.oneGpu();
+        List<VideoFrame> plain;
+        List<VideoFrame> graphs;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
+            try (StreamingSession session = model.open(spec(), withCudaGraphs(false))) {
+                plain = run(session, frames);
+            }
+            assertEquals(0, cuda.graphsCaptured(), "cuda-graphs=false captures nothing");
+            try (StreamingSession session = model.open(spec(), withCudaGraphs(true))) {
+                graphs = run(session, frames);
+            }
+        }
+        assertEquals(0, worst(plain, graphs), "bit-equal to plain launches");
+        assertEquals(6, cuda.graphsCaptured(), "projector steps 0 and 1, DiT and decoder in two parities each");
+        assertEquals(10, cuda.graphLaunches(), "2 + 2 projector steps replayed, and each capture launched");
+        assertEquals("", cuda.live(), "graphs and buffers released");
+    }
+
+    @Test
+    void aFailedCaptureFallsBackToPlainLaunchesAndSaysSoOnce() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        cuda.failCaptures();
+        List<LogRecord> warnings = new ArrayList<>();
+        Logger logger = Logger.getLogger(RunGraphs.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        int frames = 45;
+        List<VideoFrame> plain;
+        List<VideoFrame> graphs;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
+            try (StreamingSession session = model.open(spec(), withCudaGraphs(false))) {
+                plain = run(session, frames);
+            }
+            try (StreamingSession session = model.open(spec(), withCudaGraphs(true))) {
+                graphs = run(session, frames);
+            }
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertEquals(0, worst(plain, graphs), "bit-equal to plain launches");
+        assertEquals(0, cuda.graphLaunches());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(Level.WARNING, warnings.get(0).getLevel());
+        assertTrue(warnings.get(0).getMessage().endsWith("this stream runs its chunks without graphs"),
+                warnings.get(0).getMessage());
+    }
+
+    /** Our frame preparation (frames on the GPU), ADAIN, generated noise, fp32, CUDA graphs on or off. */
+    private static SessionOptions withCudaGraphs(boolean cudaGraphs) {
+        SessionOptions ours = ours(Backend.TENSORRT, DiffusionOptions.ColorFix.ADAIN, Precision.FP32);
+        return new SessionOptions(ours.backend(), 0, ours.precision(), 0, 0, ours.diffusion(), Optional.empty(),
+                Optional.empty(), cudaGraphs);
     }
 }
