@@ -35,10 +35,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -440,35 +438,19 @@ class TrtFlashVsrTest {
     void aFailedCaptureFallsBackToPlainLaunchesAndSaysSoOnce() throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
         cuda.failCaptures();
-        List<LogRecord> warnings = new ArrayList<>();
-        Logger logger = Logger.getLogger(RunGraphs.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                warnings.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
         int frames = 45;
         List<VideoFrame> plain;
         List<VideoFrame> graphs;
-        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
+        List<LogRecord> warnings;
+        try (LoggedRecords logged = new LoggedRecords(RunGraphs.class);
+                Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
             try (StreamingSession session = model.open(spec(), withCudaGraphs(false))) {
                 plain = run(session, frames);
             }
             try (StreamingSession session = model.open(spec(), withCudaGraphs(true))) {
                 graphs = run(session, frames);
             }
-        } finally {
-            logger.removeHandler(handler);
+            warnings = logged.records();
         }
         assertEquals(0, worst(plain, graphs), "bit-equal to plain launches");
         assertEquals(0, cuda.graphLaunches());
