@@ -113,9 +113,39 @@ public final class CudaKernels {
     public static final Kernel CROP_PLANAR = new Kernel("planar_geometry", "crop_planar",
             List.of(P, I, I, I, I, I, P, I, I, I, I, I, I, F, F));
 
+    /**
+     * ADAIN colour fix, pass 1 and 3 (color_fix.cu): per (row, channel) the double sum of a tight
+     * planar float frame's row, or of its squared deviations from {@code means}: src, width, height,
+     * channels, centered, means, rowSums.
+     */
+    public static final Kernel ADAIN_ROW_SUMS = new Kernel("color_fix", "adain_row_sums", List.of(P, I, I, I, I, P, P));
+
+    /**
+     * ADAIN colour fix, pass 2 and 4 (color_fix.cu): per channel the mean (stage 0) or the std
+     * (stage 1) from the row sums: rowSums, height, channels, plane, stage, stats.
+     */
+    public static final Kernel ADAIN_CHANNEL_STATS = new Kernel("color_fix", "adain_channel_stats",
+            List.of(P, I, I, I, I, P));
+
+    /** ADAIN colour fix, element-wise with clamp (color_fix.cu): x, statsX, statsRef, out, width, height, channels. */
+    public static final Kernel ADAIN_APPLY = new Kernel("color_fix", "adain_apply", List.of(P, P, P, P, I, I, I));
+
+    /**
+     * One [1,2,1]/4 pass of the wavelet colour fix's blur, clamped indices (color_fix.cu): src, dst,
+     * width, height, channels, dilation, vertical.
+     */
+    public static final Kernel BLUR_AXIS = new Kernel("color_fix", "blur_axis", List.of(P, P, I, I, I, I, I));
+
+    /** Wavelet colour fix, {@code clamp((x - lowX) + lowRef)} (color_fix.cu): x, lowX, lowRef, out, count. */
+    public static final Kernel WAVELET_COMBINE = new Kernel("color_fix", "wavelet_combine", List.of(P, P, P, P, I));
+
+    /** Clamps to [-1, 1] where no colour fix runs (color_fix.cu): x, out, count. */
+    public static final Kernel CLAMP_UNIT_RANGE = new Kernel("color_fix", "clamp_unit_range", List.of(P, P, I));
+
     /** Every kernel above. */
     public static final List<Kernel> ALL = List.of(YUV420_TO_PLANAR, PACKED_RGB_TO_PLANAR, PLANAR_TO_YUV420,
-            PLANAR_TO_PACKED_RGB, BICUBIC_PLANAR, PAD_PLANAR, CROP_PLANAR);
+            PLANAR_TO_PACKED_RGB, BICUBIC_PLANAR, PAD_PLANAR, CROP_PLANAR, ADAIN_ROW_SUMS, ADAIN_CHANNEL_STATS,
+            ADAIN_APPLY, BLUR_AXIS, WAVELET_COMBINE, CLAMP_UNIT_RANGE);
 
     private CudaKernels() {
     }

@@ -1,12 +1,16 @@
 package dev.flashvsr.engine.flashvsr;
 
+import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.StreamSpec;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The five graphs of one FlashVSR stream on one runtime (ONNX Runtime on the CPU, TensorRT on a
- * GPU), with the stream's state: what {@link FlashVsrStream} calls per chunk. The chunk schedule,
- * frame preparation, noise and colour fix stay in the stream, the same for every runtime.
+ * GPU), with the stream's state: what {@link ChunkRunner} calls per chunk. The chunk schedule and
+ * noise stay in the runner, the same for every runtime; the frames are where the runtime keeps them
+ * ({@link #deviceFrames}, else on the host).
  */
 public interface ChunkGraphs extends AutoCloseable {
     FlashVsrLayout layout();
@@ -21,6 +25,11 @@ public interface ChunkGraphs extends AutoCloseable {
      */
     void project(float[] video, int tokenSlot) throws EngineException;
 
+    /** {@link #project(float[], int)} on frames wherever they are (the host's by default). */
+    default void project(FrameTensor video, int tokenSlot) throws EngineException {
+        project(video.hostValues(), tokenSlot);
+    }
+
     /**
      * Runs the DiT of chunk 0 ({@code firstChunk}) or of a later chunk on noise latents {@code x}
      * [1, C, T, h, w], the tokens projected since the last call, and RoPE {@code positions} [T];
@@ -30,6 +39,24 @@ public interface ChunkGraphs extends AutoCloseable {
 
     /** Runs the decoder of chunk 0 or of a later chunk; returns its frames [1, T, 3, H, W] in [0, 1]. */
     float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException;
+
+    /**
+     * {@link #decode(boolean, float[], float[])} on conditioning frames wherever they are; the
+     * frames come back where the conditioning frames were (the host by default).
+     */
+    default FrameTensor decode(boolean firstChunk, float[] latents, FrameTensor cond) throws EngineException {
+        return new FrameTensor.Host(decode(firstChunk, latents, cond.hostValues()));
+    }
+
+    /**
+     * A frame store that keeps a session's frames from upload to download where these graphs run,
+     * for sessions of {@code spec} with model frames of {@code modelWidth x modelHeight} (the
+     * upscaled frame padded right and down) and {@code colorFix}; empty where frames stay on the host.
+     */
+    default Optional<FrameStore> deviceFrames(StreamSpec spec, int modelWidth, int modelHeight,
+            DiffusionOptions.ColorFix colorFix) throws EngineException {
+        return Optional.empty();
+    }
 
     /** Forgets the state and any projected tokens: the next chunk is a stream's first. */
     void reset();

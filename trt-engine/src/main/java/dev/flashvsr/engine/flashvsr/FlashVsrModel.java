@@ -13,6 +13,7 @@ import dev.flashvsr.engine.cache.BuildCache;
 import dev.flashvsr.engine.memory.MachineMemory;
 import dev.flashvsr.engine.flashvsr.pixels.ColorFix;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -106,11 +107,6 @@ public final class FlashVsrModel implements Model {
         LatentNoise noise = diffusion.noiseFile().isPresent()
                 ? LatentNoise.fromFile(diffusion.noiseFile().get(), diffusion.seed(), latentChannels, latentH, latentW)
                 : LatentNoise.generated(diffusion.seed(), latentChannels, latentH, latentW);
-        ColorFix colorFix = switch (diffusion.colorFix()) {
-            case ADAIN -> new ColorFix(ColorFix.Method.ADAIN, frames.modelWidth(), frames.modelHeight());
-            case WAVELET -> new ColorFix(ColorFix.Method.WAVELET, frames.modelWidth(), frames.modelHeight());
-            case NONE -> null;
-        };
         ChunkGraphs graphs;
         try {
             graphs = runtime.open(pkg, frames.modelWidth(), frames.modelHeight(), precision, stream, options,
@@ -126,6 +122,24 @@ public final class FlashVsrModel implements Model {
             noise.close();
             throw e;
         }
+        Optional<FrameStore> onDevice;
+        try {
+            // upstream-reference mode's PIL bicubic on 8-bit frames has no GPU kernel: host frames
+            onDevice = diffusion.upstreamReference() ? Optional.empty()
+                    : graphs.deviceFrames(spec, frames.modelWidth(), frames.modelHeight(), diffusion.colorFix());
+        } catch (EngineException | RuntimeException e) {
+            graphs.close();
+            noise.close();
+            throw e;
+        }
+        if (onDevice.isPresent()) {
+            return new FlashVsrSession(spec, graphs, new ChunkRunner(graphs, noise, onDevice.get()), onDevice.get());
+        }
+        ColorFix colorFix = switch (diffusion.colorFix()) {
+            case ADAIN -> new ColorFix(ColorFix.Method.ADAIN, frames.modelWidth(), frames.modelHeight());
+            case WAVELET -> new ColorFix(ColorFix.Method.WAVELET, frames.modelWidth(), frames.modelHeight());
+            case NONE -> null;
+        };
         return new FlashVsrSession(spec, graphs, new FlashVsrStream(graphs, noise, colorFix), frames);
     }
 

@@ -17,7 +17,9 @@ import dev.flashvsr.engine.flashvsr.pixels.UpstreamFrames;
  * 8-bit images to round(scale x size), centre-cropped down to multiples of 128, mapped
  * {@code u8 / 255 * 2 - 1}; outputs are truncated to 8 bits ({@code (x + 1) * 127.5}). The cropped
  * region holds upstream's pixels; the strips outside it (upstream has no pixels there) keep the PIL
- * bicubic upscale, so the output still has the caps' size.
+ * bicubic upscale, so the output still has the caps' size. This mode runs on the host on every
+ * backend ({@link HostFrameStore}); on TensorRT "ours" runs on the GPU instead of this class, with
+ * kernels that compute the same floats.
  */
 final class FramePreparation {
     private final boolean upstream;

@@ -65,6 +65,36 @@ public final class FrameKernels implements AutoCloseable {
                 dst.buffer(), dst.halfFlag(), dst.rowStride(), dst.planeStride());
     }
 
+    /**
+     * Queues the padding of a tight planar image at {@code src} ({@code srcWidth x srcHeight}) right
+     * and down to {@code dst}'s size by repeating its edges, each value mapped {@code v * mul + add}
+     * (as Java's {@code v * mul + add}, rounded per operation); the same size maps only.
+     */
+    public void pad(CudaStream stream, long src, boolean srcHalf, int srcWidth, int srcHeight, PlanarImage dst,
+            float mul, float add) throws CudaException {
+        if (dst.width() < srcWidth || dst.height() < srcHeight) {
+            throw new IllegalArgumentException("cannot pad " + srcWidth + "x" + srcHeight + " to a smaller "
+                    + dst.width() + "x" + dst.height());
+        }
+        launch(CudaKernels.PAD_PLANAR, dst.width(), dst.height(), stream, src, srcHalf ? 1 : 0, srcWidth,
+                srcWidth * srcHeight, srcWidth, srcHeight, dst.buffer(), dst.halfFlag(), dst.rowStride(),
+                dst.planeStride(), dst.width(), dst.height(), PlanarImage.CHANNELS, mul, add);
+    }
+
+    /**
+     * Queues the crop of {@code src}'s top-left region of {@code dst}'s size into {@code dst}, each
+     * value mapped {@code (v + add) * mul}.
+     */
+    public void crop(CudaStream stream, PlanarImage src, PlanarImage dst, float add, float mul) throws CudaException {
+        if (dst.width() > src.width() || dst.height() > src.height()) {
+            throw new IllegalArgumentException("cannot crop " + dst.width() + "x" + dst.height() + " out of "
+                    + src.width() + "x" + src.height());
+        }
+        launch(CudaKernels.CROP_PLANAR, dst.width(), dst.height(), stream, src.buffer(), src.halfFlag(),
+                src.rowStride(), src.planeStride(), 0, 0, dst.buffer(), dst.halfFlag(), dst.rowStride(),
+                dst.planeStride(), dst.width(), dst.height(), PlanarImage.CHANNELS, add, mul);
+    }
+
     /** Queues the conversion of {@code src} to an 8-bit frame of its size in this GPU's memory. */
     public void fromPlanar(CudaStream stream, PlanarImage src, VideoFrame frame) throws CudaException {
         requireSameSize(frame, src);

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * One 8-bit frame packed tight, the form it crosses PCIe in: each plane's rows hold exactly their
  * pixels, and the planes follow one another in one buffer.
  */
-final class PackedFrameLayout {
+public final class PackedFrameLayout {
     private final PixelFormat format;
     private final int width;
     private final int height;
@@ -18,7 +18,7 @@ final class PackedFrameLayout {
     private final long[] offsets;
     private final long bytes;
 
-    PackedFrameLayout(PixelFormat format, int width, int height) {
+    public PackedFrameLayout(PixelFormat format, int width, int height) {
         this.format = format;
         this.width = width;
         this.height = height;
@@ -34,12 +34,12 @@ final class PackedFrameLayout {
         bytes = total;
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
     /** The frame whose planes are this layout's parts of {@code buffer}, in device memory. */
-    VideoFrame onDevice(DeviceBuffer buffer) {
+    public VideoFrame onDevice(DeviceBuffer buffer) {
         if (buffer.bytes() < bytes) {
             throw new IllegalArgumentException(buffer + " is smaller than a packed " + width + "x" + height + " "
                     + format + " frame (" + bytes + " bytes)");
@@ -55,7 +55,7 @@ final class PackedFrameLayout {
     }
 
     /** Copies the rows of a host frame of this layout's format and size into {@code packed}. */
-    void pack(VideoFrame frame, ByteBuffer packed) {
+    public void pack(VideoFrame frame, ByteBuffer packed) {
         for (int p = 0; p < strides.length; p++) {
             ByteBuffer plane = frame.plane(p);
             for (int y = 0, rows = format.planeHeight(p, height); y < rows; y++) {
@@ -65,7 +65,7 @@ final class PackedFrameLayout {
     }
 
     /** Copies {@code packed} into the rows of a host frame of this layout's format and size, leaving row padding alone. */
-    void unpack(ByteBuffer packed, VideoFrame frame) {
+    public void unpack(ByteBuffer packed, VideoFrame frame) {
         for (int p = 0; p < strides.length; p++) {
             ByteBuffer plane = frame.plane(p);
             for (int y = 0, rows = format.planeHeight(p, height); y < rows; y++) {

@@ -41,6 +41,11 @@ public final class HostCuda {
         return driver.downloadedBytes();
     }
 
+    /** Bytes copied from the host to the GPU so far (so tests can tell what crossed to the GPU). */
+    public long uploadedBytes() {
+        return driver.uploadedBytes();
+    }
+
     /** Kernel launches so far. */
     public int launches() {
         return driver.launches();

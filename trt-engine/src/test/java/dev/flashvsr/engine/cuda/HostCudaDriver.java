@@ -61,6 +61,7 @@ final class HostCudaDriver implements CudaDriver {
     private int memAllocCalls;
     private int launches;
     private long downloadedBytes;
+    private long uploadedBytes;
 
     /** One GPU, CUDA 13.0, 1 GiB. */
     HostCudaDriver() {
@@ -180,7 +181,10 @@ final class HostCudaDriver implements CudaDriver {
     public synchronized void memcpyHtoDAsync(long dstDevice, long srcHost, long bytes, long stream)
             throws CudaException {
         checkCopy("cuMemcpyHtoDAsync", stream, deviceAllocations, dstDevice, pinnedAllocations, srcHost, bytes);
-        onStream(stream, () -> copy(dstDevice, srcHost, bytes));
+        onStream(stream, () -> {
+            copy(dstDevice, srcHost, bytes);
+            uploadedBytes += bytes;
+        });
     }
 
     @Override
@@ -496,6 +500,11 @@ final class HostCudaDriver implements CudaDriver {
     /** Bytes copied from device to host so far. */
     synchronized long downloadedBytes() {
         return downloadedBytes;
+    }
+
+    /** Bytes copied from host to device so far. */
+    synchronized long uploadedBytes() {
+        return uploadedBytes;
     }
 
     /** Everything still live, for a failure message; empty when nothing is. */

@@ -1,6 +1,8 @@
 package dev.flashvsr.engine.tensorrt.backend;
 
+import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
+import dev.flashvsr.engine.StreamSpec;
 import dev.flashvsr.engine.cuda.CudaDevice;
 import dev.flashvsr.engine.cuda.CudaException;
 import dev.flashvsr.engine.cuda.CudaStream;
@@ -9,6 +11,8 @@ import dev.flashvsr.engine.cuda.PinnedBuffer;
 import dev.flashvsr.engine.flashvsr.ChunkGraphs;
 import dev.flashvsr.engine.flashvsr.ExportedGraph;
 import dev.flashvsr.engine.flashvsr.FlashVsrLayout;
+import dev.flashvsr.engine.flashvsr.FrameStore;
+import dev.flashvsr.engine.flashvsr.FrameTensor;
 import dev.flashvsr.engine.flashvsr.StateStore;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
@@ -24,15 +28,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * One FlashVSR stream's five graphs as TensorRT execution contexts on one CUDA stream. The state
  * ({@link DeviceState}) stays on the GPU, swapped by address between runs; the projector writes
- * its tokens straight into the DiT's {@code lq_tokens} buffer (one slot per projector step). Per
- * chunk only the chunk's own inputs are uploaded (projector frames, noise latents, positions,
- * decoder latents and conditioning frames) and its outputs downloaded ({@code noise_pred},
- * frames).
+ * its tokens straight into the DiT's {@code lq_tokens} buffer (one slot per projector step). The
+ * frames stay on the GPU too ({@link DeviceFrameStore}): the projector's videos and the decoder's
+ * conditioning are bound where the store stacked them, and the decoded frames are left in the
+ * decoder's output buffer for the store. Per chunk only latent-sized inputs are uploaded (noise
+ * latents, positions, decoder latents) and {@code noise_pred} downloaded. Frames given as host
+ * floats (upstream-reference mode) are uploaded and the decoded frames downloaded as float32.
+ * Runs that repeat their bindings (a later chunk's) go through CUDA graphs ({@link RunGraphs}).
  */
 final class TrtChunkGraphs implements ChunkGraphs {
     private static final String STATE_SUFFIX = "_out";
@@ -60,11 +68,13 @@ final class TrtChunkGraphs implements ChunkGraphs {
     /** Device buffers of per-call inputs and outputs, by graph and tensor. */
     private final Map<String, DeviceBuffer> buffers = new HashMap<>();
     private final DeviceBuffer tokens;
+    private final RunGraphs captured;
     private final long tokenSlotBytes;
     private int projectedSlots;
 
-    TrtChunkGraphs(CudaDevice device, FlashVsrLayout layout, Map<ExportedGraph, TrtEngine> engines)
-            throws EngineException {
+    /** @param cudaGraphs whether repeated runs go through CUDA graphs ({@link RunGraphs}) */
+    TrtChunkGraphs(CudaDevice device, FlashVsrLayout layout, Map<ExportedGraph, TrtEngine> engines,
+            boolean cudaGraphs) throws EngineException {
         this.device = device;
         this.layout = layout;
         CudaStream opened = null;
@@ -100,6 +110,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         this.staging = staged;
         this.state = held;
         this.tokens = tokenBuffer;
+        this.captured = new RunGraphs(opened, cudaGraphs);
     }
 
     private GraphRun context(ExportedGraph which, TrtEngine engine) throws EngineException {
@@ -137,6 +148,20 @@ final class TrtChunkGraphs implements ChunkGraphs {
     @Override
     public void project(float[] video, int tokenSlot) throws EngineException {
         GraphRun lq = runs.get(ExportedGraph.LQ_PROJECTOR);
+        project(lq, upload(lq, LqProjectorGraph.VIDEO, video), tokenSlot);
+    }
+
+    @Override
+    public void project(FrameTensor video, int tokenSlot) throws EngineException {
+        if (video instanceof FrameTensor.Device frames) {
+            GraphRun lq = runs.get(ExportedGraph.LQ_PROJECTOR);
+            project(lq, bind(lq, LqProjectorGraph.VIDEO, frames), tokenSlot);
+        } else {
+            project(video.hostValues(), tokenSlot);
+        }
+    }
+
+    private void project(GraphRun lq, long video, int tokenSlot) throws EngineException {
         long tokensAddress;
         if (tokenSlot < 0) {
             tokensAddress = buffer(lq, LqProjectorGraph.TOKENS).address();
@@ -148,8 +173,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
             tokensAddress = tokens.address() + tokenSlot * tokenSlotBytes;
             projectedSlots = Math.max(projectedSlots, tokenSlot + 1);
         }
-        run(lq, Map.of(LqProjectorGraph.VIDEO, upload(lq, LqProjectorGraph.VIDEO, video),
-                LqProjectorGraph.TOKENS, tokensAddress));
+        run(lq, Map.of(LqProjectorGraph.VIDEO, video, LqProjectorGraph.TOKENS, tokensAddress));
     }
 
     @Override
@@ -170,11 +194,49 @@ final class TrtChunkGraphs implements ChunkGraphs {
     @Override
     public float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException {
         GraphRun decoder = runs.get(ExportedGraph.decoder(firstChunk));
+        DeviceBuffer frames = decode(decoder, latents, upload(decoder, TcDecoderGraph.COND, cond));
+        return download(decoder, TcDecoderGraph.FRAMES, frames);
+    }
+
+    /** With conditioning frames on the GPU the decoded frames stay there, in the decoder's output buffer. */
+    @Override
+    public FrameTensor decode(boolean firstChunk, float[] latents, FrameTensor cond) throws EngineException {
+        if (!(cond instanceof FrameTensor.Device condFrames)) {
+            return new FrameTensor.Host(decode(firstChunk, latents, cond.hostValues()));
+        }
+        GraphRun decoder = runs.get(ExportedGraph.decoder(firstChunk));
+        DeviceBuffer frames = decode(decoder, latents, bind(decoder, TcDecoderGraph.COND, condFrames));
+        TensorInfo out = decoder.tensor(TcDecoderGraph.FRAMES);
+        if (out.dataType() != TensorInfo.DataType.FLOAT && out.dataType() != TensorInfo.DataType.HALF) {
+            throw new EngineException("the FlashVSR " + decoder.which().what() + " gives " + out
+                    + "; this backend reads FLOAT or HALF", "Export the graphs again");
+        }
+        return new FrameTensor.Device(frames.address(), bytes(out), out.dataType() == TensorInfo.DataType.HALF);
+    }
+
+    private DeviceBuffer decode(GraphRun decoder, float[] latents, long cond) throws EngineException {
         DeviceBuffer frames = buffer(decoder, TcDecoderGraph.FRAMES);
         run(decoder, Map.of(TcDecoderGraph.LATENTS, upload(decoder, TcDecoderGraph.LATENTS, latents),
-                TcDecoderGraph.COND, upload(decoder, TcDecoderGraph.COND, cond), TcDecoderGraph.FRAMES,
-                frames.address()));
-        return download(decoder, TcDecoderGraph.FRAMES, frames);
+                TcDecoderGraph.COND, cond, TcDecoderGraph.FRAMES, frames.address()));
+        return frames;
+    }
+
+    @Override
+    public Optional<FrameStore> deviceFrames(StreamSpec spec, int modelWidth, int modelHeight,
+            DiffusionOptions.ColorFix colorFix) throws EngineException {
+        return Optional.of(new DeviceFrameStore(device, stream, staging, spec, modelWidth, modelHeight, colorFix));
+    }
+
+    /** The address of frames already on the GPU as float32 input {@code name}, checked against its tensor. */
+    private static long bind(GraphRun run, String name, FrameTensor.Device frames) throws EngineException {
+        TensorInfo tensor = run.tensor(name);
+        if (tensor.dataType() != TensorInfo.DataType.FLOAT || frames.half() || frames.bytes() != bytes(tensor)) {
+            throw new EngineException("the FlashVSR " + run.which().what() + " takes " + tensor + ", not "
+                    + frames.bytes() + " bytes of " + (frames.half() ? "HALF" : "FLOAT") + " frames",
+                    "Export the graphs again (delete the engine cache's flashvsr-graphs folder) and report a bug if "
+                    + "it persists");
+        }
+        return frames.address();
     }
 
     /**
@@ -183,6 +245,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
      */
     private void run(GraphRun run, Map<String, Long> bound) throws EngineException {
         List<TensorInfo> written = new ArrayList<>();
+        List<Long> bindings = new ArrayList<>();
         for (TensorInfo tensor : run.tensors().values()) {
             Long address = bound.get(tensor.name());
             if (address == null) {
@@ -196,8 +259,9 @@ final class TrtChunkGraphs implements ChunkGraphs {
                 }
             }
             run.context().setTensorAddress(tensor.name(), address);
+            bindings.add(address);
         }
-        run.context().enqueue(stream.handle());
+        captured.enqueue(run.which(), run.context(), bindings);
         for (TensorInfo tensor : written) {
             state.commit(stateInput(tensor), tensor.dataType(), bytes(tensor));
         }
@@ -286,6 +350,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         } catch (CudaException e) {
             // closing anyway: the device releases what is left when it closes
         }
+        captured.close();
         runs.values().forEach(run -> run.context().close());
         runs.clear();
         buffers.values().forEach(DeviceBuffer::close);

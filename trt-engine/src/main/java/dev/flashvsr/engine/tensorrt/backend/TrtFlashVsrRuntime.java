@@ -70,7 +70,8 @@ final class TrtFlashVsrRuntime implements FlashVsrRuntime {
             }
         }
         progress.report(stream + " is ready on TensorRT", 1);
-        return new TrtChunkGraphs(device, FlashVsrLayout.of(pkg, width, height, precision), chosen);
+        return new TrtChunkGraphs(device, FlashVsrLayout.of(pkg, width, height, precision), chosen,
+                options.cudaGraphs());
     }
 
     /** Closes the engines, then the GPU (the streams must be closed first). */

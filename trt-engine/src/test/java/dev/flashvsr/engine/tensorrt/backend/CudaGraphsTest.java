@@ -20,10 +20,8 @@ import dev.flashvsr.engine.gpu.StreamChecks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,29 +112,12 @@ class CudaGraphsTest {
     void aFailedCaptureFallsBackToPlainLaunchesAndSaysSoOnce() throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
         cuda.failCaptures();
-        List<LogRecord> warnings = new ArrayList<>();
-        Logger logger = Logger.getLogger(TrtRecurrentSession.class.getName());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                warnings.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(capture);
         StreamSpec spec = new StreamSpec(PixelFormat.I420, 30, 18, 2);
         List<VideoFrame> inputs = TensorRtProviderTest.frames(PixelFormat.I420, 30, 18);
-        try (Model model = load(cuda)) {
+        List<LogRecord> warnings;
+        try (LoggedRecords logged = new LoggedRecords(TrtRecurrentSession.class); Model model = load(cuda)) {
             assertBitEqual(run(model, spec, PLAIN, inputs, -1), run(model, spec, GRAPHS, inputs, -1));
-        } finally {
-            logger.removeHandler(capture);
+            warnings = logged.records();
         }
         assertEquals(0, cuda.graphLaunches());
         assertEquals(0, cuda.graphsCaptured());

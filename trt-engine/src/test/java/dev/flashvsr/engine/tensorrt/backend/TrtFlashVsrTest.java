@@ -34,10 +34,16 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * FlashVSR on the TensorRT backend with TensorRT's part run on ONNX Runtime ({@link OrtTrtRuntime})
@@ -75,8 +81,44 @@ class TrtFlashVsrTest {
 
     /** Upstream-reference mode with the golden noise (generated noise after its end). */
     private static SessionOptions options(Backend backend, Precision precision) {
+        return options(backend, precision, true);
+    }
+
+    /** The golden noise, upstream-reference mode or ours (frames on the GPU on TensorRT). */
+    private static SessionOptions options(Backend backend, Precision precision, boolean upstream) {
         return new SessionOptions(backend, 0, precision, 0, 0, new DiffusionOptions(DiffusionOptions.ColorFix.ADAIN,
-                true, 0, Optional.of(golden.noiseFile())));
+                upstream, 0, Optional.of(golden.noiseFile())));
+    }
+
+    /** Our frame preparation (frames on the GPU on TensorRT) with generated noise and {@code colorFix}. */
+    private static SessionOptions ours(Backend backend, DiffusionOptions.ColorFix colorFix, Precision precision) {
+        return new SessionOptions(backend, 0, precision, 0, 0, new DiffusionOptions(colorFix, false, 7,
+                Optional.empty()));
+    }
+
+    /** A frame of {@code format} at the golden input size, each plane a moving ramp with a little noise. */
+    private static VideoFrame synthetic(PixelFormat format, int index) {
+        VideoFrame frame = VideoFrame.allocate(format, golden.width(), golden.height());
+        Random random = new Random(index);
+        for (int p = 0; p < format.planeCount(); p++) {
+            int rowBytes = format.planeWidth(p, frame.width()) * format.pixelStride(p);
+            for (int y = 0; y < format.planeHeight(p, frame.height()); y++) {
+                for (int x = 0; x < rowBytes; x++) {
+                    int value = 40 + (x * 5 + y * 3 + index * 4 + p * 60) % 170 + random.nextInt(12);
+                    frame.plane(p).put(y * frame.stride(p) + x, (byte) value);
+                }
+            }
+        }
+        return frame;
+    }
+
+    private static List<VideoFrame> runSynthetic(StreamingSession session, PixelFormat format, int frames)
+            throws EngineException {
+        List<VideoFrame> inputs = new ArrayList<>();
+        for (int i = 0; i < frames; i++) {
+            inputs.add(synthetic(format, i));
+        }
+        return StreamChecks.run(session, inputs);
     }
 
     /** Golden input frame {@code index}, its last frame repeated past its end. */
@@ -102,6 +144,20 @@ class TrtFlashVsrTest {
         }
     }
 
+    private static void assertWithinALevelAndReleased(String what, List<VideoFrame> expected, List<VideoFrame> actual,
+            HostCuda cuda) {
+        int worst = worst(expected, actual);
+        System.out.println("FlashVSR tensorrt " + what + ": max difference " + worst + " levels");
+        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend");
+        assertEquals("", cuda.live(), "everything on the GPU released");
+    }
+
+    private static int latentChannels() throws Exception {
+        try (FlashVsrPackage pkg = tiny.open()) {
+            return pkg.config().dit().inDim();
+        }
+    }
+
     private static int worst(List<VideoFrame> expected, List<VideoFrame> actual) {
         assertEquals(expected.size(), actual.size(), "frames out");
         int worst = 0;
@@ -123,11 +179,7 @@ class TrtFlashVsrTest {
             assertEquals(0, session.heldFrames());
         }
         assertEquals(FRAMES, actual.size(), "frames in = frames out");
-        int worst = worst(expected, actual);
-        System.out.println("FlashVSR tensorrt fp32 vs cpu fp32: max difference " + worst + " levels over " + FRAMES
-                + " frames");
-        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend");
-        assertEquals("", cuda.live(), "everything on the GPU released");
+        assertWithinALevelAndReleased("fp32 vs cpu fp32 over " + FRAMES + " frames", expected, actual, cuda);
     }
 
     /**
@@ -137,10 +189,7 @@ class TrtFlashVsrTest {
     @Test
     void onlyEachChunksPredictionAndFramesLeaveTheGpu() throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
-        int latentChannels;
-        try (FlashVsrPackage pkg = tiny.open()) {
-            latentChannels = pkg.config().dit().inDim();
-        }
+        int latentChannels = latentChannels();
         int width = golden.outputWidth();
         int height = golden.outputHeight();
         long prediction = 4L * latentChannels * ChunkSchedule.CHUNK_LATENTS * (height / 8) * (width / 8);
@@ -222,16 +271,18 @@ class TrtFlashVsrTest {
         assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend's int8");
     }
 
-    @Test
-    void aResetMidStreamGivesWhatAFreshSessionGives() throws Exception {
+    /** Upstream-reference mode (frames on the host) and ours (frames on the GPU). */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aResetMidStreamGivesWhatAFreshSessionGives(boolean upstream) throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
         int frames = 33;
         try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
             List<VideoFrame> fresh;
-            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32, upstream))) {
                 fresh = run(session, frames);
             }
-            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+            try (StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32, upstream))) {
                 for (int i = 0; i < 30; i++) { // past chunk 0: state and held frames to forget
                     session.push(frame(28 - i % 29), renderer -> true);
                 }
@@ -288,5 +339,131 @@ class TrtFlashVsrTest {
         assertTrue(Files.isRegularFile(graphs.resolve(FlashVsrGraphFiles.INDEX)), "exported again");
         assertEquals(1, warnings.size(), warnings.toString());
         assertEquals(5, runtime.builds(), "the engines are still the cached ones");
+    }
+
+    /**
+     * Our frame preparation keeps the frames on the GPU (FrameKernels, the colour-fix kernels): the
+     * CPU backend's output within a level, for a YUV 4:2:0 pair and an RGB format, each colour fix.
+     */
+    @ParameterizedTest
+    @CsvSource({"RGB, ADAIN, FP32", "NV12, WAVELET, FP16", "I420, NONE, FP32"})
+    void framesOnTheGpuMatchTheCpuBackend(PixelFormat format, DiffusionOptions.ColorFix colorFix, Precision precision)
+            throws Exception {
+        int frames = 34;
+        StreamSpec spec = new StreamSpec(format, golden.width(), golden.height(), golden.run().scale());
+        List<VideoFrame> expected;
+        try (Model model = new CpuProvider().load(tiny, precision, 0);
+                StreamingSession session = model.open(spec, ours(Backend.CPU, colorFix, precision))) {
+            expected = runSynthetic(session, format, frames);
+        }
+        HostCuda cuda = HostCuda.oneGpu();
+        List<VideoFrame> actual;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, precision, 0);
+                StreamingSession session = model.open(spec, ours(Backend.TENSORRT, colorFix, precision))) {
+            actual = runSynthetic(session, format, frames);
+        }
+        assertWithinALevelAndReleased("frames on the GPU, " + format + " " + colorFix + " " + precision.nick()
+                + ", vs cpu", expected, actual, cuda);
+    }
+
+    /**
+     * With the frames on the GPU each input frame crosses once as 8 bits, and a later chunk adds
+     * only its latents and positions up and its noise prediction and 8-bit frames down.
+     */
+    @Test
+    void eachFrameCrossesOnceAsEightBitsEachWay() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        int latentChannels = latentChannels();
+        StreamSpec spec = spec();
+        long inputFrame = 3L * spec.width() * spec.height();
+        long outputFrame = 3L * spec.outputWidth() * spec.outputHeight();
+        long latents = 4L * latentChannels * ChunkSchedule.CHUNK_LATENTS * (golden.outputHeight() / 8)
+                * (golden.outputWidth() / 8);
+        long positions = 8L * ChunkSchedule.CHUNK_LATENTS;
+        List<long[]> perPush = new ArrayList<>();
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
+                StreamingSession session = model.open(spec, ours(Backend.TENSORRT, DiffusionOptions.ColorFix.ADAIN,
+                        Precision.FP32))) {
+            for (int i = 0; i < FRAMES; i++) {
+                long up = cuda.uploadedBytes();
+                long down = cuda.downloadedBytes();
+                session.push(frame(i), renderer -> true);
+                perPush.add(new long[] {cuda.uploadedBytes() - up, cuda.downloadedBytes() - down});
+            }
+        }
+        for (int i = ChunkSchedule.FIRST_CHUNK_INPUTS; i < FRAMES; i++) {
+            boolean completesChunk = ChunkSchedule.chunkCompletedBy(i + 1) > 0;
+            long up = inputFrame + (completesChunk ? 2 * latents + positions : 0);
+            long down = completesChunk ? latents + ChunkSchedule.CHUNK_INPUTS * outputFrame : 0;
+            assertEquals(up, perPush.get(i)[0], "bytes uploaded by push " + i);
+            assertEquals(down, perPush.get(i)[1], "bytes downloaded by push " + i);
+        }
+        for (int i = 0; i < ChunkSchedule.FIRST_CHUNK_INPUTS - 1; i++) {
+            assertEquals(inputFrame, perPush.get(i)[0], "bytes uploaded by push " + i);
+            assertEquals(0, perPush.get(i)[1], "bytes downloaded by push " + i);
+        }
+        System.out.println("FlashVSR tensorrt, frames on the GPU: later chunk uploads "
+                + (ChunkSchedule.CHUNK_INPUTS * inputFrame + 2 * latents + positions) + " bytes, downloads "
+                + (latents + ChunkSchedule.CHUNK_INPUTS * outputFrame) + " bytes");
+    }
+
+    /**
+     * A later chunk's projector steps, DiT and decoder repeat their bindings every other chunk, so
+     * they are captured into CUDA graphs once and replayed: bit-equal to plain launches. Over 53
+     * frames (later chunks 1 to 4): the projector's two steps captured in chunk 2 and replayed in
+     * chunks 3 and 4, the DiT and the decoder captured in chunks 3 and 4 (one per state parity).
+     */
+    @Test
+    void laterChunksReplayCudaGraphsBitEqualToPlainLaunches() throws Exception {
+        int frames = 53;
+        HostCuda cuda = HostCuda.oneGpu();
+        List<VideoFrame> plain;
+        List<VideoFrame> graphs;
+        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
+            try (StreamingSession session = model.open(spec(), withCudaGraphs(false))) {
+                plain = run(session, frames);
+            }
+            assertEquals(0, cuda.graphsCaptured(), "cuda-graphs=false captures nothing");
+            try (StreamingSession session = model.open(spec(), withCudaGraphs(true))) {
+                graphs = run(session, frames);
+            }
+        }
+        assertEquals(0, worst(plain, graphs), "bit-equal to plain launches");
+        assertEquals(6, cuda.graphsCaptured(), "projector steps 0 and 1, DiT and decoder in two parities each");
+        assertEquals(10, cuda.graphLaunches(), "2 + 2 projector steps replayed, and each capture launched");
+        assertEquals("", cuda.live(), "graphs and buffers released");
+    }
+
+    @Test
+    void aFailedCaptureFallsBackToPlainLaunchesAndSaysSoOnce() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        cuda.failCaptures();
+        int frames = 45;
+        List<VideoFrame> plain;
+        List<VideoFrame> graphs;
+        List<LogRecord> warnings;
+        try (LoggedRecords logged = new LoggedRecords(RunGraphs.class);
+                Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0)) {
+            try (StreamingSession session = model.open(spec(), withCudaGraphs(false))) {
+                plain = run(session, frames);
+            }
+            try (StreamingSession session = model.open(spec(), withCudaGraphs(true))) {
+                graphs = run(session, frames);
+            }
+            warnings = logged.records();
+        }
+        assertEquals(0, worst(plain, graphs), "bit-equal to plain launches");
+        assertEquals(0, cuda.graphLaunches());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(Level.WARNING, warnings.get(0).getLevel());
+        assertTrue(warnings.get(0).getMessage().endsWith("this stream runs its chunks without graphs"),
+                warnings.get(0).getMessage());
+    }
+
+    /** Our frame preparation (frames on the GPU), ADAIN, generated noise, fp32, CUDA graphs on or off. */
+    private static SessionOptions withCudaGraphs(boolean cudaGraphs) {
+        SessionOptions ours = ours(Backend.TENSORRT, DiffusionOptions.ColorFix.ADAIN, Precision.FP32);
+        return new SessionOptions(ours.backend(), 0, ours.precision(), 0, 0, ours.diffusion(), Optional.empty(),
+                Optional.empty(), cudaGraphs);
     }
 }

@@ -18,9 +18,7 @@ import dev.flashvsr.engine.tensorrt.runtime.OrtTrtRuntime;
 import dev.flashvsr.engine.tensorrt.runtime.TrtLog.Severity;
 import dev.flashvsr.engine.tensorrt.runtime.TrtRuntimes;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -35,21 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrtLogRoutingTest {
     private final Logger logger = Logger.getLogger(LoggingTrtLog.LOGGER);
-    private final List<LogRecord> records = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LoggedRecords logged;
+    private List<LogRecord> records;
     private Level levelBefore;
 
     @TempDir
@@ -59,12 +44,13 @@ class TrtLogRoutingTest {
     void capture() {
         levelBefore = logger.getLevel();
         logger.setLevel(Level.ALL);
-        logger.addHandler(capture);
+        logged = new LoggedRecords(LoggingTrtLog.LOGGER);
+        records = logged.records();
     }
 
     @AfterEach
     void release() {
-        logger.removeHandler(capture);
+        logged.close();
         logger.setLevel(levelBefore);
     }
 
