@@ -41,6 +41,8 @@ import java.util.function.Consumer;
  * latents, positions, decoder latents) and {@code noise_pred} downloaded. Frames given as host
  * floats (upstream-reference mode) are uploaded and the decoded frames downloaded as float32.
  * Runs that repeat their bindings (a later chunk's) go through CUDA graphs ({@link RunGraphs}).
+ * The five contexts run one after another on the stream, so they share one scratch buffer for
+ * TensorRT's activations, the largest any of them needs, instead of one each.
  */
 final class TrtChunkGraphs implements ChunkGraphs {
     private static final String STATE_SUFFIX = "_out";
@@ -68,6 +70,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
     /** Device buffers of per-call inputs and outputs, by graph and tensor. */
     private final Map<String, DeviceBuffer> buffers = new HashMap<>();
     private final DeviceBuffer tokens;
+    private final DeviceBuffer scratch;
     private final RunGraphs captured;
     private final long tokenSlotBytes;
     private int projectedSlots;
@@ -81,12 +84,15 @@ final class TrtChunkGraphs implements ChunkGraphs {
         Staging staged = null;
         DeviceState held = null;
         DeviceBuffer tokenBuffer = null;
+        DeviceBuffer shared = null;
         try {
             opened = device.newStream();
             staged = new Staging(device, opened);
             held = new DeviceState(device, opened, staged);
+            long scratchBytes = engines.values().stream().mapToLong(TrtEngine::scratchBytes).max().orElse(0);
+            shared = device.allocate(Math.max(1, scratchBytes)); // an engine may need none; CUDA allocates no 0 bytes
             for (ExportedGraph which : ExportedGraph.values()) {
-                runs.put(which, context(which, engines.get(which)));
+                runs.put(which, context(which, engines.get(which), shared));
             }
             TensorInfo projected = runs.get(ExportedGraph.LQ_PROJECTOR).tensor(LqProjectorGraph.TOKENS);
             tokenSlotBytes = bytes(projected);
@@ -103,20 +109,21 @@ final class TrtChunkGraphs implements ChunkGraphs {
             tokenBuffer = device.allocate(tokenBytes);
         } catch (EngineException | RuntimeException e) {
             runs.values().forEach(run -> run.context().close());
-            closeQuietly(opened, staged, held, tokenBuffer);
+            closeQuietly(opened, staged, held, tokenBuffer, shared);
             throw e;
         }
         this.stream = opened;
         this.staging = staged;
         this.state = held;
         this.tokens = tokenBuffer;
+        this.scratch = shared;
         this.captured = new RunGraphs(opened, cudaGraphs);
     }
 
-    private GraphRun context(ExportedGraph which, TrtEngine engine) throws EngineException {
+    private GraphRun context(ExportedGraph which, TrtEngine engine, DeviceBuffer scratch) throws EngineException {
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         engine.tensors().forEach(tensor -> tensors.put(tensor.name(), tensor));
-        TrtContext context = engine.createContext();
+        TrtContext context = engine.createContext(scratch.address(), scratch.bytes());
         GraphRun run = new GraphRun(which, context, tensors);
         try {
             for (TensorInfo tensor : tensors.values()) {
@@ -355,7 +362,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         runs.clear();
         buffers.values().forEach(DeviceBuffer::close);
         buffers.clear();
-        closeQuietly(stream, staging, state, tokens);
+        closeQuietly(stream, staging, state, tokens, scratch);
     }
 
     private static void closeQuietly(AutoCloseable... resources) {

@@ -31,6 +31,8 @@ final class TrtFlashVsrRuntime implements FlashVsrRuntime {
     private final FlashVsrEngines engines;
     private final Supplier<EngineCache> defaultCache;
     private final Map<String, TrtEngine> opened = new HashMap<>();
+    /** The layouts of the streams opened so far, by package, size and precision. */
+    private final Map<String, FlashVsrLayout> layouts = new HashMap<>();
 
     /** @param defaultCache the engine cache of sessions whose options name none */
     TrtFlashVsrRuntime(CudaDevice device, FlashVsrEngines engines, Supplier<EngineCache> defaultCache) {
@@ -70,8 +72,9 @@ final class TrtFlashVsrRuntime implements FlashVsrRuntime {
             }
         }
         progress.report(stream + " is ready on TensorRT", 1);
-        return new TrtChunkGraphs(device, FlashVsrLayout.of(pkg, width, height, precision), chosen,
-                options.cudaGraphs());
+        // the layout's projector and decoder graphs carry their weights: built once per size, not per stream
+        FlashVsrLayout layout = layouts.computeIfAbsent(name, key -> FlashVsrLayout.of(pkg, width, height, precision));
+        return new TrtChunkGraphs(device, layout, chosen, options.cudaGraphs());
     }
 
     /** Closes the engines, then the GPU (the streams must be closed first). */
@@ -79,6 +82,7 @@ final class TrtFlashVsrRuntime implements FlashVsrRuntime {
     public synchronized void close() {
         opened.values().forEach(TrtEngine::close);
         opened.clear();
+        layouts.clear();
         device.release();
     }
 }

@@ -1,13 +1,14 @@
 package dev.flashvsr.engine.tensorrt.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvsr.engine.Backend;
 import dev.flashvsr.engine.DiffusionOptions;
 import dev.flashvsr.engine.EngineException;
-import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.Model;
+import dev.flashvsr.engine.OpenProgress;
 import dev.flashvsr.engine.PixelFormat;
 import dev.flashvsr.engine.Precision;
 import dev.flashvsr.engine.SessionOptions;
@@ -16,8 +17,11 @@ import dev.flashvsr.engine.StreamingSession;
 import dev.flashvsr.engine.VideoFrame;
 import dev.flashvsr.engine.backend.ModelDefinition;
 import dev.flashvsr.engine.cpu.CpuProvider;
+import dev.flashvsr.engine.cuda.CudaDevice;
 import dev.flashvsr.engine.cuda.HostCuda;
+import dev.flashvsr.engine.flashvsr.ChunkGraphs;
 import dev.flashvsr.engine.flashvsr.ChunkSchedule;
+import dev.flashvsr.engine.flashvsr.ExportedGraph;
 import dev.flashvsr.engine.flashvsr.FlashVsrCalibration;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.flashvsr.GoldenData;
@@ -172,14 +176,43 @@ class TrtFlashVsrTest {
         HostCuda cuda = HostCuda.oneGpu();
         List<VideoFrame> expected = cpu(Precision.FP32, FRAMES);
         List<VideoFrame> actual;
-        try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        try (Model model = provider(cuda, runtime).load(tiny, Precision.FP32, 0);
                 StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
             assertEquals(Backend.TENSORRT, model.backend());
             actual = run(session, FRAMES);
             assertEquals(0, session.heldFrames());
         }
+        // the five contexts run one after another, so they share one scratch, as large as the largest needs
+        List<OrtTrtRuntime.ScratchUse> scratch = runtime.scratchUses();
+        assertEquals(ExportedGraph.values().length, scratch.size(), scratch::toString);
+        assertEquals(1, scratch.stream().mapToLong(OrtTrtRuntime.ScratchUse::address).distinct().count(),
+                scratch::toString);
+        assertEquals(scratch.stream().mapToLong(OrtTrtRuntime.ScratchUse::needed).max().orElseThrow(),
+                scratch.get(0).bytes(), scratch::toString);
         assertEquals(FRAMES, actual.size(), "frames in = frames out");
         assertWithinALevelAndReleased("fp32 vs cpu fp32 over " + FRAMES + " frames", expected, actual, cuda);
+    }
+
+    @Test
+    void streamsOfOneSizeShareTheirLayoutAndEngines() throws Exception {
+        HostCuda cuda = HostCuda.oneGpu();
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        int width = golden.outputWidth();
+        int height = golden.outputHeight();
+        SessionOptions options = options(Backend.TENSORRT, Precision.FP32);
+        try (FlashVsrPackage pkg = tiny.open();
+                TrtFlashVsrRuntime trt = new TrtFlashVsrRuntime(CudaDevice.open(cuda.availability().driver(), 0),
+                        new FlashVsrEngines(runtime, cuda.availability().devices().get(0), TrtLog.NONE),
+                        () -> new EngineCache(dir.resolve("shared-layout-cache")))) {
+            try (ChunkGraphs first = trt.open(pkg, width, height, Precision.FP32, "first", options, OpenProgress.NONE);
+                    ChunkGraphs second = trt.open(pkg, width, height, Precision.FP32, "second", options,
+                            OpenProgress.NONE)) {
+                assertSame(first.layout(), second.layout(), "one layout (with its graphs' weights) per size");
+                assertEquals(ExportedGraph.values().length, runtime.loads(), "one engine each, shared");
+            }
+        }
+        assertEquals("", cuda.live(), "all released");
     }
 
     /**

@@ -8,17 +8,21 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** An ORT session standing in for a TensorRT engine, with the profile it was "built" for. */
 final class OrtTrtEngine implements TrtEngine {
     private final OrtSession session;
     private final BuildSettings settings;
     private final Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-    private int scratchContexts;
+    private final Consumer<OrtTrtRuntime.ScratchUse> onScratch;
 
-    OrtTrtEngine(OrtSession session, BuildSettings settings) throws OrtException {
+    /** @param onScratch told of each context created on caller-owned scratch */
+    OrtTrtEngine(OrtSession session, BuildSettings settings, Consumer<OrtTrtRuntime.ScratchUse> onScratch)
+            throws OrtException {
         this.session = session;
         this.settings = settings;
+        this.onScratch = onScratch;
         add(session.getInputInfo(), true);
         add(session.getOutputInfo(), false);
     }
@@ -74,13 +78,8 @@ final class OrtTrtEngine implements TrtEngine {
             throw new IllegalArgumentException("a context of this engine needs " + scratchBytes() + " bytes of scratch, "
                     + "not " + scratchBytes);
         }
-        scratchContexts++;
+        onScratch.accept(new OrtTrtRuntime.ScratchUse(scratchAddress, scratchBytes, scratchBytes()));
         return new OrtTrtContext(this, new OrtTrtContext.Scratch(scratchAddress, scratchBytes()));
-    }
-
-    /** How many contexts were created on caller-owned scratch memory. */
-    int scratchContexts() {
-        return scratchContexts;
     }
 
     @Override

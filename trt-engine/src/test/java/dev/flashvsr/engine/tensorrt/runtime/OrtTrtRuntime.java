@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,6 +33,11 @@ public final class OrtTrtRuntime implements TrtRuntime {
     private final boolean outOfMemoryOnBuild;
     private final AtomicInteger builds = new AtomicInteger();
     private final AtomicInteger loads = new AtomicInteger();
+    private final List<ScratchUse> scratchUses = new CopyOnWriteArrayList<>();
+
+    /** A context created on caller-owned scratch memory: where, how many bytes, and what its engine needs. */
+    public record ScratchUse(long address, long bytes, long needed) {
+    }
 
     public OrtTrtRuntime() {
         this(DEFAULT_VERSION, false);
@@ -48,6 +55,11 @@ public final class OrtTrtRuntime implements TrtRuntime {
     /** Engines built so far (so cache tests can tell a hit from a rebuild). */
     public int builds() {
         return builds.get();
+    }
+
+    /** The contexts created on caller-owned scratch memory so far, in order. */
+    public List<ScratchUse> scratchUses() {
+        return List.copyOf(scratchUses);
     }
 
     /** Engines deserialized so far. */
@@ -144,7 +156,8 @@ public final class OrtTrtRuntime implements TrtRuntime {
         plan.readInto((position, count) -> bytes.slice((int) position, count));
         OrtPlan parsed = OrtPlan.parse(bytes.array(), version, log);
         try {
-            OrtTrtEngine engine = new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed.settings());
+            OrtTrtEngine engine = new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed.settings(),
+                    scratchUses::add);
             loads.incrementAndGet();
             return engine;
         } catch (OrtException e) {
