@@ -21,16 +21,15 @@ __device__ static inline float div_rn(float a, float b) {
     asm("div.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
     return r;
 }
-__device__ static inline double dmul_rn(double a, double b) {
-    double r;
-    asm("mul.rn.f64 %0, %1, %2;" : "=d"(r) : "d"(a), "d"(b));
-    return r;
-}
-__device__ static inline double dadd_rn(double a, double b) {
-    double r;
-    asm("add.rn.f64 %0, %1, %2;" : "=d"(r) : "d"(a), "d"(b));
-    return r;
-}
+// Double operations (the key-cache rebase's), one PTX instruction each.
+#define ROUNDED_F64(name, instruction)                                          \
+    __device__ static inline double name(double a, double b) {                  \
+        double r;                                                               \
+        asm(instruction " %0, %1, %2;" : "=d"(r) : "d"(a), "d"(b));             \
+        return r;                                                               \
+    }
+ROUNDED_F64(dmul_rn, "mul.rn.f64")
+ROUNDED_F64(dadd_rn, "add.rn.f64")
 #else
 static inline float mul_rn(float a, float b) { return a * b; }
 static inline float add_rn(float a, float b) { return a + b; }
