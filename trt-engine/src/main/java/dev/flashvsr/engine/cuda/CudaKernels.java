@@ -142,10 +142,25 @@ public final class CudaKernels {
     /** Clamps to [-1, 1] where no colour fix runs (color_fix.cu): x, out, count. */
     public static final Kernel CLAMP_UNIT_RANGE = new Kernel("color_fix", "clamp_unit_range", List.of(P, P, I));
 
+    /**
+     * FlashVSR's one step x0 = noise - v, reordered from the DiT's [C, T, h, w] to the decoder's
+     * [T, C, h, w] (flashvsr_latents.cu): noise, prediction, predictionHalf, latents, latentsHalf,
+     * channels, frames, plane.
+     */
+    public static final Kernel ONE_STEP_LATENTS = new Kernel("flashvsr_latents", "one_step_latents",
+            List.of(P, P, I, P, I, I, I, I));
+
+    /**
+     * FlashVSR's RoPE rebase of cached keys in place, KeyCacheRebase's rotation (flashvsr_latents.cu):
+     * keys, keysHalf, vectors, headDim, pairs, table (cos, sin per pair as doubles).
+     */
+    public static final Kernel ROPE_REBASE_KEYS = new Kernel("flashvsr_latents", "rope_rebase_keys",
+            List.of(P, I, I, I, I, P));
+
     /** Every kernel above. */
     public static final List<Kernel> ALL = List.of(YUV420_TO_PLANAR, PACKED_RGB_TO_PLANAR, PLANAR_TO_YUV420,
             PLANAR_TO_PACKED_RGB, BICUBIC_PLANAR, PAD_PLANAR, CROP_PLANAR, ADAIN_ROW_SUMS, ADAIN_CHANNEL_STATS,
-            ADAIN_APPLY, BLUR_AXIS, WAVELET_COMBINE, CLAMP_UNIT_RANGE);
+            ADAIN_APPLY, BLUR_AXIS, WAVELET_COMBINE, CLAMP_UNIT_RANGE, ONE_STEP_LATENTS, ROPE_REBASE_KEYS);
 
     private CudaKernels() {
     }

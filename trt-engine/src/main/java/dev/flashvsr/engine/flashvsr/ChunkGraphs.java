@@ -5,6 +5,7 @@ import dev.flashvsr.engine.EngineException;
 import dev.flashvsr.engine.StreamSpec;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The five graphs of one FlashVSR stream on one runtime (ONNX Runtime on the CPU, TensorRT on a
@@ -37,15 +38,32 @@ public interface ChunkGraphs extends AutoCloseable {
      */
     Map<String, float[]> dit(boolean firstChunk, float[] x, long[] positions) throws EngineException;
 
+    /**
+     * Runs {@link #dit} and the one step x0 = x - noise_pred, giving the decoder's latents
+     * [1, T, C, h, w]; by default on the host, handing the DiT's outputs to {@code ditOutputs} when
+     * it is not null (calibration's probes). A runtime on a GPU leaves the latents there and takes
+     * no observer, since the DiT's outputs never come to the host.
+     */
+    default DecoderLatents denoise(boolean firstChunk, float[] x, long[] positions,
+            Consumer<Map<String, float[]>> ditOutputs) throws EngineException {
+        Map<String, float[]> outputs = dit(firstChunk, x, positions);
+        if (ditOutputs != null) {
+            ditOutputs.accept(outputs);
+        }
+        FlashVsrLayout layout = layout();
+        return DecoderLatents.Host.oneStep(x, outputs.get("noise_pred"), layout.latentChannels(), positions.length,
+                layout.latentHeight() * layout.latentWidth());
+    }
+
     /** Runs the decoder of chunk 0 or of a later chunk; returns its frames [1, T, 3, H, W] in [0, 1]. */
     float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException;
 
     /**
-     * {@link #decode(boolean, float[], float[])} on conditioning frames wherever they are; the
-     * frames come back where the conditioning frames were (the host by default).
+     * {@link #decode(boolean, float[], float[])} on latents and conditioning frames wherever they
+     * are; the frames come back where the conditioning frames were (the host by default).
      */
-    default FrameTensor decode(boolean firstChunk, float[] latents, FrameTensor cond) throws EngineException {
-        return new FrameTensor.Host(decode(firstChunk, latents, cond.hostValues()));
+    default FrameTensor decode(boolean firstChunk, DecoderLatents latents, FrameTensor cond) throws EngineException {
+        return new FrameTensor.Host(decode(firstChunk, latents.hostValues(), cond.hostValues()));
     }
 
     /**

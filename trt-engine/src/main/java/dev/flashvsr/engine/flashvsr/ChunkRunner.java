@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * The FlashVSR streaming pipeline over a stream's frames ({@link StreamFrames}): input frames are
  * counted in one at a time; whenever a chunk's inputs are complete ({@link ChunkSchedule}) it runs
  * the LQ projector, the DiT and the decoder on them and leaves the chunk's output frames in the
- * frames. Noise latents, positions and the DiT's prediction (a fiftieth of a frame) stay on the host.
+ * frames. Noise latents and positions are made on the host; the one step between the DiT and the
+ * decoder runs where the graphs run ({@link ChunkGraphs#denoise}).
  */
 final class ChunkRunner {
     /** A chunk's output frames in the stream's frames: first frame index and count, and a warning (or null). */
@@ -27,7 +28,8 @@ final class ChunkRunner {
     private boolean warnedAboutNoise;
     private int positionOffset;
     private int rebaseLimit;
-    private Consumer<Map<String, float[]>> ditOutputs = outputs -> { };
+    /** Calibration's observer of the DiT's outputs, or null. */
+    private Consumer<Map<String, float[]>> ditOutputs;
 
     ChunkRunner(ChunkGraphs graphs, LatentNoise noise, StreamFrames frames) {
         this.graphs = graphs;
@@ -84,14 +86,9 @@ final class ChunkRunner {
         for (int i = 0; i < latents; i++) {
             positions[i] = first + i - positionOffset;
         }
-        Map<String, float[]> outputs = graphs.dit(k == 0, x, positions);
-        ditOutputs.accept(outputs);
-        float[] prediction = outputs.get("noise_pred");
-        for (int i = 0; i < x.length; i++) {
-            x[i] -= prediction[i]; // one step: x0 = noise - v
-        }
+        DecoderLatents denoised = graphs.denoise(k == 0, x, positions, ditOutputs);
         int firstFrame = ChunkSchedule.firstOutput(k);
-        int count = frames.finish(decode(k, x, latents), k == 0 ? layout.framesToTrim() : 0, firstFrame);
+        int count = frames.finish(decode(k, denoised), k == 0 ? layout.framesToTrim() : 0, firstFrame);
         return new Chunk(firstFrame, count, noiseWarning(first + latents, firstFrame));
     }
 
@@ -155,20 +152,12 @@ final class ChunkRunner {
         int cached = 2 * layout.kvLen(); // latent frames in the cache
         int shift = lastLatent - positionOffset - ChunkSchedule.CHUNK_LATENTS + 1 - cached;
         KeyCacheRebase rebase = new KeyCacheRebase(layout.headDim(), layout.ropeTimeDims(), layout.ropeTheta(), shift);
-        state.rewriteStartingWith("k_cache_", rebase::apply);
+        state.rebaseKeys("k_cache_", rebase);
         positionOffset += shift;
     }
 
-    /** Decodes denoised latents x [1, C, T, h, w] of chunk k into frames [1, T, 3, H, W] in [0, 1]. */
-    private FrameTensor decode(int k, float[] x, int latents) throws EngineException {
-        int plane = layout.latentHeight() * layout.latentWidth();
-        int channels = layout.latentChannels();
-        float[] ntchw = new float[x.length];
-        for (int c = 0; c < channels; c++) {
-            for (int t = 0; t < latents; t++) {
-                System.arraycopy(x, (c * latents + t) * plane, ntchw, (t * channels + c) * plane, plane);
-            }
-        }
+    /** Decodes chunk k's denoised latents into frames [1, T, 3, H, W] in [0, 1]. */
+    private FrameTensor decode(int k, DecoderLatents latents) throws EngineException {
         int condStart = ChunkSchedule.conditionStart(k);
         int condFrames = ChunkSchedule.outputEnd(k) - condStart;
         TcDecoderGraph decoder = layout.decoder(k == 0);
@@ -179,7 +168,7 @@ final class ChunkRunner {
                 state.put(memory.input(), new float[memory.size()], memory.shape());
             }
         }
-        return graphs.decode(k == 0, ntchw, frames.stack(cond));
+        return graphs.decode(k == 0, latents, frames.stack(cond));
     }
 
     /**

@@ -33,6 +33,26 @@ public final class KeyCacheRebase {
         }
     }
 
+    /** Values per key vector. */
+    public int headDim() {
+        return headDim;
+    }
+
+    /** The (real, imaginary) pairs at the start of each key vector that the rebase rotates. */
+    public int pairs() {
+        return cos.length;
+    }
+
+    /** The rotation as cos and sin of each pair in turn ({@code 2 * pairs()} doubles), for a GPU kernel. */
+    public double[] table() {
+        double[] table = new double[2 * cos.length];
+        for (int j = 0; j < cos.length; j++) {
+            table[2 * j] = cos[j];
+            table[2 * j + 1] = sin[j];
+        }
+        return table;
+    }
+
     /** Rotates every key vector of {@code keys} (whole buffer: heads x tokens vectors) in place. */
     public void apply(FloatBuffer keys) {
         int vectors = keys.capacity() / headDim;

@@ -1,8 +1,5 @@
 package dev.flashvsr.engine.flashvsr;
 
-import java.nio.FloatBuffer;
-import java.util.function.Consumer;
-
 /**
  * The streaming state of one FlashVSR stream, wherever it lives (host memory for ONNX Runtime,
  * device memory for TensorRT): graph-input name to its current value. Graphs follow one naming
@@ -14,8 +11,8 @@ public interface StateStore {
     void put(String input, float[] data, long[] shape);
 
     /**
-     * Rewrites every value whose name starts with {@code prefix} through {@code change}, which gets
-     * its values as float32 (rare: RoPE rebasing of the key cache).
+     * Rotates every value whose name starts with {@code prefix}, cached keys, by {@code rebase}
+     * where the value lives (rare: RoPE rebasing of the key cache).
      */
-    void rewriteStartingWith(String prefix, Consumer<FloatBuffer> change);
+    void rebaseKeys(String prefix, KeyCacheRebase rebase);
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The streaming state of one FlashVSR stream: graph-input name to its current value, held in
@@ -90,9 +89,9 @@ final class StreamState implements StateStore, AutoCloseable {
         }
     }
 
-    /** Each value is given as a copy of its floats, then replaced by that copy. */
+    /** Each value is rotated as a copy of its floats, then replaced by that copy. */
     @Override
-    public void rewriteStartingWith(String prefix, Consumer<FloatBuffer> change) {
+    public void rebaseKeys(String prefix, KeyCacheRebase rebase) {
         List<String> names = new ArrayList<>();
         values.keySet().forEach(name -> {
             if (name.startsWith(prefix)) {
@@ -104,7 +103,7 @@ final class StreamState implements StateStore, AutoCloseable {
             FloatBuffer copy = ByteBuffer.allocateDirect(Float.BYTES * (int) value.tensor().getInfo().getNumElements())
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
             copy.put(value.tensor().getFloatBuffer()).rewind();
-            change.accept(copy);
+            rebase.apply(copy);
             replace(name, direct(copy.rewind(), value.shape()));
         }
     }

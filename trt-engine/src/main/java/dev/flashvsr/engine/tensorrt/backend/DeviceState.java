@@ -6,21 +6,20 @@ import dev.flashvsr.engine.cuda.CudaException;
 import dev.flashvsr.engine.cuda.CudaStream;
 import dev.flashvsr.engine.cuda.DeviceBuffer;
 import dev.flashvsr.engine.cuda.PinnedBuffer;
+import dev.flashvsr.engine.flashvsr.KeyCacheRebase;
 import dev.flashvsr.engine.flashvsr.StateStore;
+import dev.flashvsr.engine.gpu.LatentKernels;
 import dev.flashvsr.engine.tensorrt.runtime.TensorInfo.DataType;
-import dev.flashvsr.engine.weights.HalfFloats;
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * FlashVSR's streaming state on the GPU: per state input two device buffers, the value the next
  * run reads and a spare that the run writes ({@code X_out}), swapped by address after the run.
- * Nothing is copied between them and nothing goes to the host, except on the rare RoPE rebase
- * ({@link #rewriteStartingWith}). Buffers are kept across {@link #clear()} for the next stream.
+ * Nothing is copied between them and nothing goes to the host, not even on the rare RoPE rebase
+ * ({@link #rebaseKeys}), which rotates the keys in place. Buffers are kept across {@link #clear()}
+ * for the next stream.
  */
 final class DeviceState implements StateStore, AutoCloseable {
 
@@ -36,12 +35,16 @@ final class DeviceState implements StateStore, AutoCloseable {
     private final CudaDevice device;
     private final CudaStream stream;
     private final Staging staging;
+    private final LatentKernels kernels;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
+    /** The rebase's cos/sin table, kept for the next rebase. */
+    private DeviceBuffer table;
 
     DeviceState(CudaDevice device, CudaStream stream, Staging staging) {
         this.device = device;
         this.stream = stream;
         this.staging = staging;
+        this.kernels = new LatentKernels(device);
     }
 
     /** The device address of state input {@code input} for a run that reads {@code bytes} of {@code type}. */
@@ -101,13 +104,18 @@ final class DeviceState implements StateStore, AutoCloseable {
     }
 
     /**
-     * The one place state leaves the GPU: a RoPE rebase of the key cache, rare (once per about
-     * 1000 latent frames) and cheap next to a chunk, so the keys are downloaded, rotated on the
-     * host and uploaded again rather than needing a kernel.
+     * Rotates the keys where they are ({@link LatentKernels#rebaseKeys}) with the rotation's small
+     * cos/sin table uploaded: nothing goes to the host.
      */
     @Override
-    public void rewriteStartingWith(String prefix, Consumer<FloatBuffer> change) {
+    public void rebaseKeys(String prefix, KeyCacheRebase rebase) {
         try {
+            double[] rotation = rebase.table();
+            long tableBytes = (long) Double.BYTES * rotation.length;
+            table = fit(table, Math.max(1, tableBytes)); // CUDA allocates no 0 bytes
+            PinnedBuffer pinned = staging.buffer("rebase table", tableBytes);
+            pinned.buffer().asDoubleBuffer().put(rotation);
+            stream.upload(pinned, table, tableBytes);
             for (Map.Entry<String, Slot> entry : slots.entrySet()) {
                 Slot slot = entry.getValue();
                 if (!entry.getKey().startsWith(prefix) || !slot.set) {
@@ -115,29 +123,15 @@ final class DeviceState implements StateStore, AutoCloseable {
                 }
                 if (slot.type != DataType.FLOAT && slot.type != DataType.HALF) {
                     throw new IllegalStateException("state " + entry.getKey() + " is " + slot.type
-                            + "; a rebase rewrites FLOAT or HALF values");
+                            + "; a rebase rotates FLOAT or HALF keys");
                 }
-                boolean half = slot.type == DataType.HALF;
-                int count = Math.toIntExact(slot.bytes / (half ? 2 : 4));
-                PinnedBuffer pinned = staging.buffer("rebase download", slot.bytes);
-                stream.download(slot.value, pinned, slot.bytes);
-                staging.synchronize();
-                ByteBuffer bytes = pinned.buffer();
-                FloatBuffer values = FloatBuffer.allocate(count);
-                for (int i = 0; i < count; i++) {
-                    values.put(i, half ? HalfFloats.float16ToFloat(bytes.getShort(2 * i)) : bytes.getFloat(4 * i));
+                long values = slot.bytes / slot.type.bytes();
+                if (values % rebase.headDim() != 0) {
+                    throw new IllegalStateException("state " + entry.getKey() + " holds " + values + " values, not "
+                            + "whole key vectors of " + rebase.headDim() + "; export the graphs again");
                 }
-                change.accept(values);
-                PinnedBuffer upload = staging.buffer("state " + entry.getKey(), slot.bytes);
-                ByteBuffer out = upload.buffer();
-                for (int i = 0; i < count; i++) {
-                    if (half) {
-                        out.putShort(2 * i, HalfFloats.floatToFloat16(values.get(i)));
-                    } else {
-                        out.putFloat(4 * i, values.get(i));
-                    }
-                }
-                stream.upload(upload, slot.value, slot.bytes);
+                kernels.rebaseKeys(stream, slot.value.address(), slot.type == DataType.HALF,
+                        Math.toIntExact(values / rebase.headDim()), rebase.headDim(), rebase.pairs(), table.address());
             }
         } catch (CudaException e) {
             throw new IllegalStateException("cannot rebase the FlashVSR key cache on the GPU: " + e.getMessage(), e);
@@ -171,5 +165,9 @@ final class DeviceState implements StateStore, AutoCloseable {
             }
         }
         slots.clear();
+        if (table != null) {
+            table.close();
+            table = null;
+        }
     }
 }

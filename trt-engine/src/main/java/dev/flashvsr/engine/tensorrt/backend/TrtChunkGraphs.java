@@ -9,6 +9,7 @@ import dev.flashvsr.engine.cuda.CudaStream;
 import dev.flashvsr.engine.cuda.DeviceBuffer;
 import dev.flashvsr.engine.cuda.PinnedBuffer;
 import dev.flashvsr.engine.flashvsr.ChunkGraphs;
+import dev.flashvsr.engine.flashvsr.DecoderLatents;
 import dev.flashvsr.engine.flashvsr.ExportedGraph;
 import dev.flashvsr.engine.flashvsr.FlashVsrLayout;
 import dev.flashvsr.engine.flashvsr.FrameStore;
@@ -16,6 +17,7 @@ import dev.flashvsr.engine.flashvsr.FrameTensor;
 import dev.flashvsr.engine.flashvsr.StateStore;
 import dev.flashvsr.engine.flashvsr.graph.LqProjectorGraph;
 import dev.flashvsr.engine.flashvsr.graph.TcDecoderGraph;
+import dev.flashvsr.engine.gpu.LatentKernels;
 import dev.flashvsr.engine.tensorrt.runtime.TensorInfo;
 import dev.flashvsr.engine.tensorrt.runtime.TrtContext;
 import dev.flashvsr.engine.tensorrt.runtime.TrtEngine;
@@ -37,9 +39,10 @@ import java.util.function.Consumer;
  * its tokens straight into the DiT's {@code lq_tokens} buffer (one slot per projector step). The
  * frames stay on the GPU too ({@link DeviceFrameStore}): the projector's videos and the decoder's
  * conditioning are bound where the store stacked them, and the decoded frames are left in the
- * decoder's output buffer for the store. Per chunk only latent-sized inputs are uploaded (noise
- * latents, positions, decoder latents) and {@code noise_pred} downloaded. Frames given as host
- * floats (upstream-reference mode) are uploaded and the decoded frames downloaded as float32.
+ * decoder's output buffer for the store. Per chunk only the noise latents and positions are
+ * uploaded; the one step from the DiT's {@code noise_pred} to the decoder's latents runs on the GPU
+ * ({@link LatentKernels}). Frames given as host floats (upstream-reference mode) are uploaded and
+ * the decoded frames downloaded as float32.
  * Runs that repeat their bindings (a later chunk's) go through CUDA graphs ({@link RunGraphs}).
  * The five contexts run one after another on the stream, so they share one scratch buffer for
  * TensorRT's activations, the largest any of them needs, instead of one each.
@@ -47,6 +50,7 @@ import java.util.function.Consumer;
 final class TrtChunkGraphs implements ChunkGraphs {
     private static final String STATE_SUFFIX = "_out";
     private static final String DIT_TOKENS = "lq_tokens";
+    private static final String NOISE_PRED = "noise_pred";
 
     /** One graph's context and tensors. */
     private record GraphRun(ExportedGraph which, TrtContext context, Map<String, TensorInfo> tensors) {
@@ -72,6 +76,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
     private final DeviceBuffer tokens;
     private final DeviceBuffer scratch;
     private final RunGraphs captured;
+    private final LatentKernels latentKernels;
     private final long tokenSlotBytes;
     private int projectedSlots;
 
@@ -118,6 +123,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         this.tokens = tokenBuffer;
         this.scratch = shared;
         this.captured = new RunGraphs(opened, cudaGraphs);
+        this.latentKernels = new LatentKernels(device);
     }
 
     private GraphRun context(ExportedGraph which, TrtEngine engine, DeviceBuffer scratch) throws EngineException {
@@ -186,46 +192,104 @@ final class TrtChunkGraphs implements ChunkGraphs {
     @Override
     public Map<String, float[]> dit(boolean firstChunk, float[] x, long[] positions) throws EngineException {
         GraphRun dit = runs.get(ExportedGraph.dit(firstChunk));
+        return Map.of(NOISE_PRED, download(dit, NOISE_PRED, runDit(dit, x, positions)));
+    }
+
+    /**
+     * The DiT, then the one step on the GPU ({@link LatentKernels#oneStep}) into the decoder's
+     * latents buffer: the prediction and the latents never leave the GPU.
+     */
+    @Override
+    public DecoderLatents denoise(boolean firstChunk, float[] x, long[] positions,
+            Consumer<Map<String, float[]>> ditOutputs) throws EngineException {
+        if (ditOutputs != null) {
+            throw new IllegalArgumentException("the TensorRT backend keeps the FlashVSR DiT's outputs on the GPU, so "
+                    + "they cannot be observed; calibrate on the CPU backend (FlashVsrCalibration does)");
+        }
+        GraphRun dit = runs.get(ExportedGraph.dit(firstChunk));
+        DeviceBuffer prediction = runDit(dit, x, positions);
+        GraphRun decoder = runs.get(ExportedGraph.decoder(firstChunk));
+        TensorInfo predicted = floatOrHalf(dit, NOISE_PRED);
+        TensorInfo latents = floatOrHalf(decoder, TcDecoderGraph.LATENTS);
+        long[] shape = predicted.shape(); // [1, C, T, h, w], as x
+        if (shape.length != 5 || !Arrays.equals(shape, dit.tensor("x").shape()) || elements(latents) != x.length) {
+            throw new EngineException("the FlashVSR " + dit.which().what() + " predicts " + predicted + " for "
+                    + dit.tensor("x") + " and the " + decoder.which().what() + " reads " + latents + "; each must be "
+                    + "[1, C, T, h, w] latents", "Export the graphs again (delete the engine cache's flashvsr-graphs "
+                    + "folder)");
+        }
+        DeviceBuffer out = buffer(decoder, TcDecoderGraph.LATENTS);
+        try {
+            latentKernels.oneStep(stream, buffer(dit, "x").address(), prediction.address(), isHalf(predicted),
+                    out.address(), isHalf(latents), Math.toIntExact(shape[1]), Math.toIntExact(shape[2]),
+                    Math.toIntExact(shape[3] * shape[4]));
+        } catch (CudaException e) {
+            throw new EngineException("cannot run FlashVSR's one step on the GPU: " + e.getMessage(),
+                    "Check the GPU and its driver (nvidia-smi)");
+        }
+        return new DecoderLatents.Device(out.address());
+    }
+
+    /** Runs the DiT on noise {@code x}; returns the buffer of its {@code noise_pred}. */
+    private DeviceBuffer runDit(GraphRun dit, float[] x, long[] positions) throws EngineException {
         long expected = bytes(dit.tensor(DIT_TOKENS));
         if (projectedSlots * tokenSlotBytes != expected) {
             throw new EngineException("the FlashVSR " + dit.which().what() + " takes " + expected / tokenSlotBytes
                     + " projector steps of tokens but " + projectedSlots + " ran", "Report a bug");
         }
         projectedSlots = 0;
-        DeviceBuffer prediction = buffer(dit, "noise_pred");
+        DeviceBuffer prediction = buffer(dit, NOISE_PRED);
         run(dit, Map.of("x", upload(dit, "x", x), DIT_TOKENS, tokens.address(),
-                "t_positions", upload(dit, "t_positions", positions), "noise_pred", prediction.address()));
-        return Map.of("noise_pred", download(dit, "noise_pred", prediction));
+                "t_positions", upload(dit, "t_positions", positions), NOISE_PRED, prediction.address()));
+        return prediction;
     }
 
     @Override
     public float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException {
         GraphRun decoder = runs.get(ExportedGraph.decoder(firstChunk));
-        DeviceBuffer frames = decode(decoder, latents, upload(decoder, TcDecoderGraph.COND, cond));
+        DeviceBuffer frames = decode(decoder, upload(decoder, TcDecoderGraph.LATENTS, latents),
+                upload(decoder, TcDecoderGraph.COND, cond));
         return download(decoder, TcDecoderGraph.FRAMES, frames);
     }
 
-    /** With conditioning frames on the GPU the decoded frames stay there, in the decoder's output buffer. */
+    /**
+     * Latents on the GPU are bound where {@link #denoise} left them. With conditioning frames on the
+     * GPU the decoded frames stay there, in the decoder's output buffer; else they are downloaded.
+     */
     @Override
-    public FrameTensor decode(boolean firstChunk, float[] latents, FrameTensor cond) throws EngineException {
-        if (!(cond instanceof FrameTensor.Device condFrames)) {
-            return new FrameTensor.Host(decode(firstChunk, latents, cond.hostValues()));
-        }
+    public FrameTensor decode(boolean firstChunk, DecoderLatents latents, FrameTensor cond) throws EngineException {
         GraphRun decoder = runs.get(ExportedGraph.decoder(firstChunk));
-        DeviceBuffer frames = decode(decoder, latents, bind(decoder, TcDecoderGraph.COND, condFrames));
-        TensorInfo out = decoder.tensor(TcDecoderGraph.FRAMES);
-        if (out.dataType() != TensorInfo.DataType.FLOAT && out.dataType() != TensorInfo.DataType.HALF) {
-            throw new EngineException("the FlashVSR " + decoder.which().what() + " gives " + out
-                    + "; this backend reads FLOAT or HALF", "Export the graphs again");
+        long latentsAddress = latents instanceof DecoderLatents.Device device ? device.address()
+                : upload(decoder, TcDecoderGraph.LATENTS, latents.hostValues());
+        if (!(cond instanceof FrameTensor.Device condFrames)) {
+            DeviceBuffer frames = decode(decoder, latentsAddress, upload(decoder, TcDecoderGraph.COND,
+                    cond.hostValues()));
+            return new FrameTensor.Host(download(decoder, TcDecoderGraph.FRAMES, frames));
         }
-        return new FrameTensor.Device(frames.address(), bytes(out), out.dataType() == TensorInfo.DataType.HALF);
+        DeviceBuffer frames = decode(decoder, latentsAddress, bind(decoder, TcDecoderGraph.COND, condFrames));
+        TensorInfo out = floatOrHalf(decoder, TcDecoderGraph.FRAMES);
+        return new FrameTensor.Device(frames.address(), bytes(out), isHalf(out));
     }
 
-    private DeviceBuffer decode(GraphRun decoder, float[] latents, long cond) throws EngineException {
+    private DeviceBuffer decode(GraphRun decoder, long latents, long cond) throws EngineException {
         DeviceBuffer frames = buffer(decoder, TcDecoderGraph.FRAMES);
-        run(decoder, Map.of(TcDecoderGraph.LATENTS, upload(decoder, TcDecoderGraph.LATENTS, latents),
-                TcDecoderGraph.COND, cond, TcDecoderGraph.FRAMES, frames.address()));
+        run(decoder, Map.of(TcDecoderGraph.LATENTS, latents, TcDecoderGraph.COND, cond, TcDecoderGraph.FRAMES,
+                frames.address()));
         return frames;
+    }
+
+    /** Tensor {@code name} of {@code run}, which this backend reads or writes only as FLOAT or HALF. */
+    private static TensorInfo floatOrHalf(GraphRun run, String name) throws EngineException {
+        TensorInfo tensor = run.tensor(name);
+        if (tensor.dataType() != TensorInfo.DataType.FLOAT && tensor.dataType() != TensorInfo.DataType.HALF) {
+            throw new EngineException("the FlashVSR " + run.which().what() + " has " + tensor
+                    + "; this backend handles FLOAT or HALF there", "Export the graphs again");
+        }
+        return tensor;
+    }
+
+    private static boolean isHalf(TensorInfo tensor) {
+        return tensor.dataType() == TensorInfo.DataType.HALF;
     }
 
     @Override
@@ -306,13 +370,9 @@ final class TrtChunkGraphs implements ChunkGraphs {
 
     /** Downloads an output (FLOAT or HALF) as float32, waiting for the stream. */
     private float[] download(GraphRun run, String name, DeviceBuffer buffer) throws EngineException {
-        TensorInfo tensor = run.tensor(name);
+        TensorInfo tensor = floatOrHalf(run, name);
         long bytes = bytes(tensor);
-        boolean half = tensor.dataType() == TensorInfo.DataType.HALF;
-        if (!half && tensor.dataType() != TensorInfo.DataType.FLOAT) {
-            throw new EngineException("the FlashVSR " + run.which().what() + " gives " + tensor
-                    + "; this backend reads FLOAT or HALF", "Export the graphs again");
-        }
+        boolean half = isHalf(tensor);
         PinnedBuffer pinned = staging.buffer("download " + run.which() + "/" + name, bytes);
         stream.download(buffer, pinned, bytes);
         staging.synchronize();
@@ -340,7 +400,11 @@ final class TrtChunkGraphs implements ChunkGraphs {
     }
 
     private static long bytes(TensorInfo tensor) {
-        return Arrays.stream(tensor.shape()).reduce(1, Math::multiplyExact) * tensor.dataType().bytes();
+        return elements(tensor) * tensor.dataType().bytes();
+    }
+
+    private static long elements(TensorInfo tensor) {
+        return Arrays.stream(tensor.shape()).reduce(1, Math::multiplyExact);
     }
 
     @Override

@@ -26,6 +26,7 @@ import dev.flashvsr.engine.flashvsr.FlashVsrCalibration;
 import dev.flashvsr.engine.flashvsr.FlashVsrPackage;
 import dev.flashvsr.engine.flashvsr.GoldenData;
 import dev.flashvsr.engine.flashvsr.GoldenPipeline;
+import dev.flashvsr.engine.flashvsr.RebasingStreams;
 import dev.flashvsr.engine.gpu.CpuFramePath;
 import dev.flashvsr.engine.gpu.StreamChecks;
 import dev.flashvsr.engine.tensorrt.cache.EngineCache;
@@ -216,17 +217,14 @@ class TrtFlashVsrTest {
     }
 
     /**
-     * A later chunk downloads its noise prediction and its 8 frames, as float32, and nothing else:
-     * the DiT's caches and the projector's and decoder's memories stay on the GPU.
+     * A later chunk downloads its 8 frames, as float32, and nothing else: the DiT's prediction goes
+     * through the one step into the decoder's latents on the GPU, and the DiT's caches and the
+     * projector's and decoder's memories stay there.
      */
     @Test
-    void onlyEachChunksPredictionAndFramesLeaveTheGpu() throws Exception {
+    void onlyEachChunksFramesLeaveTheGpu() throws Exception {
         HostCuda cuda = HostCuda.oneGpu();
-        int latentChannels = latentChannels();
-        int width = golden.outputWidth();
-        int height = golden.outputHeight();
-        long prediction = 4L * latentChannels * ChunkSchedule.CHUNK_LATENTS * (height / 8) * (width / 8);
-        long frames = 4L * ChunkSchedule.CHUNK_INPUTS * 3 * height * width;
+        long frames = 4L * ChunkSchedule.CHUNK_INPUTS * 3 * golden.outputHeight() * golden.outputWidth();
         try (Model model = provider(cuda, new OrtTrtRuntime()).load(tiny, Precision.FP32, 0);
                 StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
             List<Long> perChunk = new ArrayList<>();
@@ -238,9 +236,78 @@ class TrtFlashVsrTest {
                     perChunk.add(cuda.downloadedBytes() - before);
                 }
             }
-            assertEquals(List.of(prediction + frames, prediction + frames), perChunk,
-                    "bytes downloaded by chunks 1 and 2");
+            assertEquals(List.of(frames, frames), perChunk, "bytes downloaded by chunks 1 and 2");
         }
+    }
+
+    /**
+     * With rebases moved early (positions 10 and up: chunks 3 and 5 rebase) the key cache is rotated
+     * on the GPU: the CPU backend's output within a level, and a rebasing chunk moves only the
+     * rotation's table more than another later chunk, up, and no key cache down.
+     */
+    @Test
+    void theKeyCacheIsRebasedOnTheGpu() throws Exception {
+        int width = golden.outputWidth();
+        int height = golden.outputHeight();
+        List<float[]> frames = new ArrayList<>();
+        Random random = new Random(11);
+        for (int i = 0; i < ChunkSchedule.inputsFor(5); i++) {
+            float[] frame = new float[3 * height * width];
+            for (int j = 0; j < frame.length; j++) {
+                frame[j] = (float) Math.sin(0.01 * j + 0.3 * i) * 0.8f + 0.1f * (random.nextFloat() - 0.5f);
+            }
+            frames.add(frame);
+        }
+        HostCuda cuda = HostCuda.oneGpu();
+        List<float[]> expected;
+        List<float[]> actual;
+        List<long[]> perChunk = new ArrayList<>(); // bytes up and down by chunks 1 to 5
+        long table;
+        try (FlashVsrPackage pkg = tiny.open()) {
+            try (ChunkGraphs cpu = RebasingStreams.cpuGraphs(pkg, width, height, dir.resolve("rebase-cpu-cache"))) {
+                expected = RebasingStreams.run(cpu, 3, 10, frames, i -> { });
+            }
+            try (TrtFlashVsrRuntime trt = new TrtFlashVsrRuntime(CudaDevice.open(cuda.availability().driver(), 0),
+                    new FlashVsrEngines(new OrtTrtRuntime(), cuda.availability().devices().get(0), TrtLog.NONE),
+                    () -> new EngineCache(engines));
+                    ChunkGraphs graphs = trt.open(pkg, width, height, Precision.FP32, "rebase",
+                            options(Backend.TENSORRT, Precision.FP32), OpenProgress.NONE)) {
+                table = RebasingStreams.rebaseTableBytes(graphs);
+                long[] before = new long[2];
+                actual = RebasingStreams.run(graphs, 3, 10, frames, i -> {
+                    if (ChunkSchedule.chunkCompletedBy(i + 1) > 0) {
+                        perChunk.add(new long[] {cuda.uploadedBytes() - before[0],
+                                cuda.downloadedBytes() - before[1]});
+                    }
+                    before[0] = cuda.uploadedBytes();
+                    before[1] = cuda.downloadedBytes();
+                });
+            }
+        }
+        assertEquals("", cuda.live(), "everything on the GPU released");
+        assertEquals(5, perChunk.size());
+        long up = perChunk.get(0)[0];
+        long down = 4L * ChunkSchedule.CHUNK_INPUTS * 3 * height * width; // the chunk's frames, as float32
+        for (int k = 1; k <= 5; k++) {
+            long rebaseTable = k == 3 || k == 5 ? table : 0;
+            assertEquals(up + rebaseTable, perChunk.get(k - 1)[0], "bytes uploaded by chunk " + k);
+            assertEquals(down, perChunk.get(k - 1)[1], "bytes downloaded by chunk " + k);
+        }
+        assertEquals(expected.size(), actual.size(), "frames out");
+        int worst = 0;
+        for (int f = 0; f < expected.size(); f++) {
+            for (int j = 0; j < expected.get(f).length; j++) {
+                worst = Math.max(worst, Math.abs(level(expected.get(f)[j]) - level(actual.get(f)[j])));
+            }
+        }
+        System.out.println("FlashVSR tensorrt, key cache rebased on the GPU: max difference " + worst
+                + " levels from the CPU backend over " + actual.size() + " frames");
+        assertTrue(worst <= 1, "max difference " + worst + " levels from the CPU backend");
+    }
+
+    /** A value in [-1, 1] as an 8-bit level. */
+    private static int level(float value) {
+        return Math.round((Math.max(-1f, Math.min(1f, value)) + 1f) * 127.5f);
     }
 
     @Test
@@ -401,7 +468,8 @@ class TrtFlashVsrTest {
 
     /**
      * With the frames on the GPU each input frame crosses once as 8 bits, and a later chunk adds
-     * only its latents and positions up and its noise prediction and 8-bit frames down.
+     * only its noise latents and positions up and its 8-bit frames down: nothing latent-sized leaves
+     * the GPU.
      */
     @Test
     void eachFrameCrossesOnceAsEightBitsEachWay() throws Exception {
@@ -426,8 +494,8 @@ class TrtFlashVsrTest {
         }
         for (int i = ChunkSchedule.FIRST_CHUNK_INPUTS; i < FRAMES; i++) {
             boolean completesChunk = ChunkSchedule.chunkCompletedBy(i + 1) > 0;
-            long up = inputFrame + (completesChunk ? 2 * latents + positions : 0);
-            long down = completesChunk ? latents + ChunkSchedule.CHUNK_INPUTS * outputFrame : 0;
+            long up = inputFrame + (completesChunk ? latents + positions : 0);
+            long down = completesChunk ? ChunkSchedule.CHUNK_INPUTS * outputFrame : 0;
             assertEquals(up, perPush.get(i)[0], "bytes uploaded by push " + i);
             assertEquals(down, perPush.get(i)[1], "bytes downloaded by push " + i);
         }
@@ -436,8 +504,8 @@ class TrtFlashVsrTest {
             assertEquals(0, perPush.get(i)[1], "bytes downloaded by push " + i);
         }
         System.out.println("FlashVSR tensorrt, frames on the GPU: later chunk uploads "
-                + (ChunkSchedule.CHUNK_INPUTS * inputFrame + 2 * latents + positions) + " bytes, downloads "
-                + (latents + ChunkSchedule.CHUNK_INPUTS * outputFrame) + " bytes");
+                + (ChunkSchedule.CHUNK_INPUTS * inputFrame + latents + positions) + " bytes, downloads "
+                + ChunkSchedule.CHUNK_INPUTS * outputFrame + " bytes");
     }
 
     /**
