@@ -1,0 +1,201 @@
+package dev.flashvsr.tools;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Chapters in an MP4 or QuickTime movie as Nero's chapter list, {@code moov/udta/chpl}, which
+ * ffmpeg, mpv and VLC read and write (GStreamer 1.22's muxers write no chapters and qtdemux reads
+ * none). The box is a full box (version 1: four reserved bytes follow the flags), an 8-bit count,
+ * and per chapter its start in 100 ns units (64-bit), an 8-bit title length and the UTF-8 title.
+ */
+final class Mp4Chapters {
+    /** @param start nanoseconds from the start of the movie */
+    record Chapter(String title, long start) {
+    }
+
+    /** Adds the chapters checked by {@link #prepare}. */
+    interface Insertion {
+        void write() throws IOException;
+    }
+
+    /** The most chapters the 8-bit count holds. */
+    static final int MAX = 255;
+    private static final int MAX_TITLE_BYTES = 255;
+    private static final long UNIT_NS = 100;
+    private static final int HEADER = 8;
+
+    private Mp4Chapters() {
+    }
+
+    /**
+     * The chapters of an MP4 or QuickTime file; an empty list when it has none or is no such file
+     * (any other container). Throws {@link Mp4Movie.Unreadable} when its chapter list is damaged.
+     */
+    static List<Chapter> read(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Mp4Movie movie;
+            try {
+                movie = Mp4Movie.read(channel);
+            } catch (Mp4Movie.Unreadable notAMovie) {
+                return List.of();
+            }
+            return read(movie);
+        }
+    }
+
+    /** The movie's chapters, in the order of the list; throws {@link Mp4Movie.Unreadable} when it is damaged. */
+    static List<Chapter> read(Mp4Movie movie) throws IOException {
+        Mp4Movie.Box chpl = chpl(movie);
+        if (chpl == null) {
+            return List.of();
+        }
+        ByteBuffer body = movie.read(chpl.body(), Math.toIntExact(Math.min(chpl.end() - chpl.body(), Integer.MAX_VALUE)));
+        try {
+            int version = body.get() & 0xff;
+            body.position(version == 0 ? 4 : 8);
+            int count = body.get() & 0xff;
+            List<Chapter> chapters = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                long start = body.getLong();
+                byte[] title = new byte[body.get() & 0xff];
+                body.get(title);
+                chapters.add(new Chapter(StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(title)).toString(),
+                        start * UNIT_NS));
+            }
+            return chapters;
+        } catch (RuntimeException | CharacterCodingException e) {
+            throw new Mp4Movie.Unreadable("the chapter list (chpl at byte " + chpl.start() + ") is cut off");
+        }
+    }
+
+    /**
+     * Checks that {@code chapters} can be added to the movie and returns the step that adds them.
+     * Nothing is written until then: a movie that is not the file's last box, a damaged user data
+     * box, a chapter list already there or sizes their fields cannot hold throw {@link Mp4Movie.Unreadable}.
+     */
+    static Insertion prepare(Mp4Movie movie, List<Chapter> chapters) throws IOException {
+        if (chapters.size() > MAX) {
+            throw new Mp4Movie.Unreadable(chapters.size() + " chapters, more than the " + MAX + " an MP4 chapter list"
+                    + " (chpl) holds");
+        }
+        Mp4Movie.Box moov = movie.moov();
+        long fileEnd = movie.size();
+        if (moov.end() != fileEnd) {
+            throw new Mp4Movie.Unreadable("the movie box (moov) is not at the end of the file, so it cannot grow");
+        }
+        if (chpl(movie) != null) {
+            throw new Mp4Movie.Unreadable("the movie already has a chapter list (chpl)");
+        }
+        ByteBuffer chpl = box("chpl", body(chapters));
+        Mp4Movie.Box udta = movie.udta();
+        if (udta != null && udta.end() == moov.end()) {
+            // The user data ends the movie and the file: the list goes after it, and both grow.
+            checkResize(movie, udta, chpl.remaining());
+            checkResize(movie, moov, chpl.remaining());
+            return () -> append(movie, fileEnd, chpl, udta, moov);
+        }
+        // No user data box, or one inside the movie: a new one ends the movie, holding the old one's
+        // boxes (copied) and the list; the old one becomes free space.
+        ByteBuffer old = udta == null ? ByteBuffer.allocate(0)
+                : movie.read(udta.body(), Math.toIntExact(udta.end() - udta.body()));
+        ByteBuffer added = box("udta", ByteBuffer.allocate(old.remaining() + chpl.remaining()).put(old).put(chpl)
+                .flip());
+        checkResize(movie, moov, added.remaining());
+        return () -> {
+            append(movie, fileEnd, added, moov);
+            if (udta != null) {
+                movie.write(udta.start() + 4, StandardCharsets.ISO_8859_1.encode("free"));
+            }
+        };
+    }
+
+    /** The chapter list's body: version 1, no flags, four reserved bytes, the count and the chapters. */
+    static ByteBuffer body(List<Chapter> chapters) {
+        List<byte[]> titles = chapters.stream().map(c -> title(c.title())).toList();
+        ByteBuffer body = ByteBuffer.allocate(9 + titles.stream().mapToInt(t -> 9 + t.length).sum());
+        body.putInt(1 << 24).putInt(0).put((byte) chapters.size());
+        for (int i = 0; i < chapters.size(); i++) {
+            body.putLong(Math.max(0, chapters.get(i).start()) / UNIT_NS).put((byte) titles.get(i).length)
+                    .put(titles.get(i));
+        }
+        return body.flip();
+    }
+
+    /** A title as UTF-8, cut to 255 bytes at a character's boundary. */
+    static byte[] title(String title) {
+        byte[] utf8 = (title == null ? "" : title).getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_TITLE_BYTES) {
+            return utf8;
+        }
+        int end = MAX_TITLE_BYTES;
+        // Back over continuation bytes (10xxxxxx) to the start of the character that does not fit.
+        while ((utf8[end] & 0xc0) == 0x80) {
+            end--;
+        }
+        return Arrays.copyOf(utf8, end);
+    }
+
+    private static Mp4Movie.Box chpl(Mp4Movie movie) throws IOException {
+        Mp4Movie.Box udta = movie.udta();
+        if (udta == null) {
+            return null;
+        }
+        for (Mp4Movie.Box box : movie.children(udta.body(), udta.end())) {
+            if (box.type().equals("chpl")) {
+                if (box.end() - box.body() < 5) {
+                    throw new Mp4Movie.Unreadable("the chapter list (chpl at byte " + box.start() + ") is cut off");
+                }
+                return box;
+            }
+        }
+        return null;
+    }
+
+    private static ByteBuffer box(String type, ByteBuffer body) {
+        return ByteBuffer.allocate(HEADER + body.remaining()).putInt(HEADER + body.remaining())
+                .put(StandardCharsets.ISO_8859_1.encode(type)).put(body).flip();
+    }
+
+    /** Throws when a box's size field cannot hold {@code added} more bytes. */
+    private static void checkResize(Mp4Movie movie, Mp4Movie.Box box, long added) throws IOException {
+        int field = movie.read(box.start(), 4).getInt(0);
+        if (field != 0 && field != 1 && box.end() - box.start() + added > 0xffff_ffffL) {
+            throw new Mp4Movie.Unreadable("the " + box.type() + " box would outgrow its 32-bit size field");
+        }
+    }
+
+    /** Appends {@code bytes} at the file's end and grows {@code boxes} by as much; an append that fails is undone. */
+    private static void append(Mp4Movie movie, long fileEnd, ByteBuffer bytes, Mp4Movie.Box... boxes)
+            throws IOException {
+        long added = bytes.remaining();
+        try {
+            movie.write(fileEnd, bytes);
+        } catch (IOException e) {
+            movie.truncate(fileEnd);
+            throw e;
+        }
+        for (Mp4Movie.Box box : boxes) {
+            resize(movie, box, box.end() - box.start() + added);
+        }
+    }
+
+    private static void resize(Mp4Movie movie, Mp4Movie.Box box, long size) throws IOException {
+        ByteBuffer field = ByteBuffer.allocate(8);
+        switch (movie.read(box.start(), 4).getInt(0)) {
+            case 0 -> { } // "to the end of the file" stays true
+            case 1 -> movie.write(box.start() + 8, field.putLong(size).flip());
+            default -> movie.write(box.start(), field.putInt((int) size).flip());
+        }
+    }
+}
