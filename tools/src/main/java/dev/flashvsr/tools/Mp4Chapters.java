@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Chapters in an MP4 or QuickTime movie as Nero's chapter list, {@code moov/udta/chpl}, which
@@ -33,6 +34,10 @@ final class Mp4Chapters {
     private static final int MAX_TITLE_BYTES = 255;
     private static final long UNIT_NS = 100;
     private static final int HEADER = 8;
+    /** Top-level boxes that hold no media, which nothing points into. */
+    private static final Set<String> MOVABLE = Set.of("uuid", "free", "skip", "meta");
+    /** The most bytes after the movie that are moved in memory. */
+    private static final int MAX_TAIL = 16 << 20;
 
     private Mp4Chapters() {
     }
@@ -81,29 +86,27 @@ final class Mp4Chapters {
 
     /**
      * Checks that {@code chapters} can be added to the movie and returns the step that adds them.
-     * Nothing is written until then: a movie that is not the file's last box, a damaged user data
-     * box, a chapter list already there or sizes their fields cannot hold throw {@link Mp4Movie.Unreadable}.
+     * Nothing is written until then: a movie followed by boxes that cannot move (the media), a
+     * damaged user data box, a chapter list already there or sizes their fields cannot hold throw
+     * {@link Mp4Movie.Unreadable}.
      */
     static Insertion prepare(Mp4Movie movie, List<Chapter> chapters) throws IOException {
         if (chapters.size() > MAX) {
             throw new Mp4Movie.Unreadable(chapters.size() + " chapters, more than the " + MAX + " an MP4 chapter list"
                     + " (chpl) holds");
         }
-        Mp4Movie.Box moov = movie.moov();
-        long fileEnd = movie.size();
-        if (moov.end() != fileEnd) {
-            throw new Mp4Movie.Unreadable("the movie box (moov) is not at the end of the file, so it cannot grow");
-        }
         if (chpl(movie) != null) {
             throw new Mp4Movie.Unreadable("the movie already has a chapter list (chpl)");
         }
+        Mp4Movie.Box moov = movie.moov();
+        ByteBuffer tail = movableTail(movie, moov);
         ByteBuffer chpl = box("chpl", body(chapters));
         Mp4Movie.Box udta = movie.udta();
         if (udta != null && udta.end() == moov.end()) {
-            // The user data ends the movie and the file: the list goes after it, and both grow.
+            // The user data ends the movie: the list goes after it, and both grow.
             checkResize(movie, udta, chpl.remaining());
             checkResize(movie, moov, chpl.remaining());
-            return () -> append(movie, fileEnd, chpl, udta, moov);
+            return () -> insert(movie, moov.end(), chpl, tail, udta, moov);
         }
         // No user data box, or one inside the movie: a new one ends the movie, holding the old one's
         // boxes (copied) and the list; the old one becomes free space.
@@ -113,11 +116,30 @@ final class Mp4Chapters {
                 .flip());
         checkResize(movie, moov, added.remaining());
         return () -> {
-            append(movie, fileEnd, added, moov);
+            insert(movie, moov.end(), added, tail, moov);
             if (udta != null) {
                 movie.write(udta.start() + 4, StandardCharsets.ISO_8859_1.encode("free"));
             }
         };
+    }
+
+    /**
+     * The boxes after the movie, which move to make room for it to grow: only those no offset in
+     * the movie points into (mp4mux ends the file with an XMP uuid box when the input has tags).
+     */
+    private static ByteBuffer movableTail(Mp4Movie movie, Mp4Movie.Box moov) throws IOException {
+        long fileEnd = movie.size();
+        for (Mp4Movie.Box box : movie.children(moov.end(), fileEnd)) {
+            if (!MOVABLE.contains(box.type())) {
+                throw new Mp4Movie.Unreadable("the movie box (moov) is followed by box " + box.type() + " at byte "
+                        + box.start() + ", which cannot move to let the movie grow");
+            }
+        }
+        if (fileEnd - moov.end() > MAX_TAIL) {
+            throw new Mp4Movie.Unreadable("the movie box (moov) is followed by " + (fileEnd - moov.end())
+                    + " bytes, more than the " + MAX_TAIL + " moved to let it grow");
+        }
+        return movie.read(moov.end(), (int) (fileEnd - moov.end()));
     }
 
     /** The chapter list's body: version 1, no flags, four reserved bytes, the count and the chapters. */
@@ -175,16 +197,24 @@ final class Mp4Chapters {
         }
     }
 
-    /** Appends {@code bytes} at the file's end and grows {@code boxes} by as much; an append that fails is undone. */
-    private static void append(Mp4Movie movie, long fileEnd, ByteBuffer bytes, Mp4Movie.Box... boxes)
+    /**
+     * Writes {@code bytes} at {@code at}, the movie's end, moves the {@code tail} after them and grows
+     * {@code boxes} by as much. The bytes past the file's old end go first: if the disk is full, that
+     * write fails, is undone, and the file is as it was.
+     */
+    private static void insert(Mp4Movie movie, long at, ByteBuffer bytes, ByteBuffer tail, Mp4Movie.Box... boxes)
             throws IOException {
-        long added = bytes.remaining();
+        int added = bytes.remaining();
+        int moved = tail.remaining();
+        long fileEnd = at + moved;
+        ByteBuffer all = ByteBuffer.allocate(added + moved).put(bytes).put(tail).flip();
         try {
-            movie.write(fileEnd, bytes);
+            movie.write(fileEnd, all.slice(moved, added));
         } catch (IOException e) {
             movie.truncate(fileEnd);
             throw e;
         }
+        movie.write(at, all.slice(0, moved));
         for (Mp4Movie.Box box : boxes) {
             resize(movie, box, box.end() - box.start() + added);
         }
