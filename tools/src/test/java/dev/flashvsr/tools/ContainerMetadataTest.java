@@ -2,6 +2,7 @@ package dev.flashvsr.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -21,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code flashvsr upscale} carries chapters, the video's rotation and an MP4's creation time over:
- * generated inputs, upscaled for real, read back with GStreamer's demuxers.
+ * generated inputs, upscaled for real, read back with GStreamer's demuxers, and an MP4's chapter
+ * list with our reader and ffprobe.
  */
 @Timeout(120)
 class ContainerMetadataTest {
@@ -43,6 +45,8 @@ class ContainerMetadataTest {
     static Path mirroredMp4;
     /** Video only, with {@link #CHAPTERS}. */
     static Path chaptersMkv;
+    /** Video only, with {@link #CHAPTERS} as its chapter list (chpl). */
+    static Path chaptersMp4;
 
     @TempDir
     Path dir;
@@ -62,13 +66,18 @@ class ContainerMetadataTest {
         }
         // Video only: the chapters reach the muxer through the decoder, flashvsrfilter and the encoder.
         chaptersMkv = ChapterFiles.write(shared.resolve("chapters.mkv"), VIDEO + " ! matroskamux name=mux", CHAPTERS);
+        chaptersMp4 = CliTestSupport.encode(shared.resolve("chapters.mp4"), VIDEO + " ! mp4mux");
+        assertNull(OutputMetadata.finishMovie(chaptersMp4, null, null, CHAPTERS.stream()
+                .map(c -> new Mp4Chapters.Chapter(c.title(), c.start())).toList(), "mp4mux"));
     }
 
     @Test
-    void theTestInputsSayWhatTheTestsExpect() {
+    void theTestInputsSayWhatTheTestsExpect() throws IOException {
         assertEquals("rotate-90", ChapterFiles.read(rotatedMp4).orientation());
         assertEquals(CREATED.toString(), MediaStreams.read(rotatedMp4).datetime());
         assertEquals(CHAPTERS, ChapterFiles.read(chaptersMkv).chapters());
+        assertSameChapters(Mp4Chapters.read(chaptersMp4), "our reader");
+        assertEquals(List.of(), ChapterFiles.read(chaptersMp4).chapters(), "qtdemux 1.22 reads no chapter list");
     }
 
     @ParameterizedTest
@@ -134,13 +143,40 @@ class ContainerMetadataTest {
         assertEquals(CHAPTERS, ChapterFiles.read(out).chapters());
     }
 
-    @Test
-    void chaptersAreDroppedFromAnMp4WithAWarning() {
-        Path out = dir.resolve("out.mp4");
+    @ParameterizedTest
+    @ValueSource(strings = {"mp4", "mov"})
+    void matroskaChaptersGoIntoAnMp4sChapterList(String to) throws Exception {
+        Path out = dir.resolve("out." + to);
         CliTestSupport.Result r = upscale(chaptersMkv, out);
-        assertTrue(r.err().contains("warning: chapters are dropped: MP4 output cannot hold them here; write .mkv to"
-                + " keep them"), r::toString);
-        assertEquals(List.of(), ChapterFiles.read(out).chapters());
+        assertFalse(r.err().contains("warning"), r::toString);
+        assertSameChapters(Mp4Chapters.read(out), "our reader");
+        if (Ffprobe.present()) {
+            assertSameChapters(Ffprobe.chapters(out), "ffprobe");
+        }
+    }
+
+    /** qtdemux reads no chapter list: the input's is read from the file, for matroskamux and for mp4mux. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mkv", "mp4"})
+    void anMp4sChapterListCarriesOver(String to) throws IOException {
+        Path out = dir.resolve("out." + to);
+        CliTestSupport.Result r = upscale(chaptersMp4, out);
+        assertFalse(r.err().contains("warning"), r::toString);
+        assertSameChapters(to.equals("mkv") ? ChapterFiles.read(out).chapters().stream()
+                .map(c -> new Mp4Chapters.Chapter(c.title(), c.start())).toList() : Mp4Chapters.read(out),
+                to.equals("mkv") ? "matroskademux" : "our reader");
+    }
+
+    /** Titles equal, starts within 1 ms of {@link #CHAPTERS}. */
+    private static void assertSameChapters(List<Mp4Chapters.Chapter> read, String reader) {
+        assertEquals(CHAPTERS.stream().map(ChapterFiles.Chapter::title).toList(),
+                read.stream().map(Mp4Chapters.Chapter::title).toList(), () -> reader + "'s titles");
+        for (int i = 0; i < CHAPTERS.size(); i++) {
+            long start = read.get(i).start();
+            long expected = CHAPTERS.get(i).start();
+            assertTrue(Math.abs(start - expected) <= 1_000_000L, () -> reader + ": " + read + " starts more than 1 ms"
+                    + " from " + CHAPTERS);
+        }
     }
 
     /** Runs {@code flashvsr upscale}, which must succeed. */
