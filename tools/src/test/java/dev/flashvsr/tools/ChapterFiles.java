@@ -33,12 +33,16 @@ final class ChapterFiles {
         GstSupport.init();
         Pipeline p = (Pipeline) Gst.parseLaunch(pipeline + " ! filesink location=\"" + file + "\"");
         Chapters.Toc gst = Chapters.Toc.GST;
-        Pointer toc = Chapters.toc(chapters.stream().map(c -> new Mp4Chapters.Chapter(c.title(), c.start())).toList(),
-                i -> chapters.get(i).stop());
+        Pointer toc = Chapters.toc(titlesAndStarts(chapters), i -> chapters.get(i).stop());
         gst.gst_toc_setter_set_toc(p.getElementByName("mux"), toc);
         StreamNative.GST.gst_mini_object_unref(toc);
         CliTestSupport.runToEnd(new PipelineRun(p), file);
         return file;
+    }
+
+    /** The chapters without their ends, as an MP4 chapter list holds them. */
+    static List<Mp4Chapters.Chapter> titlesAndStarts(List<Chapter> chapters) {
+        return chapters.stream().map(c -> new Mp4Chapters.Chapter(c.title(), c.start())).toList();
     }
 
     /** The first table of contents and video orientation tag that the demuxer sends (see {@link MediaStreams#play}). */

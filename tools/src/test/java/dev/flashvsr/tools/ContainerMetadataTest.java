@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -67,8 +68,7 @@ class ContainerMetadataTest {
         // Video only: the chapters reach the muxer through the decoder, flashvsrfilter and the encoder.
         chaptersMkv = ChapterFiles.write(shared.resolve("chapters.mkv"), VIDEO + " ! matroskamux name=mux", CHAPTERS);
         chaptersMp4 = CliTestSupport.encode(shared.resolve("chapters.mp4"), VIDEO + " ! mp4mux");
-        assertNull(OutputMetadata.finishMovie(chaptersMp4, null, null, CHAPTERS.stream()
-                .map(c -> new Mp4Chapters.Chapter(c.title(), c.start())).toList(), "mp4mux"));
+        assertNull(OutputMetadata.finishMovie(chaptersMp4, null, null, ChapterFiles.titlesAndStarts(CHAPTERS), "mp4mux"));
     }
 
     @Test
@@ -83,9 +83,7 @@ class ContainerMetadataTest {
     @ParameterizedTest
     @ValueSource(strings = {"mp4", "mov"})
     void anMp4KeepsItsCreationTimeAndRotationInItsHeaders(String to) throws IOException {
-        Path out = dir.resolve("out." + to);
-        CliTestSupport.Result r = upscale(rotatedMp4, out);
-        assertFalse(r.err().contains("warning"), r::toString);
+        Path out = upscaleWithoutWarning(rotatedMp4, to);
         assertEquals(CREATED.toString(), MediaStreams.read(out).datetime(), "qtdemux's datetime");
         assertEquals("rotate-90", ChapterFiles.read(out).orientation(), "qtdemux's image-orientation");
         CliTestSupport.VideoInfo video = CliTestSupport.decode(out);
@@ -121,9 +119,7 @@ class ContainerMetadataTest {
     @ParameterizedTest
     @ValueSource(strings = {"mp4", "mkv"})
     void aMirroredVideoStaysMirrored(String to) {
-        Path out = dir.resolve("out." + to);
-        CliTestSupport.Result r = upscale(mirroredMp4, out);
-        assertFalse(r.err().contains("warning"), r::toString);
+        Path out = upscaleWithoutWarning(mirroredMp4, to);
         BufferedImage frame = firstFrame(out);
         int left = frame.getRGB(3, 20);
         if (to.equals("mp4")) {
@@ -137,18 +133,14 @@ class ContainerMetadataTest {
 
     @Test
     void matroskaChaptersCarryOverWithTheirTitlesAndTimes() {
-        Path out = dir.resolve("out.mkv");
-        CliTestSupport.Result r = upscale(chaptersMkv, out);
-        assertFalse(r.err().contains("warning"), r::toString);
+        Path out = upscaleWithoutWarning(chaptersMkv, "mkv");
         assertEquals(CHAPTERS, ChapterFiles.read(out).chapters());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"mp4", "mov"})
     void matroskaChaptersGoIntoAnMp4sChapterList(String to) throws Exception {
-        Path out = dir.resolve("out." + to);
-        CliTestSupport.Result r = upscale(chaptersMkv, out);
-        assertFalse(r.err().contains("warning"), r::toString);
+        Path out = upscaleWithoutWarning(chaptersMkv, to);
         assertSameChapters(Mp4Chapters.read(out), "our reader");
         if (Ffprobe.present()) {
             assertSameChapters(Ffprobe.chapters(out), "ffprobe");
@@ -159,12 +151,22 @@ class ContainerMetadataTest {
     @ParameterizedTest
     @ValueSource(strings = {"mkv", "mp4"})
     void anMp4sChapterListCarriesOver(String to) throws IOException {
-        Path out = dir.resolve("out." + to);
-        CliTestSupport.Result r = upscale(chaptersMp4, out);
-        assertFalse(r.err().contains("warning"), r::toString);
-        assertSameChapters(to.equals("mkv") ? ChapterFiles.read(out).chapters().stream()
-                .map(c -> new Mp4Chapters.Chapter(c.title(), c.start())).toList() : Mp4Chapters.read(out),
+        Path out = upscaleWithoutWarning(chaptersMp4, to);
+        assertSameChapters(to.equals("mkv") ? ChapterFiles.titlesAndStarts(ChapterFiles.read(out).chapters()) : Mp4Chapters.read(out),
                 to.equals("mkv") ? "matroskademux" : "our reader");
+    }
+
+    @Test
+    void aDamagedChapterListIsSkippedWithAWarning() throws IOException {
+        byte[] bytes = Files.readAllBytes(chaptersMp4);
+        int count = new String(bytes, StandardCharsets.ISO_8859_1).lastIndexOf("chpl") + 4 + 8;
+        bytes[count]++; // one chapter more than the list holds
+        Path in = Files.write(dir.resolve("damaged.mp4"), bytes);
+        Path out = dir.resolve("out.mkv");
+        CliTestSupport.Result r = upscale(in, out);
+        assertTrue(r.err().matches("(?s).*warning: the input's chapters are not kept: the chapter list \\(chpl at byte"
+                + " \\d+\\) is cut off\n.*"), r::toString);
+        assertEquals(List.of(), ChapterFiles.read(out).chapters());
     }
 
     /** Titles equal, starts within 1 ms of {@link #CHAPTERS}. */
@@ -177,6 +179,14 @@ class ContainerMetadataTest {
             assertTrue(Math.abs(start - expected) <= 1_000_000L, () -> reader + ": " + read + " starts more than 1 ms"
                     + " from " + CHAPTERS);
         }
+    }
+
+    /** Upscales {@code in} to out.{@code to} in the test's folder, which must succeed without a warning. */
+    private Path upscaleWithoutWarning(Path in, String to) {
+        Path out = dir.resolve("out." + to);
+        CliTestSupport.Result r = upscale(in, out);
+        assertFalse(r.err().contains("warning"), r::toString);
+        return out;
     }
 
     /** Runs {@code flashvsr upscale}, which must succeed. */
