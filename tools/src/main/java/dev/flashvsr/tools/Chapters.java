@@ -56,9 +56,11 @@ final class Chapters {
     void readMp4(Path in) {
         try {
             value = Mp4Chapters.read(in);
-        } catch (IOException e) {
+        } catch (Mp4Movie.Unreadable e) {
             run.warn("the input's chapters are not kept: " + ErrorText.describe(e));
             return;
+        } catch (IOException e) {
+            return; // an input that cannot be read: filesrc reports it
         }
         if (muxerTakesThem && !value.isEmpty()) {
             List<Mp4Chapters.Chapter> chapters = value;

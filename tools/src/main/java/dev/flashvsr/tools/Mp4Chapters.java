@@ -1,10 +1,9 @@
 package dev.flashvsr.tools;
 
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -30,14 +29,16 @@ final class Mp4Chapters {
     }
 
     /** The most chapters the 8-bit count holds. */
-    static final int MAX = 255;
+    private static final int MAX = 255;
     private static final int MAX_TITLE_BYTES = 255;
+    /** The longest list: version, flags, reserved and count, then the most chapters with the longest titles. */
+    private static final int MAX_BODY = 9 + MAX * (9 + MAX_TITLE_BYTES);
     private static final long UNIT_NS = 100;
     private static final int HEADER = 8;
     /** Top-level boxes that hold no media, which nothing points into. */
     private static final Set<String> MOVABLE = Set.of("uuid", "free", "skip", "meta");
-    /** The most bytes after the movie that are moved in memory. */
-    private static final int MAX_TAIL = 16 << 20;
+    /** The most bytes moved in memory: the boxes after the movie, or its user data box's. */
+    private static final int MAX_MOVED = 16 << 20;
 
     private Mp4Chapters() {
     }
@@ -64,7 +65,8 @@ final class Mp4Chapters {
         if (chpl == null) {
             return List.of();
         }
-        ByteBuffer body = movie.read(chpl.body(), Math.toIntExact(Math.min(chpl.end() - chpl.body(), Integer.MAX_VALUE)));
+        // Longer than the most a list holds is padding (or damage) and not read.
+        ByteBuffer body = movie.read(chpl.body(), (int) Math.min(chpl.end() - chpl.body(), MAX_BODY));
         try {
             int version = body.get() & 0xff;
             body.position(version == 0 ? 4 : 8);
@@ -74,12 +76,10 @@ final class Mp4Chapters {
                 long start = body.getLong();
                 byte[] title = new byte[body.get() & 0xff];
                 body.get(title);
-                chapters.add(new Chapter(StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(title)).toString(),
-                        start * UNIT_NS));
+                chapters.add(new Chapter(new String(title, StandardCharsets.UTF_8), start * UNIT_NS));
             }
             return chapters;
-        } catch (RuntimeException | CharacterCodingException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) { // a read or the position past the end
             throw new Mp4Movie.Unreadable("the chapter list (chpl at byte " + chpl.start() + ") is cut off");
         }
     }
@@ -110,8 +110,12 @@ final class Mp4Chapters {
         }
         // No user data box, or one inside the movie: a new one ends the movie, holding the old one's
         // boxes (copied) and the list; the old one becomes free space.
+        if (udta != null && udta.end() - udta.body() > MAX_MOVED) {
+            throw new Mp4Movie.Unreadable("the movie's user data box (udta) holds " + (udta.end() - udta.body())
+                    + " bytes, more than the " + MAX_MOVED + " moved to let it end the movie");
+        }
         ByteBuffer old = udta == null ? ByteBuffer.allocate(0)
-                : movie.read(udta.body(), Math.toIntExact(udta.end() - udta.body()));
+                : movie.read(udta.body(), (int) (udta.end() - udta.body()));
         ByteBuffer added = box("udta", ByteBuffer.allocate(old.remaining() + chpl.remaining()).put(old).put(chpl)
                 .flip());
         checkResize(movie, moov, added.remaining());
@@ -135,9 +139,9 @@ final class Mp4Chapters {
                         + box.start() + ", which cannot move to let the movie grow");
             }
         }
-        if (fileEnd - moov.end() > MAX_TAIL) {
+        if (fileEnd - moov.end() > MAX_MOVED) {
             throw new Mp4Movie.Unreadable("the movie box (moov) is followed by " + (fileEnd - moov.end())
-                    + " bytes, more than the " + MAX_TAIL + " moved to let it grow");
+                    + " bytes, more than the " + MAX_MOVED + " moved to let it grow");
         }
         return movie.read(moov.end(), (int) (fileEnd - moov.end()));
     }
@@ -175,9 +179,6 @@ final class Mp4Chapters {
         }
         for (Mp4Movie.Box box : movie.children(udta.body(), udta.end())) {
             if (box.type().equals("chpl")) {
-                if (box.end() - box.body() < 5) {
-                    throw new Mp4Movie.Unreadable("the chapter list (chpl at byte " + box.start() + ") is cut off");
-                }
                 return box;
             }
         }

@@ -126,7 +126,8 @@ final class OutputMetadata {
             String names = what.size() == 1 ? what.get(0) : String.join(", ", what.subList(0, what.size() - 1))
                     + " and " + what.get(what.size() - 1);
             return "the input's " + names + (one ? " is" : " are") + " not set in the output: " + ErrorText.describe(e)
-                    + "; it is left as " + muxer + " wrote it";
+                    + "; it is left as " + muxer + " wrote it" + (chapters.isEmpty() ? "" : " (write .mkv to keep the"
+                    + " chapters)");
         }
     }
 }

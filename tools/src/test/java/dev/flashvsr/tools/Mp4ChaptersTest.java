@@ -151,7 +151,8 @@ class Mp4ChaptersTest {
         byte[] before = Files.readAllBytes(file);
         String warning = OutputMetadata.finishMovie(file, null, null, chapters, "mp4mux");
         assertTrue(warning != null && warning.startsWith("the input's chapters are not set in the output: ")
-                && warning.contains(why) && warning.endsWith("; it is left as mp4mux wrote it"), warning);
+                && warning.contains(why) && warning.endsWith("; it is left as mp4mux wrote it (write .mkv to keep the"
+                + " chapters)"), warning);
         assertArrayEquals(before, Files.readAllBytes(file));
     }
 
