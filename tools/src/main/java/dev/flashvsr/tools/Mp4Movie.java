@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Where the header boxes of an MP4 or QuickTime file's movie lie: the movie header (mvhd) and,
- * for each track, its track and media headers (tkhd, mdhd) and handler type. Found by reading
+ * for each track, its track and media headers (tkhd, mdhd) and handler type, and its user data
+ * box (udta), which holds the chapters ({@link Mp4Chapters}). Found by reading
  * box headers only (the movie may be at the start or the end, the media in between is skipped),
  * every size checked against its parent, so that a damaged or unexpected layout is reported
  * instead of being patched.
@@ -40,6 +41,8 @@ final class Mp4Movie {
     }
 
     private final FileChannel file;
+    private Box moov;
+    private Box udta;
     private Header mvhd;
     private final List<Track> tracks = new ArrayList<>();
 
@@ -54,6 +57,7 @@ final class Mp4Movie {
         for (Box box : movie.children(0, file.size())) {
             if (box.type.equals("moov")) {
                 movies++;
+                movie.moov = box;
                 movie.readMovie(box);
             }
         }
@@ -74,12 +78,32 @@ final class Mp4Movie {
         return tracks;
     }
 
+    Box moov() {
+        return moov;
+    }
+
+    /** The movie's user data box (moov/udta), or null when it has none. */
+    Box udta() {
+        return udta;
+    }
+
+    long size() throws IOException {
+        return file.size();
+    }
+
+    /** Cuts the file back to {@code size} bytes, undoing an append. */
+    void truncate(long size) throws IOException {
+        file.truncate(size);
+    }
+
     private void readMovie(Box moov) throws IOException {
         for (Box box : children(moov.body, moov.end)) {
             if (box.type.equals("mvhd")) {
                 mvhd = header(box, 20);
             } else if (box.type.equals("trak")) {
                 tracks.add(readTrack(box));
+            } else if (box.type.equals("udta")) {
+                udta = box;
             }
         }
     }
@@ -121,11 +145,12 @@ final class Mp4Movie {
         return new Header(box.body, version, size);
     }
 
-    private record Box(String type, long start, long body, long end) {
+    /** A box's type and where it starts, where its body starts (after the 8 or 16 header bytes) and where it ends. */
+    record Box(String type, long start, long body, long end) {
     }
 
     /** The boxes from {@code from} to {@code to}, which they must fill exactly. */
-    private List<Box> children(long from, long to) throws IOException {
+    List<Box> children(long from, long to) throws IOException {
         List<Box> boxes = new ArrayList<>();
         long pos = from;
         while (pos < to) {

@@ -69,6 +69,7 @@ final class UpscalePipeline implements AutoCloseable {
         sink.set("location", out.toString());
 
         metadata = new OutputMetadata(mux, OutputContainer.ofMuxer(muxer), out, run);
+        metadata.readInput(in);
         List<Element> chain = new ArrayList<>(List.of(convertIn, vsr));
         Element upright = metadata.uprightPixels();
         if (upright != null) {

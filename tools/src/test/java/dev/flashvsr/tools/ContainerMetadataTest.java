@@ -2,11 +2,13 @@ package dev.flashvsr.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code flashvsr upscale} carries chapters, the video's rotation and an MP4's creation time over:
- * generated inputs, upscaled for real, read back with GStreamer's demuxers.
+ * generated inputs, upscaled for real, read back with GStreamer's demuxers, and an MP4's chapter
+ * list with our reader and ffprobe.
  */
 @Timeout(120)
 class ContainerMetadataTest {
@@ -43,6 +46,8 @@ class ContainerMetadataTest {
     static Path mirroredMp4;
     /** Video only, with {@link #CHAPTERS}. */
     static Path chaptersMkv;
+    /** Video only, with {@link #CHAPTERS} as its chapter list (chpl). */
+    static Path chaptersMp4;
 
     @TempDir
     Path dir;
@@ -62,21 +67,23 @@ class ContainerMetadataTest {
         }
         // Video only: the chapters reach the muxer through the decoder, flashvsrfilter and the encoder.
         chaptersMkv = ChapterFiles.write(shared.resolve("chapters.mkv"), VIDEO + " ! matroskamux name=mux", CHAPTERS);
+        chaptersMp4 = CliTestSupport.encode(shared.resolve("chapters.mp4"), VIDEO + " ! mp4mux");
+        assertNull(OutputMetadata.finishMovie(chaptersMp4, null, null, ChapterFiles.titlesAndStarts(CHAPTERS), "mp4mux"));
     }
 
     @Test
-    void theTestInputsSayWhatTheTestsExpect() {
+    void theTestInputsSayWhatTheTestsExpect() throws IOException {
         assertEquals("rotate-90", ChapterFiles.read(rotatedMp4).orientation());
         assertEquals(CREATED.toString(), MediaStreams.read(rotatedMp4).datetime());
         assertEquals(CHAPTERS, ChapterFiles.read(chaptersMkv).chapters());
+        assertSameChapters(Mp4Chapters.read(chaptersMp4), "our reader");
+        assertEquals(List.of(), ChapterFiles.read(chaptersMp4).chapters(), "qtdemux 1.22 reads no chapter list");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"mp4", "mov"})
     void anMp4KeepsItsCreationTimeAndRotationInItsHeaders(String to) throws IOException {
-        Path out = dir.resolve("out." + to);
-        CliTestSupport.Result r = upscale(rotatedMp4, out);
-        assertFalse(r.err().contains("warning"), r::toString);
+        Path out = upscaleWithoutWarning(rotatedMp4, to);
         assertEquals(CREATED.toString(), MediaStreams.read(out).datetime(), "qtdemux's datetime");
         assertEquals("rotate-90", ChapterFiles.read(out).orientation(), "qtdemux's image-orientation");
         CliTestSupport.VideoInfo video = CliTestSupport.decode(out);
@@ -112,9 +119,7 @@ class ContainerMetadataTest {
     @ParameterizedTest
     @ValueSource(strings = {"mp4", "mkv"})
     void aMirroredVideoStaysMirrored(String to) {
-        Path out = dir.resolve("out." + to);
-        CliTestSupport.Result r = upscale(mirroredMp4, out);
-        assertFalse(r.err().contains("warning"), r::toString);
+        Path out = upscaleWithoutWarning(mirroredMp4, to);
         BufferedImage frame = firstFrame(out);
         int left = frame.getRGB(3, 20);
         if (to.equals("mp4")) {
@@ -128,19 +133,60 @@ class ContainerMetadataTest {
 
     @Test
     void matroskaChaptersCarryOverWithTheirTitlesAndTimes() {
-        Path out = dir.resolve("out.mkv");
-        CliTestSupport.Result r = upscale(chaptersMkv, out);
-        assertFalse(r.err().contains("warning"), r::toString);
+        Path out = upscaleWithoutWarning(chaptersMkv, "mkv");
         assertEquals(CHAPTERS, ChapterFiles.read(out).chapters());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"mp4", "mov"})
+    void matroskaChaptersGoIntoAnMp4sChapterList(String to) throws Exception {
+        Path out = upscaleWithoutWarning(chaptersMkv, to);
+        assertSameChapters(Mp4Chapters.read(out), "our reader");
+        if (Ffprobe.present()) {
+            assertSameChapters(Ffprobe.chapters(out), "ffprobe");
+        }
+    }
+
+    /** qtdemux reads no chapter list: the input's is read from the file, for matroskamux and for mp4mux. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mkv", "mp4"})
+    void anMp4sChapterListCarriesOver(String to) throws IOException {
+        Path out = upscaleWithoutWarning(chaptersMp4, to);
+        assertSameChapters(to.equals("mkv") ? ChapterFiles.titlesAndStarts(ChapterFiles.read(out).chapters()) : Mp4Chapters.read(out),
+                to.equals("mkv") ? "matroskademux" : "our reader");
+    }
+
     @Test
-    void chaptersAreDroppedFromAnMp4WithAWarning() {
-        Path out = dir.resolve("out.mp4");
-        CliTestSupport.Result r = upscale(chaptersMkv, out);
-        assertTrue(r.err().contains("warning: chapters are dropped: MP4 output cannot hold them here; write .mkv to"
-                + " keep them"), r::toString);
+    void aDamagedChapterListIsSkippedWithAWarning() throws IOException {
+        byte[] bytes = Files.readAllBytes(chaptersMp4);
+        int count = new String(bytes, StandardCharsets.ISO_8859_1).lastIndexOf("chpl") + 4 + 8;
+        bytes[count]++; // one chapter more than the list holds
+        Path in = Files.write(dir.resolve("damaged.mp4"), bytes);
+        Path out = dir.resolve("out.mkv");
+        CliTestSupport.Result r = upscale(in, out);
+        assertTrue(r.err().matches("(?s).*warning: the input's chapters are not kept: the chapter list \\(chpl at byte"
+                + " \\d+\\) is cut off\n.*"), r::toString);
         assertEquals(List.of(), ChapterFiles.read(out).chapters());
+    }
+
+    /** Titles equal, starts within 1 ms of {@link #CHAPTERS}. */
+    private static void assertSameChapters(List<Mp4Chapters.Chapter> read, String reader) {
+        assertEquals(CHAPTERS.stream().map(ChapterFiles.Chapter::title).toList(),
+                read.stream().map(Mp4Chapters.Chapter::title).toList(), () -> reader + "'s titles");
+        for (int i = 0; i < CHAPTERS.size(); i++) {
+            long start = read.get(i).start();
+            long expected = CHAPTERS.get(i).start();
+            assertTrue(Math.abs(start - expected) <= 1_000_000L, () -> reader + ": " + read + " starts more than 1 ms"
+                    + " from " + CHAPTERS);
+        }
+    }
+
+    /** Upscales {@code in} to out.{@code to} in the test's folder, which must succeed without a warning. */
+    private Path upscaleWithoutWarning(Path in, String to) {
+        Path out = dir.resolve("out." + to);
+        CliTestSupport.Result r = upscale(in, out);
+        assertFalse(r.err().contains("warning"), r::toString);
+        return out;
     }
 
     /** Runs {@code flashvsr upscale}, which must succeed. */

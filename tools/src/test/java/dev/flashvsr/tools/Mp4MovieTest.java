@@ -46,7 +46,7 @@ class Mp4MovieTest {
         Path file = CliTestSupport.encode(dir.resolve("a.mp4"), "videotestsrc num-buffers=5"
                 + " ! video/x-raw,width=64,height=48 ! x264enc ! h264parse ! mux. audiotestsrc num-buffers=5"
                 + " ! avenc_aac ! mux. mp4mux name=mux faststart=" + faststart);
-        assertNull(OutputMetadata.finishMovie(file, WHEN, Orientation.ROTATE_180, "mp4mux"));
+        assertNull(OutputMetadata.finishMovie(file, WHEN, Orientation.ROTATE_180, List.of(), "mp4mux"));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Mp4Movie movie = Mp4Movie.read(channel);
             assertEquals(List.of("vide", "soun"), movie.tracks().stream().map(Mp4Movie.Track::handler).toList());
@@ -73,7 +73,7 @@ class Mp4MovieTest {
     @Test
     void versionOneBoxesTakeTimesBeyond2040() throws IOException {
         Path file = Files.write(dir.resolve("v1.mp4"), movie(1));
-        assertNull(OutputMetadata.finishMovie(file, LATE, null, "mp4mux"));
+        assertNull(OutputMetadata.finishMovie(file, LATE, null, List.of(), "mp4mux"));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             assertEquals(List.of(LATE.getEpochSecond() + EPOCH_1904), times(Mp4Movie.read(channel)).stream().distinct()
                     .toList());
@@ -84,7 +84,7 @@ class Mp4MovieTest {
     void aTimeVersionZeroBoxesCannotHoldLeavesTheFileAlone() throws IOException {
         byte[] before = movie(0);
         Path file = Files.write(dir.resolve("v0.mp4"), before);
-        String warning = OutputMetadata.finishMovie(file, LATE, Orientation.ROTATE_90, "mp4mux");
+        String warning = OutputMetadata.finishMovie(file, LATE, Orientation.ROTATE_90, List.of(), "mp4mux");
         assertEquals("the input's creation time and orientation are not set in the output: the time 2100-01-01T00:00:00Z"
                 + " does not fit the file's 32-bit time fields (1904 to 2040); it is left as mp4mux wrote it", warning);
         assertArrayEquals(before, Files.readAllBytes(file));
@@ -104,7 +104,7 @@ class Mp4MovieTest {
         damaged.add("not an MP4 file at all, just text".getBytes(StandardCharsets.US_ASCII));
         for (byte[] bytes : damaged) {
             Path file = Files.write(dir.resolve("damaged.mp4"), bytes);
-            String warning = OutputMetadata.finishMovie(file, WHEN, null, "qtmux");
+            String warning = OutputMetadata.finishMovie(file, WHEN, null, List.of(), "qtmux");
             assertTrue(warning != null && warning.startsWith("the input's creation time is not set in the output: ")
                     && warning.endsWith("; it is left as qtmux wrote it"), warning);
             assertArrayEquals(bytes, Files.readAllBytes(file), warning);
