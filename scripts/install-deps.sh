@@ -6,7 +6,8 @@
 # the pipelines use and gst-discoverer-1.0 (-base-apps; the example tests check outputs with it),
 # Python GObject bindings (embedding tests) with the RTSP server's (test camera for the RTSP
 # example), and the photos the sample clip, training and validation use (Debian's wallpapers and
-# scikit-image's test images), and GNU time (/usr/bin/time -v: peak memory in the real-size check).
+# scikit-image's test images), GNU time (/usr/bin/time -v: peak memory in the real-size check) and
+# ffmpeg (its ffprobe reads the MP4 chapters the CLI writes back, independently of our reader).
 # Skips apt when all are present.
 #   scripts/install-deps.sh [PACKAGE...]   (packages given: installs those instead, when missing)
 set -euo pipefail
@@ -18,7 +19,7 @@ packages=(
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
   gstreamer1.0-plugins-base-apps
   python3 python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0
-  lomiri-wallpapers-16.04 python3-skimage time
+  lomiri-wallpapers-16.04 python3-skimage time ffmpeg
 )
 if [ $# -gt 0 ]; then
   packages=("$@")

@@ -30,6 +30,10 @@ final class Ffprobe {
                 return true;
             }
         }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            // CI installs ffmpeg (scripts/install-deps.sh): there the independent check must run
+            throw new IllegalStateException("ffprobe is not installed under CI=true: run scripts/install-deps.sh");
+        }
         System.err.println("ffprobe is not installed (apt-get install ffmpeg): chapters are checked with our own"
                 + " reader only");
         return false;
