@@ -78,14 +78,15 @@ final class CachedEngines {
     }
 
     /**
-     * Builds {@code onnx} (named {@code graph} in messages) with one optimization profile and the
-     * timing cache of {@code cache}'s folder, into {@code plan}; TensorRT's INFO lines go to {@code lines}.
+     * Builds {@code onnx} (named {@code graph} in messages) with one optimization profile, the
+     * timing cache of {@code cache}'s folder and, when asked, weight streaming, into {@code plan};
+     * TensorRT's INFO lines go to {@code lines}.
      */
-    void build(Path onnx, String graph, Map<String, ShapeRange> profile, long workspaceBytes, EngineCache cache,
-            WritableByteChannel plan, Consumer<String> lines) throws EngineException, IOException {
+    void build(Path onnx, String graph, Map<String, ShapeRange> profile, long workspaceBytes, boolean weightStreaming,
+            EngineCache cache, WritableByteChannel plan, Consumer<String> lines) throws EngineException, IOException {
         try {
             runtime.buildEngine(onnx, new BuildSettings(profile, workspaceBytes,
-                    Optional.of(timingCache(cache))), plan, (severity, message) -> {
+                    Optional.of(timingCache(cache)), weightStreaming), plan, (severity, message) -> {
                         log.log(severity, message);
                         if (severity == TrtLog.Severity.INFO) {
                             lines.accept(message);

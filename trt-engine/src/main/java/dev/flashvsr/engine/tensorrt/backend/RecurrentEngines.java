@@ -95,7 +95,7 @@ final class RecurrentEngines {
         try {
             lines.accept("building the TensorRT engine of " + graph.file() + " for " + sizes.map(range -> "input sizes "
                     + range.text() + ", tuned for ").orElse("") + width + "x" + height);
-            engines.build(onnx, graph.file(), profile(graph, width, height, sizes), WORKSPACE_BYTES, cache, plan,
+            engines.build(onnx, graph.file(), profile(graph, width, height, sizes), WORKSPACE_BYTES, false, cache, plan,
                     lines);
         } finally {
             try {

@@ -86,6 +86,40 @@ final class JavaCppTrtEngine implements TrtEngine {
         return context;
     }
 
+    @Override
+    public long streamableWeightBytes() {
+        return engine.getStreamableWeightsSize();
+    }
+
+    @Override
+    public void streamWeights(long budgetBytes) throws TrtException {
+        long streamable = streamableWeightBytes();
+        if (streamable == 0) {
+            throw new TrtException(Kind.RUNTIME, "this TensorRT engine was built without weight streaming",
+                    "build it with BuildSettings.weightStreaming (delete the cached engine so it is rebuilt)");
+        }
+        if (budgetBytes < 0 || budgetBytes > streamable) {
+            throw new IllegalArgumentException("a weight streaming budget is 0 to " + streamable + " bytes, not "
+                    + budgetBytes);
+        }
+        synchronized (contexts) {
+            if (!contexts.isEmpty()) {
+                throw new TrtException(Kind.RUNTIME, "TensorRT cannot change the weight streaming budget while the"
+                        + " engine has " + contexts.size() + " open execution context(s)",
+                        "set the budget right after loading the engine, before creating contexts");
+            }
+            messages.clear();
+            if (!engine.setWeightStreamingBudgetV2(budgetBytes)) {
+                String what = "TensorRT refused the weight streaming budget of " + budgetBytes + " bytes";
+                if (messages.outOfMemory()) {
+                    throw new TrtException(Kind.OUT_OF_MEMORY, messages.describe(what),
+                            JavaCppTrtRuntime.MEMORY_REMEDY);
+                }
+                throw new TrtException(Kind.RUNTIME, messages.describe(what), "see TensorRT's messages");
+            }
+        }
+    }
+
     private JavaCppTrtContext created(IExecutionContext context) throws TrtException {
         if (context == null || context.isNull()) {
             String what = "TensorRT could not create an execution context";

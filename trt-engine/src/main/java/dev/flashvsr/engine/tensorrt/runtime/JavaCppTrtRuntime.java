@@ -109,6 +109,10 @@ public final class JavaCppTrtRuntime implements TrtRuntime {
         IBuilderConfig config = own(made, builder.createBuilderConfig());
         config.setMemoryPoolLimit(nvinfer.MemoryPoolType.kWORKSPACE, settings.workspaceBytes());
         config.addOptimizationProfile(profile(builder, settings, messages));
+        if (settings.weightStreaming()) {
+            // allowed because the network is strongly typed; the budget is chosen after loading
+            config.setFlag(nvinfer.BuilderFlag.kWEIGHT_STREAMING);
+        }
         ITimingCache timingCache = own(made, loadTimingCache(config, settings, log));
         IHostMemory plan = own(made, builder.buildSerializedNetwork(network, config));
         if (plan == null || plan.isNull()) {

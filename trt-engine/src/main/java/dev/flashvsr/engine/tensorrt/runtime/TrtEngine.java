@@ -25,6 +25,24 @@ public interface TrtEngine extends AutoCloseable {
      */
     TrtContext createContext(long scratchAddress, long scratchBytes) throws TrtException;
 
+    /**
+     * The bytes of weights this engine can keep in host memory (TensorRT's
+     * {@code getStreamableWeightsSize}): 0 unless it was built with
+     * {@link BuildSettings#weightStreaming()}.
+     */
+    long streamableWeightBytes();
+
+    /**
+     * Keeps at most {@code budgetBytes} of the streamable weights on the GPU and streams the rest
+     * from host memory at each inference (TensorRT's {@code setWeightStreamingBudgetV2}; 0 streams
+     * them all). TensorRT takes it only while the engine has no open context, so call it right after
+     * loading; it changes {@link #scratchBytes()}, which then includes the staging memory.
+     *
+     * @throws TrtException when the engine was built without weight streaming, a context is open, or
+     *         the budget is outside 0 to {@link #streamableWeightBytes()}
+     */
+    void streamWeights(long budgetBytes) throws TrtException;
+
     @Override
     void close();
 }

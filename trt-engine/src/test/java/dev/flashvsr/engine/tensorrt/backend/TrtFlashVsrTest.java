@@ -178,12 +178,15 @@ class TrtFlashVsrTest {
         List<VideoFrame> expected = cpu(Precision.FP32, FRAMES);
         List<VideoFrame> actual;
         OrtTrtRuntime runtime = new OrtTrtRuntime();
+        List<String> steps = new ArrayList<>();
         try (Model model = provider(cuda, runtime).load(tiny, Precision.FP32, 0);
-                StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32))) {
+                StreamingSession session = model.open(spec(), options(Backend.TENSORRT, Precision.FP32),
+                        (step, fraction) -> steps.add(step))) {
             assertEquals(Backend.TENSORRT, model.backend());
             actual = run(session, FRAMES);
             assertEquals(0, session.heldFrames());
         }
+        assertOnlyTheChunkZeroDitStreamsItsWeights(runtime, steps);
         // the five contexts run one after another, so they share one scratch, as large as the largest needs
         List<OrtTrtRuntime.ScratchUse> scratch = runtime.scratchUses();
         assertEquals(ExportedGraph.values().length, scratch.size(), scratch::toString);
@@ -193,6 +196,26 @@ class TrtFlashVsrTest {
                 scratch.get(0).bytes(), scratch::toString);
         assertEquals(FRAMES, actual.size(), "frames in = frames out");
         assertWithinALevelAndReleased("fp32 vs cpu fp32 over " + FRAMES + " frames", expected, actual, cuda);
+    }
+
+    /**
+     * The chunk-0 DiT is built with weight streaming and streams every weight (budget 0, taken before
+     * its context: the test runtime refuses it later), said once; the four other engines keep theirs.
+     */
+    private static void assertOnlyTheChunkZeroDitStreamsItsWeights(OrtTrtRuntime runtime, List<String> steps) {
+        String ditFirst = ExportedGraph.DIT_FIRST.file();
+        List<OrtTrtRuntime.LoadedEngine> loaded = runtime.loaded();
+        assertEquals(ExportedGraph.values().length, loaded.size(), loaded::toString);
+        for (OrtTrtRuntime.LoadedEngine engine : loaded) {
+            assertEquals(engine.graph().equals(ditFirst), engine.weightStreaming(), loaded::toString);
+        }
+        List<OrtTrtRuntime.WeightBudget> budgets = runtime.weightBudgets();
+        assertEquals(1, budgets.size(), budgets::toString);
+        assertEquals(ditFirst, budgets.get(0).graph());
+        assertEquals(0, budgets.get(0).budgetBytes());
+        List<String> said = steps.stream().filter(step -> step.contains("weights from host memory")).toList();
+        assertEquals(List.of("the FlashVSR " + ExportedGraph.DIT_FIRST.what() + " streams its "
+                + budgets.get(0).streamableBytes() + " bytes of weights from host memory at each stream start"), said);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.flashvsr.engine.tensorrt.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,5 +76,16 @@ class BuildSettingsTest {
         assertEquals(List.of("current", "hidden"), List.copyOf(settings.shapes().keySet()));
         assertEquals(Optional.empty(), settings.timingCache());
         assertThrows(IllegalArgumentException.class, () -> new BuildSettings(Map.of(), 0, Optional.empty()));
+    }
+
+    @Test
+    void weightStreamingIsOffUnlessAskedAndTellsSettingsApart() {
+        Map<String, ShapeRange> shapes = Map.of("current", range);
+        BuildSettings kept = new BuildSettings(shapes, 1 << 20, Optional.empty());
+        BuildSettings streamed = new BuildSettings(shapes, 1 << 20, Optional.empty(), true);
+        assertFalse(kept.weightStreaming());
+        assertTrue(streamed.weightStreaming());
+        assertNotEquals(kept, streamed);
+        assertEquals(kept, new BuildSettings(shapes, 1 << 20, Optional.empty(), false));
     }
 }

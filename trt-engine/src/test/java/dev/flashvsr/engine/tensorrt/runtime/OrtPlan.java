@@ -13,11 +13,11 @@ import java.util.Optional;
 
 /**
  * The "engine" of {@link OrtTrtRuntime}: a header (magic, the TensorRT version that "built" it,
- * the build settings, the graph's folder) followed by the ONNX graph's bytes. Unlike a TensorRT
- * plan it does not embed external weights: they are read from the graph's folder.
+ * the build settings, the graph's folder and file name) followed by the ONNX graph's bytes. Unlike a
+ * TensorRT plan it does not embed external weights: they are read from the graph's folder.
  */
-record OrtPlan(String version, BuildSettings settings, String graphFolder, byte[] graph) {
-    static final String MAGIC = "flashvsr-ort-plan/1";
+record OrtPlan(String version, BuildSettings settings, String graphFolder, String graphName, byte[] graph) {
+    static final String MAGIC = "flashvsr-ort-plan/2";
 
     byte[] serialize() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -25,7 +25,9 @@ record OrtPlan(String version, BuildSettings settings, String graphFolder, byte[
             out.writeUTF(MAGIC);
             out.writeUTF(version);
             out.writeUTF(graphFolder);
+            out.writeUTF(graphName);
             out.writeLong(settings.workspaceBytes());
+            out.writeBoolean(settings.weightStreaming());
             out.writeInt(settings.shapes().size());
             for (Map.Entry<String, ShapeRange> input : settings.shapes().entrySet()) {
                 out.writeUTF(input.getKey());
@@ -60,7 +62,9 @@ record OrtPlan(String version, BuildSettings settings, String graphFolder, byte[
                         + version + ", this is " + expectedVersion, log);
             }
             String graphFolder = in.readUTF();
+            String graphName = in.readUTF();
             long workspace = in.readLong();
+            boolean weightStreaming = in.readBoolean();
             Map<String, ShapeRange> shapes = new LinkedHashMap<>();
             int inputs = in.readInt();
             for (int i = 0; i < inputs; i++) {
@@ -76,7 +80,8 @@ record OrtPlan(String version, BuildSettings settings, String graphFolder, byte[
             }
             byte[] graph = new byte[in.readInt()];
             in.readFully(graph);
-            return new OrtPlan(version, new BuildSettings(shapes, workspace, Optional.empty()), graphFolder, graph);
+            return new OrtPlan(version, new BuildSettings(shapes, workspace, Optional.empty(), weightStreaming),
+                    graphFolder, graphName, graph);
         } catch (IOException | RuntimeException e) {
             throw incompatible("the engine plan is truncated or corrupt (" + e + ")", log);
         }

@@ -33,6 +33,7 @@ final class OrtTrtContext implements TrtContext {
     private final Map<String, Long> addresses = new HashMap<>();
     private final Map<String, long[]> resolvedOutputs = new HashMap<>();
     private String resolvedFor = "";
+    private boolean closed;
 
     /** @param scratch the caller's scratch memory, or null when the context has its own */
     OrtTrtContext(OrtTrtEngine engine, Scratch scratch) {
@@ -215,5 +216,9 @@ final class OrtTrtContext implements TrtContext {
     @Override
     public void close() {
         addresses.clear();
+        if (!closed) {
+            closed = true;
+            engine.contextClosed();
+        }
     }
 }

@@ -10,19 +10,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** An ORT session standing in for a TensorRT engine, with the profile it was "built" for. */
+/**
+ * An ORT session standing in for a TensorRT engine, with the profile it was "built" for and, when
+ * built with weight streaming, TensorRT's rules for the streaming budget.
+ */
 final class OrtTrtEngine implements TrtEngine {
+    /** A stand-in for the device memory TensorRT stages streamed weights in, added to each context's scratch. */
+    static final long STAGING_BYTES = 256;
+
     private final OrtSession session;
     private final BuildSettings settings;
+    private final String graphName;
+    private final long graphBytes;
     private final Map<String, TensorInfo> tensors = new LinkedHashMap<>();
     private final Consumer<OrtTrtRuntime.ScratchUse> onScratch;
+    private final Consumer<OrtTrtRuntime.WeightBudget> onBudget;
+    private int openContexts;
+    private boolean streaming;
 
-    /** @param onScratch told of each context created on caller-owned scratch */
-    OrtTrtEngine(OrtSession session, BuildSettings settings, Consumer<OrtTrtRuntime.ScratchUse> onScratch)
-            throws OrtException {
+    /**
+     * @param onScratch told of each context created on caller-owned scratch
+     * @param onBudget told of each weight streaming budget taken
+     */
+    OrtTrtEngine(OrtSession session, OrtPlan plan, Consumer<OrtTrtRuntime.ScratchUse> onScratch,
+            Consumer<OrtTrtRuntime.WeightBudget> onBudget) throws OrtException {
         this.session = session;
-        this.settings = settings;
+        this.settings = plan.settings();
+        this.graphName = plan.graphName();
+        this.graphBytes = plan.graph().length;
         this.onScratch = onScratch;
+        this.onBudget = onBudget;
         add(session.getInputInfo(), true);
         add(session.getOutputInfo(), false);
     }
@@ -53,8 +70,40 @@ final class OrtTrtEngine implements TrtEngine {
     }
 
     @Override
-    public TrtContext createContext() {
+    public synchronized TrtContext createContext() {
+        openContexts++;
         return new OrtTrtContext(this, null);
+    }
+
+    synchronized void contextClosed() {
+        openContexts--;
+    }
+
+    /** The graph's bytes stand in for its weights, which TensorRT would stream. */
+    @Override
+    public long streamableWeightBytes() {
+        return settings.weightStreaming() ? graphBytes : 0;
+    }
+
+    /** TensorRT's rules: an engine built for it, no open context, a budget within the streamable weights. */
+    @Override
+    public synchronized void streamWeights(long budgetBytes) throws TrtException {
+        long streamable = streamableWeightBytes();
+        if (streamable == 0) {
+            throw new TrtException(TrtException.Kind.RUNTIME, "this TensorRT engine was built without weight"
+                    + " streaming", "build it with BuildSettings.weightStreaming");
+        }
+        if (budgetBytes < 0 || budgetBytes > streamable) {
+            throw new IllegalArgumentException("a weight streaming budget is 0 to " + streamable + " bytes, not "
+                    + budgetBytes);
+        }
+        if (openContexts > 0) {
+            throw new TrtException(TrtException.Kind.RUNTIME, "TensorRT cannot change the weight streaming budget"
+                    + " while the engine has " + openContexts + " open execution context(s)",
+                    "set the budget right after loading the engine, before creating contexts");
+        }
+        streaming = budgetBytes < streamable;
+        onBudget.accept(new OrtTrtRuntime.WeightBudget(graphName, budgetBytes, streamable));
     }
 
     /**
@@ -69,16 +118,17 @@ final class OrtTrtEngine implements TrtEngine {
                 bytes += Arrays.stream(tensor.shape()).reduce(1, Math::multiplyExact) * tensor.dataType().bytes();
             }
         }
-        return Math.max(256, bytes);
+        return Math.max(256, bytes) + (streaming ? STAGING_BYTES : 0);
     }
 
     @Override
-    public TrtContext createContext(long scratchAddress, long scratchBytes) {
+    public synchronized TrtContext createContext(long scratchAddress, long scratchBytes) {
         if (scratchBytes < scratchBytes()) {
             throw new IllegalArgumentException("a context of this engine needs " + scratchBytes() + " bytes of scratch, "
                     + "not " + scratchBytes);
         }
         onScratch.accept(new OrtTrtRuntime.ScratchUse(scratchAddress, scratchBytes, scratchBytes()));
+        openContexts++;
         return new OrtTrtContext(this, new OrtTrtContext.Scratch(scratchAddress, scratchBytes()));
     }
 

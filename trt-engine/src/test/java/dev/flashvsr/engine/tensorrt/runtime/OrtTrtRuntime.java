@@ -34,9 +34,19 @@ public final class OrtTrtRuntime implements TrtRuntime {
     private final AtomicInteger builds = new AtomicInteger();
     private final AtomicInteger loads = new AtomicInteger();
     private final List<ScratchUse> scratchUses = new CopyOnWriteArrayList<>();
+    private final List<LoadedEngine> loaded = new CopyOnWriteArrayList<>();
+    private final List<WeightBudget> budgets = new CopyOnWriteArrayList<>();
 
     /** A context created on caller-owned scratch memory: where, how many bytes, and what its engine needs. */
     public record ScratchUse(long address, long bytes, long needed) {
+    }
+
+    /** An engine deserialized: the graph file it was built from, and whether with weight streaming. */
+    public record LoadedEngine(String graph, boolean weightStreaming) {
+    }
+
+    /** A weight streaming budget an engine took (always before any of its contexts: TensorRT's rule). */
+    public record WeightBudget(String graph, long budgetBytes, long streamableBytes) {
     }
 
     public OrtTrtRuntime() {
@@ -65,6 +75,16 @@ public final class OrtTrtRuntime implements TrtRuntime {
     /** Engines deserialized so far. */
     public int loads() {
         return loads.get();
+    }
+
+    /** The engines deserialized so far, in order. */
+    public List<LoadedEngine> loaded() {
+        return List.copyOf(loaded);
+    }
+
+    /** The weight streaming budgets set so far, in order. */
+    public List<WeightBudget> weightBudgets() {
+        return List.copyOf(budgets);
     }
 
     @Override
@@ -98,7 +118,8 @@ public final class OrtTrtRuntime implements TrtRuntime {
                 + settings.shapes());
         settings.timingCache().ifPresent(file -> writeTimingCache(file, log));
         // like TensorRT's plan in native memory, written out window by window
-        ByteBuffer serialized = ByteBuffer.wrap(new OrtPlan(version, settings, folder, graph).serialize());
+        ByteBuffer serialized = ByteBuffer.wrap(new OrtPlan(version, settings, folder,
+                onnxGraph.getFileName().toString(), graph).serialize());
         EnginePlan.write(serialized.remaining(), (position, bytes) -> serialized.slice((int) position, bytes), plan);
         builds.incrementAndGet();
     }
@@ -156,9 +177,10 @@ public final class OrtTrtRuntime implements TrtRuntime {
         plan.readInto((position, count) -> bytes.slice((int) position, count));
         OrtPlan parsed = OrtPlan.parse(bytes.array(), version, log);
         try {
-            OrtTrtEngine engine = new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed.settings(),
-                    scratchUses::add);
+            OrtTrtEngine engine = new OrtTrtEngine(session(parsed.graph(), parsed.graphFolder()), parsed,
+                    scratchUses::add, budgets::add);
             loads.incrementAndGet();
+            loaded.add(new LoadedEngine(parsed.graphName(), parsed.settings().weightStreaming()));
             return engine;
         } catch (OrtException e) {
             throw failure(Kind.INCOMPATIBLE, "cannot load the engine: " + e.getMessage(),

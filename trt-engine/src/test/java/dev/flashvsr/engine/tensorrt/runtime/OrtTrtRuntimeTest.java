@@ -254,6 +254,42 @@ class OrtTrtRuntimeTest {
         return output;
     }
 
+    /** TensorRT's rules, emulated: a budget only for an engine built for it, only while no context is open. */
+    @Test
+    void weightsStreamOnlyFromAnEngineBuiltForItAndBeforeItsContexts() throws Exception {
+        OrtTrtRuntime runtime = new OrtTrtRuntime();
+        BuildSettings streaming = new BuildSettings(ranges(), WORKSPACE, Optional.empty(), true);
+        long streamable;
+        try (TrtEngine engine = load(runtime, graph("x2.onnx"), streaming)) {
+            streamable = engine.streamableWeightBytes();
+            assertTrue(streamable > 0, "streamable bytes " + streamable);
+            long keptScratch = engine.scratchBytes();
+            long tooMuch = streamable + 1;
+            assertThrows(IllegalArgumentException.class, () -> engine.streamWeights(tooMuch));
+            assertThrows(IllegalArgumentException.class, () -> engine.streamWeights(-1));
+            engine.streamWeights(0);
+            assertTrue(engine.scratchBytes() > keptScratch, "staging memory joins the scratch");
+            TrtContext context = engine.createContext();
+            long all = streamable;
+            TrtException open = assertThrows(TrtException.class, () -> engine.streamWeights(all));
+            assertEquals(Kind.RUNTIME, open.kind());
+            assertTrue(open.getMessage().contains("1 open execution context"), open.getMessage());
+            assertTrue(open.remedy().contains("before creating contexts"), open.remedy());
+            context.close();
+            engine.streamWeights(streamable);
+            assertEquals(keptScratch, engine.scratchBytes(), "a budget of every weight streams none");
+        }
+        assertEquals(List.of(new OrtTrtRuntime.LoadedEngine("x2.onnx", true)), runtime.loaded());
+        assertEquals(List.of(new OrtTrtRuntime.WeightBudget("x2.onnx", 0, streamable),
+                new OrtTrtRuntime.WeightBudget("x2.onnx", streamable, streamable)), runtime.weightBudgets());
+        try (TrtEngine plain = load(runtime, graph("x2.onnx"), profile())) {
+            assertEquals(0, plain.streamableWeightBytes());
+            TrtException refused = assertThrows(TrtException.class, () -> plain.streamWeights(0));
+            assertTrue(refused.getMessage().contains("built without weight streaming"), refused.getMessage());
+        }
+        assertEquals(new OrtTrtRuntime.LoadedEngine("x2.onnx", false), runtime.loaded().get(1));
+    }
+
     @Test
     void enqueueNeedsEveryShapeAndAddress() throws Exception {
         OrtTrtRuntime runtime = new OrtTrtRuntime();
