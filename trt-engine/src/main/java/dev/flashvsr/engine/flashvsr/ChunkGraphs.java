@@ -20,51 +20,28 @@ public interface ChunkGraphs extends AutoCloseable {
     StateStore state();
 
     /**
-     * Runs the LQ projector on one step's frames ({@code video}, the layout's projector video shape);
-     * with {@code tokenSlot >= 0} its tokens become part {@code tokenSlot} of the next DiT call's
-     * {@code lq_tokens}, else they are dropped.
+     * Runs the LQ projector on one step's frames ({@code video}, the layout's projector video shape,
+     * wherever they are); with {@code tokenSlot >= 0} its tokens become part {@code tokenSlot} of the
+     * next DiT call's {@code lq_tokens}, else they are dropped.
      */
-    void project(float[] video, int tokenSlot) throws EngineException;
-
-    /** {@link #project(float[], int)} on frames wherever they are (the host's by default). */
-    default void project(FrameTensor video, int tokenSlot) throws EngineException {
-        project(video.hostValues(), tokenSlot);
-    }
+    void project(FrameTensor video, int tokenSlot) throws EngineException;
 
     /**
      * Runs the DiT of chunk 0 ({@code firstChunk}) or of a later chunk on noise latents {@code x}
-     * [1, C, T, h, w], the tokens projected since the last call, and RoPE {@code positions} [T];
-     * returns its outputs other than state: {@code noise_pred} (and, on the CPU, any probes).
+     * [1, C, T, h, w], the tokens projected since the last call, and RoPE {@code positions} [T], then
+     * the one step x0 = x - noise_pred, giving the decoder's latents [1, T, C, h, w]. On the host the
+     * DiT's outputs other than state ({@code noise_pred} and any probes) go to {@code ditOutputs} when it
+     * is not null (calibration's probes); a runtime on a GPU leaves the latents there and takes no
+     * observer, since the DiT's outputs never come to the host.
      */
-    Map<String, float[]> dit(boolean firstChunk, float[] x, long[] positions) throws EngineException;
+    DecoderLatents denoise(boolean firstChunk, float[] x, long[] positions,
+            Consumer<Map<String, float[]>> ditOutputs) throws EngineException;
 
     /**
-     * Runs {@link #dit} and the one step x0 = x - noise_pred, giving the decoder's latents
-     * [1, T, C, h, w]; by default on the host, handing the DiT's outputs to {@code ditOutputs} when
-     * it is not null (calibration's probes). A runtime on a GPU leaves the latents there and takes
-     * no observer, since the DiT's outputs never come to the host.
+     * Runs the decoder of chunk 0 or of a later chunk on latents and conditioning frames wherever they
+     * are; returns its frames [1, T, 3, H, W] in [0, 1] where the conditioning frames were.
      */
-    default DecoderLatents denoise(boolean firstChunk, float[] x, long[] positions,
-            Consumer<Map<String, float[]>> ditOutputs) throws EngineException {
-        Map<String, float[]> outputs = dit(firstChunk, x, positions);
-        if (ditOutputs != null) {
-            ditOutputs.accept(outputs);
-        }
-        FlashVsrLayout layout = layout();
-        return DecoderLatents.Host.oneStep(x, outputs.get("noise_pred"), layout.latentChannels(), positions.length,
-                layout.latentHeight() * layout.latentWidth());
-    }
-
-    /** Runs the decoder of chunk 0 or of a later chunk; returns its frames [1, T, 3, H, W] in [0, 1]. */
-    float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException;
-
-    /**
-     * {@link #decode(boolean, float[], float[])} on latents and conditioning frames wherever they
-     * are; the frames come back where the conditioning frames were (the host by default).
-     */
-    default FrameTensor decode(boolean firstChunk, DecoderLatents latents, FrameTensor cond) throws EngineException {
-        return new FrameTensor.Host(decode(firstChunk, latents.hostValues(), cond.hostValues()));
-    }
+    FrameTensor decode(boolean firstChunk, DecoderLatents latents, FrameTensor cond) throws EngineException;
 
     /**
      * A frame store that keeps a session's frames from upload to download where these graphs run,

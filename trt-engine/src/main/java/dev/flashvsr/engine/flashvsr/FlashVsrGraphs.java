@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.TreeMap;
 
 /**
@@ -254,8 +255,8 @@ final class FlashVsrGraphs implements ChunkGraphs {
     }
 
     @Override
-    public void project(float[] video, int tokenSlot) throws EngineException {
-        float[] projected = lq().run(Map.of(LqProjectorGraph.VIDEO, GraphStep.Input.of(video,
+    public void project(FrameTensor video, int tokenSlot) throws EngineException {
+        float[] projected = lq().run(Map.of(LqProjectorGraph.VIDEO, GraphStep.Input.of(video.hostValues(),
                 layout.lqProjector().videoShape())), state).get(LqProjectorGraph.TOKENS);
         if (tokenSlot >= 0) {
             tokens.put(tokenSlot, projected);
@@ -263,7 +264,18 @@ final class FlashVsrGraphs implements ChunkGraphs {
     }
 
     @Override
-    public Map<String, float[]> dit(boolean firstChunk, float[] x, long[] positions) throws EngineException {
+    public DecoderLatents denoise(boolean firstChunk, float[] x, long[] positions,
+            Consumer<Map<String, float[]>> ditOutputs) throws EngineException {
+        Map<String, float[]> outputs = dit(firstChunk, x, positions);
+        if (ditOutputs != null) {
+            ditOutputs.accept(outputs);
+        }
+        return DecoderLatents.Host.oneStep(x, outputs.get("noise_pred"), layout.latentChannels(), positions.length,
+                layout.latentHeight() * layout.latentWidth());
+    }
+
+    /** The DiT's outputs other than state: {@code noise_pred} and any probes. */
+    private Map<String, float[]> dit(boolean firstChunk, float[] x, long[] positions) throws EngineException {
         float[] lqTokens = concat(tokens.values());
         tokens.clear();
         int latents = positions.length;
@@ -275,11 +287,12 @@ final class FlashVsrGraphs implements ChunkGraphs {
     }
 
     @Override
-    public float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException {
+    public FrameTensor decode(boolean firstChunk, DecoderLatents latents, FrameTensor cond) throws EngineException {
         TcDecoderGraph decoder = layout.decoder(firstChunk);
-        return (firstChunk ? decFirst() : decLater()).run(Map.of(
-                TcDecoderGraph.LATENTS, GraphStep.Input.of(latents, decoder.latentsShape()),
-                TcDecoderGraph.COND, GraphStep.Input.of(cond, decoder.condShape())), state).get(TcDecoderGraph.FRAMES);
+        return new FrameTensor.Host((firstChunk ? decFirst() : decLater()).run(Map.of(
+                TcDecoderGraph.LATENTS, GraphStep.Input.of(latents.hostValues(), decoder.latentsShape()),
+                TcDecoderGraph.COND, GraphStep.Input.of(cond.hostValues(), decoder.condShape())), state)
+                .get(TcDecoderGraph.FRAMES));
     }
 
     @Override

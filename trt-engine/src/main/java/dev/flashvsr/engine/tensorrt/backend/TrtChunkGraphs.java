@@ -158,20 +158,13 @@ final class TrtChunkGraphs implements ChunkGraphs {
         return state;
     }
 
-    @Override
-    public void project(float[] video, int tokenSlot) throws EngineException {
-        GraphRun lq = runs.get(ExportedGraph.LQ_PROJECTOR);
-        project(lq, upload(lq, LqProjectorGraph.VIDEO, video), tokenSlot);
-    }
-
+    /** Frames on the GPU are bound where they are; host frames (upstream-reference mode) are uploaded. */
     @Override
     public void project(FrameTensor video, int tokenSlot) throws EngineException {
-        if (video instanceof FrameTensor.Device frames) {
-            GraphRun lq = runs.get(ExportedGraph.LQ_PROJECTOR);
-            project(lq, bind(lq, LqProjectorGraph.VIDEO, frames), tokenSlot);
-        } else {
-            project(video.hostValues(), tokenSlot);
-        }
+        GraphRun lq = runs.get(ExportedGraph.LQ_PROJECTOR);
+        long address = video instanceof FrameTensor.Device frames ? bind(lq, LqProjectorGraph.VIDEO, frames)
+                : upload(lq, LqProjectorGraph.VIDEO, video.hostValues());
+        project(lq, address, tokenSlot);
     }
 
     private void project(GraphRun lq, long video, int tokenSlot) throws EngineException {
@@ -187,12 +180,6 @@ final class TrtChunkGraphs implements ChunkGraphs {
             projectedSlots = Math.max(projectedSlots, tokenSlot + 1);
         }
         run(lq, Map.of(LqProjectorGraph.VIDEO, video, LqProjectorGraph.TOKENS, tokensAddress));
-    }
-
-    @Override
-    public Map<String, float[]> dit(boolean firstChunk, float[] x, long[] positions) throws EngineException {
-        GraphRun dit = runs.get(ExportedGraph.dit(firstChunk));
-        return Map.of(NOISE_PRED, download(dit, NOISE_PRED, runDit(dit, x, positions)));
     }
 
     /**
@@ -242,14 +229,6 @@ final class TrtChunkGraphs implements ChunkGraphs {
         run(dit, Map.of("x", upload(dit, "x", x), DIT_TOKENS, tokens.address(),
                 "t_positions", upload(dit, "t_positions", positions), NOISE_PRED, prediction.address()));
         return prediction;
-    }
-
-    @Override
-    public float[] decode(boolean firstChunk, float[] latents, float[] cond) throws EngineException {
-        GraphRun decoder = runs.get(ExportedGraph.decoder(firstChunk));
-        DeviceBuffer frames = decode(decoder, upload(decoder, TcDecoderGraph.LATENTS, latents),
-                upload(decoder, TcDecoderGraph.COND, cond));
-        return download(decoder, TcDecoderGraph.FRAMES, frames);
     }
 
     /**
