@@ -44,6 +44,16 @@ public final class KernelModules {
         device.boundDriver().launchKernel(function, gridX, gridY, 1, blockX, blockY, 1, stream.handle(), driverArgs);
     }
 
+    /**
+     * Queues {@code kernel} over at least {@code threadsX x threadsY} threads: the fewest blocks of
+     * {@code blockX x blockY} that cover them (each kernel skips the threads past its edge).
+     */
+    public void launchOver(CudaKernels.Kernel kernel, long threadsX, long threadsY, int blockX, int blockY,
+            CudaStream stream, Object... args) throws CudaException {
+        launch(kernel, Math.toIntExact((threadsX + blockX - 1) / blockX), Math.toIntExact((threadsY + blockY - 1)
+                / blockY), blockX, blockY, stream, args);
+    }
+
     /** How many modules are loaded now. */
     public synchronized int loadedModules() {
         return modules.size();

@@ -86,8 +86,8 @@ public final class ColorFixKernels implements AutoCloseable {
     /** Mean then std per channel into {@code stats} (means first, then stds). */
     private void statistics(CudaStream stream, long frame, DeviceBuffer stats) throws CudaException {
         for (int stage = 0; stage < 2; stage++) {
-            kernels.launch(CudaKernels.ADAIN_ROW_SUMS, blocks(height, LINEAR_BLOCK), CHANNELS, LINEAR_BLOCK, 1, stream,
-                    frame, width, height, CHANNELS, stage, stats, rowSums);
+            kernels.launchOver(CudaKernels.ADAIN_ROW_SUMS, height, CHANNELS, LINEAR_BLOCK, 1, stream, frame, width,
+                    height, CHANNELS, stage, stats, rowSums);
             kernels.launch(CudaKernels.ADAIN_CHANNEL_STATS, 1, 1, CHANNELS, 1, stream, rowSums, height, CHANNELS,
                     width * height, stage, stats);
         }
@@ -108,17 +108,12 @@ public final class ColorFixKernels implements AutoCloseable {
 
     private void launch2d(CudaKernels.Kernel kernel, int threadsX, int threadsY, CudaStream stream, Object... args)
             throws CudaException {
-        kernels.launch(kernel, blocks(threadsX, FrameKernels.BLOCK), blocks(threadsY, FrameKernels.BLOCK),
-                FrameKernels.BLOCK, FrameKernels.BLOCK, stream, args);
+        kernels.launchOver(kernel, threadsX, threadsY, FrameKernels.BLOCK, FrameKernels.BLOCK, stream, args);
     }
 
     private void launch1d(CudaKernels.Kernel kernel, int threads, CudaStream stream, Object... args)
             throws CudaException {
-        kernels.launch(kernel, blocks(threads, LINEAR_BLOCK), 1, LINEAR_BLOCK, 1, stream, args);
-    }
-
-    private static int blocks(int threads, int block) {
-        return (threads + block - 1) / block;
+        kernels.launchOver(kernel, threads, 1, LINEAR_BLOCK, 1, stream, args);
     }
 
     @Override

@@ -121,8 +121,7 @@ public final class FrameKernels implements AutoCloseable {
 
     private void launch(CudaKernels.Kernel kernel, int threadsX, int threadsY, CudaStream stream, Object... args)
             throws CudaException {
-        kernels.launch(kernel, (threadsX + BLOCK - 1) / BLOCK, (threadsY + BLOCK - 1) / BLOCK, BLOCK, BLOCK, stream,
-                args);
+        kernels.launchOver(kernel, threadsX, threadsY, BLOCK, BLOCK, stream, args);
     }
 
     private YuvCoefficients coefficients(int frameHeight) {

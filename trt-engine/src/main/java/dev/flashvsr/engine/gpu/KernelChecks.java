@@ -173,9 +173,7 @@ final class KernelChecks {
     }
 
     private void launch(CudaKernels.Kernel kernel, int threadsX, int threadsY, Object... args) throws CudaException {
-        device.kernels().launch(kernel, (threadsX + FrameKernels.BLOCK - 1) / FrameKernels.BLOCK,
-                (threadsY + FrameKernels.BLOCK - 1) / FrameKernels.BLOCK, FrameKernels.BLOCK, FrameKernels.BLOCK,
-                stream, args);
+        device.kernels().launchOver(kernel, threadsX, threadsY, FrameKernels.BLOCK, FrameKernels.BLOCK, stream, args);
     }
 
     /** The frame as planar FP32 (float[]) or FP16 bits (short[]), converted on the GPU. */

@@ -46,6 +46,6 @@ public final class LatentKernels {
         if (threads <= 0) {
             return; // nothing to compute; CUDA rejects an empty grid
         }
-        kernels.launch(kernel, Math.toIntExact((threads + BLOCK - 1) / BLOCK), 1, BLOCK, 1, stream, args);
+        kernels.launchOver(kernel, threads, 1, BLOCK, 1, stream, args);
     }
 }
