@@ -100,16 +100,16 @@ final class TrtChunkGraphs implements ChunkGraphs {
                 runs.put(which, context(which, engines.get(which), shared));
             }
             TensorInfo projected = runs.get(ExportedGraph.LQ_PROJECTOR).tensor(LqProjectorGraph.TOKENS);
-            tokenSlotBytes = bytes(projected);
+            tokenSlotBytes = projected.bytes();
             long tokenBytes = 0;
             for (boolean first : new boolean[] {true, false}) {
                 TensorInfo ditTokens = runs.get(ExportedGraph.dit(first)).tensor(DIT_TOKENS);
-                if (ditTokens.dataType() != projected.dataType() || bytes(ditTokens) % tokenSlotBytes != 0) {
+                if (ditTokens.dataType() != projected.dataType() || ditTokens.bytes() % tokenSlotBytes != 0) {
                     throw new EngineException("the FlashVSR projector writes " + projected + " but the "
                             + ExportedGraph.dit(first).what() + " reads " + ditTokens, "Export the graphs again "
                             + "(delete the engine cache's flashvsr-graphs folder) and report a bug if it persists");
                 }
-                tokenBytes = Math.max(tokenBytes, bytes(ditTokens));
+                tokenBytes = Math.max(tokenBytes, ditTokens.bytes());
             }
             tokenBuffer = device.allocate(tokenBytes);
         } catch (EngineException | RuntimeException e) {
@@ -199,7 +199,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         TensorInfo predicted = floatOrHalf(dit, NOISE_PRED);
         TensorInfo latents = floatOrHalf(decoder, TcDecoderGraph.LATENTS);
         long[] shape = predicted.shape(); // [1, C, T, h, w], as x
-        if (shape.length != 5 || !Arrays.equals(shape, dit.tensor("x").shape()) || elements(latents) != x.length) {
+        if (shape.length != 5 || !Arrays.equals(shape, dit.tensor("x").shape()) || latents.elements() != x.length) {
             throw new EngineException("the FlashVSR " + dit.which().what() + " predicts " + predicted + " for "
                     + dit.tensor("x") + " and the " + decoder.which().what() + " reads " + latents + "; each must be "
                     + "[1, C, T, h, w] latents", "Export the graphs again (delete the engine cache's flashvsr-graphs "
@@ -219,7 +219,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
 
     /** Runs the DiT on noise {@code x}; returns the buffer of its {@code noise_pred}. */
     private DeviceBuffer runDit(GraphRun dit, float[] x, long[] positions) throws EngineException {
-        long expected = bytes(dit.tensor(DIT_TOKENS));
+        long expected = dit.tensor(DIT_TOKENS).bytes();
         if (projectedSlots * tokenSlotBytes != expected) {
             throw new EngineException("the FlashVSR " + dit.which().what() + " takes " + expected / tokenSlotBytes
                     + " projector steps of tokens but " + projectedSlots + " ran", "Report a bug");
@@ -247,7 +247,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         }
         DeviceBuffer frames = decode(decoder, latentsAddress, bind(decoder, TcDecoderGraph.COND, condFrames));
         TensorInfo out = floatOrHalf(decoder, TcDecoderGraph.FRAMES);
-        return new FrameTensor.Device(frames.address(), bytes(out), isHalf(out));
+        return new FrameTensor.Device(frames.address(), out.bytes(), isHalf(out));
     }
 
     private DeviceBuffer decode(GraphRun decoder, long latents, long cond) throws EngineException {
@@ -280,7 +280,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
     /** The address of frames already on the GPU as float32 input {@code name}, checked against its tensor. */
     private static long bind(GraphRun run, String name, FrameTensor.Device frames) throws EngineException {
         TensorInfo tensor = run.tensor(name);
-        if (tensor.dataType() != TensorInfo.DataType.FLOAT || frames.half() || frames.bytes() != bytes(tensor)) {
+        if (tensor.dataType() != TensorInfo.DataType.FLOAT || frames.half() || frames.bytes() != tensor.bytes()) {
             throw new EngineException("the FlashVSR " + run.which().what() + " takes " + tensor + ", not "
                     + frames.bytes() + " bytes of " + (frames.half() ? "HALF" : "FLOAT") + " frames",
                     "Export the graphs again (delete the engine cache's flashvsr-graphs folder) and report a bug if "
@@ -300,9 +300,9 @@ final class TrtChunkGraphs implements ChunkGraphs {
             Long address = bound.get(tensor.name());
             if (address == null) {
                 if (tensor.input()) {
-                    address = state.input(tensor.name(), tensor.dataType(), bytes(tensor), run.which().what());
+                    address = state.input(tensor.name(), tensor.dataType(), tensor.bytes(), run.which().what());
                 } else if (tensor.name().endsWith(STATE_SUFFIX)) {
-                    address = state.output(stateInput(tensor), bytes(tensor));
+                    address = state.output(stateInput(tensor), tensor.bytes());
                     written.add(tensor);
                 } else {
                     address = buffer(run, tensor.name()).address(); // an output no step reads
@@ -313,7 +313,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
         }
         captured.enqueue(run.which(), run.context(), bindings);
         for (TensorInfo tensor : written) {
-            state.commit(stateInput(tensor), tensor.dataType(), bytes(tensor));
+            state.commit(stateInput(tensor), tensor.dataType(), tensor.bytes());
         }
     }
 
@@ -334,7 +334,7 @@ final class TrtChunkGraphs implements ChunkGraphs {
     private long upload(GraphRun run, String name, TensorInfo.DataType type, int count, Consumer<ByteBuffer> write)
             throws EngineException {
         TensorInfo tensor = run.tensor(name);
-        long bytes = bytes(tensor);
+        long bytes = tensor.bytes();
         if (tensor.dataType() != type || bytes != (long) count * type.bytes()) {
             throw new EngineException("the FlashVSR " + run.which().what() + " takes " + tensor + ", not " + count
                     + " values of " + type, "Export the graphs again (delete the engine cache's flashvsr-graphs "
@@ -350,13 +350,13 @@ final class TrtChunkGraphs implements ChunkGraphs {
     /** Downloads an output (FLOAT or HALF) as float32, waiting for the stream. */
     private float[] download(GraphRun run, String name, DeviceBuffer buffer) throws EngineException {
         TensorInfo tensor = floatOrHalf(run, name);
-        long bytes = bytes(tensor);
+        long bytes = tensor.bytes();
         boolean half = isHalf(tensor);
         PinnedBuffer pinned = staging.buffer("download " + run.which() + "/" + name, bytes);
         stream.download(buffer, pinned, bytes);
         staging.synchronize();
         ByteBuffer values = pinned.buffer();
-        float[] out = new float[Math.toIntExact(bytes / tensor.dataType().bytes())];
+        float[] out = new float[Math.toIntExact(tensor.elements())];
         if (half) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = HalfFloats.float16ToFloat(values.getShort(2 * i));
@@ -372,18 +372,10 @@ final class TrtChunkGraphs implements ChunkGraphs {
         String key = run.which() + "/" + name;
         DeviceBuffer buffer = buffers.get(key);
         if (buffer == null) {
-            buffer = device.allocate(bytes(run.tensor(name)));
+            buffer = device.allocate(run.tensor(name).bytes());
             buffers.put(key, buffer);
         }
         return buffer;
-    }
-
-    private static long bytes(TensorInfo tensor) {
-        return elements(tensor) * tensor.dataType().bytes();
-    }
-
-    private static long elements(TensorInfo tensor) {
-        return Arrays.stream(tensor.shape()).reduce(1, Math::multiplyExact);
     }
 
     @Override

@@ -20,6 +20,19 @@ public record TensorInfo(String name, boolean input, DataType dataType, long[] s
         return shape.clone();
     }
 
+    /** Elements at its shape, which must be static. */
+    public long elements() {
+        if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
+            throw new IllegalStateException(this + " has a dynamic shape: its size is known only per context");
+        }
+        return Arrays.stream(shape).reduce(1, Math::multiplyExact);
+    }
+
+    /** Bytes at its shape, which must be static. */
+    public long bytes() {
+        return elements() * dataType.bytes();
+    }
+
     /** Element types TensorRT tensors may have. */
     public enum DataType {
         FLOAT(4), HALF(2), BF16(2), INT8(1), UINT8(1), INT32(4), INT64(8), BOOL(1), FP8(1), INT4(1);

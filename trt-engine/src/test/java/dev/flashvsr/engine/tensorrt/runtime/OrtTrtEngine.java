@@ -115,7 +115,7 @@ final class OrtTrtEngine implements TrtEngine {
         long bytes = 0;
         for (TensorInfo tensor : tensors.values()) {
             if (!tensor.input() && Arrays.stream(tensor.shape()).allMatch(d -> d >= 0)) {
-                bytes += Arrays.stream(tensor.shape()).reduce(1, Math::multiplyExact) * tensor.dataType().bytes();
+                bytes += tensor.bytes();
             }
         }
         return Math.max(256, bytes) + (streaming ? STAGING_BYTES : 0);
