@@ -97,7 +97,14 @@ class UdpLiveTest {
             }
             Thread.sleep(1000);
             try (RtpSender second = new RtpSender(port, 256, 144, MEASURED_FROM, sentAt)) {
-                Thread.sleep(3000);
+                // at least 3 s, and on until a frame of it is shown: the jitter buffer may take seconds
+                // to take up the restarted stream's random sequence numbers (as in measure())
+                long minimum = System.nanoTime() + 3_000_000_000L;
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (System.nanoTime() < minimum || (System.nanoTime() < deadline
+                        && receiver.shown().stream().noneMatch(n -> n >= MEASURED_FROM))) {
+                    Thread.sleep(20);
+                }
             }
             receiver.run.pipeline.sendEvent(new EOSEvent());
             for (int i = 0; i < 100 && receiver.run.eos.get() == 0; i++) {
